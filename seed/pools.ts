@@ -1,4 +1,4 @@
-import { Faker, en } from '@faker-js/faker';
+import { Faker, base, en } from '@faker-js/faker';
 
 /**
  * Value pools drawn once from faker with a fixed seed. Calling faker per row is far too slow for
@@ -35,7 +35,7 @@ function draw(n: number, f: () => string, unique = false): string[] {
 }
 
 export function buildPools(seed: number): Pools {
-  const faker = new Faker({ locale: [en] });
+  const faker = new Faker({ locale: [en, base] });
   faker.seed(seed);
   return {
     firstNames: draw(1000, () => faker.person.firstName(), true),

@@ -4,7 +4,8 @@ import type { SettingsProfile } from './server-settings.js';
 import type { Target, TargetKind } from './target.js';
 import { UrlTarget } from './url-target.js';
 
-export const TARGET_KINDS: readonly TargetKind[] = ['embedded', 'url', 'testcontainers'];
+/** Targets available in this version (testcontainers comes with the targets issue). */
+export const TARGET_KINDS: readonly TargetKind[] = ['embedded', 'url'];
 
 export interface TargetOptions {
   target: TargetKind;

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerAll } from './commands/all-command.js';
+import { registerScenarios } from './commands/scenarios-command.js';
+import { registerSeed } from './commands/seed-command.js';
+import { errorMessage, exitCodeOf } from './errors.js';
+import { runCleanups } from './lifecycle.js';
+import { harnessVersion } from './paths.js';
+
+/** Thin: parse arguments, dispatch to commands/*, map errors to exit codes (2 = bad input). */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('tenantbench')
+    .description('Compare PostgreSQL multi-tenant isolation strategies (shared, rls, schema, database, hybrid) with real measurements.')
+    .version(harnessVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.configureHelp({ sortSubcommands: false });
+  for (const register of [registerAll, registerSeed, registerScenarios]) register(program);
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    const code = exitCodeOf(err);
+    process.stderr.write(`tenantbench: ${errorMessage(err)}\n`);
+    const bundle = (err as { bundle?: { dir: string } }).bundle;
+    if (bundle) process.stderr.write(`results gathered so far: ${bundle.dir}\n`);
+    return code;
+  } finally {
+    await runCleanups();
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`tenantbench: ${errorMessage(err)}\n`);
+    process.exitCode = 1;
+  },
+);

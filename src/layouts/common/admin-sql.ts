@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { ident, literal } from '../../db/sql.js';
+import { withAdmin } from '../../db/client.js';
+import type { LayoutContext } from '../layout.js';
+
+/** Drop (terminating its sessions) and create a database owned by the admin role. */
+export async function recreateDatabase(ctx: LayoutContext, db: string, template?: string): Promise<void> {
+  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
+    if (template) {
+      await createFromTemplate(c, db, template, ctx.serverVersionNum);
+    } else {
+      await c.query(`CREATE DATABASE ${ident(db)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+    }
+    // Nobody but the roles we grant may connect.
+    await c.query(`REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`);
+  });
+}
+
+/**
+ * CREATE DATABASE ... TEMPLATE copies the files of another database: the fastest way to get a
+ * second identical dataset. It needs the template to be idle, so retry while a straggler (for
+ * example an autovacuum worker) is still connected.
+ */
+async function createFromTemplate(c: pg.Client, db: string, template: string, versionNum: number): Promise<void> {
+  // FILE_COPY (PG 15+) copies files after one checkpoint: much faster than WAL_LOG for large databases.
+  const strategy = versionNum >= 150000 ? ' STRATEGY FILE_COPY' : '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.query(`CREATE DATABASE ${ident(db)} TEMPLATE ${ident(template)}${strategy}`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+export async function dropDatabases(ctx: LayoutContext, dbs: readonly string[]): Promise<void> {
+  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+    for (const db of dbs) await c.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
+  });
+}
+
+export interface RoleSpec {
+  name: string;
+  login: boolean;
+  /** NOINHERIT for login roles that switch into tenant roles with SET ROLE. */
+  inherit?: boolean;
+}
+
+/** (Re)create roles: never superuser, never BYPASSRLS, no CREATEDB/CREATEROLE. */
+export async function recreateRoles(ctx: LayoutContext, roles: readonly RoleSpec[]): Promise<void> {
+  if (!roles.length) return;
+  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+    for (const r of roles) {
+      await c.query(`DROP ROLE IF EXISTS ${ident(r.name)}`);
+      const pw = r.login ? ` LOGIN PASSWORD ${literal(ctx.naming.password(r.name))}` : ' NOLOGIN';
+      await c.query(
+        `CREATE ROLE ${ident(r.name)}${pw} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE ${r.inherit === false ? 'NOINHERIT' : 'INHERIT'}`,
+      );
+    }
+  });
+}
+
+export async function dropRoles(ctx: LayoutContext, roles: readonly string[]): Promise<void> {
+  if (!roles.length) return;
+  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+    for (const r of roles) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
+  });
+}
+
+/** Grant CONNECT on a database and full DML on the tables of the given schemas. */
+export async function grantDml(c: pg.Client, db: string, role: string, schemas: readonly string[]): Promise<void> {
+  await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
+  for (const s of schemas) {
+    await c.query(`GRANT USAGE ON SCHEMA ${ident(s)} TO ${ident(role)}`);
+    await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${ident(s)} TO ${ident(role)}`);
+    await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${ident(s)} TO ${ident(role)}`);
+  }
+}

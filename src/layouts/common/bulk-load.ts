@@ -1,0 +1,205 @@
+/**
+ * Seeding building blocks shared by the layouts: a pooled database (tables with tenant_id), a
+ * schema per tenant in one database, and a database per tenant. Each streams generated rows with
+ * COPY into bare tables, then builds keys and indexes, then ANALYZEs, and reports the seconds of
+ * each phase.
+ */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pgCopy from 'pg-copy-streams';
+import type pg from 'pg';
+import { withAdmin, runLimited } from '../../db/client.js';
+import { ident } from '../../db/sql.js';
+import { copyColumns, postLoadDdl, tableDdl, tenantsTableDdl, typesDdl } from '../../../seed/dataset.js';
+import { tableCopyStream, tenantsCopyText } from '../../../seed/generator.js';
+import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
+import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import { stopwatch } from '../../measure/timer.js';
+import type { LayoutContext, LayoutName, SeedTimings } from '../layout.js';
+import { recreateDatabase } from './admin-sql.js';
+import { Readable as NodeReadable } from 'node:stream';
+
+export type Phases = Omit<SeedTimings, 'total'>;
+
+export const zeroPhases = (): Phases => ({ provision: 0, load: 0, index: 0, analyze: 0 });
+
+export function addPhases(a: Phases, b: Phases): Phases {
+  return { provision: a.provision + b.provision, load: a.load + b.load, index: a.index + b.index, analyze: a.analyze + b.analyze };
+}
+
+export async function copyIn(c: pg.Client, table: string, columns: readonly string[], source: Readable): Promise<number> {
+  const sink = c.query(pgCopy.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(source, sink);
+  return Number(sink.rowCount ?? 0);
+}
+
+/**
+ * A pooled database: the tenants directory plus every tenant table with tenant_id leading.
+ * Tables load concurrently (no foreign keys yet), keys and indexes come after, then ANALYZE.
+ */
+export async function seedPooledDatabase(ctx: LayoutContext, layout: LayoutName, db: string, tenants: readonly TenantPlan[]): Promise<Phases> {
+  const phases = zeroPhases();
+  const opts = { tenantColumn: true };
+  let sw = stopwatch();
+  ctx.progress.phase(layout, 'provision');
+  await recreateDatabase(ctx, db);
+  await withAdmin(ctx.target, db, async (c) => {
+    for (const s of typesDdl(opts)) await c.query(s);
+    await c.query(tenantsTableDdl(opts));
+    for (const t of TENANT_TABLES) await c.query(tableDdl(t, opts));
+  });
+  phases.provision = sw.seconds();
+
+  sw = stopwatch();
+  ctx.progress.phase(layout, 'load');
+  await withAdmin(ctx.target, db, async (c) => {
+    const rows = tenantsCopyText({ ...ctx.plan, tenants }, ctx.pools);
+    await copyIn(c, 'tenants', ['id', 'slug', 'name', 'plan', 'created_at'], NodeReadable.from([Buffer.from(rows)]));
+  });
+  // Largest table first so the concurrent streams finish close together.
+  const order = [...TENANT_TABLES].sort((a, b) => ctx.plan.totals[b] - ctx.plan.totals[a]);
+  await runLimited(order, ctx.scenario.seeding.concurrency, async (table) => {
+    await withAdmin(ctx.target, db, (c) =>
+      copyIn(c, table, copyColumns(table, opts), tableCopyStream(table, tenants, ctx.pools, { ...opts, onRows: (n) => ctx.progress.rows(layout, n) })),
+    );
+  });
+  phases.load = sw.seconds();
+
+  sw = stopwatch();
+  ctx.progress.phase(layout, 'index');
+  await buildIndexes(ctx, db, [opts]);
+  phases.index = sw.seconds();
+
+  sw = stopwatch();
+  ctx.progress.phase(layout, 'analyze');
+  await withAdmin(ctx.target, db, (c) => c.query('ANALYZE'));
+  phases.analyze = sw.seconds();
+  return phases;
+}
+
+/**
+ * Keys and indexes after the load. Within one schema: primary/unique keys and indexes per table
+ * (tables in parallel), then foreign keys (they need the referenced keys). Schemas in parallel.
+ */
+async function buildIndexes(ctx: LayoutContext, db: string, schemas: readonly { tenantColumn: boolean; schema?: string }[]): Promise<void> {
+  const concurrency = ctx.scenario.seeding.concurrency;
+  await runLimited(schemas, concurrency, async (opts) => {
+    const ddl = TENANT_TABLES.map((t) => postLoadDdl(t, opts));
+    const keys = ddl.map((stmts) => stmts.filter((s) => !/FOREIGN KEY/.test(s)));
+    const fks = ddl.flatMap((stmts) => stmts.filter((s) => /FOREIGN KEY/.test(s)));
+    const inner = schemas.length === 1 ? concurrency : 1;
+    await runLimited(keys, inner, (stmts) =>
+      withAdmin(ctx.target, db, async (c) => {
+        for (const s of stmts) await c.query(s);
+      }),
+    );
+    await withAdmin(ctx.target, db, async (c) => {
+      for (const s of fks) await c.query(s);
+    });
+  });
+}
+
+/** One schema per tenant (named by its slug) in `db`, same tables without tenant_id. */
+export async function seedTenantSchemas(
+  ctx: LayoutContext,
+  layout: LayoutName,
+  db: string,
+  tenants: readonly TenantPlan[],
+  opts: { createDatabase: boolean },
+): Promise<Phases> {
+  const phases = zeroPhases();
+  let sw = stopwatch();
+  ctx.progress.phase(layout, 'provision');
+  if (opts.createDatabase) await recreateDatabase(ctx, db);
+  await withAdmin(ctx.target, db, async (c) => {
+    for (const t of tenants) {
+      const schema = ident(t.slug);
+      const ddl = [`CREATE SCHEMA ${schema}`, ...typesDdl({ tenantColumn: false, schema }), ...TENANT_TABLES.map((tb) => tableDdl(tb, { tenantColumn: false, schema }))];
+      await c.query(ddl.join(';\n'));
+    }
+  });
+  phases.provision = sw.seconds();
+
+  sw = stopwatch();
+  ctx.progress.phase(layout, 'load');
+  await runLimited(tenants, ctx.scenario.seeding.concurrency, (t) =>
+    withAdmin(ctx.target, db, async (c) => {
+      for (const table of TENANT_TABLES) {
+        await copyIn(
+          c,
+          `${ident(t.slug)}.${table}`,
+          copyColumns(table, { tenantColumn: false }),
+          tableCopyStream(table, [t], ctx.pools, { tenantColumn: false, onRows: (n) => ctx.progress.rows(layout, n) }),
+        );
+      }
+    }),
+  );
+  phases.load = sw.seconds();
+
+  sw = stopwatch();
+  ctx.progress.phase(layout, 'index');
+  await buildIndexes(ctx, db, tenants.map((t) => ({ tenantColumn: false, schema: ident(t.slug) })));
+  phases.index = sw.seconds();
+
+  sw = stopwatch();
+  ctx.progress.phase(layout, 'analyze');
+  await withAdmin(ctx.target, db, (c) => c.query('ANALYZE'));
+  phases.analyze = sw.seconds();
+  return phases;
+}
+
+/**
+ * One database per tenant: an empty template with the tables is created once and cloned per
+ * tenant (CREATE DATABASE ... TEMPLATE), then each tenant database is loaded, indexed and analyzed.
+ */
+export async function seedTenantDatabases(
+  ctx: LayoutContext,
+  layout: LayoutName,
+  dbOf: (t: TenantPlan) => string,
+  templateDb: string,
+  tenants: readonly TenantPlan[],
+): Promise<Phases> {
+  const phases = zeroPhases();
+  const opts = { tenantColumn: false };
+  let sw = stopwatch();
+  ctx.progress.phase(layout, 'provision');
+  await recreateDatabase(ctx, templateDb);
+  await withAdmin(ctx.target, templateDb, async (c) => {
+    for (const s of typesDdl(opts)) await c.query(s);
+    for (const t of TENANT_TABLES) await c.query(tableDdl(t, opts));
+  });
+  for (const t of tenants) await recreateDatabase(ctx, dbOf(t), templateDb);
+  await withAdmin(ctx.target, ctx.target.admin.database, (c) => c.query(`DROP DATABASE ${ident(templateDb)}`));
+  phases.provision = sw.seconds();
+
+  // Load, index and analyze tenant by tenant (each step timed separately, summed over tenants).
+  ctx.progress.phase(layout, 'load');
+  let load = 0;
+  let index = 0;
+  let analyze = 0;
+  const wall = stopwatch();
+  await runLimited(tenants, ctx.scenario.seeding.concurrency, (t) =>
+    withAdmin(ctx.target, dbOf(t), async (c) => {
+      let s = stopwatch();
+      for (const table of TENANT_TABLES) {
+        await copyIn(c, table, copyColumns(table, opts), tableCopyStream(table, [t], ctx.pools, { ...opts, onRows: (n) => ctx.progress.rows(layout, n) }));
+      }
+      load += s.seconds();
+      s = stopwatch();
+      const ddl = TENANT_TABLES.flatMap((tb) => postLoadDdl(tb, opts));
+      const ordered = [...ddl.filter((x) => !/FOREIGN KEY/.test(x)), ...ddl.filter((x) => /FOREIGN KEY/.test(x))];
+      for (const stmt of ordered) await c.query(stmt);
+      index += s.seconds();
+      s = stopwatch();
+      await c.query('ANALYZE');
+      analyze += s.seconds();
+    }),
+  );
+  // Report wall-clock seconds, split in the proportions the tenants spent in each step.
+  const busy = load + index + analyze || 1;
+  const w = wall.seconds();
+  phases.load = (w * load) / busy;
+  phases.index = (w * index) / busy;
+  phases.analyze = (w * analyze) / busy;
+  return phases;
+}

@@ -1,0 +1,78 @@
+import { withAdmin, runLimited } from '../../db/client.js';
+import { stopwatch } from '../../measure/timer.js';
+import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/admin-sql.js';
+import { seedTenantDatabases } from '../common/bulk-load.js';
+import { measureSizes, tenantChecksums } from '../common/inspect.js';
+import { CappedKeyedRouter } from '../common/capped-router.js';
+import type { Layout, LayoutContext, LayoutName, RouterOptions, SeedResult, TableChecksums } from '../layout.js';
+
+/**
+ * One database per tenant, with a role per tenant that may CONNECT to its own database only.
+ * The router keeps connections per tenant database under one global cap, closing the least
+ * recently used idle ones when the cap is reached.
+ */
+export class DatabaseLayout implements Layout {
+  readonly name = 'database' as const;
+  readonly description = 'database per tenant, role per tenant, per-database connections under a global cap';
+
+  constructor(
+    /** Name part shared by this layout's databases and roles: `db` alone, `hybrid` inside the hybrid. */
+    private readonly part = 'db',
+    private readonly tenantsOf: (ctx: LayoutContext) => readonly TenantPlan[] = (ctx) => ctx.plan.tenants,
+    /** Layout name used in progress reports (the hybrid reports its dedicated tier as itself). */
+    private readonly reportAs: LayoutName = 'database',
+  ) {}
+
+  dbOf(ctx: LayoutContext, t: TenantPlan): string {
+    return ctx.naming.db(`${this.part}_${t.slug}`);
+  }
+  roleOf(ctx: LayoutContext, t: TenantPlan): string {
+    return ctx.naming.role(`${this.part}_${t.slug}`);
+  }
+  databases(ctx: LayoutContext): string[] {
+    return this.tenantsOf(ctx).map((t) => this.dbOf(ctx, t));
+  }
+
+  async seed(ctx: LayoutContext): Promise<SeedResult> {
+    const total = stopwatch();
+    const tenants = this.tenantsOf(ctx);
+    const phases = await seedTenantDatabases(ctx, this.reportAs, (t) => this.dbOf(ctx, t), ctx.naming.db(`${this.part}_template`), tenants);
+    const sw = stopwatch();
+    ctx.progress.phase(this.reportAs, 'roles');
+    await recreateRoles(ctx, tenants.map((t) => ({ name: this.roleOf(ctx, t), login: true })));
+    await runLimited(tenants, ctx.scenario.seeding.concurrency, (t) =>
+      withAdmin(ctx.target, this.dbOf(ctx, t), (c) => grantDml(c, this.dbOf(ctx, t), this.roleOf(ctx, t), ['public'])),
+    );
+    phases.provision += sw.seconds();
+    return { method: 'generator-copy', timings: { ...phases, total: total.seconds() } };
+  }
+
+  async checksums(ctx: LayoutContext): Promise<Map<string, TableChecksums>> {
+    const out = new Map<string, TableChecksums>();
+    for (const t of this.tenantsOf(ctx)) out.set(t.slug, await tenantChecksums(ctx, this.dbOf(ctx, t), undefined));
+    return out;
+  }
+
+  sizes(ctx: LayoutContext) {
+    return measureSizes(ctx, this.tenantsOf(ctx).map((t) => ({ db: this.dbOf(ctx, t), schemas: ['public'] })));
+  }
+
+  router(ctx: LayoutContext, opts: RouterOptions = {}) {
+    const cap = Math.min(opts.maxConnections ?? Infinity, ctx.scenario.layoutOptions.database.maxConnections);
+    return new CappedKeyedRouter(cap, (t) => {
+      const role = this.roleOf(ctx, t);
+      return ctx.target.config(this.dbOf(ctx, t), { name: role, password: ctx.naming.password(role) });
+    });
+  }
+
+  async destroy(ctx: LayoutContext): Promise<void> {
+    // Also drop databases left by an earlier run with more tenants.
+    const stale = await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+      const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${ctx.naming.db(this.part)}\\_t%`]);
+      return r.rows.map((x) => x.datname);
+    });
+    await dropDatabases(ctx, [...new Set([...this.databases(ctx), ...stale])]);
+    await dropRoles(ctx, this.tenantsOf(ctx).map((t) => this.roleOf(ctx, t)));
+  }
+}

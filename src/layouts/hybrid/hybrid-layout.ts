@@ -1,0 +1,130 @@
+import { withAdmin } from '../../db/client.js';
+import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import { stopwatch } from '../../measure/timer.js';
+import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/admin-sql.js';
+import { addPhases, seedPooledDatabase, seedTenantSchemas } from '../common/bulk-load.js';
+import { measureSizes, pooledChecksums, tenantChecksums } from '../common/inspect.js';
+import { PoolRouter } from '../common/pool-router.js';
+import { enableRls, rlsContextSql } from '../common/rls-policy.js';
+import { DatabaseLayout } from '../database/database-layout.js';
+import { schemaContextSql } from '../schema/schema-layout.js';
+import type { Layout, LayoutContext, LayoutSizes, RouterOptions, RouterStats, SeedResult, TableChecksums, TenantRouter } from '../layout.js';
+
+/** The dedicated (enterprise) tier: explicit slugs, or the largest tenants (ties: lower number first). */
+export function dedicatedTenants(ctx: Pick<LayoutContext, 'plan' | 'scenario'>): TenantPlan[] {
+  const h = ctx.scenario.layoutOptions.hybrid;
+  if (h.dedicatedTenants.length) return ctx.plan.tenants.filter((t) => h.dedicatedTenants.includes(t.slug));
+  return [...ctx.plan.tenants].sort((a, b) => b.rows - a.rows || a.index - b.index).slice(0, h.dedicated);
+}
+
+/**
+ * Small tenants share RLS tables; the dedicated tier lives in its own schema (same database) or its
+ * own database. The tenant's tier picks the route: "the connection string is the router".
+ */
+export class HybridLayout implements Layout {
+  readonly name = 'hybrid' as const;
+  readonly description = 'pooled tenants in RLS tables, the dedicated tier in its own schema or database';
+  private readonly dedicatedDbs = new DatabaseLayout('hybrid', (ctx) => dedicatedTenants(ctx), 'hybrid');
+
+  db(ctx: LayoutContext): string {
+    return ctx.naming.db('hybrid');
+  }
+  appRole(ctx: LayoutContext): string {
+    return ctx.naming.role('hybrid_app');
+  }
+  private split(ctx: LayoutContext): { pooled: TenantPlan[]; dedicated: TenantPlan[] } {
+    const dedicated = dedicatedTenants(ctx);
+    const ids = new Set(dedicated.map((t) => t.slug));
+    return { pooled: ctx.plan.tenants.filter((t) => !ids.has(t.slug)), dedicated };
+  }
+  private placement(ctx: LayoutContext) {
+    return ctx.scenario.layoutOptions.hybrid.placement;
+  }
+  databases(ctx: LayoutContext): string[] {
+    return [this.db(ctx), ...(this.placement(ctx) === 'database' ? this.dedicatedDbs.databases(ctx) : [])];
+  }
+
+  async seed(ctx: LayoutContext): Promise<SeedResult> {
+    const total = stopwatch();
+    const { pooled, dedicated } = this.split(ctx);
+    const db = this.db(ctx);
+    let phases = await seedPooledDatabase(ctx, this.name, db, pooled);
+    if (this.placement(ctx) === 'schema') {
+      phases = addPhases(phases, await seedTenantSchemas(ctx, this.name, db, dedicated, { createDatabase: false }));
+    }
+    let sw = stopwatch();
+    ctx.progress.phase(this.name, 'policies');
+    await recreateRoles(ctx, [{ name: this.appRole(ctx), login: true }]);
+    await withAdmin(ctx.target, db, async (c) => {
+      await enableRls(c);
+      const schemas = ['public', ...(this.placement(ctx) === 'schema' ? dedicated.map((t) => t.slug) : [])];
+      await grantDml(c, db, this.appRole(ctx), schemas);
+    });
+    phases.provision += sw.seconds();
+    if (this.placement(ctx) === 'database') {
+      const r = await this.dedicatedDbs.seed(ctx);
+      phases = addPhases(phases, r.timings);
+    }
+    return { method: 'generator-copy', timings: { ...phases, total: total.seconds() } };
+  }
+
+  async checksums(ctx: LayoutContext): Promise<Map<string, TableChecksums>> {
+    const { pooled, dedicated } = this.split(ctx);
+    const out = await pooledChecksums(ctx, this.db(ctx), pooled);
+    if (this.placement(ctx) === 'database') {
+      for (const [k, v] of await this.dedicatedDbs.checksums(ctx)) out.set(k, v);
+    } else {
+      for (const t of dedicated) out.set(t.slug, await tenantChecksums(ctx, this.db(ctx), t.slug));
+    }
+    return out;
+  }
+
+  async sizes(ctx: LayoutContext): Promise<LayoutSizes> {
+    const { dedicated } = this.split(ctx);
+    if (this.placement(ctx) === 'schema') {
+      return measureSizes(ctx, [{ db: this.db(ctx), schemas: ['public', ...dedicated.map((t) => t.slug)] }]);
+    }
+    const a = await measureSizes(ctx, [{ db: this.db(ctx), schemas: ['public'] }]);
+    const b = await this.dedicatedDbs.sizes(ctx);
+    return {
+      tableBytes: a.tableBytes + b.tableBytes,
+      indexBytes: a.indexBytes + b.indexBytes,
+      toastBytes: a.toastBytes + b.toastBytes,
+      databaseBytes: a.databaseBytes + b.databaseBytes,
+      databases: a.databases + b.databases,
+      relations: a.relations + b.relations,
+    };
+  }
+
+  router(ctx: LayoutContext, opts: RouterOptions = {}): TenantRouter {
+    const { dedicated } = this.split(ctx);
+    const ids = new Set(dedicated.map((t) => t.slug));
+    const role = this.appRole(ctx);
+    const schemaPlacement = this.placement(ctx) === 'schema';
+    const pooled = new PoolRouter(
+      ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }),
+      opts.maxConnections ?? 50,
+      (t) => (schemaPlacement && ids.has(t.slug) ? schemaContextSql(t, null) : rlsContextSql(t)),
+      false,
+    );
+    if (schemaPlacement) return pooled;
+    const dedicatedRouter = this.dedicatedDbs.router(ctx, opts);
+    return {
+      acquire: (t) => (ids.has(t.slug) ? dedicatedRouter.acquire(t) : pooled.acquire(t)),
+      stats: (): RouterStats => {
+        const a = pooled.stats();
+        const b = dedicatedRouter.stats();
+        return { open: a.open + b.open, peakOpen: a.peakOpen + b.peakOpen, opened: a.opened + b.opened, closed: a.closed + b.closed, waits: a.waits + b.waits };
+      },
+      close: async () => {
+        await Promise.all([pooled.close(), dedicatedRouter.close()]);
+      },
+    };
+  }
+
+  async destroy(ctx: LayoutContext): Promise<void> {
+    await this.dedicatedDbs.destroy(ctx);
+    await dropDatabases(ctx, [this.db(ctx)]);
+    await dropRoles(ctx, [this.appRole(ctx)]);
+  }
+}
