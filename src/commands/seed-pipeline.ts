@@ -4,14 +4,14 @@ import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import { ChecksumMismatchError, errorMessage } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
-import type { LayoutContext, TableChecksums } from '../layouts/layout.js';
+import type { LayoutContext, SeedProgress, TableChecksums } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { onInterrupt } from '../lifecycle.js';
 import { makeProgress } from '../measure/progress.js';
 import { stopwatch } from '../measure/timer.js';
 import { createBundle, writeCsv, writeJson, writeSummary } from '../results/bundle.js';
 import type { Bundle } from '../results/bundle.js';
-import { SUMMARY_SCHEMA_VERSION } from '../results/summary-schema.js';
+import { SUMMARY_SCHEMA_VERSION, summaryJsonSchema } from '../results/summary-schema.js';
 import type { Summary } from '../results/summary-schema.js';
 import { compareLayouts, datasetChecksum } from '../seed-check.js';
 import { captureEnvironment } from '../target/environment.js';
@@ -20,6 +20,7 @@ import type { TargetOptions } from '../target/open-target.js';
 import type { Target } from '../target/target.js';
 import { buildPools } from '../../seed/pools.js';
 import { planDataset } from '../../seed/tenant-plan.js';
+import type { DatasetPlan } from '../../seed/tenant-plan.js';
 import { TENANT_TABLES } from '../../seed/tenant-plan.js';
 
 const debug = createDebug('tenantbench:seed');
@@ -49,6 +50,7 @@ export async function runSeedPipeline(o: SeedPipelineOptions): Promise<SeedPipel
   const scenario = o.scenario;
   const bundle = createBundle(o.resultsDir, scenario.name);
   writeJson(bundle, 'scenario.json', scenario);
+  writeJson(bundle, 'summary.schema.json', summaryJsonSchema());
   const order = LAYOUT_NAMES.filter((l) => scenario.layouts.includes(l));
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
@@ -87,23 +89,14 @@ export async function runSeedPipeline(o: SeedPipelineOptions): Promise<SeedPipel
     const env = await captureEnvironment(target);
     writeJson(bundle, 'environment.json', env);
     summary.target = { kind: target.kind, serverVersion: env.server.version };
-    const secret = target.admin.password || process.env.TENANTBENCH_ROLE_SECRET || `tenantbench:${target.admin.user}`;
-    const ctx: LayoutContext = {
-      target,
-      scenario,
-      plan,
-      pools: buildPools(scenario.seed),
-      naming: makeNaming(o.prefix, secret),
-      progress,
-      seeded: new Set<LayoutName>(),
-      serverVersionNum: env.server.versionNum,
-    };
+    const ctx = makeLayoutContext({ target, scenario, prefix: o.prefix, progress, serverVersionNum: env.server.versionNum, plan });
     out(`scenario ${scenario.name}: ${scenario.tenants} tenants, ${scenario.rows.toLocaleString('en-US')} rows, sizes ${scenario.sizes.kind}; layouts ${order.join(', ')}`);
     for (const name of order) {
       const impl = layoutOf(name);
       const entry = summary.layouts[name]!;
       progress.start(name, scenario.rows);
       try {
+        injectFault(`before:${name}`);
         const r = await impl.seed(ctx);
         (ctx.seeded as Set<LayoutName>).add(name);
         progress.phase(name, 'checksum');
@@ -213,3 +206,35 @@ export function seedTable(s: Summary): string[] {
   return lines;
 }
 
+
+/**
+ * Test hook: TENANTBENCH_FAULT=before:<layout> makes the run fail at that point, so the tests can
+ * prove that a failure mid-run keeps the results so far and leaves no server behind.
+ */
+function injectFault(point: string): void {
+  if (process.env.TENANTBENCH_FAULT === point) throw new Error(`injected fault (TENANTBENCH_FAULT=${point})`);
+}
+
+/** The context layouts work in; shared by the pipeline and the tests. */
+export function makeLayoutContext(o: {
+  target: Target;
+  scenario: ResolvedScenario;
+  prefix: string;
+  serverVersionNum: number;
+  progress?: SeedProgress;
+  plan?: DatasetPlan;
+}): LayoutContext {
+  const { target, scenario } = o;
+  // Application-role passwords derive from the admin secret, so later commands can reconnect.
+  const secret = target.admin.password || process.env.TENANTBENCH_ROLE_SECRET || `tenantbench:${target.admin.user}`;
+  return {
+    target,
+    scenario,
+    plan: o.plan ?? planDataset({ seed: scenario.seed, tenants: scenario.tenants, rows: scenario.rows, sizes: scenario.sizes }),
+    pools: buildPools(scenario.seed),
+    naming: makeNaming(o.prefix, secret),
+    progress: o.progress ?? { phase() {}, rows() {} },
+    seeded: new Set<LayoutName>(),
+    serverVersionNum: o.serverVersionNum,
+  };
+}

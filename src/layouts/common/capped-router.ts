@@ -53,10 +53,11 @@ export class CappedKeyedRouter implements TenantRouter {
       if (this.open < this.cap) return this.connect(tenant);
       const lru = this.idle.shift();
       if (lru) {
-        this.open--;
+        // Hand the evicted connection's slot straight to the new one: the slot stays counted
+        // while the old connection closes, so nobody else can take it in between.
         this.closedCount++;
         await lru.client.end().catch(() => {});
-        return this.connect(tenant);
+        return this.connect(tenant, true);
       }
       if (!waited) this.waits++;
       waited = true;
@@ -64,9 +65,9 @@ export class CappedKeyedRouter implements TenantRouter {
     }
   }
 
-  private async connect(tenant: TenantPlan): Promise<pg.Client> {
+  private async connect(tenant: TenantPlan, slotHeld = false): Promise<pg.Client> {
     // Count the slot before the handshake so concurrent acquires cannot overshoot the cap.
-    this.open++;
+    if (!slotHeld) this.open++;
     this.peakOpen = Math.max(this.peakOpen, this.open);
     const client = new pg.Client(this.configOf(tenant));
     client.on('error', () => {});

@@ -1,0 +1,132 @@
+/**
+ * The CLI as a user runs it: bad input exits 2 before any server starts; `all` writes a complete
+ * bundle; a failure mid-run and Ctrl-C keep the results so far and leave no postgres behind.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Summary } from '../src/results/summary-schema.js';
+import { summarySchema } from '../src/results/summary-schema.js';
+import { dataDirOf, existsSync, postgresProcesses, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
+
+const TINY = `
+name: tiny-cli
+seed: 3
+tenants: { count: 4, sizes: { kind: zipf, s: 1 } }
+rows: 4000
+layoutOptions:
+  hybrid: { dedicated: 1, placement: schema }
+  database: { maxConnections: 2 }
+`;
+
+function tinyFile(): string {
+  const dir = tempDir('tenantbench-scn-');
+  const p = join(dir, 'tiny-cli.yaml');
+  writeFileSync(p, TINY);
+  return p;
+}
+
+function onlyBundle(resultsDir: string): string {
+  const runs = readdirSync(resultsDir);
+  assert.equal(runs.length, 1, `one bundle in ${resultsDir}: ${runs.join(', ')}`);
+  return join(resultsDir, runs[0]!);
+}
+
+describe('bad input', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown layout', ['all', '--layouts', 'rls,sharded'], /layouts.*allowed: shared, rls, schema, database, hybrid/s],
+    ['unknown scenario', ['all', '--scenario', 'nope'], /unknown scenario "nope"; allowed:/],
+    ['non-integer tenants', ['all', '--tenants', 'ten'], /--tenants must be a positive integer/],
+    ['unknown flag', ['all', '--tennants', '3'], /unknown option '--tennants'/],
+    ['bad target', ['all', '--target', 'k8s'], /Allowed choices are embedded, url/],
+    ['bad database url', ['all', '--database-url', 'mysql://x'], /scheme "mysql:"/],
+    ['fewer rows than tenants', ['seed', '--tenants', '50', '--rows', '10'], /fewer than the 50 tenants/],
+    ['unknown command', ['sedd'], /unknown command 'sedd'/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`${what}: exit 2 with a message, and no server started`, async () => {
+      const before = postgresProcesses().length;
+      const r = await runCli(args);
+      assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
+      assert.ok(postgresProcesses().length <= before);
+    });
+  }
+
+  it('--help works on every subcommand', async () => {
+    for (const cmd of ['all', 'seed', 'scenarios']) {
+      const r = await runCli([cmd, '--help']);
+      assert.equal(r.code, 0, cmd);
+      assert.match(r.stdout, /Usage: tenantbench/);
+    }
+  });
+});
+
+describe('all on the embedded target', () => {
+  it('seeds every layout, proves identical checksums, writes the bundle and stops the server', async () => {
+    const results = tempDir('tenantbench-res-');
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results]);
+    assert.equal(r.code, 0, r.stderr);
+    const dataDir = dataDirOf(r.stdout);
+    assert.ok(dataDir, 'the run says where its cluster lives');
+    assert.deepEqual(await waitNoProcesses(dataDir), [], 'no postgres process left');
+    assert.equal(existsSync(dataDir), false, 'throwaway cluster removed');
+
+    const bundle = onlyBundle(results);
+    for (const f of ['scenario.json', 'environment.json', 'summary.json', 'summary.schema.json', 'seed.csv', 'checksums.csv']) {
+      assert.ok(existsSync(join(bundle, f)), f);
+    }
+    const summary = summarySchema.parse(readJson(join(bundle, 'summary.json'))) as Summary;
+    assert.equal(summary.status, 'ok');
+    assert.equal(summary.dataset.identicalAcrossLayouts, true);
+    assert.deepEqual(Object.keys(summary.layouts), ['shared', 'rls', 'schema', 'database', 'hybrid']);
+    for (const [name, l] of Object.entries(summary.layouts)) {
+      assert.equal(l.status, 'ok', name);
+      assert.equal(l.rows, 4000, name);
+      assert.equal(l.checksum, summary.dataset.checksum, name);
+      assert.ok(l.seed!.seconds.total > 0 && l.sizes!.tableBytes > 0 && l.sizes!.indexBytes > 0, name);
+    }
+    assert.equal(summary.layouts.rls!.seed!.method, 'template-copy');
+    const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(join(bundle, 'environment.json'));
+    assert.match(env.server.version, /PostgreSQL \d+/);
+    assert.ok(env.machine.cpus >= 1);
+    assert.match(r.stdout, /\| shared \| ok \| 4,000 \|/);
+  });
+});
+
+describe('failures keep what was measured and leave no server', () => {
+  it('a failure after the first layout: exit 1, summary keeps the finished layout', async () => {
+    const results = tempDir('tenantbench-res-');
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results], {
+      env: { TENANTBENCH_FAULT: 'before:schema' },
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /injected fault/);
+    assert.match(r.stderr, /results gathered so far: /);
+    const dataDir = dataDirOf(r.stdout)!;
+    assert.deepEqual(await waitNoProcesses(dataDir), []);
+    const summary = readJson<Summary>(join(onlyBundle(results), 'summary.json'));
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.layouts.shared!.status, 'ok');
+    assert.equal(summary.layouts.rls!.status, 'ok');
+    assert.equal(summary.layouts.schema!.status, 'failed');
+    assert.equal(summary.layouts.database!.status, 'not-run');
+    assert.match(summary.layouts.database!.reason!, /schema failed/);
+  });
+
+  it('SIGINT in the middle of seeding: exit 130, summary says interrupted, no postgres left', async () => {
+    const results = tempDir('tenantbench-res-');
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results], {
+      onOutput: (all) => (/\[schema\] load/.test(all) ? 'SIGINT' : null),
+    });
+    assert.equal(r.code, 130, r.stderr);
+    const dataDir = dataDirOf(r.stdout)!;
+    assert.deepEqual(await waitNoProcesses(dataDir), []);
+    assert.equal(existsSync(dataDir), false);
+    const summary = readJson<Summary>(join(onlyBundle(results), 'summary.json'));
+    assert.equal(summary.status, 'interrupted');
+    assert.equal(summary.layouts.shared!.status, 'ok');
+  });
+});

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveScenario } from '../src/config/load-scenario.js';
+import type { ResolvedScenario } from '../src/config/load-scenario.js';
+import { packageRoot } from '../src/paths.js';
+
+/** A few tenants with skewed sizes: seeds every layout in seconds. */
+export function tinyScenario(overrides: Record<string, unknown> = {}): ResolvedScenario {
+  return resolveScenario(
+    {
+      name: 'tiny',
+      seed: 11,
+      tenants: { count: 5, sizes: { kind: 'zipf', s: 1 } },
+      rows: 6000,
+      layoutOptions: { hybrid: { dedicated: 1, placement: 'database' }, database: { maxConnections: 3 } },
+      ...overrides,
+    },
+    'tests/tiny',
+  );
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** PIDs of processes whose command line mentions `needle` (e.g. a cluster's data directory). */
+export function processesMentioning(needle: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(needle) && Number(entry) !== process.pid) pids.push(Number(entry));
+    } catch {
+      // process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** All running postgres server processes (postmasters and backends). */
+export function postgresProcesses(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'postgres' || comm === 'postmaster') pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const CLI = join(packageRoot(), 'dist', 'src', 'cli.js');
+
+/**
+ * Run the CLI as a child process. `onStderr` sees stderr as it arrives and may return a signal to
+ * send to the child (to test Ctrl-C in the middle of a run).
+ */
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; onOutput?: (all: string) => NodeJS.Signals | null; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, CI: 'true', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    const check = () => {
+      if (signalled || !opts.onOutput) return;
+      const sig = opts.onOutput(stdout + stderr);
+      if (sig) {
+        signalled = true;
+        child.kill(sig);
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      check();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      check();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI timed out: ${args.join(' ')}\n${stdout}\n${stderr}`));
+    }, opts.timeoutMs ?? 180_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The data directory an embedded run printed ("... data in /tmp/tenantbench-pg-XXXX"). */
+export function dataDirOf(output: string): string | null {
+  return /data in (\S+)/.exec(output)?.[1] ?? null;
+}
+
+/** Wait until no process mentions `needle` (shutdown is asynchronous by a few ms). */
+export async function waitNoProcesses(needle: string, timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = processesMentioning(needle);
+    if (!left.length || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function readJson<T = unknown>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+export { existsSync };
