@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAll } from './commands/all-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
+import { SessionError } from './commands/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
 import { harnessVersion } from './paths.js';
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const code = exitCodeOf(err);
     process.stderr.write(`tenantbench: ${errorMessage(err)}\n`);
-    const bundle = (err as { bundle?: { dir: string } }).bundle;
+    const bundle = err instanceof SessionError ? err.bundle : null;
     if (bundle) process.stderr.write(`results gathered so far: ${bundle.dir}\n`);
     return code;
   } finally {

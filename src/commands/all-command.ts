@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { runSeedPipeline, seedTable } from './seed-pipeline.js';
+import { withRunSession } from './run-session.js';
+import { seedStage, seedTable } from './seed-stage.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
@@ -13,8 +14,10 @@ export function registerAll(program: Command): void {
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd))).action(async (opts: CommonOpts) => {
     const { scenario, target } = resolveCommon(opts);
-    const { bundle, summary } = await runSeedPipeline({ command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet });
-    for (const l of seedTable(summary)) process.stdout.write(l + '\n');
-    process.stdout.write(`dataset checksum ${summary.dataset.checksum} identical across ${summary.dataset.layoutsCompared.join(', ')}\nresults: ${bundle.dir}\n`);
+    const s = await withRunSession({ command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
+      await seedStage(session);
+    });
+    for (const l of seedTable(s.summary)) process.stdout.write(l + '\n');
+    process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\nresults: ${s.bundle.dir}\n`);
   });
 }
