@@ -115,17 +115,40 @@ describe('failures keep what was measured and leave no server', () => {
     assert.match(summary.layouts.database!.reason!, /schema failed/);
   });
 
-  it('SIGINT in the middle of seeding: exit 130, summary says interrupted, no postgres left', async () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  it(`${signal} in the middle of seeding: exit ${code}, summary says interrupted, no postgres left`, async () => {
     const results = tempDir('tenantbench-res-');
     const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results], {
-      onOutput: (all) => (/\[schema\] load/.test(all) ? 'SIGINT' : null),
+      onOutput: (all) => (/\[schema\] load/.test(all) ? signal : null),
     });
-    assert.equal(r.code, 130, r.stderr);
+    assert.equal(r.code, code, r.stderr);
     const dataDir = dataDirOf(r.stdout)!;
     assert.deepEqual(await waitNoProcesses(dataDir), []);
     assert.equal(existsSync(dataDir), false);
     const summary = readJson<Summary>(join(onlyBundle(results), 'summary.json'));
     assert.equal(summary.status, 'interrupted');
     assert.equal(summary.layouts.shared!.status, 'ok');
+  });
+  }
+});
+
+describe('a persistent embedded cluster (--pg-data)', () => {
+  it('keeps the seeded layouts for a later `seed --seeded`, which checks them without re-seeding', async () => {
+    const pgData = tempDir('tenantbench-pgdata-');
+    const results = tempDir('tenantbench-res-');
+    const common = ['--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--pg-data', pgData, '--layouts', 'shared,schema'];
+    const first = await runCli(['seed', ...common]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(await waitNoProcesses(pgData), [], 'server stopped after the command');
+    assert.ok(existsSync(join(pgData, 'data', 'PG_VERSION')), 'cluster kept');
+    const second = await runCli(['seed', '--seeded', ...common]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /already seeded: checking/);
+    const runs = readdirSync(results).sort();
+    const summary = readJson<Summary>(join(results, runs[1]!, 'summary.json'));
+    assert.equal(summary.dataset.identicalAcrossLayouts, true);
+    assert.equal(summary.layouts.shared!.seed, null, 'no seeding figures for a check-only run');
+    assert.equal(summary.layouts.schema!.rows, 4000);
+    assert.deepEqual(await waitNoProcesses(pgData), []);
   });
 });

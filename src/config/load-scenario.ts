@@ -93,7 +93,10 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
     merged.tenants = { ...((merged.tenants as object | undefined) ?? {}), count: overrides.tenants };
   }
   const parsed = scenarioFileSchema.safeParse(merged);
-  if (!parsed.success) throw new UsageError(formatIssues(source, parsed.error.issues), firstField(parsed.error.issues));
+  if (!parsed.success) {
+    const overridden = Object.keys(overrides).length ? ' (after the command-line overrides)' : '';
+    throw new UsageError(formatIssues(source + overridden, parsed.error.issues, merged), firstField(parsed.error.issues));
+  }
   const file: ScenarioFile = parsed.data;
 
   const fail = (field: string, msg: string): never => {
@@ -167,7 +170,13 @@ function fieldPath(issue: z.core.$ZodIssue): string {
   return p || '(top level)';
 }
 
-function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+function formatIssues(source: string, issues: readonly z.core.$ZodIssue[], raw: unknown): string {
   const lines = issues.map((issue) => {
     const field = fieldPath(issue);
     let msg = issue.message;
@@ -176,7 +185,8 @@ function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): stri
         .map((k) => `"${k}"`)
         .join(', ')}`;
     } else if (issue.code === 'invalid_value' && 'values' in issue) {
-      msg = `${msg}; allowed: ${(issue.values as unknown[]).map(String).join(', ')}`;
+      const got = JSON.stringify(valueAt(raw, issue.path));
+      msg = `${got ?? 'missing value'} is not allowed; allowed: ${(issue.values as unknown[]).map(String).join(', ')}`;
     } else if (field.startsWith('layouts')) {
       msg = `${msg}; allowed: ${LAYOUT_NAMES.join(', ')}`;
     }
