@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerAll } from './commands/all-command.js';
+import { registerCompare } from './commands/compare-command.js';
 import { registerReport } from './commands/report-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerReport, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerReport, registerCompare, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -66,7 +66,7 @@ describe('bad input', () => {
 describe('all on the embedded target', () => {
   it('seeds every layout, proves identical checksums, writes the bundle and stops the server', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results]);
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')]);
     assert.equal(r.code, 0, r.stderr);
     const dataDir = dataDirOf(r.stdout);
     assert.ok(dataDir, 'the run says where its cluster lives');
@@ -91,14 +91,16 @@ describe('all on the embedded target', () => {
     const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(join(bundle, 'environment.json'));
     assert.match(env.server.version, /PostgreSQL \d+/);
     assert.ok(env.machine.cpus >= 1);
-    assert.match(r.stdout, /\| shared \| ok \| 4,000 \|/);
+    assert.match(r.stdout, /\| shared \| not measured \| not measured \| [\d.]+ \|/, 'main table printed');
+    const reportPath = /report: (\S+report\.md)/.exec(r.stdout)?.[1];
+    assert.ok(reportPath && existsSync(reportPath), 'report written');
   });
 });
 
 describe('failures keep what was measured and leave no server', () => {
   it('a failure after the first layout: exit 1, summary keeps the finished layout', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results], {
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], {
       env: { TENANTBENCH_FAULT: 'before:schema' },
     });
     assert.equal(r.code, 1);
@@ -118,7 +120,7 @@ describe('failures keep what was measured and leave no server', () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   it(`${signal} in the middle of seeding: exit ${code}, summary says interrupted, no postgres left`, async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results], {
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], {
       onOutput: (all) => (/\[schema\] load/.test(all) ? signal : null),
     });
     assert.equal(r.code, code, r.stderr);

@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { compareRuns, comparisonMarkdown, DEFAULT_THRESHOLDS, parseThresholds } from '../report/compare-runs.js';
+import { loadResults } from '../report/load-results.js';
+import { defaultReportsDir } from '../report/write-report.js';
+
+export class RegressionFound extends Error {
+  readonly exitCode = 1;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      'Compare two results bundles (folders or summary.json files) per layout and metric; print a Markdown summary for a pull request and write it to a file. ' +
+        'Exit 1 on a regression beyond its threshold, 0 otherwise, 2 on bad input or different environments.',
+    )
+    .argument('<baseline>', 'results bundle or summary.json of the reference run')
+    .argument('<current>', 'results bundle or summary.json of the run under test')
+    .option(
+      '--max-regression <list>',
+      `allowed regression per metric, e.g. p99=10%,throughput=5% (defaults: ${Object.entries(DEFAULT_THRESHOLDS)
+        .map(([k, v]) => `${k}=${v}%`)
+        .join(',')})`,
+    )
+    .option('--allow-env-diff', 'compare even when the environment keys differ (server, settings, machine, scenario, dataset)')
+    .option('-o, --out <file>', 'where to write the Markdown summary (default: reports/compare/<baseline>-vs-<current>.md)')
+    .action((baseline: string, current: string, opts: { maxRegression?: string; allowEnvDiff?: boolean; out?: string }) => {
+      const thresholds = parseThresholds(opts.maxRegression);
+      const base = loadResults(baseline);
+      const cur = loadResults(current);
+      const c = compareRuns(base, cur, thresholds, { allowEnvDiff: opts.allowEnvDiff });
+      const md = comparisonMarkdown(c);
+      const out = resolve(opts.out ?? join(defaultReportsDir(), 'compare', `${c.baseline}-vs-${c.current}.md`));
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, md);
+      process.stdout.write(md + `\nwritten to ${out}\n`);
+      if (c.regressions) throw new RegressionFound(`${c.regressions} regression(s) beyond the allowed thresholds`);
+    });
+}

@@ -1,0 +1,183 @@
+/**
+ * Compare two results bundles: per layout and metric, the change and whether it exceeds its
+ * threshold. Uses the repeats' spread when a metric has one, so noise alone does not fail a
+ * build; refuses bundles from different environments unless told otherwise.
+ */
+import { UsageError } from '../errors.js';
+import type { LayoutName } from '../config/scenario-schema.js';
+import type { LoadedResults } from './load-results.js';
+
+export interface MetricValue {
+  value: number;
+  /** Range over repeats, when the run had several. */
+  spread?: { min: number; max: number };
+}
+
+export interface MetricDef {
+  id: string;
+  label: string;
+  unit: string;
+  /** Which threshold (--max-regression key) applies. */
+  threshold: string;
+  better: 'lower' | 'higher';
+  /** One value per layout, or null when the run did not measure it. */
+  value(r: LoadedResults, layout: LayoutName): MetricValue | null;
+}
+
+/** Metrics known to compare. Adding one = one entry. */
+export const METRICS: MetricDef[] = [
+  {
+    id: 'seed-seconds',
+    label: 'seed time',
+    unit: 's',
+    threshold: 'seed',
+    better: 'lower',
+    value: (r, l) => {
+      const s = r.summary.layouts[l]?.seed;
+      return s ? { value: s.seconds.total } : null;
+    },
+  },
+  {
+    id: 'index-bytes',
+    label: 'index size',
+    unit: 'MB',
+    threshold: 'size',
+    better: 'lower',
+    value: (r, l) => {
+      const s = r.summary.layouts[l]?.sizes;
+      return s ? { value: s.indexBytes / 1048576 } : null;
+    },
+  },
+  {
+    id: 'database-bytes',
+    label: 'database size',
+    unit: 'MB',
+    threshold: 'size',
+    better: 'lower',
+    value: (r, l) => {
+      const s = r.summary.layouts[l]?.sizes;
+      return s ? { value: s.databaseBytes / 1048576 } : null;
+    },
+  },
+];
+
+/** Default allowed regression per threshold key, in percent. */
+export const DEFAULT_THRESHOLDS: Record<string, number> = { p50: 10, p99: 10, throughput: 5, migration: 20, backup: 20, seed: 25, size: 10 };
+
+export function parseThresholds(text: string | undefined): Record<string, number> {
+  const out = { ...DEFAULT_THRESHOLDS };
+  if (!text) return out;
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9]+)=(\d+(?:\.\d+)?)%?$/.exec(part);
+    if (!m) throw new UsageError(`--max-regression "${part}": expected key=N% (e.g. p99=10%)`, 'max-regression');
+    if (!(m[1]! in DEFAULT_THRESHOLDS)) {
+      throw new UsageError(`--max-regression: unknown key "${m[1]}"; allowed: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`, 'max-regression');
+    }
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+/** What must match for two runs to be compared: server, settings that matter, machine, scenario, data. */
+export function environmentKey(r: LoadedResults): Record<string, string> {
+  const env = r.environment;
+  const settings = env?.server?.settings ?? {};
+  const key: Record<string, string> = {
+    postgres: String(env?.server?.versionNum ?? r.summary.target.serverVersion ?? 'unknown'),
+    cpus: String(env?.machine?.cpus ?? 'unknown'),
+    memoryGiB: env?.machine?.memoryBytes ? String(Math.round(env.machine.memoryBytes / 2 ** 30)) : 'unknown',
+    scenario: `${r.summary.scenario.name}/${r.summary.scenario.tenants}/${r.summary.scenario.rows}/${r.summary.scenario.seed}`,
+    datasetChecksum: r.summary.dataset.checksum ?? 'unknown',
+  };
+  for (const k of ['shared_buffers', 'work_mem', 'max_connections', 'fsync', 'synchronous_commit', 'full_page_writes', 'jit']) {
+    key[k] = settings[k]?.value ?? 'unknown';
+  }
+  return key;
+}
+
+export type Verdict = 'ok' | 'regression' | 'improved' | 'within noise' | 'not comparable';
+
+export interface ComparisonRow {
+  layout: LayoutName;
+  metric: string;
+  unit: string;
+  baseline: number | null;
+  current: number | null;
+  changePct: number | null;
+  thresholdPct: number;
+  verdict: Verdict;
+  note: string;
+}
+
+export interface Comparison {
+  baseline: string;
+  current: string;
+  envDiff: { key: string; baseline: string; current: string }[];
+  rows: ComparisonRow[];
+  regressions: number;
+}
+
+export function compareRuns(base: LoadedResults, cur: LoadedResults, thresholds: Record<string, number>, opts: { allowEnvDiff?: boolean } = {}): Comparison {
+  const kb = environmentKey(base);
+  const kc = environmentKey(cur);
+  const envDiff = Object.keys({ ...kb, ...kc })
+    .filter((k) => kb[k] !== kc[k])
+    .map((k) => ({ key: k, baseline: kb[k] ?? 'missing', current: kc[k] ?? 'missing' }));
+  if (envDiff.length && !opts.allowEnvDiff) {
+    throw new UsageError(
+      `the runs have different environment keys (${envDiff.map((d) => `${d.key}: ${d.baseline} vs ${d.current}`).join('; ')}); ` +
+        'their numbers are not comparable. Pass --allow-env-diff to compare anyway.',
+      'environment',
+    );
+  }
+  const layouts = [...new Set([...Object.keys(base.summary.layouts), ...Object.keys(cur.summary.layouts)])] as LayoutName[];
+  const rows: ComparisonRow[] = [];
+  for (const layout of layouts) {
+    for (const m of METRICS) {
+      const b = m.value(base, layout);
+      const c = m.value(cur, layout);
+      const thresholdPct = thresholds[m.threshold] ?? 0;
+      if (!b || !c || b.value === 0) {
+        if (b || c) {
+          rows.push({ layout, metric: m.label, unit: m.unit, baseline: b?.value ?? null, current: c?.value ?? null, changePct: null, thresholdPct, verdict: 'not comparable', note: !b ? 'not in baseline' : !c ? 'not in current' : 'baseline is 0' });
+        }
+        continue;
+      }
+      // Positive change = worse, whichever direction is better.
+      const raw = ((c.value - b.value) / b.value) * 100;
+      const changePct = m.better === 'lower' ? raw : -raw;
+      let verdict: Verdict = 'ok';
+      let note = '';
+      if (changePct > thresholdPct) {
+        // With repeats, only a change beyond the spread counts: the worst baseline repeat must still beat the best current one.
+        const separated = b.spread && c.spread ? (m.better === 'lower' ? c.spread.min > b.spread.max : c.spread.max < b.spread.min) : true;
+        verdict = separated ? 'regression' : 'within noise';
+        if (!separated) note = 'change exceeds the threshold but the repeats overlap';
+      } else if (changePct < -thresholdPct) {
+        verdict = 'improved';
+      }
+      rows.push({ layout, metric: m.label, unit: m.unit, baseline: b.value, current: c.value, changePct: raw, thresholdPct, verdict, note });
+    }
+  }
+  return { baseline: base.runId, current: cur.runId, envDiff, rows, regressions: rows.filter((r) => r.verdict === 'regression').length };
+}
+
+export function comparisonMarkdown(c: Comparison): string {
+  const fmt = (v: number | null) => (v === null ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+  const lines = [
+    `## tenantbench: ${c.regressions ? `${c.regressions} regression${c.regressions > 1 ? 's' : ''}` : 'no regression'}`,
+    '',
+    `Baseline \`${c.baseline}\`, current \`${c.current}\`.`,
+    '',
+  ];
+  if (c.envDiff.length) {
+    lines.push(`> Environments differ (compared anyway with --allow-env-diff): ${c.envDiff.map((d) => `${d.key} ${d.baseline} → ${d.current}`).join(', ')}.`, '');
+  }
+  lines.push('| layout | metric | baseline | current | change | allowed | verdict |', '|---|---|---:|---:|---:|---:|---|');
+  for (const r of c.rows) {
+    const change = r.changePct === null ? 'n/a' : `${r.changePct > 0 ? '+' : ''}${r.changePct.toFixed(1)}%`;
+    const verdict = r.verdict === 'regression' ? '**REGRESSION**' : r.verdict;
+    lines.push(`| ${r.layout} | ${r.metric} (${r.unit}) | ${fmt(r.baseline)} | ${fmt(r.current)} | ${change} | ${r.thresholdPct}% | ${verdict}${r.note ? ` (${r.note})` : ''} |`);
+  }
+  return lines.join('\n') + '\n';
+}
