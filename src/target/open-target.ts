@@ -2,10 +2,10 @@ import { UsageError } from '../errors.js';
 import { EmbeddedTarget } from './embedded-target.js';
 import type { SettingsProfile } from './server-settings.js';
 import type { Target, TargetKind } from './target.js';
+import { TestcontainersTarget } from './testcontainers-target.js';
 import { UrlTarget } from './url-target.js';
 
-/** Targets available in this version (testcontainers comes with the targets issue). */
-export const TARGET_KINDS: readonly TargetKind[] = ['embedded', 'url'];
+export const TARGET_KINDS: readonly TargetKind[] = ['embedded', 'url', 'testcontainers'];
 
 export interface TargetOptions {
   target: TargetKind;
@@ -34,9 +34,7 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
   // A --database-url alone means "use that server".
   const kind = o.databaseUrl ? 'url' : o.target;
   if (kind === 'url') return UrlTarget.open(o.databaseUrl!);
-  if (kind === 'testcontainers') {
-    throw new UsageError('--target testcontainers is not available in this version yet (see the open issue on targets); use embedded or url', 'target');
-  }
+  if (kind === 'testcontainers') return TestcontainersTarget.start({ profile: o.profile, settings: o.settings, log: o.log });
   return EmbeddedTarget.start({
     pgBin: o.pgBin,
     dataDir: o.pgData,
