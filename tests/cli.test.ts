@@ -134,6 +134,21 @@ describe('failures keep what was measured and leave no server', () => {
   }
 });
 
+describe('a harness killed without warning', () => {
+  it('SIGKILL: the watchdog stops the server and removes the throwaway cluster', async () => {
+    const results = tempDir('tenantbench-res-');
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], {
+      onOutput: (all) => (/\[shared\] load/.test(all) ? 'SIGKILL' : null),
+    });
+    assert.equal(r.signal, 'SIGKILL');
+    const dataDir = dataDirOf(r.stdout)!;
+    assert.ok(dataDir);
+    assert.deepEqual(await waitNoProcesses(dataDir, 20_000), [], 'no postgres process left');
+    for (let i = 0; i < 50 && existsSync(dataDir); i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(existsSync(dataDir), false, 'cluster directory removed');
+  });
+});
+
 describe('a persistent embedded cluster (--pg-data)', () => {
   it('keeps the seeded layouts for a later `seed --seeded`, which checks them without re-seeding', async () => {
     const pgData = tempDir('tenantbench-pgdata-');

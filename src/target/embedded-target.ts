@@ -5,6 +5,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rea
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import createDebug from 'debug';
 import pg from 'pg';
 import { TargetError } from '../errors.js';
@@ -106,6 +107,7 @@ export class EmbeddedTarget implements Target {
         ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
       });
       closeSync(logFd);
+      startWatchdog(child.pid, baseDir, persistent);
       const admin: ConnParams = { host: '127.0.0.1', port, user: ADMIN_USER, password, database: 'postgres' };
       const target = new EmbeddedTarget(binaries, admin, { ...settings, profile }, baseDir, persistent, child, logFile);
       target.unregister = registerCleanup({
@@ -223,4 +225,15 @@ function freePort(): Promise<number> {
       srv.close(() => resolvePort(port));
     });
   });
+}
+
+/** A detached watchdog stops the server if this process dies without cleaning up (see watchdog.ts). */
+function startWatchdog(postmasterPid: number | undefined, baseDir: string, persistent: boolean): void {
+  if (!postmasterPid) return;
+  const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
+  const w = spawn(process.execPath, [script, String(process.pid), String(postmasterPid), baseDir, persistent ? '1' : '0'], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  w.unref();
 }

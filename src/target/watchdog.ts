@@ -1,0 +1,48 @@
+/**
+ * Watchdog process for an embedded server: if the harness dies without cleaning up (SIGKILL, OOM
+ * killer), the postmaster would otherwise run forever. This small detached process polls the
+ * harness's pid and, once it is gone, stops the server (SIGQUIT, then SIGKILL) and removes a
+ * throwaway cluster's directory.
+ *
+ *   node watchdog.js <harness-pid> <postmaster-pid> <base-dir> <persistent: 0|1>
+ */
+import { rmSync } from 'node:fs';
+
+const [parentPid, postmasterPid, baseDir, persistent] = process.argv.slice(2);
+const POLL_MS = 500;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function main(): Promise<void> {
+  const parent = Number(parentPid);
+  const pm = Number(postmasterPid);
+  if (!parent || !pm || !baseDir) process.exit(2);
+  for (;;) {
+    if (!alive(pm)) return; // the harness stopped its server itself
+    if (!alive(parent)) break;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  try {
+    process.kill(pm, 'SIGQUIT');
+  } catch {
+    // already gone
+  }
+  for (let i = 0; i < 20 && alive(pm); i++) await new Promise((r) => setTimeout(r, 250));
+  if (alive(pm)) {
+    try {
+      process.kill(pm, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (persistent !== '1') rmSync(baseDir, { recursive: true, force: true });
+}
+
+void main();
