@@ -1,30 +1,25 @@
 import { withAdmin } from '../../db/client.js';
 import { ident } from '../../db/sql.js';
 import { stopwatch } from '../../measure/timer.js';
-import { dropDatabases, dropRoles, grantDml, recreateDatabase, recreateRoles } from '../common/admin-sql.js';
+import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import { grantDml, recreateDatabase, recreateRoles } from '../common/admin-sql.js';
 import { seedPooledDatabase, zeroPhases } from '../common/bulk-load.js';
-import { measureSizes, pooledChecksums } from '../common/inspect.js';
-import { PoolRouter } from '../common/pool-router.js';
+import { PooledLayout } from '../common/pooled-layout.js';
 import { enableRls, rlsContextSql } from '../common/rls-policy.js';
-import type { Layout, LayoutContext, RouterOptions, SeedResult } from '../layout.js';
+import type { LayoutContext, SeedResult } from '../layout.js';
 
 /**
  * The shared tables plus ENABLE + FORCE ROW LEVEL SECURITY and a USING / WITH CHECK policy on
  * `app.tenant_id`, queried by an application role that is not superuser, not the owner and has no
  * BYPASSRLS. The tenant is set per transaction (set_config(..., true)).
  */
-export class RlsLayout implements Layout {
+export class RlsLayout extends PooledLayout {
   readonly name = 'rls' as const;
   readonly description = 'shared tables with row level security (ENABLE + FORCE, USING + WITH CHECK), per-transaction tenant setting';
+  protected readonly needsTenantFilter = false;
 
-  db(ctx: LayoutContext): string {
-    return ctx.naming.db('rls');
-  }
-  appRole(ctx: LayoutContext): string {
-    return ctx.naming.role('rls_app');
-  }
-  databases(ctx: LayoutContext): string[] {
-    return [this.db(ctx)];
+  protected contextSql(t: TenantPlan): string {
+    return rlsContextSql(t);
   }
 
   async seed(ctx: LayoutContext): Promise<SeedResult> {
@@ -59,23 +54,5 @@ export class RlsLayout implements Layout {
       ...(copyFromShared ? { copiedFrom: 'shared' as const } : {}),
       timings: { ...phases, total: total.seconds() },
     };
-  }
-
-  checksums(ctx: LayoutContext) {
-    return pooledChecksums(ctx, this.db(ctx), ctx.plan.tenants);
-  }
-
-  sizes(ctx: LayoutContext) {
-    return measureSizes(ctx, [{ db: this.db(ctx), schemas: ['public'] }]);
-  }
-
-  router(ctx: LayoutContext, opts: RouterOptions = {}) {
-    const role = this.appRole(ctx);
-    return new PoolRouter(ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }), opts.maxConnections ?? 50, rlsContextSql, false);
-  }
-
-  async destroy(ctx: LayoutContext): Promise<void> {
-    await dropDatabases(ctx, [this.db(ctx)]);
-    await dropRoles(ctx, [this.appRole(ctx)]);
   }
 }
