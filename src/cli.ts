@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAll } from './commands/all-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
+import { registerVerify } from './commands/verify-command.js';
 import { SessionError } from './commands/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
@@ -17,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerVerify, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);
