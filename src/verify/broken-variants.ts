@@ -21,6 +21,8 @@ export interface BrokenVariant {
   readonly description: string;
   /** The layout is seeded with a role per tenant (schema). */
   readonly rolePerTenant?: boolean;
+  /** Breaks nothing on the server (only the router): probe the healthy baseline's databases. */
+  readonly onBaseline?: boolean;
   /** Break the seeded layout (as admin) and/or return the broken parts of the probe environment. */
   apply(ctx: LayoutContext): Promise<EnvOverrides>;
 }
@@ -105,6 +107,7 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
   {
     id: 'pool-session-set',
     layout: 'rls',
+    onBaseline: true,
     description: 'the tenant is set with a session-level SET when the pool first hands out a connection, not per transaction',
     async apply(ctx) {
       const role = rls.appRole(ctx);

@@ -63,10 +63,8 @@ export function selfTestScenario(rolePerTenant: boolean): ResolvedScenario {
   );
 }
 
-/** Seed one layout, optionally break it, run the probes, close what the probes used. */
+/** Optionally break a seeded layout, run the probes, close what the probes used. */
 async function probeLayout(ctx: LayoutContext, name: LayoutName, variant?: BrokenVariant): Promise<ProbeResult[]> {
-  const impl = layoutOf(name);
-  await impl.seed(ctx);
   const overrides: EnvOverrides = variant ? await variant.apply(ctx) : {};
   const env = makeProbeEnv(ctx, name, overrides);
   try {
@@ -97,35 +95,47 @@ export async function runSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   const prefix = o.prefix ?? 'tbv';
   const variants = o.variants ?? BROKEN_VARIANTS;
   const say = o.progress ?? (() => {});
-  const baselines: BaselineResult[] = [];
-  const baseline = async (layout: LayoutName, rolePerTenant: boolean): Promise<BaselineResult> => {
+  const baselines: (BaselineResult & { ctx: LayoutContext })[] = [];
+  // Healthy layouts stay seeded until the end: variants that only swap the router probe them.
+  const baseline = async (layout: LayoutName, rolePerTenant: boolean) => {
     const found = baselines.find((b) => b.layout === layout && b.rolePerTenant === rolePerTenant);
     if (found) return found;
     const ctx = makeLayoutContext({ target: o.target, scenario: selfTestScenario(rolePerTenant), prefix: `${prefix}b${baselines.length}`, serverVersionNum: o.serverVersionNum });
     say(`self-test: healthy ${layout}${rolePerTenant ? ' (role per tenant)' : ''}`);
-    try {
-      const probes = await probeLayout(ctx, layout);
-      const b = { layout, rolePerTenant, probes, ...countOutcomes(probes) };
-      baselines.push(b);
-      return b;
-    } finally {
-      await layoutOf(layout).destroy(ctx);
-    }
+    const b = { layout, rolePerTenant, ctx, probes: [] as ProbeResult[], ...countOutcomes([]) };
+    baselines.push(b);
+    await layoutOf(layout).seed(ctx);
+    b.probes = await probeLayout(ctx, layout);
+    Object.assign(b, countOutcomes(b.probes));
+    return b;
   };
   const out: VariantResult[] = [];
-  for (const [i, v] of variants.entries()) {
-    const base = await baseline(v.layout, v.rolePerTenant ?? false);
-    const ctx = makeLayoutContext({ target: o.target, scenario: selfTestScenario(v.rolePerTenant ?? false), prefix: `${prefix}${i}`, serverVersionNum: o.serverVersionNum });
-    say(`self-test: ${v.id}`);
-    let probes: ProbeResult[];
-    try {
-      probes = await probeLayout(ctx, v.layout, v);
-    } finally {
-      await layoutOf(v.layout).destroy(ctx);
+  try {
+    for (const [i, v] of variants.entries()) {
+      const base = await baseline(v.layout, v.rolePerTenant ?? false);
+      say(`self-test: ${v.id}`);
+      let probes: ProbeResult[];
+      if (v.onBaseline) {
+        probes = await probeLayout(base.ctx, v.layout, v);
+      } else {
+        const ctx = makeLayoutContext({ target: o.target, scenario: selfTestScenario(v.rolePerTenant ?? false), prefix: `${prefix}${i}`, serverVersionNum: o.serverVersionNum });
+        try {
+          await layoutOf(v.layout).seed(ctx);
+          probes = await probeLayout(ctx, v.layout, v);
+        } finally {
+          await layoutOf(v.layout).destroy(ctx);
+        }
+      }
+      const flaggedBy = flagsOf(probes, base.probes);
+      debug('variant %s flagged by %o', v.id, flaggedBy.map((f) => f.probe));
+      out.push({ id: v.id, layout: v.layout, description: v.description, flagged: flaggedBy.length > 0, flaggedBy, probes, ...countOutcomes(probes) });
     }
-    const flaggedBy = flagsOf(probes, base.probes);
-    debug('variant %s flagged by %o', v.id, flaggedBy.map((f) => f.probe));
-    out.push({ id: v.id, layout: v.layout, description: v.description, flagged: flaggedBy.length > 0, flaggedBy, probes, ...countOutcomes(probes) });
+  } finally {
+    for (const b of baselines) await layoutOf(b.layout).destroy(b.ctx);
   }
-  return { allFlagged: out.every((v) => v.flagged) && baselines.every((b) => b.leaked === 0), baselines, variants: out };
+  return {
+    allFlagged: out.every((v) => v.flagged) && baselines.every((b) => b.leaked === 0),
+    baselines: baselines.map(({ ctx: _ctx, ...b }) => b),
+    variants: out,
+  };
 }
