@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { BROKEN_VARIANTS } from '../src/verify/broken-variants.js';
-import { runSelfTest } from '../src/verify/self-test.js';
+import { flagsOf, runSelfTest } from '../src/verify/self-test.js';
 import type { SelfTestResult } from '../src/verify/self-test.js';
 
 let target: EmbeddedTarget;
@@ -55,5 +55,18 @@ describe('verify --self-test', () => {
     assert.ok(by('database-connect-public').has('connect-other-database=leaked'));
     assert.ok(by('pool-session-set').has('pooled-session-residue=leaked'));
     assert.equal(result.allFlagged, true);
+  });
+
+  it('does not count a variant that changes nothing as flagged (that would be a verifier bug)', async () => {
+    const rls = result.baselines.find((b) => b.layout === 'rls')!;
+    assert.deepEqual(flagsOf(rls.probes, rls.probes), []);
+    const noop = await runSelfTest({
+      target,
+      serverVersionNum: 150000,
+      prefix: 'tbn',
+      variants: [{ id: 'noop', layout: 'rls', onBaseline: true, description: 'breaks nothing', apply: async () => ({}) }],
+    });
+    assert.equal(noop.variants[0]!.flagged, false);
+    assert.equal(noop.allFlagged, false);
   });
 });
