@@ -68,14 +68,9 @@ before(async () => {
     await layoutOf(c.layout).seed(c.ctx);
     healthy.set(c.key, await withEnv(c, (env) => runProbes(env)));
     // The same probes aimed at the tenant's own rows: reading yourself is never a leak.
-    ownOnly.set(c.key, await withEnv(c, (env) => runProbes(env), { victim: makeProbeEnvSelf(c) }));
+    ownOnly.set(c.key, await withEnv(c, (env) => runProbes({ ...env, victim: env.self, crossVictim: env.crossVictim ? env.self : null })));
   }
 });
-
-function makeProbeEnvSelf(c: Config) {
-  const env = makeProbeEnv(c.ctx!, c.layout, { router: { acquire: () => Promise.reject(new Error('unused')), stats: () => ({ open: 0, peakOpen: 0, opened: 0, closed: 0, waits: 0 }), close: async () => {} } });
-  return env.self;
-}
 
 after(async () => {
   await target?.stop();

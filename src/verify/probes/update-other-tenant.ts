@@ -15,7 +15,7 @@ export const updateOtherTenant: Probe = {
       const other = await s.try(q, args(rowId(env.victim, 'orders')));
       return verdict({
         write: true,
-        foreign: other.ok ? Math.max(foreignRows(env, 'orders', other.rows), 0) : 0,
+        foreign: other.ok ? foreignRows(env, 'orders', other.rows) : 0,
         controlOk: own.ok && own.rowCount === 1,
         controlText: "updating the tenant's own order affects 1 row",
         sql: s.sql,
