@@ -38,6 +38,8 @@ describe('verify: bad input', () => {
     ['unknown flag', ['verify', '--self-tst'], /unknown option '--self-tst'/],
     ['unknown layout', ['verify', '--layouts', 'rls,sharded'], /layouts.*allowed/s],
     ['bad target', ['verify', '--target', 'k8s'], /Allowed choices are embedded, url/],
+    ['--self-test with --seeded', ['verify', '--self-test', '--seeded'], /cannot be used with option '--seeded'/],
+    ['one tenant', ['verify', '--tenants', '1', '--rows', '100'], /verify needs at least 2 tenants/],
   ];
   for (const [what, args, message] of cases) {
     it(`${what}: exit 2, no server started`, async () => {

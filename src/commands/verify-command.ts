@@ -1,4 +1,6 @@
+import { Option } from 'commander';
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
 import { withRunSession } from './run-session.js';
@@ -17,9 +19,11 @@ export function registerVerify(program: Command): void {
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--seeded', 'do not seed: verify the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
-    .option('--self-test', 'check the verifier: every deliberately broken layout variant must be flagged')
+    .addOption(new Option('--self-test', 'check the verifier: every deliberately broken layout variant must be flagged (seeds its own tiny data)').conflicts('seeded'))
     .action(async (opts: CommonOpts & { seeded?: boolean; selfTest?: boolean }) => {
       const { scenario, target } = resolveCommon(opts);
+      // Every probe acts as one tenant against another: checked before a server starts.
+      if (!opts.selfTest && scenario.tenants < 2) throw new UsageError(`verify needs at least 2 tenants (the scenario has ${scenario.tenants})`, 'tenants');
       const s = await withRunSession({ command: 'verify', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
         if (opts.selfTest) {
           for (const l of Object.values(session.summary.layouts)) l.reason = 'not seeded: --self-test seeds its own tiny variants';
