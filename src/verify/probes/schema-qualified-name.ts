@@ -14,6 +14,10 @@ const SHARED_ROLE =
   'documented: one application role has USAGE and DML on every tenant schema, so the schema boundary is a naming convention ' +
   '(search_path), not a guard; layoutOptions.schema.rolePerTenant makes it one';
 
+const HYBRID_ROLE =
+  "the hybrid's one application role serves the pooled tier and has USAGE and DML on the dedicated tier's schemas: " +
+  "any pooled tenant's session reads a dedicated tenant's tables by their schema-qualified name";
+
 /**
  * Name another tenant's table with its schema, bypassing search_path. With one shared role this
  * works by design (a finding); with a role per tenant it must be refused (42501).
@@ -32,7 +36,10 @@ export const schemaQualifiedName: Probe = {
       const foreign = r.ok ? foreignRows(env, 'orders', r.rows) : 0;
       const expected = 'refused (SQLSTATE 42501) with a role per tenant; with one shared role a documented finding';
       const sharedRole = env.contextKind !== 'role';
-      if (foreign > 0) return observation(sharedRole ? 'finding' : 'leaked', s.sql, expected, { rowsSeen: foreign, detail: sharedRole ? SHARED_ROLE : `role ${env.roleOf(env.self)} reads ${schema}` });
+      if (foreign > 0) {
+        const why = env.layout === 'hybrid' ? HYBRID_ROLE : SHARED_ROLE;
+        return observation(sharedRole ? 'finding' : 'leaked', s.sql, expected, { rowsSeen: foreign, detail: sharedRole ? why : `role ${env.roleOf(env.self)} reads ${schema}` });
+      }
       const sqlstate = r.ok ? undefined : (r.sqlstate ?? undefined);
       if (!own.ok || !own.rows.length) return observation('finding', s.sql, expected, { rowsSeen: 0, sqlstate, detail: "control failed: the tenant cannot read its own schema's table" });
       // Refused by the table's privileges, but a schema another tenant may use is a boundary one GRANT away from a leak.
