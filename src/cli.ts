@@ -5,6 +5,7 @@ import { registerCompare } from './commands/compare-command.js';
 import { registerReport } from './commands/report-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
+import { registerVerify } from './commands/verify-command.js';
 import { SessionError } from './commands/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
@@ -19,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerReport, registerCompare, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerVerify, registerReport, registerCompare, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

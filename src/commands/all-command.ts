@@ -1,32 +1,57 @@
-import type { Command } from 'commander';
-import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
-import type { CommonOpts } from './common-options.js';
-import { withRunSession } from './run-session.js';
-import { seedStage } from './seed-stage.js';
 import { join } from 'node:path';
+import type { Command } from 'commander';
+import { errorMessage } from '../errors.js';
 import { loadResults } from '../report/load-results.js';
 import { markdownTable } from '../report/markdown-report.js';
 import { writeReport } from '../report/write-report.js';
+import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
+import type { CommonOpts } from './common-options.js';
+import { SessionError, withRunSession } from './run-session.js';
+import { seedStage } from './seed-stage.js';
+import { verifyStage } from './verify-stage.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
     .command('all')
     .description(
-      'The main job: start the target (a throwaway embedded PostgreSQL by default), seed every layout of the scenario, ' +
-        'check that the datasets are identical, write results/<run-id>/, and stop the target. ' +
-        'Ends by writing reports/<run-id>/ and printing the main table. Workloads, operations and isolation probes are not part of this version yet.',
+      'The main job: start the target (a throwaway embedded PostgreSQL by default), seed every layout of the scenario and check that the datasets are identical, ' +
+        'run the isolation probes against every layout, write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table. ' +
+        'Workloads and operations (migrations, backups) are not part of this version yet.',
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
-    .action(async (opts: CommonOpts & { reportsDir?: string }) => {
-    const { scenario, target } = resolveCommon(opts);
-    const s = await withRunSession({ command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
-      await seedStage(session);
+    .option('--skip-verify', 'do not run the isolation probes')
+    .action(async (opts: CommonOpts & { reportsDir?: string; skipVerify?: boolean }) => {
+      const { scenario, target } = resolveCommon(opts);
+      let bundleDir: string | null = null;
+      let runId = '';
+      let failure: unknown = null;
+      try {
+        const s = await withRunSession({ command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
+          bundleDir = session.bundle.dir;
+          runId = session.bundle.runId;
+          await seedStage(session);
+          if (!opts.skipVerify) await verifyStage(session);
+        });
+        process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\nresults: ${s.bundle.dir}\n`);
+      } catch (err) {
+        failure = err;
+        if (err instanceof SessionError) {
+          bundleDir = err.bundle.dir;
+          runId = err.bundle.runId;
+        }
+      }
+      // The report is built from the bundle alone, exactly as `tenantbench report` would; a failed
+      // run still gets one, showing what was measured before it stopped.
+      if (bundleDir) {
+        try {
+          const report = await writeReport(loadResults(bundleDir), opts.reportsDir ? join(opts.reportsDir, runId) : undefined);
+          const main = report.model.tables.find((t) => t.id === 'main')!;
+          process.stdout.write(`\n${markdownTable(main)}\n\nreport: ${join(report.dir, 'report.md')}\n`);
+        } catch (err) {
+          process.stderr.write(`tenantbench: the report could not be written: ${errorMessage(err)}\n`);
+        }
+      }
+      if (failure) throw failure;
     });
-    process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\nresults: ${s.bundle.dir}\n`);
-    // The report is built from the bundle alone, exactly as `tenantbench report` would.
-    const report = await writeReport(loadResults(s.bundle.dir), opts.reportsDir ? join(opts.reportsDir, s.bundle.runId) : undefined);
-    const main = report.model.tables.find((t) => t.id === 'main')!;
-    process.stdout.write(`\n${markdownTable(main)}\n\nreport: ${join(report.dir, 'report.md')}\n`);
-  });
 }

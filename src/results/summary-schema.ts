@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { isolationSchema } from './isolation-schema.js';
 
 /**
  * summary.json: the versioned, documented contract between a run and everything that reads it
@@ -92,6 +93,7 @@ export const summarySchema = z.object({
   target: z.object({ kind: z.string(), serverVersion: z.string().nullable() }),
   dataset: datasetSchema,
   layouts: z.partialRecord(z.enum(LAYOUT_NAMES), layoutSummarySchema),
+  isolation: isolationSchema.optional().describe('isolation probes (verify); absent when the command did not verify'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

@@ -1,0 +1,125 @@
+/**
+ * Deliberately broken variants of the layouts: the verifier must flag every one of them (a leak,
+ * or a finding the healthy layout does not have). Each is a healthy layout seeded under its own
+ * prefix, then broken as the admin, or served through a broken router.
+ */
+import type pg from 'pg';
+import { withAdmin } from '../db/client.js';
+import { ident, literal } from '../db/sql.js';
+import { policyPredicate, TENANT_SETTING } from '../layouts/common/rls-policy.js';
+import { DatabaseLayout } from '../layouts/database/database-layout.js';
+import type { LayoutContext, LayoutName } from '../layouts/layout.js';
+import { RlsLayout } from '../layouts/rls/rls-layout.js';
+import { SchemaLayout } from '../layouts/schema/schema-layout.js';
+import { TENANT_TABLES } from '../../seed/tenant-plan.js';
+import type { EnvOverrides } from './probe-env.js';
+import { SessionSetRouter } from './session-set-router.js';
+
+export interface BrokenVariant {
+  readonly id: string;
+  readonly layout: LayoutName;
+  readonly description: string;
+  /** The layout is seeded with a role per tenant (schema). */
+  readonly rolePerTenant?: boolean;
+  /** Breaks nothing on the server (only the router): probe the healthy baseline's databases. */
+  readonly onBaseline?: boolean;
+  /** Break the seeded layout (as admin) and/or return the broken parts of the probe environment. */
+  apply(ctx: LayoutContext): Promise<EnvOverrides>;
+}
+
+const rls = new RlsLayout();
+const POOLED_TABLES: [string, string][] = [['tenants', 'id'], ...TENANT_TABLES.map((t): [string, string] => [t, 'tenant_id'])];
+
+async function onRls(ctx: LayoutContext, fn: (c: pg.Client) => Promise<void>): Promise<EnvOverrides> {
+  await withAdmin(ctx.target, rls.db(ctx), fn);
+  return {};
+}
+
+export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
+  {
+    id: 'rls-missing-command-policy',
+    layout: 'rls',
+    description: 'RLS enabled on order_items, but its policies cover SELECT, INSERT and UPDATE only (no DELETE policy)',
+    apply: (ctx) =>
+      onRls(ctx, async (c) => {
+        const p = policyPredicate('tenant_id');
+        await c.query('DROP POLICY tenant_isolation ON order_items');
+        await c.query(`CREATE POLICY items_select ON order_items FOR SELECT USING (${p})`);
+        await c.query(`CREATE POLICY items_insert ON order_items FOR INSERT WITH CHECK (${p})`);
+        await c.query(`CREATE POLICY items_update ON order_items FOR UPDATE USING (${p}) WITH CHECK (${p})`);
+      }),
+  },
+  {
+    id: 'rls-wrong-setting',
+    layout: 'rls',
+    description: `the policies read app.tenant instead of ${TENANT_SETTING}, the setting the router sets`,
+    apply: (ctx) =>
+      onRls(ctx, async (c) => {
+        for (const [table, col] of POOLED_TABLES) {
+          const p = `${col} = NULLIF(current_setting('app.tenant', true), '')::uuid`;
+          await c.query(`DROP POLICY tenant_isolation ON ${ident(table)}`);
+          await c.query(`CREATE POLICY tenant_isolation ON ${ident(table)} USING (${p}) WITH CHECK (${p})`);
+        }
+      }),
+  },
+  {
+    id: 'rls-owner-without-force',
+    layout: 'rls',
+    description: 'the application role owns the tables and FORCE ROW LEVEL SECURITY is off',
+    apply: (ctx) =>
+      onRls(ctx, async (c) => {
+        for (const [table] of POOLED_TABLES) {
+          await c.query(`ALTER TABLE ${ident(table)} OWNER TO ${ident(rls.appRole(ctx))}`);
+          await c.query(`ALTER TABLE ${ident(table)} NO FORCE ROW LEVEL SECURITY`);
+        }
+      }),
+  },
+  {
+    id: 'rls-bypassrls',
+    layout: 'rls',
+    description: 'the application role has BYPASSRLS',
+    apply: (ctx) => onRls(ctx, (c) => c.query(`ALTER ROLE ${ident(rls.appRole(ctx))} BYPASSRLS`).then(() => undefined)),
+  },
+  {
+    id: 'schema-usage-public',
+    layout: 'schema',
+    rolePerTenant: true,
+    description: 'schema per tenant with a role per tenant, but USAGE on every tenant schema granted to PUBLIC',
+    async apply(ctx) {
+      await withAdmin(ctx.target, new SchemaLayout().db(ctx), async (c) => {
+        for (const t of ctx.plan.tenants) await c.query(`GRANT USAGE ON SCHEMA ${ident(t.slug)} TO PUBLIC`);
+      });
+      return {};
+    },
+  },
+  {
+    id: 'database-connect-public',
+    layout: 'database',
+    description: 'database per tenant, but CONNECT on every tenant database granted to PUBLIC',
+    async apply(ctx) {
+      const l = new DatabaseLayout();
+      await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+        for (const t of ctx.plan.tenants) await c.query(`GRANT CONNECT ON DATABASE ${ident(l.dbOf(ctx, t))} TO PUBLIC`);
+      });
+      return {};
+    },
+  },
+  {
+    id: 'pool-session-set',
+    layout: 'rls',
+    onBaseline: true,
+    description: 'the tenant is set with a session-level SET when the pool first hands out a connection, not per transaction',
+    async apply(ctx) {
+      const role = rls.appRole(ctx);
+      const config = ctx.target.config(rls.db(ctx), { name: role, password: ctx.naming.password(role) });
+      const make = (n: number) => new SessionSetRouter(config, n, (t) => `SELECT set_config(${literal(TENANT_SETTING)}, ${literal(t.id)}, false)`);
+      return { router: make(2), newRouter: make };
+    },
+  },
+];
+
+export function brokenVariant(id: string): BrokenVariant {
+  const v = BROKEN_VARIANTS.find((x) => x.id === id);
+  if (!v) throw new Error(`unknown broken variant "${id}"; known: ${BROKEN_VARIANTS.map((x) => x.id).join(', ')}`);
+  return v;
+}
