@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { registerAll } from './commands/all-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
+import { registerMigrate } from './commands/migrate-command.js';
+import { registerBackup } from './commands/backup-command.js';
 import { SessionError } from './commands/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
@@ -17,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerMigrate, registerBackup, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);
