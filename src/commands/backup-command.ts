@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { backupStage } from '../operations/backup/backup-stage.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
@@ -27,6 +28,12 @@ export function registerBackup(program: Command): void {
     .option('--tenant <slug>', 'tenant to back up on its own (repeatable; default: the largest, and in hybrid the largest of each tier)', collect, [])
     .action(async (opts: BackupOpts) => {
       const { scenario, target } = resolveCommon(opts);
+      for (const slug of opts.tenant) {
+        const n = /^t(\d{4,})$/.exec(slug);
+        if (!n || Number(n[1]) < 1 || Number(n[1]) > scenario.tenants) {
+          throw new UsageError(`--tenant "${slug}": not a tenant of this scenario (t0001..t${String(scenario.tenants).padStart(4, '0')})`, 'tenant');
+        }
+      }
       const s = await withRunSession({ command: 'backup', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
         await seedStage(session, { reuse: opts.seeded });
         await backupStage(session, { jobs: opts.jobs, tenants: opts.tenant });
