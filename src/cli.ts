@@ -5,6 +5,7 @@ import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
 import { registerMigrate } from './commands/migrate-command.js';
 import { registerBackup } from './commands/backup-command.js';
+import { registerOperations } from './commands/operations-command.js';
 import { SessionError } from './commands/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
@@ -19,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerMigrate, registerBackup, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerMigrate, registerBackup, registerOperations, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);
