@@ -43,7 +43,7 @@ export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layou
   const units = tableUnits(layout, s.ctx);
   const names = migrationNames();
   const target = opts.count !== undefined ? Math.min(names.length, opts.count) : names.length;
-  const maxLocks = await withAdmin(s.target, s.target.admin.database, async (c) => Number((await c.query<{ v: string }>('SHOW max_locks_per_transaction')).rows[0]!.v));
+  const maxLocks = await withAdmin(s.target, s.target.admin.database, async (c) => Number((await c.query<{ v: string }>("SELECT current_setting('max_locks_per_transaction') AS v")).rows[0]!.v));
   const sw = stopwatch();
   const perUnit = await mapLimited(units, parallel, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs }));
   const seconds = sw.seconds();
