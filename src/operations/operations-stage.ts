@@ -5,11 +5,11 @@
  * copies, but runs last anyway).
  */
 import type { RunSession } from '../commands/run-session.js';
-import { backupStage } from './backup/backup-stage.js';
+import { BackupFailedError, backupStage } from './backup/backup-stage.js';
 import type { BackupOptions } from './backup/backup-stage.js';
 import { connectionsStage } from './connections/connections-stage.js';
 import { extractionStage } from './extraction/extraction-stage.js';
-import { migrateStage } from './migrations/migrate-stage.js';
+import { MigrationFailedError, migrateStage } from './migrations/migrate-stage.js';
 import type { MigrateOptions } from './migrations/migrate-stage.js';
 import { sizesStage } from './sizes/sizes-stage.js';
 
@@ -32,7 +32,8 @@ export async function operationsStage(s: RunSession, o: OperationsOptions = {}):
     try {
       await step();
     } catch (err) {
-      if ((err as { exitCode?: number }).exitCode !== 1 || !(err instanceof Error) || !/Failed/.test(err.name)) throw err;
+      // Database errors and interrupts end the run; a tenant that failed its migration or backup does not.
+      if (!(err instanceof MigrationFailedError || err instanceof BackupFailedError)) throw err;
       errors.push(err);
     }
   }
