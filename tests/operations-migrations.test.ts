@@ -22,6 +22,7 @@ import { tinyScenario } from './helpers.js';
 let target: EmbeddedTarget;
 let ctx: LayoutContext;
 let failCtx: LayoutContext;
+let seqCtx: LayoutContext;
 const LAYOUTS: LayoutName[] = ['rls', 'schema', 'database', 'hybrid'];
 const before_ = new Map<LayoutName, Map<string, TableChecksums>>();
 
@@ -34,6 +35,8 @@ before(async () => {
   }
   failCtx = makeLayoutContext({ target, scenario: tinyScenario(), prefix: 'tbf', serverVersionNum: 150000 });
   await layoutOf('schema').seed(failCtx);
+  seqCtx = makeLayoutContext({ target, scenario: tinyScenario(), prefix: 'tbq', serverVersionNum: 150000 });
+  await layoutOf('schema').seed(seqCtx);
 });
 
 after(async () => {
@@ -130,5 +133,24 @@ describe('migrations across tenants', () => {
     assert.equal(again.status, 'ok');
     assert.equal(again.unitsAtTarget, units.length);
     for (const u of again.perUnit) assert.deepEqual(u.applied.length, u.unit === bad.key ? 5 : 0, u.unit);
+  });
+
+  it('--parallel with compareSequential: applied one tenant at a time, undone by the down migrations, then applied in parallel', async () => {
+    const sums = await layoutOf('schema').checksums(seqCtx);
+    const m = await migrateLayout({ ctx: seqCtx, target }, 'schema', { parallel: 3, compareSequential: true });
+    assert.equal(m.status, 'ok');
+    assert.equal(m.parallel, 3);
+    assert.ok(m.sequential && m.sequential.seconds > 0 && m.sequential.unitSeconds !== null);
+    for (const u of m.perUnit) {
+      assert.equal(u.versionBefore, 0, 'the sequential pass was undone before the parallel one');
+      assert.equal(u.applied.length, 5);
+      assert.equal(u.versionAfter, 5);
+    }
+    for (const u of tableUnits('schema', seqCtx)) {
+      await withAdmin(target, u.db, async (c) => {
+        for (const step of [1, 2, 3, 4, 5]) assert.ok(await hasChange(c, u, step), `${u.key} step ${step}`);
+      });
+    }
+    assert.deepEqual(await layoutOf('schema').checksums(seqCtx), sums);
   });
 });

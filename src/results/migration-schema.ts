@@ -32,6 +32,10 @@ export const layoutMigrationSchema = z.object({
     .object({ min: seconds, median: seconds, max: seconds, sum: seconds })
     .nullable()
     .describe('per-unit seconds'),
+  sequential: z
+    .object({ seconds, unitSeconds: z.object({ min: seconds, median: seconds, max: seconds, sum: seconds }).nullable() })
+    .nullable()
+    .describe('with --parallel N > 1: the same migrations applied one unit at a time first (then undone with the down migrations) in the same run; null otherwise'),
   maxLocksHeld: z.number().int().nonnegative().nullable(),
   maxLocksPerTransaction: z.number().int().nullable().describe('server setting max_locks_per_transaction'),
   lockLimitErrors: z.number().int().nonnegative().describe('units that failed with SQLSTATE 53200 (out of shared memory: max_locks_per_transaction)'),

@@ -13,7 +13,8 @@ import { notMeasured } from '../../results/measure-schemas.js';
 import type { LayoutMigration } from '../../results/migration-schema.js';
 import { mapLimited, spread } from '../map-limited.js';
 import { tableUnits } from '../tenant-units.js';
-import { migrateUnit, migrationNames } from './migration-runner.js';
+import { migrateUnit, migrationNames, readVersion } from './migration-runner.js';
+import type { UnitOutcome } from './migration-runner.js';
 
 export interface MigrateOptions {
   /** Units migrated at once (schema and database layouts). */
@@ -21,6 +22,12 @@ export interface MigrateOptions {
   /** Apply at most this many pending migrations per unit (default: all). */
   count?: number;
   lockTimeoutMs?: number;
+  /**
+   * With parallel > 1 and more than one unit: first apply the pending migrations one unit at a
+   * time, undo them with the down migrations, then apply them `parallel` at a time, so both
+   * figures come from the same run.
+   */
+  compareSequential?: boolean;
 }
 
 export class MigrationFailedError extends Error {
@@ -41,12 +48,42 @@ export function toolVersion(): string {
 export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layout: LayoutName, opts: MigrateOptions = {}): Promise<LayoutMigration> {
   const parallel = opts.parallel ?? 1;
   const units = tableUnits(layout, s.ctx);
+  const run = (p: number) => {
+    const sw = stopwatch();
+    return mapLimited(units, p, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs })).then((perUnit) => ({ perUnit, seconds: sw.seconds() }));
+  };
+  let sequential: LayoutMigration['sequential'] = null;
+  if (opts.compareSequential && parallel > 1 && units.length > 1) {
+    const before = await Promise.all(units.map((u) => readVersion(s.target, u)));
+    const seq = await run(1);
+    if (seq.perUnit.some((u) => u.status !== 'ok')) return summarize(s, units.length, seq.perUnit, seq.seconds, 1, null, opts);
+    // Undo exactly what the sequential pass applied, so the parallel pass does the same work.
+    const undone = await mapLimited(units, parallel, async (u, i) => {
+      const n = (seq.perUnit[i]!.versionAfter ?? 0) - (before[i]?.version ?? 0);
+      return n > 0 ? migrateUnit(s.target, u, { direction: 'down', count: n, lockTimeoutMs: opts.lockTimeoutMs }) : null;
+    });
+    const failedUndo = undone.find((u) => u && u.status !== 'ok');
+    if (failedUndo) throw new Error(`undoing the sequential pass failed for ${failedUndo.unit}: ${failedUndo.error}`);
+    sequential = { seconds: seq.seconds, unitSeconds: spread(seq.perUnit.map((u) => u.seconds)) };
+  }
+  const main = await run(parallel);
+  return summarize(s, units.length, main.perUnit, main.seconds, parallel, sequential, opts);
+}
+
+async function summarize(
+  s: Pick<RunSession, 'target'>,
+  units: number,
+  perUnit: UnitOutcome[],
+  seconds: number,
+  parallel: number,
+  sequential: LayoutMigration['sequential'],
+  opts: MigrateOptions,
+): Promise<LayoutMigration> {
   const names = migrationNames();
   const target = opts.count !== undefined ? Math.min(names.length, opts.count) : names.length;
-  const maxLocks = await withAdmin(s.target, s.target.admin.database, async (c) => Number((await c.query<{ v: string }>("SELECT current_setting('max_locks_per_transaction') AS v")).rows[0]!.v));
-  const sw = stopwatch();
-  const perUnit = await mapLimited(units, parallel, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs }));
-  const seconds = sw.seconds();
+  const maxLocks = await withAdmin(s.target, s.target.admin.database, async (c) =>
+    Number((await c.query<{ v: string }>("SELECT current_setting('max_locks_per_transaction') AS v")).rows[0]!.v),
+  );
   const errorsBySqlstate: Record<string, number> = {};
   for (const u of perUnit) if (u.status === 'failed') errorsBySqlstate[u.sqlstate ?? 'none'] = (errorsBySqlstate[u.sqlstate ?? 'none'] ?? 0) + 1;
   const locks = perUnit.map((u) => u.locksHeld).filter((n): n is number => n !== null);
@@ -55,15 +92,16 @@ export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layou
     status: failed ? 'failed' : 'ok',
     tool: toolVersion(),
     migrations: names,
-    targetVersion: opts.count !== undefined ? target : names.length,
+    targetVersion: target,
     parallel,
     indexConcurrently: true,
-    units: units.length,
-    unitsOk: units.length - failed,
+    units,
+    unitsOk: units - failed,
     unitsFailed: failed,
     unitsAtTarget: perUnit.filter((u) => u.versionAfter !== null && u.versionAfter >= target).length,
     seconds,
     unitSeconds: spread(perUnit.map((u) => u.seconds)),
+    sequential,
     maxLocksHeld: locks.length ? Math.max(...locks) : null,
     maxLocksPerTransaction: Number.isFinite(maxLocks) ? maxLocks : null,
     lockLimitErrors: errorsBySqlstate['53200'] ?? 0,

@@ -52,8 +52,10 @@ export interface UnitOutcome {
 }
 
 export interface MigrateUnitOptions {
-  /** Apply at most this many pending migrations (default: all). */
+  /** Apply at most this many pending migrations (default: all; down: 1 unless given). */
   count?: number;
+  /** up (default) or down: undo applied migrations, newest first. */
+  direction?: 'up' | 'down';
   /** lock_timeout for the migration session, ms: a migration queued behind a long transaction fails instead of blocking everyone behind it. */
   lockTimeoutMs?: number;
 }
@@ -126,7 +128,7 @@ export async function migrateUnit(target: Target, u: TableUnit, opts: MigrateUni
       migrationsTable: MIGRATIONS_TABLE,
       schema: u.schema,
       migrationsSchema: u.schema,
-      direction: 'up',
+      direction: opts.direction ?? 'up',
       ...(opts.count !== undefined ? { count: opts.count } : {}),
       singleTransaction: true,
       checkOrder: true,
