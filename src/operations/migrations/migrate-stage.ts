@@ -121,7 +121,7 @@ export async function migrateStage(s: RunSession, opts: MigrateOptions = {}): Pr
     s.flush();
     for (const u of m.perUnit) if (u.status === 'failed') failures.push(`${name}/${u.unit}: ${u.error}`);
     s.out(
-      `${name}: migrated ${m.unitsOk}/${m.units} units to version ${m.targetVersion} in ${m.seconds.toFixed(2)} s (parallel ${m.parallel})${m.unitsFailed ? `, ${m.unitsFailed} failed` : ''}`,
+      `${name}: migrated ${m.unitsOk}/${m.units} units to version ${m.targetVersion} in ${m.seconds.toFixed(2)} s (parallel ${m.parallel}${m.sequential ? `; one at a time: ${m.sequential.seconds.toFixed(2)} s` : ''})${m.maxLocksHeld !== null ? `, at most ${m.maxLocksHeld} locks held` : ''}${m.unitsFailed ? `, ${m.unitsFailed} failed` : ''}`,
     );
   }
   if (failures.length) throw new MigrationFailedError(`migration failed for ${failures.length} unit(s):\n  ${failures.slice(0, 10).join('\n  ')}`);
