@@ -18,6 +18,7 @@ import type { ClientTools } from '../src/operations/backup/pg-tool.js';
 import { backupTenant, methodsFor, restoreTenant } from '../src/operations/backup/tenant-backup.js';
 import type { OpsEnv, RlsCopyProbe } from '../src/operations/backup/tenant-backup.js';
 import { unitOf } from '../src/operations/tenant-units.js';
+import { migrateLayout } from '../src/operations/migrations/migrate-stage.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { tinyScenario } from './helpers.js';
 
@@ -108,6 +109,22 @@ describe('full backups', () => {
       assert.ok(a.bytes! > 0 && a.seconds! > 0);
       assert.equal(a.restore!.rowsRestored, ctx.plan.rows);
       assert.equal(a.restore!.rowsLost, 0);
+    }
+  });
+});
+
+describe('after migrations, hybrid with the dedicated tier in schemas', () => {
+  it('every single-tenant method still restores with the source checksum (version tables included or left out)', async () => {
+    const hctx = makeLayoutContext({ target, scenario: tinyScenario({ layoutOptions: { hybrid: { dedicated: 1, placement: 'schema' } } }), prefix: 'tbh', serverVersionNum: 150000 });
+    await layoutOf('hybrid').seed(hctx);
+    assert.equal((await migrateLayout({ ctx: hctx, target }, 'hybrid', { parallel: 2 })).status, 'ok');
+    const henv = { ...env, ctx: hctx };
+    for (const tenant of defaultBackupTenants('hybrid', hctx)) {
+      const unit = unitOf('hybrid', hctx, tenant.slug);
+      for (const method of methodsFor(unit)) {
+        const r = await restoreTenant(henv, await backupTenant(henv, unit, tenant, method, dir));
+        assert.equal(r.status, 'ok', `${tenant.slug} ${method}: ${r.error}`);
+      }
     }
   });
 });

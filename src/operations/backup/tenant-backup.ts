@@ -81,11 +81,13 @@ export async function backupTenant(env: OpsEnv, unit: TableUnit, tenant: TenantP
       break;
     case 'rls-dump': {
       const role = unit.rlsRole!;
+      // Not the dedicated tenants' schemas hybrid may keep in the same database (slugs t0001...;
+      // `-n public` would also dump CREATE SCHEMA public, which a fresh database already has).
       // The app role may read the tenant tables only; the migration tool's version table is not
       // granted to it, so it is left out (a real operator would grant it or dump it separately).
       seconds = await runTool(
         tools.pgDump,
-        ['-Fc', '--enable-row-security', '--exclude-table=public.tenantbench_migrations*', '-f', path, ...connArgs(admin, unit.db, { name: role, password: '' })],
+        ['-Fc', '--enable-row-security', '--exclude-schema=t[0-9][0-9][0-9][0-9]*', `--exclude-table=${unit.schema}.tenantbench_migrations*`, '-f', path, ...connArgs(admin, unit.db, { name: role, password: '' })],
         { password: ctx.naming.password(role), pgOptions: `-c app.tenant_id=${assertUuid(tenant.id)}` },
       );
       break;
