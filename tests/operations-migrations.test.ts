@@ -100,6 +100,11 @@ describe('migrations across tenants', () => {
         assert.deepEqual(u.applied, []);
         assert.equal(u.versionAfter, steps);
       }
+      // One transaction touching every tenant table (what pg_dump needs) fits the lock table here.
+      const probe = again.oneTransactionLocks!;
+      assert.equal(probe.status, 'ok', probe.error ?? '');
+      if (name === 'schema') assert.equal(probe.relations, 5 * ctx.plan.tenants.length, '4 tenant tables + the version table per schema');
+      assert.ok(probe.locksHeld >= (name === 'schema' ? probe.relations : 1));
       // The type change rewrote order_items; the rows are the same.
       assert.deepEqual(await layoutOf(name).checksums(ctx), before_.get(name));
     });

@@ -40,6 +40,17 @@ export const layoutMigrationSchema = z.object({
   maxLocksPerTransaction: z.number().int().nullable().describe('server setting max_locks_per_transaction'),
   lockLimitErrors: z.number().int().nonnegative().describe('units that failed with SQLSTATE 53200 (out of shared memory: max_locks_per_transaction)'),
   errorsBySqlstate: z.record(z.string(), z.number().int().positive()),
+  oneTransactionLocks: z
+    .object({
+      relations: z.number().int().nonnegative().describe('tables locked'),
+      locksHeld: z.number().int().nonnegative().describe('pg_locks rows held by that one transaction'),
+      nominalCapacity: z.number().int().nonnegative().nullable().describe('max_locks_per_transaction * (MaxBackends + max_prepared_transactions): lock slots the server sized its lock table for'),
+      status: z.enum(['ok', 'lock limit hit', 'failed']),
+      sqlstate: z.string().nullable().describe('53200 when the lock table is full'),
+      error: z.string().nullable(),
+    })
+    .nullable()
+    .describe('one transaction locking every tenant table of each database (what pg_dump does, and a migration of all tenants in one transaction would), rolled back'),
   perUnit: z.array(migrationUnitSchema),
   underLoad: notMeasuredSchema.describe('migration while the workload runs'),
 });

@@ -13,6 +13,7 @@ import { notMeasured } from '../../results/measure-schemas.js';
 import type { LayoutMigration } from '../../results/migration-schema.js';
 import { mapLimited, spread } from '../map-limited.js';
 import { tableUnits } from '../tenant-units.js';
+import { lockProbe } from './lock-probe.js';
 import { migrateUnit, migrationNames, readVersion } from './migration-runner.js';
 import type { UnitOutcome } from './migration-runner.js';
 
@@ -67,7 +68,10 @@ export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layou
     sequential = { seconds: seq.seconds, unitSeconds: spread(seq.perUnit.map((u) => u.seconds)) };
   }
   const main = await run(parallel);
-  return summarize(s, units.length, main.perUnit, main.seconds, parallel, sequential, opts);
+  const m = await summarize(s, units.length, main.perUnit, main.seconds, parallel, sequential, opts);
+  m.oneTransactionLocks = await lockProbe(s.target, units);
+  if (m.oneTransactionLocks.status === 'lock limit hit') m.lockLimitErrors += 1;
+  return m;
 }
 
 async function summarize(
@@ -106,6 +110,7 @@ async function summarize(
     maxLocksPerTransaction: Number.isFinite(maxLocks) ? maxLocks : null,
     lockLimitErrors: errorsBySqlstate['53200'] ?? 0,
     errorsBySqlstate,
+    oneTransactionLocks: null,
     perUnit,
     underLoad: notMeasured('workload runner not available'),
   };
@@ -121,7 +126,9 @@ export async function migrateStage(s: RunSession, opts: MigrateOptions = {}): Pr
     s.flush();
     for (const u of m.perUnit) if (u.status === 'failed') failures.push(`${name}/${u.unit}: ${u.error}`);
     s.out(
-      `${name}: migrated ${m.unitsOk}/${m.units} units to version ${m.targetVersion} in ${m.seconds.toFixed(2)} s (parallel ${m.parallel}${m.sequential ? `; one at a time: ${m.sequential.seconds.toFixed(2)} s` : ''})${m.maxLocksHeld !== null ? `, at most ${m.maxLocksHeld} locks held` : ''}${m.unitsFailed ? `, ${m.unitsFailed} failed` : ''}`,
+      `${name}: migrated ${m.unitsOk}/${m.units} units to version ${m.targetVersion} in ${m.seconds.toFixed(2)} s (parallel ${m.parallel}${m.sequential ? `; one at a time: ${m.sequential.seconds.toFixed(2)} s` : ''})${m.maxLocksHeld !== null ? `, at most ${m.maxLocksHeld} locks held per unit` : ''}${
+        m.oneTransactionLocks ? `; one transaction over every tenant table: ${m.oneTransactionLocks.status} (${m.oneTransactionLocks.locksHeld} locks, nominal capacity ${m.oneTransactionLocks.nominalCapacity})` : ''
+      }${m.unitsFailed ? `, ${m.unitsFailed} failed` : ''}`,
     );
   }
   if (failures.length) throw new MigrationFailedError(`migration failed for ${failures.length} unit(s):\n  ${failures.slice(0, 10).join('\n  ')}`);
