@@ -6,6 +6,9 @@ import { registerReport } from './commands/report-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
 import { registerVerify } from './commands/verify-command.js';
+import { registerMigrate } from './commands/migrate-command.js';
+import { registerBackup } from './commands/backup-command.js';
+import { registerOperations } from './commands/operations-command.js';
 import { SessionError } from './commands/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
@@ -20,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerVerify, registerReport, registerCompare, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerVerify, registerMigrate, registerBackup, registerOperations, registerReport, registerCompare, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

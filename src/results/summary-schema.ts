@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import { isolationSchema } from './isolation-schema.js';
+import { layoutBackupSchema } from './backup-schema.js';
+import { layoutConnectionsSchema } from './connections-schema.js';
+import { layoutExtractionSchema } from './extraction-schema.js';
+import { layoutMigrationSchema } from './migration-schema.js';
+import { sizesDetailSchema } from './sizes-schema.js';
 
 /**
  * summary.json: the versioned, documented contract between a run and everything that reads it
@@ -36,6 +41,7 @@ export const layoutSizesSchema = z.object({
   databaseBytes: bytes.describe('pg_database_size of every database the layout owns'),
   databases: z.number().int().nonnegative(),
   relations: z.number().int().nonnegative().describe('pg_class rows in the layout\'s namespaces'),
+  detail: sizesDetailSchema.optional().describe('per tenant, per database and catalog figures (sizes operation)'),
 });
 
 export const layoutSummarySchema = z.object({
@@ -46,6 +52,10 @@ export const layoutSummarySchema = z.object({
   checksum: z.string().nullable().describe('dataset checksum computed from this layout'),
   seed: layoutSeedSchema.nullable(),
   sizes: layoutSizesSchema.nullable(),
+  migration: layoutMigrationSchema.nullable().optional().describe('the migrate operation; absent when it did not run'),
+  backup: layoutBackupSchema.nullable().optional().describe('the backup operation; absent when it did not run'),
+  extraction: layoutExtractionSchema.nullable().optional().describe('moving a tenant out; absent when it did not run'),
+  connections: layoutConnectionsSchema.nullable().optional().describe('server connections at a concurrency; absent when not measured'),
 });
 
 export const datasetSchema = z.object({

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { migrateStage } from '../operations/migrations/migrate-stage.js';
+import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
+import type { CommonOpts } from './common-options.js';
+import { withRunSession } from './run-session.js';
+import { seedStage } from './seed-stage.js';
+
+export interface MigrateOpts extends CommonOpts {
+  seeded?: boolean;
+  parallel: number;
+  steps?: number;
+}
+
+export function registerMigrate(program: Command): void {
+  const cmd = program
+    .command('migrate')
+    .description(
+      'Apply the migration set (add a nullable column, add a column with a default, change a column type, add a constraint, create an index concurrently) ' +
+        'with node-pg-migrate to every layout: shared/rls once, schema/database once per tenant (version table per schema / per database). ' +
+        'Seeds first unless --seeded. A tenant that fails is reported with its version and the command exits 1; re-running resumes.',
+    );
+  addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
+    .option('--seeded', 'do not seed: migrate the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
+    .option('--parallel <n>', 'tenants migrated at once (schema and database layouts); above 1, the migrations are first applied one tenant at a time and undone, so both figures come from one run', positiveInt('--parallel'), 1)
+    .option('--steps <n>', 'apply at most this many pending migrations per unit (default: all)', positiveInt('--steps'))
+    .action(async (opts: MigrateOpts) => {
+      const { scenario, target } = resolveCommon(opts);
+      const s = await withRunSession({ command: 'migrate', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
+        await seedStage(session, { reuse: opts.seeded });
+        await migrateStage(session, { parallel: opts.parallel, count: opts.steps, compareSequential: true });
+      });
+      process.stdout.write(`results: ${s.bundle.dir}\n`);
+    });
+}

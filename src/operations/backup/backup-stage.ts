@@ -1,0 +1,134 @@
+/**
+ * The backup stage: for each layout, full backups (-Fc and -Fd -j N of every database it owns) and
+ * single-tenant backups by every method that applies, each restored into a fresh database and
+ * verified by checksum. A backup that was not verified is not reported as ok.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunSession } from '../../commands/run-session.js';
+import type { LayoutName } from '../../config/scenario-schema.js';
+import { errorMessage } from '../../errors.js';
+import { dedicatedTenants } from '../../layouts/hybrid/hybrid-layout.js';
+import type { LayoutContext } from '../../layouts/layout.js';
+import { layout as layoutOf } from '../../layouts/registry.js';
+import { registerCleanup } from '../../lifecycle.js';
+import type { BackupArtifact, LayoutBackup } from '../../results/backup-schema.js';
+import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import type { Target } from '../../target/target.js';
+import { tableUnits, unitOf } from '../tenant-units.js';
+import { fullBackup } from './full-backup.js';
+import { clientTools } from './pg-tool.js';
+import { backupTenant, METHOD_LABEL, methodsFor, restoreTenant } from './tenant-backup.js';
+import type { OpsEnv, RlsCopyProbe } from './tenant-backup.js';
+
+export interface BackupOptions {
+  /** Tenants backed up one by one (slugs); default: the largest tenant (hybrid: the largest of each tier). */
+  tenants?: string[];
+  /** -j for pg_dump -Fd and pg_restore. */
+  jobs?: number;
+}
+
+export class BackupFailedError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupFailedError';
+  }
+}
+
+const bySize = (ts: readonly TenantPlan[]) => [...ts].sort((a, b) => b.rows - a.rows || a.index - b.index);
+
+export function defaultBackupTenants(layout: LayoutName, ctx: LayoutContext): TenantPlan[] {
+  if (layout !== 'hybrid') return bySize(ctx.plan.tenants).slice(0, 1);
+  const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
+  const d = bySize(ctx.plan.tenants.filter((t) => dedicated.has(t.slug)))[0];
+  const p = bySize(ctx.plan.tenants.filter((t) => !dedicated.has(t.slug)))[0];
+  return [d, p].filter((t): t is TenantPlan => !!t);
+}
+
+function tenantsFor(layout: LayoutName, ctx: LayoutContext, slugs?: string[]): TenantPlan[] {
+  if (!slugs?.length) return defaultBackupTenants(layout, ctx);
+  return slugs.map((s) => {
+    const t = ctx.plan.tenants.find((x) => x.slug === s);
+    if (!t) throw new Error(`--tenant ${s}: no such tenant (t0001..t${String(ctx.plan.tenants.length).padStart(4, '0')})`);
+    return t;
+  });
+}
+
+export async function backupLayout(s: { ctx: LayoutContext; target: Target }, layout: LayoutName, opts: BackupOptions = {}): Promise<LayoutBackup> {
+  const { ctx } = s;
+  const jobs = opts.jobs ?? 2;
+  const tools = clientTools(s.target, ctx.serverVersionNum);
+  if ('reason' in tools) {
+    return { status: 'not measured', reason: `not measured: ${tools.reason}`, pgDump: null, jobs, copyFromUnderRls: null, artifacts: [] };
+  }
+  const env: OpsEnv = { ctx, tools, jobs };
+  const dir = mkdtempSync(join(tmpdir(), 'tenantbench-backup-'));
+  const unregister = registerCleanup({ name: `backup dir ${dir}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }), emergency: () => rmSync(dir, { recursive: true, force: true }) });
+  const artifacts: BackupArtifact[] = [];
+  let probe: RlsCopyProbe | null = null;
+  try {
+    const units = tableUnits(layout, ctx);
+    const dbs = layoutOf(layout).databases(ctx);
+    artifacts.push(await fullBackup(env, dbs, units, 'custom', dir));
+    artifacts.push(await fullBackup(env, dbs, units, 'directory', dir));
+    for (const tenant of tenantsFor(layout, ctx, opts.tenants)) {
+      const unit = unitOf(layout, ctx, tenant.slug);
+      for (const method of methodsFor(unit)) {
+        const a: BackupArtifact = { scope: 'tenant', method: METHOD_LABEL[method], tenant: tenant.slug, status: 'failed', reason: null, databases: 1, seconds: null, bytes: null, restore: null };
+        artifacts.push(a);
+        try {
+          const b = await backupTenant(env, unit, tenant, method, dir);
+          a.seconds = b.seconds;
+          a.bytes = b.bytes;
+          a.restore = await restoreTenant(env, b, method === 'copy-export' && unit.rlsRole && !probe ? (p) => (probe = p) : undefined);
+          a.status = a.restore.status;
+          a.reason = a.restore.error;
+        } catch (err) {
+          a.reason = errorMessage(err);
+        }
+      }
+      if (unit.pooled && !unit.rlsRole) {
+        artifacts.push({
+          scope: 'tenant',
+          method: 'pg_dump --enable-row-security',
+          tenant: tenant.slug,
+          status: 'not measured',
+          reason: 'not measured: this layout has no row level security, so pg_dump cannot filter a tenant\'s rows (see the COPY export)',
+          databases: 1,
+          seconds: null,
+          bytes: null,
+          restore: null,
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    unregister();
+  }
+  const failed = artifacts.filter((a) => a.status === 'failed');
+  return {
+    status: failed.length ? 'failed' : 'ok',
+    reason: failed.length ? failed.map((a) => `${a.method}${a.tenant ? ` (${a.tenant})` : ''}: ${a.reason}`).join('; ') : null,
+    pgDump: tools.description,
+    jobs,
+    copyFromUnderRls: probe,
+    artifacts,
+  };
+}
+
+export async function backupStage(s: RunSession, opts: BackupOptions = {}): Promise<void> {
+  const failures: string[] = [];
+  for (const name of s.layouts) {
+    const b = await backupLayout(s, name, opts);
+    s.summary.layouts[name]!.backup = b;
+    s.flush();
+    if (b.status === 'failed') failures.push(`${name}: ${b.reason}`);
+    const line = b.artifacts
+      .map((a) => `${a.method}${a.tenant ? ` ${a.tenant}` : ''}: ${a.status}${a.seconds !== null ? ` ${a.seconds.toFixed(2)} s` : ''}${a.bytes !== null ? ` ${a.bytes} B` : ''}${a.restore?.seconds != null ? `, restore ${a.restore.seconds.toFixed(2)} s` : ''}`)
+      .join('; ');
+    s.out(`${name}: backup ${b.status}${b.reason && b.status !== 'ok' ? ` (${b.reason})` : ''}: ${line}`);
+  }
+  if (failures.length) throw new BackupFailedError(`backup failed: ${failures.join('; ')}`);
+}

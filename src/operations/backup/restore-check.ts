@@ -1,0 +1,92 @@
+/**
+ * Verifying a restore: the restored rows of the backed-up tenants are checksummed by the server
+ * exactly like the source (same SQL), compared table by table. Any lost, extra or different row
+ * makes the backup failed.
+ */
+import { withAdmin } from '../../db/client.js';
+import { ident } from '../../db/sql.js';
+import { tenantChecksums, pooledChecksums } from '../../layouts/common/inspect.js';
+import { recreateDatabase, dropDatabases } from '../../layouts/common/admin-sql.js';
+import type { LayoutContext, TableChecksums } from '../../layouts/layout.js';
+import type { RestoreCheck } from '../../results/backup-schema.js';
+import { datasetChecksum, tenantChecksum } from '../../seed-check.js';
+import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
+import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import type { TableUnit } from '../tenant-units.js';
+
+const rowsOf = (t: TableChecksums) => TENANT_TABLES.reduce((a, tb) => a + t[tb].rows, 0);
+
+/** Checksums of `tenants` as stored in `unit`'s shape, read from database `db` (the source or a restored copy). */
+export async function unitChecksums(ctx: LayoutContext, unit: TableUnit, db: string, tenants: readonly TenantPlan[] = unit.tenants): Promise<Map<string, TableChecksums>> {
+  if (unit.pooled) {
+    const all = await pooledChecksums(ctx, db, tenants);
+    return new Map(tenants.map((t) => [t.slug, all.get(t.slug)!]));
+  }
+  return new Map([[unit.tenants[0]!.slug, await tenantChecksums(ctx, db, unit.schema === 'public' ? undefined : unit.schema)]]);
+}
+
+/** Rows of tenants other than `keep` in the pooled tables of `db` (a single-tenant restore must have none). */
+export async function foreignRows(ctx: LayoutContext, db: string, keep: readonly TenantPlan[]): Promise<number> {
+  return withAdmin(ctx.target, db, async (c) => {
+    let n = 0;
+    for (const table of TENANT_TABLES) {
+      const r = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.${ident(table)} WHERE NOT (tenant_id = ANY($1::uuid[]))`, [keep.map((t) => t.id)]);
+      n += Number(r.rows[0]!.n);
+    }
+    return n;
+  });
+}
+
+/** Compare expected and restored checksums of the same tenants. */
+export function compareRestore(
+  method: string,
+  expected: Map<string, TableChecksums>,
+  restored: Map<string, TableChecksums> | null,
+  o: { seconds: number | null; foreign: number | null; error: string | null },
+): RestoreCheck {
+  const sum = (m: Map<string, TableChecksums>) => datasetOrTenant(m);
+  const rowsExpected = [...expected.values()].reduce((a, t) => a + rowsOf(t), 0);
+  const rowsRestored = restored ? [...restored.values()].reduce((a, t) => a + rowsOf(t), 0) : null;
+  const checksumRestored = restored ? sum(restored) : null;
+  const checksumExpected = sum(expected);
+  const ok = o.error === null && restored !== null && checksumRestored === checksumExpected && rowsRestored === rowsExpected && (o.foreign ?? 0) === 0;
+  let error = o.error;
+  if (!error && !ok) {
+    const diffs: string[] = [];
+    for (const [slug, t] of expected) {
+      for (const table of TENANT_TABLES) {
+        const g = restored?.get(slug)?.[table];
+        if (!g || g.rows !== t[table].rows || g.hash !== t[table].hash) diffs.push(`${slug}.${table}: ${g?.rows ?? 'none'} of ${t[table].rows} rows${g && g.rows === t[table].rows ? ', hash differs' : ''}`);
+      }
+    }
+    if (o.foreign) diffs.push(`${o.foreign} rows of other tenants`);
+    error = `restore does not match the source: ${diffs.slice(0, 5).join('; ')}`;
+  }
+  return {
+    method,
+    status: ok ? 'ok' : 'failed',
+    seconds: o.seconds,
+    rowsExpected,
+    rowsRestored,
+    rowsLost: rowsRestored === null ? null : rowsExpected - rowsRestored,
+    checksumExpected,
+    checksumRestored,
+    foreignRows: o.foreign,
+    error,
+  };
+}
+
+/** One tenant: its tenant checksum; several: the dataset checksum over them. */
+function datasetOrTenant(m: Map<string, TableChecksums>): string {
+  if (m.size === 1) return tenantChecksum([...m.values()][0]!);
+  return datasetChecksum(m);
+}
+
+let restoreSeq = 0;
+
+/** A fresh, empty database to restore into; dropped by the returned dispose. */
+export async function freshDatabase(ctx: LayoutContext): Promise<{ db: string; dispose: () => Promise<void> }> {
+  const db = ctx.naming.db(`restore_${process.pid}_${++restoreSeq}`);
+  await recreateDatabase(ctx, db);
+  return { db, dispose: () => dropDatabases(ctx, [db]) };
+}
