@@ -9,19 +9,25 @@ import type { CommonOpts } from './common-options.js';
 import { SessionError, withRunSession } from './run-session.js';
 import { seedStage } from './seed-stage.js';
 import { verifyStage } from './verify-stage.js';
+import { operationsStage } from '../operations/operations-stage.js';
+import { positiveInt } from './common-options.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
     .command('all')
     .description(
       'The main job: start the target (a throwaway embedded PostgreSQL by default), seed every layout of the scenario and check that the datasets are identical, ' +
-        'run the isolation probes against every layout, write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table. ' +
-        'Workloads and operations (migrations, backups) are not part of this version yet.',
+        'run the isolation probes against every layout, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; ' +
+        'sizes per tenant; connections; moving a tenant out), write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table. ' +
+        'The workload runner (latency percentiles) is not part of this version yet.',
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
     .option('--skip-verify', 'do not run the isolation probes')
-    .action(async (opts: CommonOpts & { reportsDir?: string; skipVerify?: boolean }) => {
+    .option('--skip-operations', 'do not run migrations, backups, sizes, connections and extraction')
+    .option('--parallel <n>', 'tenants migrated at once; above 1 the one-at-a-time figure is measured too', positiveInt('--parallel'), 2)
+    .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
+    .action(async (opts: CommonOpts & { reportsDir?: string; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number }) => {
       const { scenario, target } = resolveCommon(opts);
       let bundleDir: string | null = null;
       let runId = '';
@@ -32,6 +38,9 @@ export function registerAll(program: Command): void {
           runId = session.bundle.runId;
           await seedStage(session);
           if (!opts.skipVerify) await verifyStage(session);
+          if (!opts.skipOperations) {
+            await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true }, backup: { jobs: opts.jobs }, concurrency: 8 });
+          }
         });
         process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\nresults: ${s.bundle.dir}\n`);
       } catch (err) {

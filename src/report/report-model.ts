@@ -81,18 +81,25 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     notes: [],
   };
   for (const [name, l] of layouts) {
+    const full = l.backup?.artifacts.find((a) => a.scope === 'full' && a.method.includes('-Fc'));
+    const tenant = l.backup?.artifacts.find((a) => a.scope === 'tenant' && a.status === 'ok');
     main.rows.push({
       layout: name,
       p50: NOT_MEASURED,
       p99: NOT_MEASURED,
       indexMb: l.sizes ? l.sizes.indexBytes / MB : reasonFor(l, 'sizes not collected'),
-      fullBackup: NOT_MEASURED,
-      tenantBackup: NOT_MEASURED,
-      migration: NOT_MEASURED,
+      fullBackup: !l.backup
+        ? reasonFor(l, 'backups did not run')
+        : full?.status === 'ok' && full.seconds !== null
+          ? full.seconds
+          : `${NOT_MEASURED}: ${full?.reason ?? l.backup.reason ?? 'no verified full backup'}`,
+      tenantBackup: !l.backup ? reasonFor(l, 'backups did not run') : tenant?.seconds ?? `${NOT_MEASURED}: no verified single-tenant backup`,
+      migration: !l.migration ? reasonFor(l, 'migrations did not run') : l.migration.status === 'ok' ? l.migration.seconds : `failed (${l.migration.unitsFailed} of ${l.migration.units} units)`,
       seed: l.seed ? l.seed.seconds.total : l.status === 'ok' ? `${NOT_MEASURED}: seeded by an earlier run` : reasonFor(l, 'not seeded'),
     });
+    if (tenant) main.notes.push(`${name}: single-tenant backup = ${tenant.method} of ${tenant.tenant}, restored and verified.`);
   }
-  main.notes.push('P50/P99, backups and migrations: not measured in this run (the workload runner and the operations are not part of this version of the harness).');
+  main.notes.push('P50/P99: not measured in this run (the workload runner is not part of this version of the harness).');
   tables.push(main);
 
   const seed: Table = {
@@ -163,7 +170,146 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       relations: l.sizes.relations,
     });
   }
+  if (layouts.some(([, l]) => l.migration)) {
+    sizes.notes.push('Measured after the migrations of this run (they add two columns, a constraint and an index), so index sizes include the migration\'s index.');
+  }
   tables.push(sizes);
+
+  const migrated = layouts.filter(([, l]) => l.migration);
+  if (migrated.length) {
+    tables.push({
+      id: 'migration',
+      title: 'Migrations across tenants',
+      description:
+        'The same five schema changes (nullable column, column with default, column type change (rewrite), CHECK constraint, index) applied with node-pg-migrate: once for pooled tables, once per tenant schema or database otherwise, each tenant atomically.',
+      columns: [
+        { key: 'layout', label: 'layout' },
+        { key: 'units', label: 'units', digits: 0 },
+        { key: 'parallel', label: 'parallel', digits: 0 },
+        { key: 'seconds', label: 'total', unit: 's', digits: 2 },
+        { key: 'sequential', label: 'one unit at a time', unit: 's', digits: 2 },
+        { key: 'unitMedian', label: 'per unit median', unit: 's', digits: 3 },
+        { key: 'unitMax', label: 'per unit max', unit: 's', digits: 3 },
+        { key: 'locks', label: 'max locks held', digits: 0 },
+        { key: 'status', label: 'status' },
+      ],
+      rows: migrated.map(([name, l]) => {
+        const m = l.migration!;
+        return {
+          layout: name,
+          units: m.units,
+          parallel: m.parallel,
+          seconds: m.seconds,
+          sequential: m.sequential?.seconds ?? (m.parallel === 1 ? m.seconds : NOT_MEASURED),
+          unitMedian: m.unitSeconds?.median ?? null,
+          unitMax: m.unitSeconds?.max ?? null,
+          locks: m.maxLocksHeld,
+          status: m.status === 'ok' ? 'ok' : `failed: ${m.unitsFailed} units`,
+        };
+      }),
+      notes: migrated.map(([name, l]) => `${name}: migration under load: ${l.migration!.underLoad.status}${'reason' in l.migration!.underLoad ? ` (${String((l.migration!.underLoad as { reason?: string }).reason)})` : ''}`),
+    });
+    charts.push({
+      id: 'migration-time',
+      title: 'Migration time per layout',
+      spec: barSpec('Migration time per layout (s)', migrated.map(([name, l]) => ({ layout: name, mode: `${l.migration!.parallel} at a time`, seconds: l.migration!.seconds })), 'seconds', 'mode', 'seconds', [...new Set(migrated.map(([, l]) => `${l.migration!.parallel} at a time`))]),
+    });
+  }
+
+  const backedUp = layouts.filter(([, l]) => l.backup);
+  if (backedUp.length) {
+    const rows = backedUp.flatMap(([name, l]) =>
+      l.backup!.artifacts.map((a) => ({
+        layout: name,
+        scope: a.scope,
+        method: a.method,
+        tenant: a.tenant ?? 'all',
+        seconds: a.seconds ?? (a.reason ? `${NOT_MEASURED}: ${a.reason}` : NOT_MEASURED),
+        mb: a.bytes === null ? NOT_MEASURED : a.bytes / MB,
+        restore: a.restore?.seconds ?? NOT_MEASURED,
+        verified: a.restore ? (a.restore.status === 'ok' ? `yes (${a.restore.rowsRestored} rows)` : `FAILED: ${a.restore.error ?? `${a.restore.rowsLost} rows lost`}`) : 'no',
+      })),
+    );
+    tables.push({
+      id: 'backup',
+      title: 'Backups and restores',
+      description: 'Every backup is restored into a fresh database and its rows counted and checksummed against the source; one that was not verified is not reported as a backup.',
+      columns: [
+        { key: 'layout', label: 'layout' },
+        { key: 'scope', label: 'scope' },
+        { key: 'method', label: 'method' },
+        { key: 'tenant', label: 'tenant' },
+        { key: 'seconds', label: 'backup', unit: 's', digits: 2 },
+        { key: 'mb', label: 'size', unit: 'MB', digits: 2 },
+        { key: 'restore', label: 'restore', unit: 's', digits: 2 },
+        { key: 'verified', label: 'restored and verified' },
+      ],
+      rows,
+      notes: backedUp.filter(([, l]) => l.backup!.copyFromUnderRls?.refused).map(([name, l]) => `${name}: COPY FROM as the RLS application role is refused (SQLSTATE ${l.backup!.copyFromUnderRls!.sqlstate}); pooled restores go through a staging table.`),
+    });
+    const backupBars = backedUp.flatMap(([name, l]) =>
+      l.backup!.artifacts.filter((a) => a.seconds !== null && a.status === 'ok').map((a) => ({ layout: name, backup: `${a.scope}: ${a.method}`, seconds: a.seconds })),
+    );
+    if (backupBars.length) {
+      charts.push({
+        id: 'backup-time',
+        title: 'Backup times',
+        spec: {
+          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          title: 'Verified backups per layout (s)',
+          width: 480,
+          height: { step: 16 },
+          data: { values: backupBars },
+          mark: { type: 'bar', tooltip: true },
+          encoding: {
+            y: { field: 'backup', type: 'nominal', title: null },
+            x: { field: 'seconds', type: 'quantitative', title: 'seconds' },
+            row: { field: 'layout', type: 'nominal', title: null, sort: null },
+            color: { field: 'layout', type: 'nominal', legend: null },
+          },
+          config: { font: 'DejaVu Sans' },
+        },
+      });
+    }
+  }
+
+  const connected = layouts.filter(([, l]) => l.connections);
+  if (connected.length) {
+    tables.push({
+      id: 'connections',
+      title: 'Connections',
+      description: 'Server connections each layout needs to serve every tenant at a given concurrency (from its router).',
+      columns: [
+        { key: 'layout', label: 'layout' },
+        { key: 'concurrency', label: 'concurrency', digits: 0 },
+        { key: 'peakOpen', label: 'peak open', digits: 0 },
+        { key: 'opened', label: 'opened', digits: 0 },
+        { key: 'closed', label: 'closed', digits: 0 },
+        { key: 'waits', label: 'waits', digits: 0 },
+      ],
+      rows: connected.map(([name, l]) => ({ layout: name, ...l.connections! })),
+      notes: [],
+    });
+  }
+
+  const moves = layouts.flatMap(([name, l]) => (l.extraction?.moves ?? []).map((m) => ({ layout: name, m })));
+  if (moves.length) {
+    tables.push({
+      id: 'extraction',
+      title: 'Moving a tenant out',
+      description: 'Copying one tenant out of the pooled tables into its own schema or database, verified by checksum.',
+      columns: [
+        { key: 'layout', label: 'from layout' },
+        { key: 'tenant', label: 'tenant' },
+        { key: 'to', label: 'to' },
+        { key: 'rows', label: 'rows', digits: 0 },
+        { key: 'total', label: 'total', unit: 's', digits: 2 },
+        { key: 'status', label: 'status' },
+      ],
+      rows: moves.map(({ layout, m }) => ({ layout, tenant: m.tenant, to: m.to, rows: m.rows, total: m.seconds.total, status: m.status === 'ok' ? `ok (checksum ${m.checksumMoved})` : `FAILED: ${m.error}` })),
+      notes: [],
+    });
+  }
 
   const ds = s.dataset;
   tables.push({
