@@ -248,7 +248,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       notes: backedUp.filter(([, l]) => l.backup!.copyFromUnderRls?.refused).map(([name, l]) => `${name}: COPY FROM as the RLS application role is refused (SQLSTATE ${l.backup!.copyFromUnderRls!.sqlstate}); pooled restores go through a staging table.`),
     });
     const backupBars = backedUp.flatMap(([name, l]) =>
-      l.backup!.artifacts.filter((a) => a.seconds !== null && a.status === 'ok').map((a) => ({ layout: name, backup: `${a.scope}: ${a.method}`, seconds: a.seconds })),
+      l.backup!.artifacts.filter((a) => a.seconds !== null && a.status === 'ok').map((a) => ({ layout: name, backup: `${a.scope === 'full' ? 'full' : 'one tenant'}: ${shortMethod(a.method)}`, seconds: a.seconds })),
     );
     if (backupBars.length) {
       charts.push({
@@ -262,11 +262,12 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           data: { values: backupBars },
           mark: { type: 'bar', tooltip: true },
           encoding: {
-            y: { field: 'backup', type: 'nominal', title: null },
+            y: { field: 'backup', type: 'nominal', title: null, axis: { labelLimit: 320 } },
             x: { field: 'seconds', type: 'quantitative', title: 'seconds' },
-            row: { field: 'layout', type: 'nominal', title: null, sort: null },
+            row: { field: 'layout', type: 'nominal', title: null, sort: backedUp.map(([name]) => name) },
             color: { field: 'layout', type: 'nominal', legend: null },
           },
+          resolve: { scale: { y: 'independent' } },
           config: { font: 'DejaVu Sans' },
         },
       });
@@ -440,4 +441,14 @@ function barSpec(title: string, values: Record<string, unknown>[], field: string
     },
     config: { font: 'DejaVu Sans' },
   };
+}
+
+/** A chart label for a backup method ("pg_dump -Fc -n <schema>" -> "pg_dump -n"). */
+function shortMethod(method: string): string {
+  if (method.startsWith('COPY')) return 'COPY export';
+  if (method.includes('--enable-row-security')) return 'pg_dump as RLS role';
+  if (method.includes('-Fd')) return 'pg_dump -Fd';
+  if (method.includes(' -n ')) return 'pg_dump -n';
+  if (method.includes('<tenant database>')) return 'pg_dump of its database';
+  return method;
 }
