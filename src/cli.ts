@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerAll } from './commands/all-command.js';
+import { registerRun } from './commands/run-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
 import { SessionError } from './commands/run-session.js';
@@ -17,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerRun, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { workloadSummarySchema } from './workload-schema.js';
 
 /**
  * summary.json: the versioned, documented contract between a run and everything that reads it
@@ -92,6 +93,8 @@ export const summarySchema = z.object({
   target: z.object({ kind: z.string(), serverVersion: z.string().nullable() }),
   dataset: datasetSchema,
   layouts: z.partialRecord(z.enum(LAYOUT_NAMES), layoutSummarySchema),
+  /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
+  workload: workloadSummarySchema.optional(),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ClientConfig, QueryResultRow } from 'pg';
+import type { ClientConfig, QueryConfig, QueryResultRow } from 'pg';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { RouterStats, TenantRouter, TenantSession } from '../layout.js';
 
@@ -64,7 +64,8 @@ export function makeSession(
   return {
     tenant,
     needsTenantFilter,
-    query: <R extends QueryResultRow>(text: string, values?: unknown[]) => client.query<R>(text, values),
+    query: <R extends QueryResultRow>(text: string | QueryConfig, values?: unknown[]) =>
+      typeof text === 'string' ? client.query<R>(text, values) : client.query<R>(values ? { ...text, values } : text),
     async release(err?: unknown) {
       if (released) throw new Error('session released twice');
       released = true;
