@@ -16,8 +16,13 @@ export interface MixQuery {
   readonly index: number;
   readonly name: QueryName;
   readonly query: WorkloadQuery;
-  /** Statement for a shape: four shapes at most, built once. */
-  statement(shape: SqlShape): Statement;
+  /**
+   * Statement for a shape and tenant, built once. Tables without tenant_id (a schema or database
+   * per tenant) get a statement name per tenant: their enum types are per schema, so a plan
+   * prepared for one tenant's schema and reused on the same connection for another fails
+   * (0A000 "cached plan must not change result type", 42883 for an enum parameter).
+   */
+  statement(shape: SqlShape, tenant: TenantPlan): Statement;
 }
 
 /**
@@ -38,11 +43,12 @@ export class CompiledMix {
       const query: WorkloadQuery = QUERIES[name];
       if (!query) throw new Error(`unknown query ${name}`);
       const cache = new Map<number, Statement>();
+      const perTenant = new Map<string, Statement>();
       return {
         index,
         name,
         query,
-        statement(shape: SqlShape): Statement {
+        statement(shape: SqlShape, tenant: TenantPlan): Statement {
           const key = (shape.tenantFilter ? 1 : 0) | (shape.tenantColumn ? 2 : 0);
           let st = cache.get(key);
           if (!st) {
@@ -52,7 +58,13 @@ export class CompiledMix {
             st = { text, name: stmtName, tenantParam };
             cache.set(key, st);
           }
-          return st;
+          if (st.name === null || shape.tenantColumn) return st;
+          let own = perTenant.get(tenant.slug);
+          if (!own) {
+            own = { ...st, name: `${st.name}_${tenant.slug}` };
+            perTenant.set(tenant.slug, own);
+          }
+          return own;
         },
       };
     });

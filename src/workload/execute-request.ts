@@ -54,7 +54,7 @@ export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: M
   }
   const acquiredAt = performance.now();
   const tc = o.tenantColumn(tenant);
-  const st = q.statement({ tenantFilter: session.needsTenantFilter || (o.explicitTenantFilter && tc), tenantColumn: tc });
+  const st = q.statement({ tenantFilter: session.needsTenantFilter || (o.explicitTenantFilter && tc), tenantColumn: tc }, tenant);
   try {
     await session.query(queryConfig(st, tenant, values));
   } catch (err) {
