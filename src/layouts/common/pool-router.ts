@@ -23,7 +23,12 @@ export class PoolRouter implements TenantRouter {
     private readonly needsTenantFilter: boolean,
   ) {
     this.pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 0 });
-    this.pool.on('connect', () => {
+    this.pool.on('connect', (client) => {
+      // pg-pool removes its error listener while a client is checked out: a backend terminated in
+      // the middle of a session (pg_terminate_backend, a restart) would then emit 'error' with no
+      // listener and crash the process. The failure still reaches the session's next query, whose
+      // caller discards the connection with release(err).
+      client.on('error', () => {});
       this.opened++;
       this.peakOpen = Math.max(this.peakOpen, this.pool.totalCount);
     });
