@@ -175,3 +175,19 @@ describe('a saturated load generator', () => {
     assert.equal(s.all!.histogram, null);
   });
 });
+
+describe('noisy neighbour', () => {
+  it('runs the noisy tenant\'s heavy query beside the measured others, quiet vs noisy', async () => {
+    const w = workload({ mode: 'closed', users: 2, durationSeconds: 1.5, mix: { 'point-lookup': 1 }, noisyNeighbour: { users: 2, query: 'order-report' } });
+    const quiet = await measureSegment({ ctx, layout: 'shared', workload: w, repeat: 0 });
+    const noisy = await measureSegment({ ctx, layout: 'shared', workload: w, repeat: 0, noisy: true });
+    assert.equal(quiet.noisy, null);
+    assert.equal(noisy.noisy?.tenant, 't0001', 'the largest tenant by default');
+    assert.ok(noisy.noisy!.ok > 0, 'the noisy tenant ran its reports');
+    const s = summarizeLayout(w, [quiet], [noisy]);
+    const nn = s.noisyNeighbour!;
+    assert.equal(nn.query, 'order-report');
+    assert.ok(nn.quiet.count > 0 && nn.noisy.count > 0);
+    if (nn.quiet.valid && nn.noisy.valid) assert.ok(nn.p99Ratio !== null && nn.p99Ratio > 0);
+  });
+});

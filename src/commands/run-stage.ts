@@ -7,6 +7,7 @@ import { hash32, mulberry32 } from '../../seed/prng.js';
 import { measureSegment } from '../workload/measure-segment.js';
 import type { SegmentOptions, SegmentResult } from '../workload/measure-segment.js';
 import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-workload.js';
+import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { RunSession } from './run-session.js';
 
 export interface RunStageOptions {
@@ -37,6 +38,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
   const ws: WorkloadSummary = emptyWorkloadSummary(w);
   s.summary.workload = ws;
   const segments = new Map<LayoutName, SegmentResult[]>();
+  const noisySegments = new Map<LayoutName, SegmentResult[]>();
   const intervals: unknown[][] = [];
   s.writers.push(
     () => writeWorkloadCsv(s, ws),
@@ -58,11 +60,23 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
       const seg: SegmentOptions = { ctx: s.ctx, layout, workload: w, repeat: r };
       if (opts.onMeasureStart) seg.onMeasureStart = () => opts.onMeasureStart!(layout, r);
       try {
-        const res = await measureSegment(seg);
+        let res: SegmentResult;
+        if (w.noisyNeighbour) {
+          // Quiet and noisy back to back, in alternating order per repeat so neither always goes first.
+          const pair: SegmentResult[] = [];
+          for (const noisy of r % 2 === 0 ? [false, true] : [true, false]) pair[noisy ? 1 : 0] = await measureSegment({ ...seg, noisy });
+          res = pair[0]!;
+          const n = pair[1]!;
+          noisySegments.set(layout, [...(noisySegments.get(layout) ?? []), n]);
+          const all = n.recorder.queries.reduce((a, q) => (a.add(q.response), a), new LatencyHistogram());
+          s.out(`  repeat ${r + 1}/${w.repeats} ${layout} with noisy ${n.noisy?.tenant} (${n.noisy?.perS.toFixed(0)} ${w.noisyNeighbour.query}/s): p50 ${fmt(all.percentileMs(50))} ms, p99 ${fmt(all.percentileMs(99))} ms${n.valid ? '' : ' INVALID'}`);
+        } else {
+          res = await measureSegment(seg);
+        }
         const list = segments.get(layout) ?? [];
         list.push(res);
         segments.set(layout, list);
-        ws.layouts[layout] = summarizeLayout(w, list);
+        ws.layouts[layout] = summarizeLayout(w, list, noisySegments.get(layout) ?? []);
         for (const row of res.recorder.intervals) {
           intervals.push([r, layout, row.atSeconds.toFixed(3), row.ok, row.errors, row.throughputPerS.toFixed(1), row.p50Ms ?? '', row.p99Ms ?? '', row.maxMs ?? '']);
         }
@@ -74,7 +88,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         );
       } catch (err) {
         failed.push(layout);
-        ws.layouts[layout] = { ...summarizeLayout(w, segments.get(layout) ?? []), status: 'failed', reason: errorMessage(err) };
+        ws.layouts[layout] = { ...summarizeLayout(w, segments.get(layout) ?? [], noisySegments.get(layout) ?? []), status: 'failed', reason: errorMessage(err) };
         s.out(`  repeat ${r + 1}/${w.repeats} ${layout}: FAILED: ${errorMessage(err)}`);
       } finally {
         s.flush();
@@ -127,6 +141,16 @@ export function workloadTable(summary: Summary): string[] {
       const sp = q.spread.p99Ms.min === null ? 'n/a' : `${fmt(q.spread.p99Ms.min)}–${fmt(q.spread.p99Ms.max)}`;
       lines.push(
         `| ${layout} | ${name} | ${fmt(q.p50Ms)} | ${fmt(q.p95Ms)} | ${fmt(q.p99Ms)} | ${fmt(q.p999Ms)} | ${fmt(q.maxMs)} | ${q.count} | ${errs} | ${q.throughputPerS?.toFixed(0) ?? 'n/a'} | ${sp} | ${q.valid ? 'yes' : 'NO'} |`,
+      );
+    }
+  }
+  const noisy = Object.entries(ws.layouts).filter(([, l]) => l.noisyNeighbour);
+  if (noisy.length) {
+    lines.push('', '| layout | noisy tenant | its req/s | others p50 quiet | p50 noisy | p99 quiet | p99 noisy | p99 noisy/quiet |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const [layout, l] of noisy) {
+      const n = l.noisyNeighbour!;
+      lines.push(
+        `| ${layout} | ${n.tenant} (${n.users} x ${n.query}) | ${n.noisyRequestsPerS?.toFixed(0) ?? 'n/a'} | ${fmt(n.quiet.p50Ms)} | ${fmt(n.noisy.p50Ms)} | ${fmt(n.quiet.p99Ms)} | ${fmt(n.noisy.p99Ms)} | ${n.p99Ratio?.toFixed(2) ?? 'n/a'} |`,
       );
     }
   }

@@ -53,6 +53,8 @@ export interface ResolvedWorkload {
   readonly maxBacklog: number;
   readonly maxEventLoopLagMs: number;
   readonly intervalSeconds: number;
+  /** null = no noisy-neighbour segment. */
+  readonly noisyNeighbour: { readonly tenant: string | null; readonly users: number; readonly query: string } | null;
 }
 
 /** Command-line overrides, applied before validation so they are checked the same way. */
@@ -193,7 +195,20 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
     const n = Number(tenantChoice.tenant.slice(1));
     if (n < 1 || n > tenants) fail('workload.tenantChoice.tenant', `${tenantChoice.tenant} is not a tenant (t0001..${slugOf(tenants)})`);
   }
+  let noisyNeighbour: ResolvedWorkload['noisyNeighbour'] = null;
+  if (w.noisyNeighbour) {
+    const nn = w.noisyNeighbour;
+    const query = nn.query ?? d.noisyNeighbour.query;
+    if (!(QUERY_NAMES as readonly string[]).includes(query)) fail('workload.noisyNeighbour.query', `unknown query "${query}"; allowed: ${QUERY_NAMES.join(', ')}`);
+    if (nn.tenant !== undefined) {
+      const n = Number(nn.tenant.slice(1));
+      if (n < 1 || n > tenants) fail('workload.noisyNeighbour.tenant', `${nn.tenant} is not a tenant (t0001..${slugOf(tenants)})`);
+    }
+    if (tenants < 2) fail('workload.noisyNeighbour', 'needs at least 2 tenants (the noisy one and the measured others)');
+    noisyNeighbour = { tenant: nn.tenant ?? null, users: nn.users ?? d.noisyNeighbour.users, query };
+  }
   return {
+    noisyNeighbour,
     mix: { ...mix },
     mode: w.mode ?? d.mode,
     users: w.users ?? d.users,

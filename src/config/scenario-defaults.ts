@@ -34,5 +34,7 @@ export const scenarioDefaults = {
     /** A generator whose loop is 50 ms late at p99 timestamps its own delays, not the server's. */
     maxEventLoopLagMs: 50,
     intervalSeconds: 1,
+    /** Heavy reports on 4 connections: enough to load 2 cores, few enough to leave the others connections. */
+    noisyNeighbour: { users: 4, query: 'order-report' },
   },
 };

@@ -72,6 +72,21 @@ const workloadSchema = z
     maxEventLoopLagMs: z.number().positive().max(10_000).optional(),
     /** Width of the per-interval CSV rows, seconds. */
     intervalSeconds: z.number().positive().max(3600).optional(),
+    /**
+     * Noisy neighbour: one tenant runs a heavy query back to back on `users` extra connections
+     * during an extra segment per layout; the other tenants' latency is compared quiet vs noisy.
+     * When set, the measured traffic excludes that tenant in every segment.
+     */
+    noisyNeighbour: z
+      .object({
+        /** The noisy tenant (slug); default the largest. */
+        tenant: z.string().regex(/^t\d{4,}$/).optional(),
+        users: positiveInt.max(1000).optional(),
+        /** Its query (a registry name); default order-report. */
+        query: z.string().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

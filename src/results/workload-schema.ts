@@ -55,6 +55,18 @@ export const layoutWorkloadSchema = z.object({
   eventLoopLagMs: z.object({ p99: z.number(), max: z.number() }).nullable().describe('worst over the repeats'),
   clientCpuPercentOfOneCore: z.number().nullable().describe('harness process CPU during the measured windows (mean over repeats)'),
   connections: z.object({ opened: z.number().int(), closed: z.number().int(), peakOpen: z.number().int() }).nullable().describe('summed over the repeats'),
+  noisyNeighbour: z
+    .object({
+      tenant: z.string(),
+      query: z.string(),
+      users: z.number().int(),
+      noisyRequestsPerS: z.number().nullable().describe('the noisy tenant\'s own completed requests per second'),
+      quiet: latencySchema.extend({ count: z.number().int().nonnegative(), valid: z.boolean() }).describe('the other tenants, all queries, without the noisy load'),
+      noisy: latencySchema.extend({ count: z.number().int().nonnegative(), valid: z.boolean() }).describe('the other tenants, all queries, with the noisy load'),
+      p99Ratio: z.number().nullable().describe('noisy p99 / quiet p99'),
+    })
+    .nullable()
+    .describe('null when the scenario has no noisyNeighbour'),
 });
 
 export const workloadSummarySchema = z.object({

@@ -11,6 +11,7 @@ import { CompiledMix } from './compiled-mix.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { allocateIds } from './id-allocator.js';
 import { openLoop } from './open-loop.js';
+import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
 import { tenantColumnOf } from './tenant-column.js';
 import { WorkloadRecorder } from './workload-recorder.js';
@@ -30,6 +31,8 @@ export interface SegmentResult {
   router: RouterStats;
   mix: CompiledMix;
   recorder: WorkloadRecorder;
+  /** The noisy neighbour's own requests when it ran in this segment, else null. */
+  noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
 }
 
 export interface SegmentOptions {
@@ -41,6 +44,8 @@ export interface SegmentOptions {
   onMeasureStart?: () => void;
   /** Use this router instead of a fresh one from the layout (tests); it is not closed here. */
   router?: TenantRouter;
+  /** Run the scenario's noisy neighbour during this segment. */
+  noisy?: boolean;
 }
 
 /**
@@ -50,12 +55,17 @@ export interface SegmentOptions {
  */
 export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> {
   const { ctx, workload: w } = o;
-  const router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: w.users });
+  const noisyTenant = noisyTenantOf(w, ctx.plan.tenants);
+  // The noisy tenant's own connections come on top of the measured users'.
+  const connections = w.users + (noisyTenant ? w.noisyNeighbour!.users : 0);
+  const router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
   try {
     const mix = new CompiledMix(w.mix, w.prepared);
-    const tenants = ctx.plan.tenants;
-    const ids: IdSource = mix.writes ? await allocateIds(router, tenants) : { next: () => { throw new Error('this mix does not write'); } };
-    const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(tenants));
+    // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
+    // so the two are comparable.
+    const tenants = noisyTenant ? ctx.plan.tenants.filter((t) => t !== noisyTenant) : ctx.plan.tenants;
+    const ids: IdSource = mix.writes || o.noisy ? await allocateIds(router, ctx.plan.tenants) : { next: () => { throw new Error('this mix does not write'); } };
+    const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(ctx.plan.tenants));
     const lagMonitor = new EventLoopLagMonitor();
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
     let cpu0 = process.cpuUsage();
@@ -81,11 +91,19 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
         cpu = process.cpuUsage(cpu0);
       },
     };
-    debug('%s repeat %d: %s loop, warm-up %d s, measuring %d s', o.layout, o.repeat, w.mode, w.warmupSeconds, w.durationSeconds);
-    const drive =
-      w.mode === 'closed'
-        ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
-        : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
+    debug('%s repeat %d: %s loop, warm-up %d s, measuring %d s%s', o.layout, o.repeat, w.mode, w.warmupSeconds, w.durationSeconds, o.noisy ? ', noisy neighbour' : '');
+    const noisyLoad = o.noisy && noisyTenant ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed) : null;
+    let drive: DriveResult;
+    let noisy: SegmentResult['noisy'] = null;
+    try {
+      drive =
+        w.mode === 'closed'
+          ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
+          : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
+    } finally {
+      const n = await noisyLoad?.stop();
+      if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
+    }
     const invalidReasons: string[] = [];
     if (lag.p99Ms > w.maxEventLoopLagMs) {
       invalidReasons.push(
@@ -105,6 +123,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       router: router.stats(),
       mix,
       recorder,
+      noisy,
     };
   } finally {
     if (!o.router) await router.close();

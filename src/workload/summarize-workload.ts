@@ -52,10 +52,10 @@ function queryResult(w: ResolvedWorkload, segs: SegmentResult[], pick: (s: Segme
 }
 
 /** A layout's workload section from its segments (one per repeat). */
-export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[]): LayoutWorkload {
+export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], noisySegs: SegmentResult[] = []): LayoutWorkload {
   const first = segs[0];
   if (!first) {
-    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null };
+    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null, noisyNeighbour: null };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
   const total = weights.reduce((a, b) => a + b, 0);
@@ -72,6 +72,28 @@ export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[]): Lay
     1,
   );
   const reasons = segs.flatMap((s) => s.invalidReasons.map((r) => `repeat ${s.repeat}: ${r}`));
+  let noisyNeighbour: LayoutWorkload['noisyNeighbour'] = null;
+  const nn = w.noisyNeighbour;
+  const noisyTenant = noisySegs.find((s) => s.noisy)?.noisy?.tenant;
+  if (nn && noisyTenant) {
+    const merged = (list: SegmentResult[]) => {
+      const h = new LatencyHistogram();
+      for (const s of list.filter((x) => x.valid)) for (const q of s.recorder.queries) h.add(q.response);
+      return { ...h.summary(), count: h.count, valid: list.length > 0 && list.every((x) => x.valid) };
+    };
+    const quiet = merged(segs);
+    const noisy = merged(noisySegs);
+    for (const s of noisySegs) for (const r of s.invalidReasons) reasons.push(`repeat ${s.repeat} (noisy): ${r}`);
+    noisyNeighbour = {
+      tenant: noisyTenant,
+      query: nn.query,
+      users: nn.users,
+      noisyRequestsPerS: noisySegs.length ? noisySegs.reduce((a, s) => a + (s.noisy?.perS ?? 0), 0) / noisySegs.length : null,
+      quiet,
+      noisy,
+      p99Ratio: quiet.p99Ms && noisy.p99Ms !== null ? noisy.p99Ms / quiet.p99Ms : null,
+    };
+  }
   return {
     status: 'ok',
     reason: null,
@@ -86,6 +108,7 @@ export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[]): Lay
       closed: segs.reduce((a, s) => a + s.router.closed, 0),
       peakOpen: Math.max(...segs.map((s) => s.router.peakOpen)),
     },
+    noisyNeighbour,
   };
 }
 
