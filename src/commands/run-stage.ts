@@ -137,6 +137,11 @@ export function workloadTable(summary: Summary): string[] {
     const entries: [string, (typeof l.queries)[string]][] = Object.entries(l.queries);
     if (l.all) entries.push(['(all)', l.all]);
     for (const [name, q] of entries) {
+      if (q.count === 0 && !q.valid) {
+        // Every repeat was invalid: its figures are withheld, not printed as if measured.
+        lines.push(`| ${layout} | ${name} | withheld: invalid (${l.invalidReasons.length} reason(s) in summary.json) | | | | | | | | | NO |`);
+        continue;
+      }
       const errs = Object.entries(q.errors).map(([k, v]) => `${k}:${v}`).join(' ') || '0';
       const sp = q.spread.p99Ms.min === null ? 'n/a' : `${fmt(q.spread.p99Ms.min)}–${fmt(q.spread.p99Ms.max)}`;
       lines.push(
