@@ -191,3 +191,16 @@ describe('noisy neighbour', () => {
     if (nn.quiet.valid && nn.noisy.valid) assert.ok(nn.p99Ratio !== null && nn.p99Ratio > 0);
   });
 });
+
+describe('writes', () => {
+  it('are removed after the segment, so every layout and repeat starts from the planned rows', async () => {
+    const w = workload({ mode: 'closed', users: 2, durationSeconds: 1, mix: { 'create-order': 1 } });
+    const seg = await measureSegment({ ctx, layout: 'shared', workload: w, repeat: 0 });
+    assert.ok(seg.recorder.queries[0]!.ok > 0, 'orders were written');
+    const counts = await withAdmin(target, sharedDb(), async (c) => {
+      const r = await c.query<{ o: string; i: string }>('SELECT (SELECT count(*) FROM orders)::text AS o, (SELECT count(*) FROM order_items)::text AS i');
+      return { orders: Number(r.rows[0]!.o), items: Number(r.rows[0]!.i) };
+    });
+    assert.deepEqual(counts, { orders: ctx.plan.totals.orders, items: ctx.plan.totals.order_items });
+  });
+});

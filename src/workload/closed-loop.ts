@@ -24,11 +24,24 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
   const end = measureStart + ctx.durationMs;
   let inFlight = 0;
   let intervalTimer: NodeJS.Timeout | undefined;
-  const startTimer = setTimeout(() => {
+  let started = false;
+  let ended = false;
+  // Start and end each happen exactly once, by their timer or, if a busy loop delayed the timer
+  // past the users' last request, right after it: the window's hooks (lag monitor, CPU) never miss.
+  const begin = () => {
+    if (started) return;
+    started = true;
     recorder.begin(measureStart);
     ctx.onMeasureStart?.();
     intervalTimer = setInterval(() => recorder.closeInterval(performance.now()), ctx.intervalMs);
-  }, ctx.warmupMs);
+  };
+  const finish = () => {
+    begin();
+    if (ended) return;
+    ended = true;
+    ctx.onMeasureEnd?.();
+  };
+  const startTimer = setTimeout(begin, ctx.warmupMs);
 
   const user = async (u: number) => {
     const rnd = mulberry32(hash32(ctx.seed, 1, u));
@@ -49,8 +62,9 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
       else if (out.error !== null) await sleep(1); // a failing target answers at once: do not spin the CPU
     }
   };
-  const endTimer = setTimeout(() => ctx.onMeasureEnd?.(), Math.max(0, end - performance.now()));
+  const endTimer = setTimeout(finish, Math.max(0, end - performance.now()));
   await Promise.all(Array.from({ length: o.users }, (_, u) => user(u)));
+  finish();
   const unfinished = await drain(() => inFlight);
   clearTimeout(startTimer);
   clearTimeout(endTimer);

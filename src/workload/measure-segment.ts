@@ -11,6 +11,9 @@ import { CompiledMix } from './compiled-mix.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { allocateIds } from './id-allocator.js';
 import { openLoop } from './open-loop.js';
+import { QUERIES } from './query-registry.js';
+import type { QueryName } from './query-registry.js';
+import { removeWrittenRows } from './remove-written-rows.js';
 import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
 import { tenantColumnOf } from './tenant-column.js';
@@ -64,7 +67,9 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
     // so the two are comparable.
     const tenants = noisyTenant ? ctx.plan.tenants.filter((t) => t !== noisyTenant) : ctx.plan.tenants;
-    const ids: IdSource = mix.writes || o.noisy ? await allocateIds(router, ctx.plan.tenants) : { next: () => { throw new Error('this mix does not write'); } };
+    const writes = mix.writes || (o.noisy === true && QUERIES[w.noisyNeighbour?.query as QueryName]?.writes === true);
+    if (writes) await removeWrittenRows(router, ctx.plan.tenants);
+    const ids: IdSource = writes ? await allocateIds(router, ctx.plan.tenants) : { next: () => { throw new Error('this mix does not write'); } };
     const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(ctx.plan.tenants));
     const lagMonitor = new EventLoopLagMonitor();
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
@@ -104,6 +109,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       const n = await noisyLoad?.stop();
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
+    if (writes) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
     const invalidReasons: string[] = [];
     if (lag.p99Ms > w.maxEventLoopLagMs) {
       invalidReasons.push(
