@@ -52,10 +52,11 @@ describe('run: bad workload input', () => {
 describe('run: a short closed-loop run on tiny data', () => {
   it('writes percentiles, errors, histograms and intervals per layout and query', async () => {
     const results = tempDir('tenantbench-res-');
-    const file = scenarioFile('  users: 4\n  warmupSeconds: 0.3\n  durationSeconds: 1\n  repeats: 2\n  tenantChoice: { kind: hot, share: 0.5 }');
+    const file = scenarioFile('  users: 4\n  warmupSeconds: 0.3\n  durationSeconds: 1\n  repeats: 2\n  tenantChoice: { kind: hot, share: 0.5 }\n  http: { connections: 2, durationSeconds: 1 }');
     const r = await runCli(['run', '--scenario', file, '--layouts', 'shared,rls,schema', '--profile', 'test', '--results-dir', results, '-q'], { timeoutMs: 240_000 });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /\| shared \| recent-orders \| [\d.]+ \|/);
+    assert.match(r.stdout, /\| layout \| HTTP p50 ms \|/);
     const dir = join(results, readdirSync(results)[0]!);
     const summary = summarySchema.parse(readJson<Summary>(join(dir, 'summary.json')));
     const ws = summary.workload!;
@@ -64,6 +65,7 @@ describe('run: a short closed-loop run on tiny data', () => {
     for (const layout of ['shared', 'rls', 'schema'] as const) {
       const l = ws.layouts[layout]!;
       assert.equal(l.status, 'ok', layout);
+      assert.ok(l.http && l.http.ok > 0 && l.http.non2xx === 0 && l.http.repeats === 2, `${layout} over HTTP: ${JSON.stringify(l.http)}`);
       for (const name of ['recent-orders', 'point-lookup', 'order-report', 'order-search', 'create-order']) {
         const q = l.queries[name]!;
         assert.ok(q.count > 0, `${layout}/${name} count`);

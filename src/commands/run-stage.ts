@@ -4,6 +4,8 @@ import { writeCsv } from '../results/bundle.js';
 import type { Summary } from '../results/summary-schema.js';
 import type { WorkloadSummary } from '../results/workload-schema.js';
 import { hash32, mulberry32 } from '../../seed/prng.js';
+import type { HttpLoadResult } from '../workload/http-load.js';
+import { measureHttp } from '../workload/measure-http.js';
 import { measureSegment } from '../workload/measure-segment.js';
 import type { SegmentOptions, SegmentResult } from '../workload/measure-segment.js';
 import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-workload.js';
@@ -39,6 +41,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
   s.summary.workload = ws;
   const segments = new Map<LayoutName, SegmentResult[]>();
   const noisySegments = new Map<LayoutName, SegmentResult[]>();
+  const httpRuns = new Map<LayoutName, HttpLoadResult[]>();
   const intervals: unknown[][] = [];
   s.writers.push(
     () => writeWorkloadCsv(s, ws),
@@ -76,7 +79,12 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         const list = segments.get(layout) ?? [];
         list.push(res);
         segments.set(layout, list);
-        ws.layouts[layout] = summarizeLayout(w, list, noisySegments.get(layout) ?? []);
+        if (w.http) {
+          const h = await measureHttp(s.ctx, layout, w, r);
+          httpRuns.set(layout, [...(httpRuns.get(layout) ?? []), h]);
+          s.out(`  repeat ${r + 1}/${w.repeats} ${layout} over HTTP (autocannon, ${w.http.connections} connections): ${h.requestsPerS.toFixed(0)} req/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, non-2xx ${h.non2xx}, errors ${h.errors}`);
+        }
+        ws.layouts[layout] = summarizeLayout(w, list, noisySegments.get(layout) ?? [], httpRuns.get(layout) ?? []);
         for (const row of res.recorder.intervals) {
           intervals.push([r, layout, row.atSeconds.toFixed(3), row.ok, row.errors, row.throughputPerS.toFixed(1), row.p50Ms ?? '', row.p99Ms ?? '', row.maxMs ?? '']);
         }
@@ -88,7 +96,11 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         );
       } catch (err) {
         failed.push(layout);
-        ws.layouts[layout] = { ...summarizeLayout(w, segments.get(layout) ?? [], noisySegments.get(layout) ?? []), status: 'failed', reason: errorMessage(err) };
+        ws.layouts[layout] = {
+          ...summarizeLayout(w, segments.get(layout) ?? [], noisySegments.get(layout) ?? [], httpRuns.get(layout) ?? []),
+          status: 'failed',
+          reason: errorMessage(err),
+        };
         s.out(`  repeat ${r + 1}/${w.repeats} ${layout}: FAILED: ${errorMessage(err)}`);
       } finally {
         s.flush();
@@ -147,6 +159,15 @@ export function workloadTable(summary: Summary): string[] {
       lines.push(
         `| ${layout} | ${name} | ${fmt(q.p50Ms)} | ${fmt(q.p95Ms)} | ${fmt(q.p99Ms)} | ${fmt(q.p999Ms)} | ${fmt(q.maxMs)} | ${q.count} | ${errs} | ${q.throughputPerS?.toFixed(0) ?? 'n/a'} | ${sp} | ${q.valid ? 'yes' : 'NO'} |`,
       );
+    }
+  }
+  const http = Object.entries(ws.layouts).filter(([, l]) => l.http);
+  if (http.length) {
+    lines.push('', '| layout | HTTP p50 ms | HTTP p99 ms | HTTP req/s | DB-level recent-orders p50 ms | DB-level p99 ms | non-2xx | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [layout, l] of http) {
+      const h = l.http!;
+      const db = l.queries['recent-orders'];
+      lines.push(`| ${layout} | ${fmt(h.p50Ms)} | ${fmt(h.p99Ms)} | ${h.requestsPerS.toFixed(0)} | ${fmt(db?.p50Ms)} | ${fmt(db?.p99Ms)} | ${h.non2xx} | ${h.errors} |`);
     }
   }
   const noisy = Object.entries(ws.layouts).filter(([, l]) => l.noisyNeighbour);

@@ -55,6 +55,8 @@ export interface ResolvedWorkload {
   readonly intervalSeconds: number;
   /** null = no noisy-neighbour segment. */
   readonly noisyNeighbour: { readonly tenant: string | null; readonly users: number; readonly query: string } | null;
+  /** null = no HTTP-level measurement. */
+  readonly http: { readonly connections: number; readonly durationSeconds: number } | null;
 }
 
 /** Command-line overrides, applied before validation so they are checked the same way. */
@@ -207,8 +209,11 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
     if (tenants < 2) fail('workload.noisyNeighbour', 'needs at least 2 tenants (the noisy one and the measured others)');
     noisyNeighbour = { tenant: nn.tenant ?? null, users: nn.users ?? d.noisyNeighbour.users, query };
   }
+  const durationSeconds = w.durationSeconds ?? d.durationSeconds;
+  const http = w.http ? { connections: w.http.connections ?? d.http.connections, durationSeconds: w.http.durationSeconds ?? durationSeconds } : null;
   return {
     noisyNeighbour,
+    http,
     mix: { ...mix },
     mode: w.mode ?? d.mode,
     users: w.users ?? d.users,

@@ -36,5 +36,7 @@ export const scenarioDefaults = {
     intervalSeconds: 1,
     /** Heavy reports on 4 connections: enough to load 2 cores, few enough to leave the others connections. */
     noisyNeighbour: { users: 4, query: 'order-report' },
+    /** autocannon's default connection count; the duration defaults to the workload's. */
+    http: { connections: 10 },
   },
 };

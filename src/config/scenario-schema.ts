@@ -87,6 +87,17 @@ const workloadSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * HTTP level: after each layout's segment, autocannon drives a small tenant-aware HTTP service
+     * (loopback) answering recent-orders from the layout's router; end-to-end P50/P99 per layout.
+     */
+    http: z
+      .object({
+        connections: positiveInt.max(10_000).optional(),
+        durationSeconds: z.number().positive().max(3600).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -67,6 +67,20 @@ export const layoutWorkloadSchema = z.object({
     })
     .nullable()
     .describe('null when the scenario has no noisyNeighbour'),
+  http: z
+    .object({
+      connections: z.number().int(),
+      p50Ms: ms.describe('autocannon latency (1 ms resolution), mean over repeats'),
+      p99Ms: ms,
+      maxMs: ms,
+      requestsPerS: z.number().nonnegative().describe('2xx responses per second, mean over repeats'),
+      ok: z.number().int().nonnegative(),
+      non2xx: z.number().int().nonnegative(),
+      errors: z.number().int().nonnegative().describe('connection errors and timeouts'),
+      repeats: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .describe('end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured'),
 });
 
 export const workloadSummarySchema = z.object({

@@ -17,6 +17,8 @@ export interface Outcome {
   acquiredAt: number | null;
   /** performance.now() at the end (COMMIT done, or the failure seen). */
   endAt: number;
+  /** The rows as JSON, only when asked for (the HTTP service). */
+  body?: string;
 }
 
 export interface RequestOptions {
@@ -45,7 +47,7 @@ function connectionSurvives(state: string | null): boolean {
  * A server-reported error rolls back and keeps the connection (COMMIT of an aborted transaction is
  * a rollback); a broken connection is discarded with release(err), and the router opens a new one.
  */
-export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: MixQuery, values: unknown[]): Promise<Outcome> {
+export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: MixQuery, values: unknown[], wantRows = false): Promise<Outcome> {
   let session;
   try {
     session = await o.router.acquire(tenant);
@@ -55,8 +57,10 @@ export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: M
   const acquiredAt = performance.now();
   const tc = o.tenantColumn(tenant);
   const st = q.statement({ tenantFilter: session.needsTenantFilter || (o.explicitTenantFilter && tc), tenantColumn: tc }, tenant);
+  let body: string | undefined;
   try {
-    await session.query(queryConfig(st, tenant, values));
+    const r = await session.query(queryConfig(st, tenant, values));
+    if (wantRows) body = JSON.stringify(r.rows);
   } catch (err) {
     const state = sqlState(err);
     await session.release(connectionSurvives(state) ? undefined : err).catch(() => {});
@@ -67,5 +71,5 @@ export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: M
   } catch (err) {
     return { error: label(err), acquiredAt, endAt: performance.now() };
   }
-  return { error: null, acquiredAt, endAt: performance.now() };
+  return body === undefined ? { error: null, acquiredAt, endAt: performance.now() } : { error: null, acquiredAt, endAt: performance.now(), body };
 }

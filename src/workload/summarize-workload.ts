@@ -3,6 +3,7 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { LayoutWorkload, QueryResult, WorkloadSummary } from '../results/workload-schema.js';
 import { WORKLOAD_SCHEMA_VERSION } from '../results/workload-schema.js';
 import type { SegmentResult } from './measure-segment.js';
+import type { HttpLoadResult } from './http-load.js';
 import { QueryRecord } from './workload-recorder.js';
 
 function spread(xs: Array<number | null>) {
@@ -52,10 +53,10 @@ function queryResult(w: ResolvedWorkload, segs: SegmentResult[], pick: (s: Segme
 }
 
 /** A layout's workload section from its segments (one per repeat). */
-export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], noisySegs: SegmentResult[] = []): LayoutWorkload {
+export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], noisySegs: SegmentResult[] = [], httpRuns: HttpLoadResult[] = []): LayoutWorkload {
   const first = segs[0];
   if (!first) {
-    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null, noisyNeighbour: null };
+    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null, noisyNeighbour: null, http: null };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
   const total = weights.reduce((a, b) => a + b, 0);
@@ -109,6 +110,24 @@ export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], nois
       peakOpen: Math.max(...segs.map((s) => s.router.peakOpen)),
     },
     noisyNeighbour,
+    http: httpSummary(w, httpRuns),
+  };
+}
+
+function httpSummary(w: ResolvedWorkload, runs: HttpLoadResult[]): LayoutWorkload['http'] {
+  if (!w.http || runs.length === 0) return null;
+  const mean = (f: (r: HttpLoadResult) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
+  const sum = (f: (r: HttpLoadResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+  return {
+    connections: w.http.connections,
+    p50Ms: mean((r) => r.p50Ms),
+    p99Ms: mean((r) => r.p99Ms),
+    maxMs: Math.max(...runs.map((r) => r.maxMs)),
+    requestsPerS: mean((r) => r.requestsPerS),
+    ok: sum((r) => r.ok),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    repeats: runs.length,
   };
 }
 
