@@ -52,6 +52,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
     if (!runnable.includes(l)) ws.layouts[l] = { ...summarizeLayout(w, []), reason: `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})` };
   }
   const failed: LayoutName[] = [];
+  let unreachable: string | null = null;
   s.out(
     `workload: ${w.mode} loop, ${w.mode === 'closed' ? `${w.users} users` : `${w.ratePerS}/s ${w.arrival}, ${w.users} connections`}, ` +
       `${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per layout, ${w.repeats} repeat(s), ${w.prepared ? 'prepared' : 'unprepared'} statements`,
@@ -85,6 +86,11 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
           s.out(`  repeat ${r + 1}/${w.repeats} ${layout} over HTTP (autocannon, ${w.http.connections} connections): ${h.requestsPerS.toFixed(0)} req/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, non-2xx ${h.non2xx}, errors ${h.errors}`);
         }
         ws.layouts[layout] = summarizeLayout(w, list, noisySegments.get(layout) ?? [], httpRuns.get(layout) ?? []);
+        if (res.incomplete) {
+          // The target is gone: keep what was measured (flushed below), stop the whole run.
+          ws.layouts[layout] = { ...ws.layouts[layout]!, status: 'failed', reason: res.invalidReasons.find((x) => x.startsWith('target unreachable')) ?? 'incomplete' };
+          unreachable = ws.layouts[layout]!.reason;
+        }
         for (const row of res.recorder.intervals) {
           intervals.push([r, layout, row.atSeconds.toFixed(3), row.ok, row.errors, row.throughputPerS.toFixed(1), row.p50Ms ?? '', row.p99Ms ?? '', row.maxMs ?? '']);
         }
@@ -105,8 +111,11 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
       } finally {
         s.flush();
       }
+      if (unreachable) break;
     }
+    if (unreachable) break;
   }
+  if (unreachable) throw new Error(`workload stopped: ${unreachable}`);
   if (failed.length) throw new Error(`workload failed in ${failed.join(', ')}: ${failed.map((l) => ws.layouts[l]?.reason).join('; ')}`);
 }
 

@@ -53,6 +53,7 @@ export interface ResolvedWorkload {
   readonly maxBacklog: number;
   readonly maxEventLoopLagMs: number;
   readonly intervalSeconds: number;
+  readonly maxOutageSeconds: number;
   /** null = no noisy-neighbour segment. */
   readonly noisyNeighbour: { readonly tenant: string | null; readonly users: number; readonly query: string } | null;
   /** null = no HTTP-level measurement. */
@@ -230,6 +231,7 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
     maxBacklog: w.maxBacklog ?? d.maxBacklog,
     maxEventLoopLagMs: w.maxEventLoopLagMs ?? d.maxEventLoopLagMs,
     intervalSeconds: w.intervalSeconds ?? d.intervalSeconds,
+    maxOutageSeconds: w.maxOutageSeconds ?? d.maxOutageSeconds,
   };
 }
 

@@ -34,6 +34,8 @@ export const scenarioDefaults = {
     /** A generator whose loop is 50 ms late at p99 timestamps its own delays, not the server's. */
     maxEventLoopLagMs: 50,
     intervalSeconds: 1,
+    /** Long enough for a server restart (crash recovery on small data takes seconds), short enough not to spin for minutes. */
+    maxOutageSeconds: 15,
     /** Heavy reports on 4 connections: enough to load 2 cores, few enough to leave the others connections. */
     noisyNeighbour: { users: 4, query: 'order-report' },
     /** autocannon's default connection count; the duration defaults to the workload's. */

@@ -70,6 +70,8 @@ const workloadSchema = z
     maxBacklog: positiveInt.max(1_000_000).optional(),
     /** The generator's own event-loop lag (p99, ms) above which a measurement is marked invalid. */
     maxEventLoopLagMs: z.number().positive().max(10_000).optional(),
+    /** No successful request and connection errors for this long = the target is gone: stop the run, keep the results, exit 1. */
+    maxOutageSeconds: z.number().positive().max(3600).optional(),
     /** Width of the per-interval CSV rows, seconds. */
     intervalSeconds: z.number().positive().max(3600).optional(),
     /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { hash32, mulberry32 } from '../../seed/prng.js';
-import { drain, sleep } from './drive-context.js';
+import { drain, noteOutcome, sleep } from './drive-context.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { executeRequest } from './execute-request.js';
 
@@ -47,13 +47,14 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
     const rnd = mulberry32(hash32(ctx.seed, 1, u));
     for (;;) {
       const start = performance.now();
-      if (start >= end) return;
+      if (start >= end || ctx.health.abortReason !== null) return;
       const q = mix.pick(rnd());
       const tenant = ctx.chooseTenant(rnd);
       const values = q.query.params(tenant, rnd, ctx.ids);
       inFlight++;
       const out = await executeRequest(ctx.request, tenant, q, values);
       inFlight--;
+      noteOutcome(ctx.health, out.error, out.endAt);
       if (start >= measureStart) {
         if (out.error === null) recorder.ok(q.index, tenant, out.endAt - start, out.endAt - out.acquiredAt!, false);
         else recorder.error(q.index, out.error, false);
@@ -70,5 +71,7 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
   clearTimeout(endTimer);
   if (intervalTimer) clearInterval(intervalTimer);
   recorder.closeInterval(performance.now());
-  return { mode: 'closed', measuredSeconds: ctx.durationMs / 1000, offeredPerS: null, dropped: 0, unfinished };
+  // Stopped early (target gone): rates are over the time actually measured.
+  const measuredSeconds = Math.max(0.001, Math.min(ctx.durationMs, performance.now() - measureStart) / 1000);
+  return { mode: 'closed', measuredSeconds: ctx.health.abortReason ? measuredSeconds : ctx.durationMs / 1000, offeredPerS: null, dropped: 0, unfinished };
 }

@@ -20,6 +20,22 @@ export interface DriveContext {
   readonly onMeasureStart?: () => void;
   /** Called when the measured window ends (before waiting for requests still in flight). */
   readonly onMeasureEnd?: () => void;
+  /** Updated by the driver after every request (warm-up included): what the outage watchdog reads. */
+  readonly health: Health;
+}
+
+export interface Health {
+  /** performance.now() of the last successful request (the segment start before any). */
+  lastOkAt: number;
+  /** Requests that failed because the connection broke or could not be made. */
+  connectionErrors: number;
+  /** Set by the watchdog: the drivers stop sending and end the segment early. */
+  abortReason: string | null;
+}
+
+export function noteOutcome(h: Health, error: string | null, endAt: number): void {
+  if (error === null) h.lastOkAt = endAt;
+  else if (error === 'connection' || error.startsWith('08') || error.startsWith('57P')) h.connectionErrors++;
 }
 
 export interface DriveResult {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import type { ResolvedWorkload } from '../config/load-scenario.js';
 import type { LayoutName } from '../config/scenario-schema.js';
@@ -8,7 +9,7 @@ import type { EventLoopLag } from '../measure/event-loop-lag.js';
 import { hash32 } from '../../seed/prng.js';
 import { closedLoop } from './closed-loop.js';
 import { CompiledMix } from './compiled-mix.js';
-import type { DriveContext, DriveResult } from './drive-context.js';
+import type { DriveContext, DriveResult, Health } from './drive-context.js';
 import { allocateIds } from './id-allocator.js';
 import { openLoop } from './open-loop.js';
 import { QUERIES } from './query-registry.js';
@@ -34,6 +35,8 @@ export interface SegmentResult {
   router: RouterStats;
   mix: CompiledMix;
   recorder: WorkloadRecorder;
+  /** Stopped early because the target was unreachable for maxOutageSeconds: the figures are partial. */
+  incomplete: boolean;
   /** The noisy neighbour's own requests when it ran in this segment, else null. */
   noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
 }
@@ -75,7 +78,18 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
     let cpu0 = process.cpuUsage();
     let cpu = process.cpuUsage(cpu0);
+    const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
+    let errorsAtLastCheck = 0;
+    // The outage watchdog: connection failures and no success for maxOutageSeconds = the server is gone.
+    const watchdog = setInterval(() => {
+      const silentMs = performance.now() - health.lastOkAt;
+      if (silentMs > w.maxOutageSeconds * 1000 && health.connectionErrors > errorsAtLastCheck) {
+        health.abortReason = `target unreachable: no successful request for ${(silentMs / 1000).toFixed(1)} s and ${health.connectionErrors} connection errors; stopped early, results so far kept (incomplete)`;
+      }
+      if (silentMs <= w.maxOutageSeconds * 1000) errorsAtLastCheck = health.connectionErrors;
+    }, 250);
     const dc: DriveContext = {
+      health,
       mix,
       chooseTenant: makeTenantChooser(w.tenantChoice, tenants),
       request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: tenantColumnOf(o.layout, ctx) },
@@ -106,16 +120,18 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
           ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
           : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
     } finally {
+      clearInterval(watchdog);
       const n = await noisyLoad?.stop();
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
-    if (writes) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
+    if (writes && !health.abortReason) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
     const invalidReasons: string[] = [];
     if (lag.p99Ms > w.maxEventLoopLagMs) {
       invalidReasons.push(
         `load generator saturated: event-loop lag p99 ${lag.p99Ms.toFixed(1)} ms > ${w.maxEventLoopLagMs} ms (max ${lag.maxMs.toFixed(1)} ms); its latencies describe the client, not the server`,
       );
     }
+    if (health.abortReason) invalidReasons.push(health.abortReason);
     if (drive.unfinished > 0) invalidReasons.push(`${drive.unfinished} requests still running ${30} s after the window ended`);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     return {
@@ -130,6 +146,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       mix,
       recorder,
       noisy,
+      incomplete: health.abortReason !== null,
     };
   } finally {
     if (!o.router) await router.close();

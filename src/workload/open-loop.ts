@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { hash32, mulberry32 } from '../../seed/prng.js';
-import { drain } from './drive-context.js';
+import { drain, noteOutcome } from './drive-context.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { executeRequest } from './execute-request.js';
 
@@ -35,6 +35,7 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   let next = t0;
   let measuring = false;
   let intervalTimer: NodeJS.Timeout | undefined;
+  let stoppedAt = end;
 
   const send = async (intended: number) => {
     const q = mix.pick(rnd());
@@ -49,6 +50,7 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
     inFlight++;
     const out = await executeRequest(ctx.request, tenant, q, values);
     inFlight--;
+    noteOutcome(ctx.health, out.error, out.endAt);
     if (!measured) return;
     const late = (out.acquiredAt ?? out.endAt) - intended > o.lateMs;
     if (out.error === null) recorder.ok(q.index, tenant, out.endAt - intended, out.endAt - out.acquiredAt!, late);
@@ -68,7 +70,13 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
         void send(next);
         next += o.arrival === 'fixed' ? intervalMs : -Math.log(1 - arrivals()) * intervalMs;
       }
-      if (now >= end) {
+      if (now >= end || ctx.health.abortReason !== null) {
+        stoppedAt = Math.min(now, end);
+        if (!measuring) {
+          measuring = true;
+          recorder.begin(measureStart);
+          ctx.onMeasureStart?.();
+        }
         ctx.onMeasureEnd?.();
         resolve();
         return;
@@ -82,5 +90,6 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   const unfinished = await drain(() => inFlight);
   if (intervalTimer) clearInterval(intervalTimer);
   recorder.closeInterval(performance.now());
-  return { mode: 'open', measuredSeconds: ctx.durationMs / 1000, offeredPerS: offered / (ctx.durationMs / 1000), dropped, unfinished };
+  const measuredSeconds = ctx.health.abortReason ? Math.max(0.001, Math.min(ctx.durationMs, stoppedAt - measureStart) / 1000) : ctx.durationMs / 1000;
+  return { mode: 'open', measuredSeconds, offeredPerS: offered / measuredSeconds, dropped, unfinished };
 }
