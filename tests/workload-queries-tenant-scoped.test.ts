@@ -23,6 +23,8 @@ import { tinyScenario } from './helpers.js';
 
 let target: EmbeddedTarget;
 let ctx: LayoutContext;
+/** hybrid with the dedicated tier in schemas: rls tenants and schema tenants share connections. */
+let ctxHybridSchema: LayoutContext;
 
 before(async () => {
   target = await EmbeddedTarget.start({ profile: 'test' });
@@ -31,6 +33,42 @@ before(async () => {
     await layoutOf(name).seed(ctx);
     (ctx.seeded as Set<LayoutName>).add(name);
   }
+  ctxHybridSchema = makeLayoutContext({
+    target,
+    scenario: tinyScenario({ layoutOptions: { hybrid: { dedicated: 2, placement: 'schema' } } }),
+    prefix: 'tbqs',
+    serverVersionNum: 150000,
+  });
+  await layoutOf('hybrid').seed(ctxHybridSchema);
+});
+
+describe('hybrid with schema placement, prepared statements on shared connections', () => {
+  it('runs every query for pooled and dedicated tenants alternately without plan errors', async () => {
+    const c = ctxHybridSchema;
+    const router = layoutOf('hybrid').router(c, { maxConnections: 1 });
+    try {
+      const mix = new CompiledMix(allQueries, true);
+      const ids = await allocateIds(router, c.plan.tenants);
+      const col = tenantColumnOf('hybrid', c);
+      for (let round = 0; round < 2; round++) {
+        for (const t of c.plan.tenants) {
+          for (const q of mix.queries) {
+            const s = await router.acquire(t);
+            try {
+              const st = q.statement({ tenantFilter: s.needsTenantFilter, tenantColumn: col(t) }, t);
+              await s.query(queryConfig(st, t, q.query.params(t, mulberry32(round * 100 + t.index), ids)));
+              await s.release();
+            } catch (err) {
+              await s.release(err);
+              throw new Error(`${t.slug} ${q.name}: ${String(err)}`);
+            }
+          }
+        }
+      }
+    } finally {
+      await router.close();
+    }
+  });
 });
 
 after(async () => {
