@@ -154,6 +154,9 @@ async function main(): Promise<void> {
     say('| client | p50 ms | p99 ms | count |');
     say('|---|---:|---:|---:|');
     say(`| runner (open loop) | ${q.response.percentileMs(50)?.toFixed(2)} | ${q.response.percentileMs(99)?.toFixed(2)} | ${q.ok} |${open.valid ? '' : ` INVALID: ${open.invalidReasons.join('; ')}`}`);
+    say(
+      `| runner service time | ${q.service.percentileMs(50)?.toFixed(2)} | ${q.service.percentileMs(99)?.toFixed(2)} | ${q.ok} | (late ${q.late}, event-loop lag p99 ${open.lag.p99Ms.toFixed(1)} ms, CPU ${open.clientCpu.percentOfOneCore.toFixed(0)}% of one core)`,
+    );
     if (pgbench.path) {
       const env = { ...process.env, PGPASSWORD: ctx.naming.password(role) };
       const logDir = join(tmp, 'log');

@@ -49,6 +49,14 @@ describe('run: bad workload input', () => {
   }
 });
 
+describe('run --help', () => {
+  it('documents the workload flags', async () => {
+    const r = await runCli(['run', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--seeded', '--repeats', '--duration', '--warmup', '--mode', '--users', '--rate', '--mix', '--no-prepared']) assert.match(r.stdout, new RegExp(flag));
+  });
+});
+
 describe('run: a short closed-loop run on tiny data', () => {
   it('writes percentiles, errors, histograms and intervals per layout and query', async () => {
     const results = tempDir('tenantbench-res-');
