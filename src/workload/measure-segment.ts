@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import type { ResolvedWorkload } from '../config/load-scenario.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LayoutContext, RouterStats, TenantRouter } from '../layouts/layout.js';
+import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { EventLoopLagMonitor } from '../measure/event-loop-lag.js';
 import type { EventLoopLag } from '../measure/event-loop-lag.js';
@@ -78,6 +79,11 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
     let cpu0 = process.cpuUsage();
     let cpu = process.cpuUsage(cpu0);
+    // Open the pool's connections before the warm-up (a running service's pool is already full):
+    // connection set-up (tens of ms) must not land in the measured window of a short warm-up.
+    // Never more than the per-database cap at once: holding sessions beyond it would wait forever.
+    const perDatabaseCap = o.layout === 'database' || o.layout === 'hybrid' ? ctx.scenario.layoutOptions.database.maxConnections : Infinity;
+    await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     let errorsAtLastCheck = 0;
     // The outage watchdog: connection failures and no success for maxOutageSeconds = the server is gone.
@@ -151,4 +157,10 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   } finally {
     if (!o.router) await router.close();
   }
+}
+
+/** Hold `n` sessions at once (different tenants, round robin), then release them all. */
+async function prewarm(router: TenantRouter, tenants: readonly TenantPlan[], n: number): Promise<void> {
+  const sessions = await Promise.allSettled(Array.from({ length: n }, (_, i) => router.acquire(tenants[i % tenants.length]!)));
+  await Promise.all(sessions.map((s) => (s.status === 'fulfilled' ? s.value.release().catch(() => {}) : undefined)));
 }
