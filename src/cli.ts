@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAll } from './commands/all-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerReport } from './commands/report-command.js';
+import { registerRun } from './commands/run-command.js';
 import { registerScenarios } from './commands/scenarios-command.js';
 import { registerSeed } from './commands/seed-command.js';
 import { registerVerify } from './commands/verify-command.js';
@@ -23,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerVerify, registerMigrate, registerBackup, registerOperations, registerReport, registerCompare, registerScenarios]) register(program);
+  for (const register of [registerAll, registerSeed, registerRun, registerVerify, registerMigrate, registerBackup, registerOperations, registerReport, registerCompare, registerScenarios]) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { scenarioDefaults } from './scenario-defaults.js';
 import { LAYOUT_NAMES, scenarioFileSchema } from './scenario-schema.js';
-import type { LayoutName, ScenarioFile, TenantSizes } from './scenario-schema.js';
+import type { LayoutName, ScenarioFile, TenantChoice, TenantSizes } from './scenario-schema.js';
+import { QUERY_NAMES } from '../workload/query-registry.js';
 
 /** A scenario after validation and defaults: what every command works from. Frozen. */
 export interface ResolvedScenario {
@@ -30,6 +31,33 @@ export interface ResolvedScenario {
     };
   };
   readonly seeding: { readonly concurrency: number; readonly templateCopy: boolean };
+  readonly workload: ResolvedWorkload;
+}
+
+/** The workload after validation and defaults (field meanings: scenario-schema.ts). */
+export interface ResolvedWorkload {
+  /** Query name -> weight; only names of the query registry, weights sum > 0. */
+  readonly mix: Readonly<Record<string, number>>;
+  readonly mode: 'closed' | 'open';
+  readonly users: number;
+  readonly thinkMs: number;
+  readonly ratePerS: number;
+  readonly arrival: 'fixed' | 'poisson';
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  readonly repeats: number;
+  readonly tenantChoice: TenantChoice;
+  readonly prepared: boolean;
+  readonly explicitTenantFilter: boolean;
+  readonly lateMs: number;
+  readonly maxBacklog: number;
+  readonly maxEventLoopLagMs: number;
+  readonly intervalSeconds: number;
+  readonly maxOutageSeconds: number;
+  /** null = no noisy-neighbour segment. */
+  readonly noisyNeighbour: { readonly tenant: string | null; readonly users: number; readonly query: string } | null;
+  /** null = no HTTP-level measurement. */
+  readonly http: { readonly connections: number; readonly durationSeconds: number } | null;
 }
 
 /** Command-line overrides, applied before validation so they are checked the same way. */
@@ -38,6 +66,8 @@ export interface ScenarioOverrides {
   tenants?: number;
   rows?: number;
   seed?: number;
+  /** Workload fields from the command line (`run --repeats 5`...), validated like the file's. */
+  workload?: Record<string, unknown>;
 }
 
 export function scenariosDir(): string {
@@ -92,6 +122,9 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   if (overrides.tenants !== undefined) {
     merged.tenants = { ...((merged.tenants as object | undefined) ?? {}), count: overrides.tenants };
   }
+  if (overrides.workload && Object.keys(overrides.workload).length) {
+    merged.workload = { ...((merged.workload as object | undefined) ?? {}), ...overrides.workload };
+  }
   const parsed = scenarioFileSchema.safeParse(merged);
   if (!parsed.success) {
     const overridden = Object.keys(overrides).length ? ' (after the command-line overrides)' : '';
@@ -123,6 +156,8 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   else if (h.dedicated === undefined) dedicated = Math.min(dedicated, tenants - 1);
   if (dedicated > tenants) fail('layoutOptions.hybrid.dedicated', `${dedicated} is more than the ${tenants} tenants`);
 
+  const workload = resolveWorkload(file.workload ?? {}, tenants, fail);
+
   const name = file.name ?? basename(source, extname(source));
   const resolved: ResolvedScenario = {
     name,
@@ -148,8 +183,59 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
       concurrency: file.seeding?.concurrency ?? scenarioDefaults.seeding.concurrency,
       templateCopy: file.seeding?.templateCopy ?? scenarioDefaults.seeding.templateCopy,
     },
+    workload,
   };
   return deepFreeze(resolved);
+}
+
+function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: number, fail: (field: string, msg: string) => never): ResolvedWorkload {
+  const d = scenarioDefaults.workload;
+  const mix = w.mix ?? d.mix;
+  for (const q of Object.keys(mix)) {
+    if (!(QUERY_NAMES as readonly string[]).includes(q)) fail(`workload.mix.${q}`, `unknown query "${q}"; allowed: ${QUERY_NAMES.join(', ')}`);
+  }
+  const sum = Object.values(mix).reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) fail('workload.mix', `the weights sum to ${sum}; at least one query needs a weight > 0`);
+  const tenantChoice = w.tenantChoice ?? d.tenantChoice;
+  if (tenantChoice.kind === 'hot' && tenantChoice.tenant !== undefined) {
+    const n = Number(tenantChoice.tenant.slice(1));
+    if (n < 1 || n > tenants) fail('workload.tenantChoice.tenant', `${tenantChoice.tenant} is not a tenant (t0001..${slugOf(tenants)})`);
+  }
+  let noisyNeighbour: ResolvedWorkload['noisyNeighbour'] = null;
+  if (w.noisyNeighbour) {
+    const nn = w.noisyNeighbour;
+    const query = nn.query ?? d.noisyNeighbour.query;
+    if (!(QUERY_NAMES as readonly string[]).includes(query)) fail('workload.noisyNeighbour.query', `unknown query "${query}"; allowed: ${QUERY_NAMES.join(', ')}`);
+    if (nn.tenant !== undefined) {
+      const n = Number(nn.tenant.slice(1));
+      if (n < 1 || n > tenants) fail('workload.noisyNeighbour.tenant', `${nn.tenant} is not a tenant (t0001..${slugOf(tenants)})`);
+    }
+    if (tenants < 2) fail('workload.noisyNeighbour', 'needs at least 2 tenants (the noisy one and the measured others)');
+    noisyNeighbour = { tenant: nn.tenant ?? null, users: nn.users ?? d.noisyNeighbour.users, query };
+  }
+  const durationSeconds = w.durationSeconds ?? d.durationSeconds;
+  const http = w.http ? { connections: w.http.connections ?? d.http.connections, durationSeconds: w.http.durationSeconds ?? durationSeconds } : null;
+  return {
+    noisyNeighbour,
+    http,
+    mix: { ...mix },
+    mode: w.mode ?? d.mode,
+    users: w.users ?? d.users,
+    thinkMs: w.thinkMs ?? d.thinkMs,
+    ratePerS: w.ratePerS ?? d.ratePerS,
+    arrival: w.arrival ?? d.arrival,
+    warmupSeconds: w.warmupSeconds ?? d.warmupSeconds,
+    durationSeconds: w.durationSeconds ?? d.durationSeconds,
+    repeats: w.repeats ?? d.repeats,
+    tenantChoice: { ...tenantChoice },
+    prepared: w.prepared ?? d.prepared,
+    explicitTenantFilter: w.explicitTenantFilter ?? d.explicitTenantFilter,
+    lateMs: w.lateMs ?? d.lateMs,
+    maxBacklog: w.maxBacklog ?? d.maxBacklog,
+    maxEventLoopLagMs: w.maxEventLoopLagMs ?? d.maxEventLoopLagMs,
+    intervalSeconds: w.intervalSeconds ?? d.intervalSeconds,
+    maxOutageSeconds: w.maxOutageSeconds ?? d.maxOutageSeconds,
+  };
 }
 
 export function slugOf(tenantNumber: number): string {

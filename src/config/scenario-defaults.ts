@@ -1,4 +1,4 @@
-import type { LayoutName } from './scenario-schema.js';
+import type { LayoutName, TenantChoice } from './scenario-schema.js';
 import { LAYOUT_NAMES } from './scenario-schema.js';
 
 /** The one place where scenario defaults live. */
@@ -12,4 +12,33 @@ export const scenarioDefaults = {
   /** The largest 5% of tenants (at least 1) go to the dedicated tier. */
   hybrid: { dedicatedFraction: 0.05, placement: 'database' as 'schema' | 'database' },
   seeding: { concurrency: 2, templateCopy: true },
+  workload: {
+    /** Reads dominate, as in most SaaS back ends; one request in ten writes. */
+    mix: { 'recent-orders': 40, 'point-lookup': 30, 'order-search': 10, 'order-report': 10, 'create-order': 10 } as Record<string, number>,
+    mode: 'closed' as 'closed' | 'open',
+    /** 50 virtual users, as in the seed article's test. */
+    users: 50,
+    thinkMs: 0,
+    /** Open loop only; well below a 2-core machine's saturation (thousands per second). */
+    ratePerS: 500,
+    arrival: 'poisson' as 'fixed' | 'poisson',
+    warmupSeconds: 10,
+    durationSeconds: 60,
+    repeats: 3,
+    tenantChoice: { kind: 'uniform' } as TenantChoice,
+    prepared: true,
+    explicitTenantFilter: false,
+    /** pgbench counts a transaction late against --latency-limit; 10 ms is a tight interactive budget. */
+    lateMs: 10,
+    maxBacklog: 100_000,
+    /** A generator whose loop is 50 ms late at p99 timestamps its own delays, not the server's. */
+    maxEventLoopLagMs: 50,
+    intervalSeconds: 1,
+    /** Long enough for a server restart (crash recovery on small data takes seconds), short enough not to spin for minutes. */
+    maxOutageSeconds: 15,
+    /** Heavy reports on 4 connections: enough to load 2 cores, few enough to leave the others connections. */
+    noisyNeighbour: { users: 4, query: 'order-report' },
+    /** autocannon's default connection count; the duration defaults to the workload's. */
+    http: { connections: 10 },
+  },
 };

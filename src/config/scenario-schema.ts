@@ -26,6 +26,83 @@ const sizesSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+const tenantChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('uniform') }).strict(),
+  /** Each tenant in proportion to its rows: big tenants get most requests, as in production. */
+  z.object({ kind: z.literal('weighted') }).strict(),
+  z
+    .object({
+      kind: z.literal('hot'),
+      /** Fraction of requests that go to the hot tenant, [0, 1]; the rest are uniform over the others. */
+      share: z.number().min(0).max(1),
+      /** The hot tenant (slug); default the largest. */
+      tenant: z.string().regex(/^t\d{4,}$/).optional(),
+    })
+    .strict(),
+]);
+
+/** The workload a `run` drives against every layout (see src/workload/). */
+const workloadSchema = z
+  .object({
+    /** Query name -> relative weight (>= 0); at least one weight > 0. Names: src/workload/query-registry.ts. */
+    mix: z.record(z.string(), z.number().min(0)).optional(),
+    /** closed: `users` virtual users back to back; open: requests at `ratePerS` whatever the latency. */
+    mode: z.enum(['closed', 'open']).optional(),
+    /** Virtual users (closed) and connections per pooled router (both modes). */
+    users: positiveInt.max(10_000).optional(),
+    /** Closed loop: pause between a user's requests, ms. */
+    thinkMs: z.number().min(0).max(60_000).optional(),
+    /** Open loop: offered requests per second. */
+    ratePerS: z.number().positive().max(1_000_000).optional(),
+    /** Open loop: fixed intervals, or exponential ones (a Poisson process). */
+    arrival: z.enum(['fixed', 'poisson']).optional(),
+    warmupSeconds: z.number().min(0).max(3600).optional(),
+    durationSeconds: z.number().positive().max(24 * 3600).optional(),
+    repeats: positiveInt.max(100).optional(),
+    tenantChoice: tenantChoiceSchema.optional(),
+    /** Named (server-side prepared) statements, or unnamed ones parsed and planned on every call. */
+    prepared: z.boolean().optional(),
+    /** rls: add the application's tenant_id = $n as well as the policy (the "both" variant). */
+    explicitTenantFilter: z.boolean().optional(),
+    /** Open loop: a request that starts more than this after its intended time is counted late, ms. */
+    lateMs: z.number().positive().max(60_000).optional(),
+    /** Open loop: requests waiting beyond this many are dropped (counted), not queued without bound. */
+    maxBacklog: positiveInt.max(1_000_000).optional(),
+    /** The generator's own event-loop lag (p99, ms) above which a measurement is marked invalid. */
+    maxEventLoopLagMs: z.number().positive().max(10_000).optional(),
+    /** No successful request and connection errors for this long = the target is gone: stop the run, keep the results, exit 1. */
+    maxOutageSeconds: z.number().positive().max(3600).optional(),
+    /** Width of the per-interval CSV rows, seconds. */
+    intervalSeconds: z.number().positive().max(3600).optional(),
+    /**
+     * Noisy neighbour: one tenant runs a heavy query back to back on `users` extra connections
+     * during an extra segment per layout; the other tenants' latency is compared quiet vs noisy.
+     * When set, the measured traffic excludes that tenant in every segment.
+     */
+    noisyNeighbour: z
+      .object({
+        /** The noisy tenant (slug); default the largest. */
+        tenant: z.string().regex(/^t\d{4,}$/).optional(),
+        users: positiveInt.max(1000).optional(),
+        /** Its query (a registry name); default order-report. */
+        query: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * HTTP level: after each layout's segment, autocannon drives a small tenant-aware HTTP service
+     * (loopback) answering recent-orders from the layout's router; end-to-end P50/P99 per layout.
+     */
+    http: z
+      .object({
+        connections: positiveInt.max(10_000).optional(),
+        durationSeconds: z.number().positive().max(3600).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /**
  * The scenario file format (YAML or JSON). Strict: an unknown field is an error, so a typo never
  * silently falls back to a default. Defaults live in `scenario-defaults.ts`, not here.
@@ -75,6 +152,7 @@ export const scenarioFileSchema = z
       })
       .strict()
       .optional(),
+    workload: workloadSchema.optional(),
     seeding: z
       .object({
         /** Concurrent COPY streams while loading the per-tenant layouts. */
@@ -89,3 +167,4 @@ export const scenarioFileSchema = z
 
 export type ScenarioFile = z.infer<typeof scenarioFileSchema>;
 export type TenantSizes = z.infer<typeof sizesSchema>;
+export type TenantChoice = z.infer<typeof tenantChoiceSchema>;

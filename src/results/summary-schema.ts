@@ -6,6 +6,7 @@ import { layoutConnectionsSchema } from './connections-schema.js';
 import { layoutExtractionSchema } from './extraction-schema.js';
 import { layoutMigrationSchema } from './migration-schema.js';
 import { sizesDetailSchema } from './sizes-schema.js';
+import { workloadSummarySchema } from './workload-schema.js';
 
 /**
  * summary.json: the versioned, documented contract between a run and everything that reads it
@@ -104,6 +105,8 @@ export const summarySchema = z.object({
   dataset: datasetSchema,
   layouts: z.partialRecord(z.enum(LAYOUT_NAMES), layoutSummarySchema),
   isolation: isolationSchema.optional().describe('isolation probes (verify); absent when the command did not verify'),
+  /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
+  workload: workloadSummarySchema.optional(),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ClientConfig, QueryResultRow } from 'pg';
+import type { ClientConfig, QueryConfig, QueryResultRow } from 'pg';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { RouterStats, TenantRouter, TenantSession } from '../layout.js';
 
@@ -23,7 +23,12 @@ export class PoolRouter implements TenantRouter {
     private readonly needsTenantFilter: boolean,
   ) {
     this.pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 0 });
-    this.pool.on('connect', () => {
+    this.pool.on('connect', (client) => {
+      // pg-pool removes its error listener while a client is checked out: a backend terminated in
+      // the middle of a session (pg_terminate_backend, a restart) would then emit 'error' with no
+      // listener and crash the process. The failure still reaches the session's next query, whose
+      // caller discards the connection with release(err).
+      client.on('error', () => {});
       this.opened++;
       this.peakOpen = Math.max(this.peakOpen, this.pool.totalCount);
     });
@@ -64,7 +69,8 @@ export function makeSession(
   return {
     tenant,
     needsTenantFilter,
-    query: <R extends QueryResultRow>(text: string, values?: unknown[]) => client.query<R>(text, values),
+    query: <R extends QueryResultRow>(text: string | QueryConfig, values?: unknown[]) =>
+      typeof text === 'string' ? client.query<R>(text, values) : client.query<R>(values ? { ...text, values } : text),
     async release(err?: unknown) {
       if (released) throw new Error('session released twice');
       released = true;

@@ -1,0 +1,193 @@
+import type { LayoutName } from '../config/scenario-schema.js';
+import { errorMessage } from '../errors.js';
+import { writeCsv } from '../results/bundle.js';
+import type { Summary } from '../results/summary-schema.js';
+import type { WorkloadSummary } from '../results/workload-schema.js';
+import { hash32, mulberry32 } from '../../seed/prng.js';
+import type { HttpLoadResult } from '../workload/http-load.js';
+import { measureHttp } from '../workload/measure-http.js';
+import { measureSegment } from '../workload/measure-segment.js';
+import type { SegmentOptions, SegmentResult } from '../workload/measure-segment.js';
+import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-workload.js';
+import { LatencyHistogram } from '../measure/latency-histogram.js';
+import type { RunSession } from './run-session.js';
+
+export interface RunStageOptions {
+  /** Test hook: called when each segment's measured window begins. */
+  onMeasureStart?: (layout: LayoutName, repeat: number) => void;
+}
+
+/** Fisher-Yates with the scenario's PRNG: a different, reproducible order per repeat. */
+export function layoutOrder(layouts: readonly LayoutName[], seed: number, repeat: number): LayoutName[] {
+  const out = [...layouts];
+  const rnd = mulberry32(hash32(seed, 0x51, repeat));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * The workload stage: for each repeat, every seeded layout in a shuffled order (so no layout always
+ * runs first on a cold cache or last on a warm one), each with its own warm-up and measured window.
+ * Writes summary.workload, workload.csv (one row per layout and query) and workload-intervals.csv.
+ * A layout whose measurement throws is marked failed and the others still run; the stage then
+ * fails (exit 1) after the last repeat.
+ */
+export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promise<void> {
+  const w = s.scenario.workload;
+  const ws: WorkloadSummary = emptyWorkloadSummary(w);
+  s.summary.workload = ws;
+  const segments = new Map<LayoutName, SegmentResult[]>();
+  const noisySegments = new Map<LayoutName, SegmentResult[]>();
+  const httpRuns = new Map<LayoutName, HttpLoadResult[]>();
+  const intervals: unknown[][] = [];
+  s.writers.push(
+    () => writeWorkloadCsv(s, ws),
+    () => writeCsv(s.bundle, 'workload-intervals.csv', ['repeat', 'layout', 'at_s', 'ok', 'errors', 'throughput_per_s', 'p50_ms', 'p99_ms', 'max_ms'], intervals),
+  );
+  const runnable = s.layouts.filter((l) => s.summary.layouts[l]?.status === 'ok');
+  for (const l of s.layouts) {
+    if (!runnable.includes(l)) ws.layouts[l] = { ...summarizeLayout(w, []), reason: `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})` };
+  }
+  const failed: LayoutName[] = [];
+  let unreachable: string | null = null;
+  s.out(
+    `workload: ${w.mode} loop, ${w.mode === 'closed' ? `${w.users} users` : `${w.ratePerS}/s ${w.arrival}, ${w.users} connections`}, ` +
+      `${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per layout, ${w.repeats} repeat(s), ${w.prepared ? 'prepared' : 'unprepared'} statements`,
+  );
+  for (let r = 0; r < w.repeats; r++) {
+    const order = layoutOrder(runnable, s.scenario.seed, r).filter((l) => !failed.includes(l));
+    ws.order.push(order);
+    for (const layout of order) {
+      const seg: SegmentOptions = { ctx: s.ctx, layout, workload: w, repeat: r };
+      if (opts.onMeasureStart) seg.onMeasureStart = () => opts.onMeasureStart!(layout, r);
+      try {
+        let res: SegmentResult;
+        if (w.noisyNeighbour) {
+          // Quiet and noisy back to back, in alternating order per repeat so neither always goes first.
+          const pair: SegmentResult[] = [];
+          for (const noisy of r % 2 === 0 ? [false, true] : [true, false]) pair[noisy ? 1 : 0] = await measureSegment({ ...seg, noisy });
+          res = pair[0]!;
+          const n = pair[1]!;
+          noisySegments.set(layout, [...(noisySegments.get(layout) ?? []), n]);
+          const all = n.recorder.queries.reduce((a, q) => (a.add(q.response), a), new LatencyHistogram());
+          s.out(`  repeat ${r + 1}/${w.repeats} ${layout} with noisy ${n.noisy?.tenant} (${n.noisy?.perS.toFixed(0)} ${w.noisyNeighbour.query}/s): p50 ${fmt(all.percentileMs(50))} ms, p99 ${fmt(all.percentileMs(99))} ms${n.valid ? '' : ' INVALID'}`);
+        } else {
+          res = await measureSegment(seg);
+        }
+        const list = segments.get(layout) ?? [];
+        list.push(res);
+        segments.set(layout, list);
+        if (w.http) {
+          const h = await measureHttp(s.ctx, layout, w, r);
+          httpRuns.set(layout, [...(httpRuns.get(layout) ?? []), h]);
+          s.out(`  repeat ${r + 1}/${w.repeats} ${layout} over HTTP (autocannon, ${w.http.connections} connections): ${h.requestsPerS.toFixed(0)} req/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, non-2xx ${h.non2xx}, errors ${h.errors}`);
+        }
+        ws.layouts[layout] = summarizeLayout(w, list, noisySegments.get(layout) ?? [], httpRuns.get(layout) ?? []);
+        if (res.incomplete) {
+          // The target is gone: keep what was measured (flushed below), stop the whole run.
+          ws.layouts[layout] = { ...ws.layouts[layout]!, status: 'failed', reason: res.invalidReasons.find((x) => x.startsWith('target unreachable')) ?? 'incomplete' };
+          unreachable = ws.layouts[layout]!.reason;
+        }
+        for (const row of res.recorder.intervals) {
+          intervals.push([r, layout, row.atSeconds.toFixed(3), row.ok, row.errors, row.throughputPerS.toFixed(1), row.p50Ms ?? '', row.p99Ms ?? '', row.maxMs ?? '']);
+        }
+        const all = ws.layouts[layout]!.all!;
+        const errs = res.recorder.queries.reduce((a, q) => a + q.errorCount, 0);
+        s.out(
+          `  repeat ${r + 1}/${w.repeats} ${layout}: ${res.recorder.queries.reduce((a, q) => a + q.ok, 0)} ok, ${errs} errors, ` +
+            `p50 ${fmt(all.repeats.at(-1)?.p50Ms)} ms, p99 ${fmt(all.repeats.at(-1)?.p99Ms)} ms${res.valid ? '' : ` INVALID: ${res.invalidReasons.join('; ')}`}`,
+        );
+      } catch (err) {
+        failed.push(layout);
+        ws.layouts[layout] = {
+          ...summarizeLayout(w, segments.get(layout) ?? [], noisySegments.get(layout) ?? [], httpRuns.get(layout) ?? []),
+          status: 'failed',
+          reason: errorMessage(err),
+        };
+        s.out(`  repeat ${r + 1}/${w.repeats} ${layout}: FAILED: ${errorMessage(err)}`);
+      } finally {
+        s.flush();
+      }
+      if (unreachable) break;
+    }
+    if (unreachable) break;
+  }
+  if (unreachable) throw new Error(`workload stopped: ${unreachable}`);
+  if (failed.length) throw new Error(`workload failed in ${failed.join(', ')}: ${failed.map((l) => ws.layouts[l]?.reason).join('; ')}`);
+}
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+
+function writeWorkloadCsv(s: RunSession, ws: WorkloadSummary): void {
+  const rows: unknown[][] = [];
+  for (const [layout, l] of Object.entries(ws.layouts)) {
+    for (const [query, q] of Object.entries(l.queries)) {
+      rows.push([
+        layout, query, q.mode, q.valid, q.count,
+        Object.values(q.errors).reduce((a, b) => a + b, 0),
+        q.p50Ms ?? '', q.p95Ms ?? '', q.p99Ms ?? '', q.p999Ms ?? '', q.maxMs ?? '',
+        q.throughputPerS?.toFixed(1) ?? '', q.offeredPerS?.toFixed(1) ?? '', q.late ?? '',
+        q.service.p50Ms ?? '', q.service.p99Ms ?? '', q.spread.p99Ms.min ?? '', q.spread.p99Ms.max ?? '',
+      ]);
+    }
+  }
+  writeCsv(
+    s.bundle,
+    'workload.csv',
+    ['layout', 'query', 'mode', 'valid', 'count', 'errors', 'p50_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'throughput_per_s', 'offered_per_s', 'late', 'service_p50_ms', 'service_p99_ms', 'p99_min_ms', 'p99_max_ms'],
+    rows,
+  );
+}
+
+/** Lines of the latency table printed at the end of `run`. */
+export function workloadTable(summary: Summary): string[] {
+  const ws = summary.workload;
+  if (!ws) return [];
+  const lines = [
+    '| layout | query | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | count | errors | req/s | p99 spread ms | valid |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|',
+  ];
+  for (const [layout, l] of Object.entries(ws.layouts)) {
+    if (l.status !== 'ok') {
+      lines.push(`| ${layout} | (${l.status}) | | | | | | | ${l.reason ?? ''} | | | |`);
+      continue;
+    }
+    const entries: [string, (typeof l.queries)[string]][] = Object.entries(l.queries);
+    if (l.all) entries.push(['(all)', l.all]);
+    for (const [name, q] of entries) {
+      if (q.count === 0 && !q.valid) {
+        // Every repeat was invalid: its figures are withheld, not printed as if measured.
+        lines.push(`| ${layout} | ${name} | withheld: invalid (${l.invalidReasons.length} reason(s) in summary.json) | | | | | | | | | NO |`);
+        continue;
+      }
+      const errs = Object.entries(q.errors).map(([k, v]) => `${k}:${v}`).join(' ') || '0';
+      const sp = q.spread.p99Ms.min === null ? 'n/a' : `${fmt(q.spread.p99Ms.min)}–${fmt(q.spread.p99Ms.max)}`;
+      lines.push(
+        `| ${layout} | ${name} | ${fmt(q.p50Ms)} | ${fmt(q.p95Ms)} | ${fmt(q.p99Ms)} | ${fmt(q.p999Ms)} | ${fmt(q.maxMs)} | ${q.count} | ${errs} | ${q.throughputPerS?.toFixed(0) ?? 'n/a'} | ${sp} | ${q.valid ? 'yes' : 'NO'} |`,
+      );
+    }
+  }
+  const http = Object.entries(ws.layouts).filter(([, l]) => l.http);
+  if (http.length) {
+    lines.push('', '| layout | HTTP p50 ms | HTTP p99 ms | HTTP req/s | DB-level recent-orders p50 ms | DB-level p99 ms | non-2xx | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [layout, l] of http) {
+      const h = l.http!;
+      const db = l.queries['recent-orders'];
+      lines.push(`| ${layout} | ${fmt(h.p50Ms)} | ${fmt(h.p99Ms)} | ${h.requestsPerS.toFixed(0)} | ${fmt(db?.p50Ms)} | ${fmt(db?.p99Ms)} | ${h.non2xx} | ${h.errors} |`);
+    }
+  }
+  const noisy = Object.entries(ws.layouts).filter(([, l]) => l.noisyNeighbour);
+  if (noisy.length) {
+    lines.push('', '| layout | noisy tenant | its req/s | others p50 quiet | p50 noisy | p99 quiet | p99 noisy | p99 noisy/quiet |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const [layout, l] of noisy) {
+      const n = l.noisyNeighbour!;
+      lines.push(
+        `| ${layout} | ${n.tenant} (${n.users} x ${n.query}) | ${n.noisyRequestsPerS?.toFixed(0) ?? 'n/a'} | ${fmt(n.quiet.p50Ms)} | ${fmt(n.noisy.p50Ms)} | ${fmt(n.quiet.p99Ms)} | ${fmt(n.noisy.p99Ms)} | ${n.p99Ratio?.toFixed(2) ?? 'n/a'} |`,
+      );
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+
+/**
+ * The `workload` section of summary.json (written by `tenantbench run`). Versioned on its own:
+ * bump WORKLOAD_SCHEMA_VERSION on a breaking change. Latencies in milliseconds; unknown = null.
+ */
+export const WORKLOAD_SCHEMA_VERSION = 1;
+
+const ms = z.number().nonnegative().nullable().describe('milliseconds; null when nothing was recorded');
+
+const latencySchema = z.object({ p50Ms: ms, p95Ms: ms, p99Ms: ms, p999Ms: ms, maxMs: ms });
+
+const repeatSchema = z.object({
+  repeat: z.number().int().nonnegative(),
+  valid: z.boolean(),
+  count: z.number().int().nonnegative(),
+  p50Ms: ms,
+  p99Ms: ms,
+  throughputPerS: z.number().nonnegative(),
+});
+
+const spreadSchema = z
+  .object({ min: z.number().nullable(), max: z.number().nullable(), relative: z.number().nullable().describe('(max - min) / min') })
+  .describe('over the valid repeats');
+
+export const queryResultSchema = latencySchema.extend({
+  count: z.number().int().nonnegative().describe('successful requests in the measured windows of the valid repeats'),
+  errors: z.record(z.string(), z.number().int().positive()).describe('failed requests by SQLSTATE; "connection" = the connection broke, "client" = no SQLSTATE'),
+  throughputPerS: z.number().nonnegative().nullable().describe('successful requests per second (mean over valid repeats)'),
+  mode: z.enum(['closed', 'open']),
+  offeredPerS: z.number().nonnegative().nullable().describe('open loop: scheduled requests per second of this query; null in closed loop'),
+  late: z.number().int().nonnegative().nullable().describe('open loop: requests whose session came more than lateMs after their intended start; null in closed loop'),
+  dropped: z.number().int().nonnegative().nullable().describe('open loop: requests not sent because the backlog was full'),
+  valid: z.boolean().describe('false when any repeat was invalid (see the layout\'s invalidReasons); percentiles then cover the valid repeats only'),
+  latencyBasis: z.enum(['intended-start', 'actual-start']).describe('open loop: from the intended start (coordinated omission corrected); closed loop: from the actual start'),
+  service: latencySchema.describe('service time: from the tenant-scoped session in hand to COMMIT done'),
+  byTenantClass: z.object({
+    small: latencySchema.extend({ count: z.number().int().nonnegative() }),
+    large: latencySchema.extend({ count: z.number().int().nonnegative() }),
+  }),
+  repeats: z.array(repeatSchema),
+  spread: z.object({ p50Ms: spreadSchema, p99Ms: spreadSchema, throughputPerS: spreadSchema }),
+  histogram: z.string().nullable().describe('response-time HdrHistogram (microseconds), compressed base64 V2 encoding, merged over the valid repeats'),
+  serviceHistogram: z.string().nullable().describe('service-time HdrHistogram, same encoding'),
+});
+
+export const layoutWorkloadSchema = z.object({
+  status: z.enum(['ok', 'failed', 'not-run']),
+  reason: z.string().nullable(),
+  valid: z.boolean(),
+  invalidReasons: z.array(z.string()),
+  queries: z.record(z.string(), queryResultSchema),
+  all: queryResultSchema.nullable().describe('every query of the mix together'),
+  eventLoopLagMs: z.object({ p99: z.number(), max: z.number() }).nullable().describe('worst over the repeats'),
+  clientCpuPercentOfOneCore: z.number().nullable().describe('harness process CPU during the measured windows (mean over repeats)'),
+  connections: z.object({ opened: z.number().int(), closed: z.number().int(), peakOpen: z.number().int() }).nullable().describe('summed over the repeats'),
+  noisyNeighbour: z
+    .object({
+      tenant: z.string(),
+      query: z.string(),
+      users: z.number().int(),
+      noisyRequestsPerS: z.number().nullable().describe('the noisy tenant\'s own completed requests per second'),
+      quiet: latencySchema.extend({ count: z.number().int().nonnegative(), valid: z.boolean() }).describe('the other tenants, all queries, without the noisy load'),
+      noisy: latencySchema.extend({ count: z.number().int().nonnegative(), valid: z.boolean() }).describe('the other tenants, all queries, with the noisy load'),
+      p99Ratio: z.number().nullable().describe('noisy p99 / quiet p99'),
+    })
+    .nullable()
+    .describe('null when the scenario has no noisyNeighbour'),
+  http: z
+    .object({
+      connections: z.number().int(),
+      p50Ms: ms.describe('autocannon latency (1 ms resolution), mean over repeats'),
+      p99Ms: ms,
+      maxMs: ms,
+      requestsPerS: z.number().nonnegative().describe('2xx responses per second, mean over repeats'),
+      ok: z.number().int().nonnegative(),
+      non2xx: z.number().int().nonnegative(),
+      errors: z.number().int().nonnegative().describe('connection errors and timeouts'),
+      repeats: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .describe('end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured'),
+});
+
+export const workloadSummarySchema = z.object({
+  schemaVersion: z.literal(WORKLOAD_SCHEMA_VERSION),
+  config: z.object({
+    mix: z.record(z.string(), z.number()),
+    mode: z.enum(['closed', 'open']),
+    users: z.number().int(),
+    thinkMs: z.number(),
+    ratePerS: z.number().nullable(),
+    arrival: z.enum(['fixed', 'poisson']).nullable(),
+    warmupSeconds: z.number(),
+    durationSeconds: z.number(),
+    repeats: z.number().int(),
+    tenantChoice: z.record(z.string(), z.unknown()),
+    prepared: z.boolean(),
+    explicitTenantFilter: z.boolean(),
+    lateMs: z.number(),
+    maxEventLoopLagMs: z.number(),
+  }),
+  order: z.array(z.array(z.enum(LAYOUT_NAMES))).describe('the layouts\' order in each repeat (interleaved, shuffled per repeat)'),
+  layouts: z.partialRecord(z.enum(LAYOUT_NAMES), layoutWorkloadSchema),
+});
+
+export type WorkloadSummary = z.infer<typeof workloadSummarySchema>;
+export type LayoutWorkload = z.infer<typeof layoutWorkloadSchema>;
+export type QueryResult = z.infer<typeof queryResultSchema>;

@@ -1,0 +1,75 @@
+import { performance } from 'node:perf_hooks';
+import type { TenantRouter } from '../layouts/layout.js';
+import type { TenantPlan } from '../../seed/tenant-plan.js';
+import { sqlState } from '../errors.js';
+import type { MixQuery } from './compiled-mix.js';
+import { queryConfig } from './compiled-mix.js';
+
+/** Error label when there is no SQLSTATE: the connection broke (terminated backend, restart, network). */
+export const CONNECTION_ERROR = 'connection';
+/** Error label for anything else without a SQLSTATE (a client-side failure). */
+export const CLIENT_ERROR = 'client';
+
+export interface Outcome {
+  /** null = ok; else the SQLSTATE, or `connection` / `client`. */
+  error: string | null;
+  /** performance.now() when the tenant-scoped session was in hand (null if acquiring failed). */
+  acquiredAt: number | null;
+  /** performance.now() at the end (COMMIT done, or the failure seen). */
+  endAt: number;
+  /** The rows as JSON, only when asked for (the HTTP service). */
+  body?: string;
+}
+
+export interface RequestOptions {
+  router: TenantRouter;
+  prepared: boolean;
+  explicitTenantFilter: boolean;
+  tenantColumn: (t: TenantPlan) => boolean;
+}
+
+function label(err: unknown): string {
+  const state = sqlState(err);
+  if (state) return state;
+  const msg = err instanceof Error ? err.message : String(err);
+  return /terminat|ECONNRE|EPIPE|connect|closed|ended/i.test(msg) ? CONNECTION_ERROR : CLIENT_ERROR;
+}
+
+/** An error that leaves the connection usable: reported by the server, not a connection or shutdown class. */
+function connectionSurvives(state: string | null): boolean {
+  return state !== null && !state.startsWith('08') && !state.startsWith('57') && !state.startsWith('XX');
+}
+
+/**
+ * One request (its parameters drawn beforehand, so their sequence does not depend on timing):
+ * acquire a session for the tenant (BEGIN + tenant context), run the query, COMMIT.
+ * Never throws: the outcome says ok or which error (the measured loop records, it does not stop).
+ * A server-reported error rolls back and keeps the connection (COMMIT of an aborted transaction is
+ * a rollback); a broken connection is discarded with release(err), and the router opens a new one.
+ */
+export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: MixQuery, values: unknown[], wantRows = false): Promise<Outcome> {
+  let session;
+  try {
+    session = await o.router.acquire(tenant);
+  } catch (err) {
+    return { error: label(err), acquiredAt: null, endAt: performance.now() };
+  }
+  const acquiredAt = performance.now();
+  const tc = o.tenantColumn(tenant);
+  const st = q.statement({ tenantFilter: session.needsTenantFilter || (o.explicitTenantFilter && tc), tenantColumn: tc }, tenant);
+  let body: string | undefined;
+  try {
+    const r = await session.query(queryConfig(st, tenant, values));
+    if (wantRows) body = JSON.stringify(r.rows);
+  } catch (err) {
+    const state = sqlState(err);
+    await session.release(connectionSurvives(state) ? undefined : err).catch(() => {});
+    return { error: label(err), acquiredAt, endAt: performance.now() };
+  }
+  try {
+    await session.release();
+  } catch (err) {
+    return { error: label(err), acquiredAt, endAt: performance.now() };
+  }
+  return body === undefined ? { error: null, acquiredAt, endAt: performance.now() } : { error: null, acquiredAt, endAt: performance.now(), body };
+}

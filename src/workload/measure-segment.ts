@@ -1,0 +1,166 @@
+import { performance } from 'node:perf_hooks';
+import createDebug from 'debug';
+import type { ResolvedWorkload } from '../config/load-scenario.js';
+import type { LayoutName } from '../config/scenario-schema.js';
+import type { LayoutContext, RouterStats, TenantRouter } from '../layouts/layout.js';
+import type { TenantPlan } from '../../seed/tenant-plan.js';
+import { layout as layoutOf } from '../layouts/registry.js';
+import { EventLoopLagMonitor } from '../measure/event-loop-lag.js';
+import type { EventLoopLag } from '../measure/event-loop-lag.js';
+import { hash32 } from '../../seed/prng.js';
+import { closedLoop } from './closed-loop.js';
+import { CompiledMix } from './compiled-mix.js';
+import type { DriveContext, DriveResult, Health } from './drive-context.js';
+import { allocateIds } from './id-allocator.js';
+import { openLoop } from './open-loop.js';
+import { QUERIES } from './query-registry.js';
+import type { QueryName } from './query-registry.js';
+import { removeWrittenRows } from './remove-written-rows.js';
+import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
+import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
+import { tenantColumnOf } from './tenant-column.js';
+import { WorkloadRecorder } from './workload-recorder.js';
+import type { IdSource } from './workload-query.js';
+
+const debug = createDebug('tenantbench:workload');
+
+export interface SegmentResult {
+  layout: LayoutName;
+  repeat: number;
+  valid: boolean;
+  invalidReasons: string[];
+  drive: DriveResult;
+  lag: EventLoopLag;
+  /** CPU the harness process used during the measured window: seconds and % of one core. */
+  clientCpu: { seconds: number; percentOfOneCore: number };
+  router: RouterStats;
+  mix: CompiledMix;
+  recorder: WorkloadRecorder;
+  /** Stopped early because the target was unreachable for maxOutageSeconds: the figures are partial. */
+  incomplete: boolean;
+  /** The noisy neighbour's own requests when it ran in this segment, else null. */
+  noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
+}
+
+export interface SegmentOptions {
+  ctx: LayoutContext;
+  layout: LayoutName;
+  workload: ResolvedWorkload;
+  repeat: number;
+  /** Called once the measured window begins (tests use it to stall or break the server). */
+  onMeasureStart?: () => void;
+  /** Use this router instead of a fresh one from the layout (tests); it is not closed here. */
+  router?: TenantRouter;
+  /** Run the scenario's noisy neighbour during this segment. */
+  noisy?: boolean;
+}
+
+/**
+ * One layout, one repeat: a fresh router (so every layout starts from cold connections and gets
+ * the same warm-up), ids for writes, warm-up, then the measured window, with the generator's
+ * event-loop lag and CPU watched. A lagging generator marks the segment invalid, with the reason.
+ */
+export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> {
+  const { ctx, workload: w } = o;
+  const noisyTenant = noisyTenantOf(w, ctx.plan.tenants);
+  // The noisy tenant's own connections come on top of the measured users'.
+  const connections = w.users + (noisyTenant ? w.noisyNeighbour!.users : 0);
+  const router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
+  try {
+    const mix = new CompiledMix(w.mix, w.prepared);
+    // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
+    // so the two are comparable.
+    const tenants = noisyTenant ? ctx.plan.tenants.filter((t) => t !== noisyTenant) : ctx.plan.tenants;
+    const writes = mix.writes || (o.noisy === true && QUERIES[w.noisyNeighbour?.query as QueryName]?.writes === true);
+    if (writes) await removeWrittenRows(router, ctx.plan.tenants);
+    const ids: IdSource = writes ? await allocateIds(router, ctx.plan.tenants) : { next: () => { throw new Error('this mix does not write'); } };
+    const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(ctx.plan.tenants));
+    const lagMonitor = new EventLoopLagMonitor();
+    let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
+    let cpu0 = process.cpuUsage();
+    let cpu = process.cpuUsage(cpu0);
+    // Open the pool's connections before the warm-up (a running service's pool is already full):
+    // connection set-up (tens of ms) must not land in the measured window of a short warm-up.
+    // Never more than the per-database cap at once: holding sessions beyond it would wait forever.
+    const perDatabaseCap = o.layout === 'database' || o.layout === 'hybrid' ? ctx.scenario.layoutOptions.database.maxConnections : Infinity;
+    await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
+    const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
+    let errorsAtLastCheck = 0;
+    // The outage watchdog: connection failures and no success for maxOutageSeconds = the server is gone.
+    const watchdog = setInterval(() => {
+      const silentMs = performance.now() - health.lastOkAt;
+      if (silentMs > w.maxOutageSeconds * 1000 && health.connectionErrors > errorsAtLastCheck) {
+        health.abortReason = `target unreachable: no successful request for ${(silentMs / 1000).toFixed(1)} s and ${health.connectionErrors} connection errors; stopped early, results so far kept (incomplete)`;
+      }
+      if (silentMs <= w.maxOutageSeconds * 1000) errorsAtLastCheck = health.connectionErrors;
+    }, 250);
+    const dc: DriveContext = {
+      health,
+      mix,
+      chooseTenant: makeTenantChooser(w.tenantChoice, tenants),
+      request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: tenantColumnOf(o.layout, ctx) },
+      ids,
+      recorder,
+      // The same streams for every layout of a repeat; another repeat draws other requests.
+      seed: hash32(ctx.scenario.seed, 0x77, o.repeat),
+      warmupMs: w.warmupSeconds * 1000,
+      durationMs: w.durationSeconds * 1000,
+      intervalMs: w.intervalSeconds * 1000,
+      onMeasureStart: () => {
+        lagMonitor.start();
+        cpu0 = process.cpuUsage();
+        o.onMeasureStart?.();
+      },
+      onMeasureEnd: () => {
+        lag = lagMonitor.stop();
+        cpu = process.cpuUsage(cpu0);
+      },
+    };
+    debug('%s repeat %d: %s loop, warm-up %d s, measuring %d s%s', o.layout, o.repeat, w.mode, w.warmupSeconds, w.durationSeconds, o.noisy ? ', noisy neighbour' : '');
+    const noisyLoad = o.noisy && noisyTenant ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed) : null;
+    let drive: DriveResult;
+    let noisy: SegmentResult['noisy'] = null;
+    try {
+      drive =
+        w.mode === 'closed'
+          ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
+          : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
+    } finally {
+      clearInterval(watchdog);
+      const n = await noisyLoad?.stop();
+      if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
+    }
+    if (writes && !health.abortReason) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
+    const invalidReasons: string[] = [];
+    if (lag.p99Ms > w.maxEventLoopLagMs) {
+      invalidReasons.push(
+        `load generator saturated: event-loop lag p99 ${lag.p99Ms.toFixed(1)} ms > ${w.maxEventLoopLagMs} ms (max ${lag.maxMs.toFixed(1)} ms); its latencies describe the client, not the server`,
+      );
+    }
+    if (health.abortReason) invalidReasons.push(health.abortReason);
+    if (drive.unfinished > 0) invalidReasons.push(`${drive.unfinished} requests still running ${30} s after the window ended`);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    return {
+      layout: o.layout,
+      repeat: o.repeat,
+      valid: invalidReasons.length === 0,
+      invalidReasons,
+      drive,
+      lag,
+      clientCpu: { seconds: cpuSeconds, percentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100 },
+      router: router.stats(),
+      mix,
+      recorder,
+      noisy,
+      incomplete: health.abortReason !== null,
+    };
+  } finally {
+    if (!o.router) await router.close();
+  }
+}
+
+/** Hold `n` sessions at once (different tenants, round robin), then release them all. */
+async function prewarm(router: TenantRouter, tenants: readonly TenantPlan[], n: number): Promise<void> {
+  const sessions = await Promise.allSettled(Array.from({ length: n }, (_, i) => router.acquire(tenants[i % tenants.length]!)));
+  await Promise.all(sessions.map((s) => (s.status === 'fulfilled' ? s.value.release().catch(() => {}) : undefined)));
+}

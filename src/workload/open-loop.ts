@@ -1,0 +1,95 @@
+import { performance } from 'node:perf_hooks';
+import { hash32, mulberry32 } from '../../seed/prng.js';
+import { drain, noteOutcome } from './drive-context.js';
+import type { DriveContext, DriveResult } from './drive-context.js';
+import { executeRequest } from './execute-request.js';
+
+export interface OpenLoopOptions {
+  ratePerS: number;
+  arrival: 'fixed' | 'poisson';
+  /** A request that gets its session more than this after its intended start is late, ms. */
+  lateMs: number;
+  /** Requests in flight (queued for a connection or running) beyond which new ones are dropped. */
+  maxBacklog: number;
+}
+
+/**
+ * Open loop: requests arrive on a schedule (fixed intervals, or exponential ones: a Poisson
+ * process) whatever the target does, and each one's response time runs from its *intended* start,
+ * as wrk2 and `pgbench --rate` do. A stalled server therefore shows in the percentiles as the wait
+ * every scheduled request suffered, not as one slow sample (coordinated omission). If the
+ * generator's timer fires late, the requests due are sent at once, still timed from their intended
+ * starts. Service time (session in hand to COMMIT done) is kept apart.
+ */
+export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<DriveResult> {
+  const { mix, recorder } = ctx;
+  const intervalMs = 1000 / o.ratePerS;
+  const arrivals = mulberry32(hash32(ctx.seed, 2));
+  const rnd = mulberry32(hash32(ctx.seed, 3));
+  const t0 = performance.now();
+  const measureStart = t0 + ctx.warmupMs;
+  const end = measureStart + ctx.durationMs;
+  let inFlight = 0;
+  let offered = 0;
+  let dropped = 0;
+  let next = t0;
+  let measuring = false;
+  let intervalTimer: NodeJS.Timeout | undefined;
+  let stoppedAt = end;
+
+  const send = async (intended: number) => {
+    const q = mix.pick(rnd());
+    const tenant = ctx.chooseTenant(rnd);
+    const values = q.query.params(tenant, rnd, ctx.ids);
+    const measured = intended >= measureStart;
+    if (measured) offered++;
+    if (inFlight >= o.maxBacklog) {
+      if (measured) dropped++;
+      return;
+    }
+    inFlight++;
+    const out = await executeRequest(ctx.request, tenant, q, values);
+    inFlight--;
+    noteOutcome(ctx.health, out.error, out.endAt);
+    if (!measured) return;
+    const late = (out.acquiredAt ?? out.endAt) - intended > o.lateMs;
+    if (out.error === null) recorder.ok(q.index, tenant, out.endAt - intended, out.endAt - out.acquiredAt!, late);
+    else recorder.error(q.index, out.error, late);
+  };
+
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      if (!measuring && now >= measureStart) {
+        measuring = true;
+        recorder.begin(measureStart);
+        ctx.onMeasureStart?.();
+        intervalTimer = setInterval(() => recorder.closeInterval(performance.now()), ctx.intervalMs);
+      }
+      while (next <= now && next < end) {
+        void send(next);
+        next += o.arrival === 'fixed' ? intervalMs : -Math.log(1 - arrivals()) * intervalMs;
+      }
+      if (now >= end || ctx.health.abortReason !== null) {
+        stoppedAt = Math.min(now, end);
+        if (!measuring) {
+          measuring = true;
+          recorder.begin(measureStart);
+          ctx.onMeasureStart?.();
+        }
+        ctx.onMeasureEnd?.();
+        resolve();
+        return;
+      }
+      // Timers have ~1 ms granularity: wake at the next arrival (or the window start/end), then catch up.
+      const wake = Math.min(next, measuring ? end : measureStart, end);
+      setTimeout(tick, Math.max(0, wake - performance.now()));
+    };
+    tick();
+  });
+  const unfinished = await drain(() => inFlight);
+  if (intervalTimer) clearInterval(intervalTimer);
+  recorder.closeInterval(performance.now());
+  const measuredSeconds = ctx.health.abortReason ? Math.max(0.001, Math.min(ctx.durationMs, stoppedAt - measureStart) / 1000) : ctx.durationMs / 1000;
+  return { mode: 'open', measuredSeconds, offeredPerS: offered / measuredSeconds, dropped, unfinished };
+}

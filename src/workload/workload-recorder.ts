@@ -1,0 +1,107 @@
+import { LatencyHistogram } from '../measure/latency-histogram.js';
+import type { TenantPlan } from '../../seed/tenant-plan.js';
+import type { TenantClass } from './tenant-chooser.js';
+
+/** What one query accumulated in one measured segment. */
+export class QueryRecord {
+  /** Response time: from the intended start (open loop) or the actual start (closed loop) to COMMIT done. */
+  readonly response = new LatencyHistogram();
+  /** Service time: from the tenant-scoped session in hand to COMMIT done (no queueing, no context round trip). */
+  readonly service = new LatencyHistogram();
+  readonly byClass: Record<TenantClass, LatencyHistogram> = { small: new LatencyHistogram(), large: new LatencyHistogram() };
+  ok = 0;
+  late = 0;
+  readonly errors = new Map<string, number>();
+
+  add(o: QueryRecord): void {
+    this.response.add(o.response);
+    this.service.add(o.service);
+    this.byClass.small.add(o.byClass.small);
+    this.byClass.large.add(o.byClass.large);
+    this.ok += o.ok;
+    this.late += o.late;
+    for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const v of this.errors.values()) n += v;
+    return n;
+  }
+}
+
+export interface IntervalRow {
+  /** Seconds since the measured window began, at the interval's end. */
+  atSeconds: number;
+  ok: number;
+  errors: number;
+  throughputPerS: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+/**
+ * Records outcomes per query (and per tenant class) into HdrHistograms, errors per SQLSTATE, and a
+ * per-interval series (throughput and percentiles of each interval) for the CSV. Warm-up requests
+ * are never handed to it.
+ */
+export class WorkloadRecorder {
+  readonly queries: QueryRecord[];
+  readonly intervals: IntervalRow[] = [];
+  private readonly interval = new LatencyHistogram();
+  private intervalOk = 0;
+  private intervalErrors = 0;
+  private intervalStart = 0;
+  private windowStart = 0;
+
+  constructor(
+    queryCount: number,
+    private readonly classOf: ReadonlyMap<string, TenantClass>,
+  ) {
+    this.queries = Array.from({ length: queryCount }, () => new QueryRecord());
+  }
+
+  /** The measured window starts now (performance.now() ms). */
+  begin(now: number): void {
+    this.windowStart = now;
+    this.intervalStart = now;
+  }
+
+  /** Close the current interval (called by a timer every intervalSeconds and once at the end). */
+  closeInterval(now: number): void {
+    const seconds = (now - this.intervalStart) / 1000;
+    if (seconds <= 0) return;
+    this.intervals.push({
+      atSeconds: (now - this.windowStart) / 1000,
+      ok: this.intervalOk,
+      errors: this.intervalErrors,
+      throughputPerS: this.intervalOk / seconds,
+      p50Ms: this.interval.percentileMs(50),
+      p99Ms: this.interval.percentileMs(99),
+      maxMs: this.interval.maxMs(),
+    });
+    this.interval.reset();
+    this.intervalOk = 0;
+    this.intervalErrors = 0;
+    this.intervalStart = now;
+  }
+
+  ok(query: number, tenant: TenantPlan, responseMs: number, serviceMs: number, late: boolean): void {
+    const q = this.queries[query]!;
+    q.ok++;
+    q.response.recordMs(responseMs);
+    q.service.recordMs(serviceMs);
+    q.byClass[this.classOf.get(tenant.slug) ?? 'small'].recordMs(responseMs);
+    if (late) q.late++;
+    this.interval.recordMs(responseMs);
+    this.intervalOk++;
+  }
+
+  error(query: number, label: string, late: boolean): void {
+    const q = this.queries[query]!;
+    q.errors.set(label, (q.errors.get(label) ?? 0) + 1);
+    if (late) q.late++;
+    this.intervalErrors++;
+  }
+}
