@@ -38,6 +38,28 @@ describe('compare', () => {
     assert.match(r.stdout, /1 regression/);
   });
 
+  it('a synthetic 30% P99 regression beyond the repeats\' spread: exit 1', async () => {
+    const slower = variant('summary.json', (s) => {
+      const all = s.workload.layouts.rls.all;
+      all.p99Ms *= 1.3;
+      all.spread.p99Ms = { min: all.spread.p99Ms.max * 1.3, max: all.spread.p99Ms.max * 1.4, relative: 0.08 };
+    });
+    const r = await runCli(['compare', FIXTURE, slower, '--out', join(tempDir('tenantbench-cmp-'), 'pr.md')]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /\| rls \| P99 all queries \(ms\) \| [\d.,]+ \| [\d.,]+ \| \+30\.0% \| 10% \| \*\*REGRESSION\*\* \|/);
+  });
+
+  it('the same 30% P99 change inside the repeats\' spread is noise, not a regression: exit 0', async () => {
+    const noisy = variant('summary.json', (s) => {
+      const all = s.workload.layouts.rls.all;
+      all.p99Ms *= 1.3;
+      all.spread.p99Ms = { min: all.spread.p99Ms.min, max: all.p99Ms, relative: 0.5 };
+    });
+    const r = await runCli(['compare', FIXTURE, noisy, '--out', join(tempDir('tenantbench-cmp-'), 'pr.md')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\| rls \| P99 all queries \(ms\) \|.*within noise/);
+  });
+
   it('the same change under a looser threshold passes', async () => {
     const slower = variant('summary.json', (s) => {
       s.layouts.schema.seed.seconds.total *= 1.3;

@@ -23,10 +23,10 @@ describe('report from a recorded bundle', () => {
     const out = tempDir('tenantbench-rep-');
     const r = await writeReport(loadResults(FIXTURE), out);
     const tables = r.model.tables.map((t) => t.id);
-    for (const t of ['main', 'seed', 'sizes', 'dataset', 'environment', 'isolation', 'migration', 'backup', 'connections', 'extraction']) assert.ok(tables.includes(t), `table ${t}`);
+    for (const t of ['main', 'workload', 'seed', 'sizes', 'dataset', 'environment', 'isolation', 'migration', 'backup', 'connections', 'extraction']) assert.ok(tables.includes(t), `table ${t}`);
     for (const t of tables) assert.ok(existsSync(join(out, `${t}.csv`)), `${t}.csv`);
     const charts = r.model.charts.map((c) => c.id);
-    for (const c of ['seed-time', 'sizes', 'migration-time', 'backup-time']) assert.ok(charts.includes(c), `chart ${c}`);
+    for (const c of ['latency', 'seed-time', 'sizes', 'migration-time', 'backup-time']) assert.ok(charts.includes(c), `chart ${c}`);
     for (const c of charts) {
       for (const ext of ['vl.json', 'svg', 'png']) assert.ok(statSync(join(out, `${c}.${ext}`)).size > 200, `${c}.${ext}`);
       const svg = readFileSync(join(out, `${c}.svg`), 'utf8');
@@ -56,7 +56,10 @@ describe('report from a recorded bundle', () => {
       assert.equal(Number(zrow.indexMb_MB), l.sizes!.indexBytes / MB, `${name} index MB`);
       const mrow = main.find((x) => x.layout === name)!;
       assert.equal(Number(mrow.indexMb_MB), l.sizes!.indexBytes / MB);
-      assert.equal(mrow.p99_ms, 'not measured');
+      const join = summary.workload!.layouts[name as keyof typeof summary.layouts]!.queries['recent-orders']!;
+      assert.equal(Number(mrow.p99_ms), join.p99Ms, `${name} P99 of the join`);
+      assert.equal(Number(mrow.p50_ms), join.p50Ms, `${name} P50 of the join`);
+      assert.equal(Number(mrow.migration_s), l.migration!.seconds, `${name} migration seconds`);
     }
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     const shared = summary.layouts.shared!;

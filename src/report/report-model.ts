@@ -43,6 +43,8 @@ export interface ReportModel {
 }
 
 const MB = 1048576;
+/** The "typical SELECT with a tenant filter and a join" the main table quotes. */
+const JOIN_QUERY = 'recent-orders';
 const NOT_MEASURED = 'not measured';
 
 function layoutsOf(r: LoadedResults): [LayoutName, NonNullable<LoadedResults['summary']['layouts'][LayoutName]>][] {
@@ -83,10 +85,22 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   for (const [name, l] of layouts) {
     const full = l.backup?.artifacts.find((a) => a.scope === 'full' && a.method.includes('-Fc'));
     const tenant = l.backup?.artifacts.find((a) => a.scope === 'tenant' && a.status === 'ok');
+    const w = s.workload?.layouts[name];
+    const join = w?.queries[JOIN_QUERY];
+    const latency = (k: 'p50Ms' | 'p99Ms'): Cell =>
+      !s.workload
+        ? reasonFor(l, 'no workload ran')
+        : !w || w.status !== 'ok'
+          ? `${NOT_MEASURED}: ${w?.reason ?? 'workload did not run on this layout'}`
+          : !join
+            ? `${NOT_MEASURED}: ${JOIN_QUERY} not in the mix`
+            : !join.valid && join[k] === null
+              ? `${NOT_MEASURED}: invalid (${w.invalidReasons.join('; ') || 'load generator saturated'})`
+              : join[k];
     main.rows.push({
       layout: name,
-      p50: NOT_MEASURED,
-      p99: NOT_MEASURED,
+      p50: latency('p50Ms'),
+      p99: latency('p99Ms'),
       indexMb: l.sizes ? l.sizes.indexBytes / MB : reasonFor(l, 'sizes not collected'),
       fullBackup: !l.backup
         ? reasonFor(l, 'backups did not run')
@@ -99,8 +113,137 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     });
     if (tenant) main.notes.push(`${name}: single-tenant backup = ${tenant.method} of ${tenant.tenant}, restored and verified.`);
   }
-  main.notes.push('P50/P99: not measured in this run (the workload runner is not part of this version of the harness).');
+  if (s.workload) {
+    main.notes.push(`P50/P99: the ${JOIN_QUERY} query (a tenant's recent orders joined to their customers), ${s.workload.config.mode} loop, response time over the valid repeats.`);
+  }
   tables.push(main);
+
+  if (s.workload) {
+    const wl = s.workload;
+    const rows: Record<string, Cell>[] = [];
+    for (const [name, w] of Object.entries(wl.layouts)) {
+      if (!w) continue;
+      const entries = Object.entries(w.queries);
+      if (w.all) entries.push(['(all queries)', w.all]);
+      for (const [q, r] of entries) {
+        rows.push({
+          layout: name,
+          query: q,
+          p50: r.p50Ms,
+          p95: r.p95Ms,
+          p99: r.p99Ms,
+          p999: r.p999Ms,
+          max: r.maxMs,
+          throughput: r.throughputPerS,
+          offered: r.offeredPerS ?? (r.mode === 'closed' ? 'closed loop' : NOT_MEASURED),
+          errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
+          p99Spread: r.spread.p99Ms.min === null ? NOT_MEASURED : `${r.spread.p99Ms.min.toFixed(2)}–${r.spread.p99Ms.max!.toFixed(2)}`,
+          valid: r.valid ? 'yes' : 'NO',
+        });
+      }
+    }
+    tables.push({
+      id: 'workload',
+      title: 'Latency and throughput per query',
+      description: `Tenant-scoped queries through each layout's router: ${wl.config.mode} loop, ${wl.config.repeats} repeats in interleaved, shuffled layout order, warm-up excluded; percentiles from HdrHistograms over the valid repeats${wl.config.mode === 'open' ? ', measured from the intended start (coordinated omission corrected)' : ''}.`,
+      columns: [
+        { key: 'layout', label: 'layout' },
+        { key: 'query', label: 'query' },
+        { key: 'p50', label: 'P50', unit: 'ms', digits: 2 },
+        { key: 'p95', label: 'P95', unit: 'ms', digits: 2 },
+        { key: 'p99', label: 'P99', unit: 'ms', digits: 2 },
+        { key: 'p999', label: 'P99.9', unit: 'ms', digits: 2 },
+        { key: 'max', label: 'max', unit: 'ms', digits: 2 },
+        { key: 'throughput', label: 'throughput', unit: 'req/s', digits: 1 },
+        { key: 'offered', label: 'offered', unit: 'req/s', digits: 1 },
+        { key: 'errors', label: 'errors', digits: 0 },
+        { key: 'p99Spread', label: 'P99 over repeats', unit: 'ms' },
+        { key: 'valid', label: 'valid' },
+      ],
+      rows,
+      notes: Object.entries(wl.layouts)
+        .filter(([, w]) => w && (w.status !== 'ok' || !w.valid))
+        .map(([name, w]) => `${name}: ${w!.status !== 'ok' ? `${w!.status}: ${w!.reason}` : `invalid repeats: ${w!.invalidReasons.join('; ')}`}`),
+    });
+    const pct = Object.entries(wl.layouts).flatMap(([name, w]) => {
+      const j = w?.queries[JOIN_QUERY];
+      return j ? (['p50Ms', 'p95Ms', 'p99Ms'] as const).filter((k) => j[k] !== null).map((k) => ({ layout: name, percentile: k.replace('Ms', '').toUpperCase(), ms: j[k] })) : [];
+    });
+    if (pct.length) {
+      charts.push({
+        id: 'latency',
+        title: `Latency percentiles of ${JOIN_QUERY} per layout`,
+        spec: {
+          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          title: `${JOIN_QUERY}: latency percentiles per layout (ms)`,
+          width: 480,
+          height: 240,
+          data: { values: pct },
+          mark: { type: 'bar', tooltip: true },
+          encoding: {
+            x: { field: 'layout', type: 'nominal', sort: null, title: null },
+            xOffset: { field: 'percentile', sort: ['P50', 'P95', 'P99'] },
+            y: { field: 'ms', type: 'quantitative', title: 'ms' },
+            color: { field: 'percentile', type: 'nominal', sort: ['P50', 'P95', 'P99'] },
+          },
+          config: { font: 'DejaVu Sans' },
+        },
+      });
+    }
+    const noisy = Object.entries(wl.layouts).filter(([, w]) => w?.noisyNeighbour);
+    if (noisy.length) {
+      tables.push({
+        id: 'noisy-neighbour',
+        title: 'Noisy neighbour',
+        description: 'The other tenants\' latency while one large tenant runs heavy queries, against the same tenants without it.',
+        columns: [
+          { key: 'layout', label: 'layout' },
+          { key: 'quietP50', label: 'quiet P50', unit: 'ms', digits: 2 },
+          { key: 'quietP99', label: 'quiet P99', unit: 'ms', digits: 2 },
+          { key: 'noisyP50', label: 'noisy P50', unit: 'ms', digits: 2 },
+          { key: 'noisyP99', label: 'noisy P99', unit: 'ms', digits: 2 },
+          { key: 'ratio', label: 'P99 noisy / quiet', digits: 2 },
+        ],
+        rows: noisy.map(([name, w]) => {
+          const n = w!.noisyNeighbour!;
+          return { layout: name, quietP50: n.quiet.p50Ms, quietP99: n.quiet.p99Ms, noisyP50: n.noisy.p50Ms, noisyP99: n.noisy.p99Ms, ratio: n.p99Ratio };
+        }),
+        notes: [],
+      });
+      charts.push({
+        id: 'noisy-neighbour',
+        title: 'Noisy neighbour: other tenants\' P99',
+        spec: barSpec(
+          'Other tenants\' P99 quiet and noisy (ms)',
+          noisy.flatMap(([name, w]) => [
+            { layout: name, load: 'quiet', ms: w!.noisyNeighbour!.quiet.p99Ms },
+            { layout: name, load: 'noisy (extra)', ms: Math.max(0, (w!.noisyNeighbour!.noisy.p99Ms ?? 0) - (w!.noisyNeighbour!.quiet.p99Ms ?? 0)) },
+          ]),
+          'ms',
+          'load',
+          'ms',
+          ['quiet', 'noisy (extra)'],
+        ),
+      });
+    }
+    const http = Object.entries(wl.layouts).filter(([, w]) => w?.http);
+    if (http.length) {
+      tables.push({
+        id: 'http',
+        title: 'HTTP level',
+        description: 'A tenant-aware HTTP service (tenant from a header, answered through the layout\'s router) driven by autocannon on loopback: end-to-end latency next to the database-level figures.',
+        columns: [
+          { key: 'layout', label: 'layout' },
+          { key: 'p50', label: 'HTTP P50', unit: 'ms', digits: 1 },
+          { key: 'p99', label: 'HTTP P99', unit: 'ms', digits: 1 },
+          { key: 'dbP50', label: 'database P50 (all queries)', unit: 'ms', digits: 2 },
+          { key: 'dbP99', label: 'database P99 (all queries)', unit: 'ms', digits: 2 },
+        ],
+        rows: http.map(([name, w]) => ({ layout: name, p50: w!.http!.p50Ms, p99: w!.http!.p99Ms, dbP50: w!.all?.p50Ms ?? null, dbP99: w!.all?.p99Ms ?? null })),
+        notes: ['autocannon reports latency with 1 ms resolution.'],
+      });
+    }
+  }
 
   const seed: Table = {
     id: 'seed',

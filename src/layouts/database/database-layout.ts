@@ -59,7 +59,10 @@ export class DatabaseLayout implements Layout {
   }
 
   router(ctx: LayoutContext, opts: RouterOptions = {}) {
-    const cap = Math.min(opts.maxConnections ?? Infinity, ctx.scenario.layoutOptions.database.maxConnections);
+    // This layout's own global cap (layoutOptions.database.maxConnections), not the pooled layouts'
+    // pool size: a connection serves one tenant only, so it needs more of them to serve the same load.
+    void opts;
+    const cap = ctx.scenario.layoutOptions.database.maxConnections;
     return new CappedKeyedRouter(cap, (t) => {
       const role = this.roleOf(ctx, t);
       return ctx.target.config(this.dbOf(ctx, t), { name: role, password: ctx.naming.password(role) });
