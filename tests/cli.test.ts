@@ -18,6 +18,7 @@ rows: 4000
 layoutOptions:
   hybrid: { dedicated: 1, placement: schema }
   database: { maxConnections: 2 }
+workload: { mode: closed, users: 4, warmupSeconds: 1, durationSeconds: 1, repeats: 1 }
 `;
 
 function tinyFile(): string {
