@@ -92,7 +92,7 @@ describe('all on the embedded target', () => {
     const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(join(bundle, 'environment.json'));
     assert.match(env.server.version, /PostgreSQL \d+/);
     assert.ok(env.machine.cpus >= 1);
-    assert.match(r.stdout, /\| shared \| not measured \| not measured \| [\d.]+ \|/, 'main table printed');
+    assert.match(r.stdout, /\| shared \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/, 'main table printed with P50, P99, index, backups, migration, seed');
     const reportPath = /report: (\S+report\.md)/.exec(r.stdout)?.[1];
     assert.ok(reportPath && existsSync(reportPath), 'report written');
   });
