@@ -33,6 +33,7 @@ interface RunOpts extends CommonOpts {
   rate?: number;
   mix?: Record<string, number>;
   prepared?: boolean;
+  leakProbes?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -52,6 +53,10 @@ export function registerRun(program: Command): void {
     .option('--rate <perSecond>', 'open loop: offered requests per second', nonNegative('--rate'))
     .option('--mix <name=weight,...>', 'query weights, replacing the scenario\'s mix', parseMix)
     .option('--no-prepared', 'unnamed statements (parsed and planned on every call) instead of named prepared ones')
+    .option(
+      '--leak-probes',
+      'mix read-type leak probes (by id, scan, join, aggregate) into each measured window through the workload\'s router (every workload.leakProbes.everyMs, default 200 ms); any row of another tenant seen fails the run (exit 1)',
+    )
     .action(async (opts: RunOpts) => {
       const workload: Record<string, unknown> = {};
       if (opts.repeats !== undefined) workload.repeats = opts.repeats;
@@ -62,6 +67,7 @@ export function registerRun(program: Command): void {
       if (opts.rate !== undefined) workload.ratePerS = opts.rate;
       if (opts.mix !== undefined) workload.mix = opts.mix;
       if (opts.prepared === false) workload.prepared = false;
+      if (opts.leakProbes) workload.leakProbes = { enabled: true };
       const { scenario, target } = resolveCommon(opts, { workload });
       const s = await withRunSession({ command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
         await seedStage(session, { reuse: opts.seeded });

@@ -10,7 +10,11 @@ import { measureSegment } from '../workload/measure-segment.js';
 import type { SegmentOptions, SegmentResult } from '../workload/measure-segment.js';
 import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-workload.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
+import type { TenantRouter } from '../layouts/layout.js';
+import { IsolationLeakError } from '../verify/verify-errors.js';
+import type { EnvOverrides } from '../verify/probe-env.js';
 import type { RunSession } from './run-session.js';
+import { breakHook } from './verify-stage.js';
 
 export interface RunStageOptions {
   /** Test hook: called when each segment's measured window begins. */
@@ -53,6 +57,17 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
   }
   const failed: LayoutName[] = [];
   let unreachable: string | null = null;
+  // Test hook (leak probes only): break one layout after seeding, as `verify` does, so a test can
+  // prove that probes under load fail the run. A broken router serves that layout's workload too.
+  const broken = w.leakProbes.enabled ? breakHook() : null;
+  const brokenRouter = new Map<LayoutName, NonNullable<EnvOverrides['newRouter']>>();
+  for (const l of runnable) {
+    if (broken?.layout !== l) continue;
+    const o = await broken.apply(s.ctx);
+    await o.router?.close();
+    if (o.newRouter) brokenRouter.set(l, o.newRouter);
+    s.out(`test hook: ${l} broken (${broken.id}: ${broken.description})`);
+  }
   s.out(
     `workload: ${w.mode} loop, ${w.mode === 'closed' ? `${w.users} users` : `${w.ratePerS}/s ${w.arrival}, ${w.users} connections`}, ` +
       `${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per layout, ${w.repeats} repeat(s), ${w.prepared ? 'prepared' : 'unprepared'} statements`,
@@ -63,6 +78,9 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
     for (const layout of order) {
       const seg: SegmentOptions = { ctx: s.ctx, layout, workload: w, repeat: r };
       if (opts.onMeasureStart) seg.onMeasureStart = () => opts.onMeasureStart!(layout, r);
+      const makeBroken = brokenRouter.get(layout);
+      let router: TenantRouter | null = null;
+      if (makeBroken) seg.router = router = makeBroken(w.users + (w.noisyNeighbour?.users ?? 0));
       try {
         let res: SegmentResult;
         if (w.noisyNeighbour) {
@@ -109,11 +127,20 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         };
         s.out(`  repeat ${r + 1}/${w.repeats} ${layout}: FAILED: ${errorMessage(err)}`);
       } finally {
+        await router?.close();
         s.flush();
       }
       if (unreachable) break;
     }
     if (unreachable) break;
+  }
+  if (w.leakProbes.enabled) for (const l of leakProbeTable(s.summary)) s.out(l);
+  const leaky = Object.entries(ws.layouts).filter(([, l]) => (l.leakProbes?.leaked ?? 0) > 0);
+  if (leaky.length) {
+    throw new IsolationLeakError(
+      `leak probes under load: rows of another tenant seen in ${leaky.map(([n]) => n).join(', ')}:\n  ` +
+        leaky.map(([n, l]) => `${n}: ${l.leakProbes!.leaked} of ${l.leakProbes!.probes} probes leaked (${l.leakProbes!.rowsOfOtherTenants} rows); first: ${l.leakProbes!.firstLeak!.probe} as ${l.leakProbes!.firstLeak!.tenant}: ${l.leakProbes!.firstLeak!.detail}`).join('\n  '),
+    );
   }
   if (unreachable) throw new Error(`workload stopped: ${unreachable}`);
   if (failed.length) throw new Error(`workload failed in ${failed.join(', ')}: ${failed.map((l) => ws.layouts[l]?.reason).join('; ')}`);
@@ -140,6 +167,19 @@ function writeWorkloadCsv(s: RunSession, ws: WorkloadSummary): void {
     ['layout', 'query', 'mode', 'valid', 'count', 'errors', 'p50_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'throughput_per_s', 'offered_per_s', 'late', 'service_p50_ms', 'service_p99_ms', 'p99_min_ms', 'p99_max_ms'],
     rows,
   );
+}
+
+/** The leak probes under load per layout: how many ran, how many leaked. */
+export function leakProbeTable(summary: Summary): string[] {
+  const rows = Object.entries(summary.workload?.layouts ?? {}).filter(([, l]) => l.leakProbes);
+  if (!rows.length) return [];
+  const lines = ['| layout | leak probes under load | leaked | rows of other tenants | findings | first leak |', '|---|---:|---:|---:|---:|---|'];
+  for (const [layout, l] of rows) {
+    const p = l.leakProbes!;
+    const first = p.firstLeak ? `${p.firstLeak.probe} as ${p.firstLeak.tenant}: ${p.firstLeak.detail}` : '-';
+    lines.push(`| ${layout} | ${p.probes} | ${p.leaked > 0 ? `${p.leaked} LEAKED` : '0'} | ${p.rowsOfOtherTenants} | ${p.findings} | ${first} |`);
+  }
+  return lines;
 }
 
 /** Lines of the latency table printed at the end of `run`. */

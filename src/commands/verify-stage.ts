@@ -35,7 +35,7 @@ function retotal(iso: IsolationSummary): void {
  * Test hook: TENANTBENCH_VERIFY_BREAK=<broken variant id> breaks that variant's layout in the
  * session after seeding (for example rls-bypassrls), so the tests can prove that a leak exits 1.
  */
-function breakHook() {
+export function breakHook() {
   const id = process.env.TENANTBENCH_VERIFY_BREAK;
   return id ? brokenVariant(id) : null;
 }

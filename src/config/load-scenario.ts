@@ -58,6 +58,8 @@ export interface ResolvedWorkload {
   readonly noisyNeighbour: { readonly tenant: string | null; readonly users: number; readonly query: string } | null;
   /** null = no HTTP-level measurement. */
   readonly http: { readonly connections: number; readonly durationSeconds: number } | null;
+  /** Read-type leak probes mixed into each measured window (`run --leak-probes`). */
+  readonly leakProbes: { readonly enabled: boolean; readonly everyMs: number };
 }
 
 /** Command-line overrides, applied before validation so they are checked the same way. */
@@ -123,7 +125,12 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
     merged.tenants = { ...((merged.tenants as object | undefined) ?? {}), count: overrides.tenants };
   }
   if (overrides.workload && Object.keys(overrides.workload).length) {
-    merged.workload = { ...((merged.workload as object | undefined) ?? {}), ...overrides.workload };
+    const base = (merged.workload as Record<string, unknown> | undefined) ?? {};
+    const w: Record<string, unknown> = { ...base, ...overrides.workload };
+    // --leak-probes turns the block on and keeps the file's everyMs (--mix, by contrast, replaces the mix).
+    const lp = overrides.workload.leakProbes;
+    if (isPlainObject(lp) && isPlainObject(base.leakProbes)) w.leakProbes = { ...base.leakProbes, ...lp };
+    merged.workload = w;
   }
   const parsed = scenarioFileSchema.safeParse(merged);
   if (!parsed.success) {
@@ -218,6 +225,7 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
   return {
     noisyNeighbour,
     http,
+    leakProbes: { enabled: w.leakProbes?.enabled ?? d.leakProbes.enabled, everyMs: w.leakProbes?.everyMs ?? d.leakProbes.everyMs },
     mix: { ...mix },
     mode: w.mode ?? d.mode,
     users: w.users ?? d.users,
@@ -236,6 +244,10 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
     intervalSeconds: w.intervalSeconds ?? d.intervalSeconds,
     maxOutageSeconds: w.maxOutageSeconds ?? d.maxOutageSeconds,
   };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 export function slugOf(tenantNumber: number): string {

@@ -38,6 +38,8 @@ export const scenarioDefaults = {
     maxOutageSeconds: 15,
     /** Heavy reports on 4 connections: enough to load 2 cores, few enough to leave the others connections. */
     noisyNeighbour: { users: 4, query: 'order-report' },
+    /** Off unless asked for (`run --leak-probes`); one probe every 200 ms is a few per second, next to thousands of requests. */
+    leakProbes: { enabled: false, everyMs: 200 },
     /** autocannon's default connection count; the duration defaults to the workload's. */
     http: { connections: 10 },
   },

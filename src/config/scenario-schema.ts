@@ -90,6 +90,19 @@ const workloadSchema = z
       .strict()
       .optional(),
     /**
+     * Leak probes under load: while each layout's measured window runs, a side task picks a tenant
+     * every `everyMs` and runs one read-type leak probe of the verifier (by id, scan, join,
+     * aggregate, in turn) through the workload's own router; a row of another tenant fails the run.
+     */
+    leakProbes: z
+      .object({
+        enabled: z.boolean().optional(),
+        /** Pause between two probes, ms. */
+        everyMs: z.number().int().min(10).max(60_000).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
      * HTTP level: after each layout's segment, autocannon drives a small tenant-aware HTTP service
      * (loopback) answering recent-orders from the layout's router; end-to-end P50/P99 per layout.
      */

@@ -161,9 +161,17 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         { key: 'valid', label: 'valid' },
       ],
       rows,
-      notes: Object.entries(wl.layouts)
-        .filter(([, w]) => w && (w.status !== 'ok' || !w.valid))
-        .map(([name, w]) => `${name}: ${w!.status !== 'ok' ? `${w!.status}: ${w!.reason}` : `invalid repeats: ${w!.invalidReasons.join('; ')}`}`),
+      notes: [
+        ...Object.entries(wl.layouts)
+          .filter(([, w]) => w && (w.status !== 'ok' || !w.valid))
+          .map(([name, w]) => `${name}: ${w!.status !== 'ok' ? `${w!.status}: ${w!.reason}` : `invalid repeats: ${w!.invalidReasons.join('; ')}`}`),
+        ...Object.entries(wl.layouts)
+          .filter(([, w]) => w?.leakProbes)
+          .map(([name, w]) => {
+            const p = w!.leakProbes!;
+            return `${name}: leak probes under load: ${p.probes} run, ${p.leaked} leaked${p.leaked ? ` (${p.rowsOfOtherTenants} rows of other tenants; first: ${p.firstLeak?.probe} as ${p.firstLeak?.tenant})` : ''}.`;
+          }),
+      ],
     });
     const pct = Object.entries(wl.layouts).flatMap(([name, w]) => {
       const j = w?.queries[JOIN_QUERY];

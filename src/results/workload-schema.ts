@@ -45,6 +45,18 @@ export const queryResultSchema = latencySchema.extend({
   serviceHistogram: z.string().nullable().describe('service-time HdrHistogram, same encoding'),
 });
 
+export const leakProbesSchema = z
+  .object({
+    probes: z.number().int().nonnegative().describe('read-type leak probes run during the measured windows (all repeats)'),
+    leaked: z.number().int().nonnegative().describe('probes that reached rows of another tenant'),
+    findings: z.number().int().nonnegative().describe('probes that proved nothing (an error, or the tenant\'s own control failed)'),
+    rowsOfOtherTenants: z.number().int().nonnegative().describe('rows of other tenants seen, summed over the leaked probes'),
+    firstLeak: z
+      .object({ probe: z.string(), tenant: z.string().describe('the tenant the probe acted as'), detail: z.string() })
+      .nullable(),
+  })
+  .describe('leak probes mixed into the workload (run --leak-probes) through the same router as the measured requests');
+
 export const layoutWorkloadSchema = z.object({
   status: z.enum(['ok', 'failed', 'not-run']),
   reason: z.string().nullable(),
@@ -81,6 +93,7 @@ export const layoutWorkloadSchema = z.object({
     })
     .nullable()
     .describe('end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured'),
+  leakProbes: leakProbesSchema.nullable().optional().describe('null or absent when leak probes were off'),
 });
 
 export const workloadSummarySchema = z.object({
@@ -107,4 +120,5 @@ export const workloadSummarySchema = z.object({
 
 export type WorkloadSummary = z.infer<typeof workloadSummarySchema>;
 export type LayoutWorkload = z.infer<typeof layoutWorkloadSchema>;
+export type LeakProbes = z.infer<typeof leakProbesSchema>;
 export type QueryResult = z.infer<typeof queryResultSchema>;

@@ -21,6 +21,18 @@ export interface EnvOverrides {
   newRouter?: (maxConnections: number) => TenantRouter;
   self?: TenantPlan;
   victim?: TenantPlan;
+  /** See ProbeEnv.ignoreUnplannedIds (probes under load). */
+  ignoreUnplannedIds?: boolean;
+}
+
+/**
+ * The tenants `self` may be chosen from: the layout's one tier, or hybrid's pooled tier (the
+ * probes act as a pooled tenant; the dedicated tier is the cross victim).
+ */
+export function probeTier(ctx: LayoutContext, name: LayoutName): TenantPlan[] {
+  if (name !== 'hybrid') return [...ctx.plan.tenants];
+  const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
+  return ctx.plan.tenants.filter((t) => !dedicated.has(t.slug));
 }
 
 /** The probe environment of one seeded layout. The caller closes `env.router`. */
@@ -103,5 +115,6 @@ export function makeProbeEnv(ctx: LayoutContext, name: LayoutName, o: EnvOverrid
     victim,
     crossVictim: o.victim ? (crossVictim ? o.victim : null) : crossVictim,
     admin: (db, fn) => withAdmin(ctx.target, db, fn),
+    ignoreUnplannedIds: o.ignoreUnplannedIds === true,
   };
 }

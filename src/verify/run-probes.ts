@@ -7,6 +7,7 @@ import { errorMessage, sqlState } from '../errors.js';
 import type { LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
 import type { Observation, Probe, ProbeEnv } from './probe.js';
 import { makeProbeEnv } from './probe-env.js';
+import type { EnvOverrides } from './probe-env.js';
 import { PROBES, probe as probeById } from './probe-registry.js';
 
 const debug = createDebug('tenantbench:verify');
@@ -40,8 +41,14 @@ export async function runProbes(env: ProbeEnv, probes: readonly Probe[] = PROBES
  * One probe, quickly, through a router the caller already has (for mixing probes into a workload
  * later: "under load"). The caller owns and closes the router.
  */
-export function probeThroughRouter(ctx: LayoutContext, layout: LayoutName, router: TenantRouter, probeId: string): Promise<ProbeResult> {
-  return runProbe(probeById(probeId), makeProbeEnv(ctx, layout, { router }));
+export function probeThroughRouter(
+  ctx: LayoutContext,
+  layout: LayoutName,
+  router: TenantRouter,
+  probeId: string,
+  o: Omit<EnvOverrides, 'router'> = {},
+): Promise<ProbeResult> {
+  return runProbe(probeById(probeId), makeProbeEnv(ctx, layout, { ...o, router }));
 }
 
 export interface Counts {

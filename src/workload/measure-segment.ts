@@ -20,6 +20,9 @@ import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
 import { tenantColumnOf } from './tenant-column.js';
 import { WorkloadRecorder } from './workload-recorder.js';
+import { startLeakProbes } from './leak-probes-under-load.js';
+import type { LeakProbeLoop } from './leak-probes-under-load.js';
+import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
 
 const debug = createDebug('tenantbench:workload');
@@ -40,6 +43,8 @@ export interface SegmentResult {
   incomplete: boolean;
   /** The noisy neighbour's own requests when it ran in this segment, else null. */
   noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
+  /** The leak probes run during the measured window (workload.leakProbes), else null. */
+  leakProbes: LeakProbes | null;
 }
 
 export interface SegmentOptions {
@@ -79,6 +84,9 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
     let cpu0 = process.cpuUsage();
     let cpu = process.cpuUsage(cpu0);
+    // Leak probes: only inside the measured window, through this very router.
+    let probeLoop: LeakProbeLoop | null = null;
+    let probeTally: Promise<LeakProbes> | null = null;
     // Open the pool's connections before the warm-up (a running service's pool is already full):
     // connection set-up (tens of ms) must not land in the measured window of a short warm-up.
     // Never more than the per-database cap at once: holding sessions beyond it would wait forever.
@@ -109,17 +117,22 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = process.cpuUsage();
+        if (w.leakProbes.enabled) {
+          probeLoop = startLeakProbes({ ctx, layout: o.layout, router, everyMs: w.leakProbes.everyMs, seed: hash32(ctx.scenario.seed, 0x1e, o.repeat), tenants });
+        }
         o.onMeasureStart?.();
       },
       onMeasureEnd: () => {
         lag = lagMonitor.stop();
         cpu = process.cpuUsage(cpu0);
+        probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
       },
     };
     debug('%s repeat %d: %s loop, warm-up %d s, measuring %d s%s', o.layout, o.repeat, w.mode, w.warmupSeconds, w.durationSeconds, o.noisy ? ', noisy neighbour' : '');
     const noisyLoad = o.noisy && noisyTenant ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed) : null;
     let drive: DriveResult;
     let noisy: SegmentResult['noisy'] = null;
+    let leakProbes: LeakProbes | null = null;
     try {
       drive =
         w.mode === 'closed'
@@ -127,6 +140,9 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
           : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
     } finally {
       clearInterval(watchdog);
+      probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
+      const tallied = await (probeTally as Promise<LeakProbes> | null);
+      leakProbes = tallied ?? (w.leakProbes.enabled ? { probes: 0, leaked: 0, findings: 0, rowsOfOtherTenants: 0, firstLeak: null } : null);
       const n = await noisyLoad?.stop();
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
@@ -152,6 +168,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       mix,
       recorder,
       noisy,
+      leakProbes,
       incomplete: health.abortReason !== null,
     };
   } finally {

@@ -1,4 +1,5 @@
 import type { ResolvedWorkload } from '../config/load-scenario.js';
+import { addLeakProbes, emptyLeakProbes } from './leak-probes-under-load.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { LayoutWorkload, QueryResult, WorkloadSummary } from '../results/workload-schema.js';
 import { WORKLOAD_SCHEMA_VERSION } from '../results/workload-schema.js';
@@ -56,7 +57,7 @@ function queryResult(w: ResolvedWorkload, segs: SegmentResult[], pick: (s: Segme
 export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], noisySegs: SegmentResult[] = [], httpRuns: HttpLoadResult[] = []): LayoutWorkload {
   const first = segs[0];
   if (!first) {
-    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null, noisyNeighbour: null, http: null };
+    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null, noisyNeighbour: null, http: null, leakProbes: null };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
   const total = weights.reduce((a, b) => a + b, 0);
@@ -111,7 +112,14 @@ export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], nois
     },
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
+    leakProbes: leakProbesOf([...segs, ...noisySegs]),
   };
+}
+
+/** The leak probes of every segment (quiet and noisy) summed; null when they were off. */
+function leakProbesOf(segs: SegmentResult[]): LayoutWorkload['leakProbes'] {
+  const runs = segs.map((s) => s.leakProbes).filter((x) => x !== null);
+  return runs.length ? runs.reduce(addLeakProbes, emptyLeakProbes()) : null;
 }
 
 function httpSummary(w: ResolvedWorkload, runs: HttpLoadResult[]): LayoutWorkload['http'] {
