@@ -16,6 +16,10 @@ import { tableUnits } from '../src/operations/tenant-units.js';
 import { layoutMigrationSchema } from '../src/results/migration-schema.js';
 import type { LayoutMigration } from '../src/results/migration-schema.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import { join } from 'node:path';
+import { packageRoot } from '../src/paths.js';
+import { loadResults } from '../src/report/load-results.js';
+import { buildReportModel } from '../src/report/report-model.js';
 import { tinyScenario } from './helpers.js';
 
 let target: EmbeddedTarget;
@@ -82,6 +86,23 @@ describe('migration under load', () => {
       assert.ok(ul.during.completedInside > 0, 'no request started and completed inside the migration interval');
     });
   }
+
+  it('the report\'s migration table shows P99 quiet, P99 during the migration and lock waiters from the summary', () => {
+    const measured = results.get('schema')!.underLoad;
+    assert.equal(measured.status, 'measured');
+    if (measured.status !== 'measured') return;
+    const r = loadResults(join(packageRoot(), 'tests', 'fixtures', 'smoke-run'));
+    r.summary.layouts.schema!.migration!.underLoad = measured;
+    const t = buildReportModel(r).tables.find((x) => x.id === 'migration')!;
+    const labels = t.columns.map((c) => c.label);
+    for (const l of ['under load', 'P99 quiet', 'P99 during migration', 'max lock waiters']) assert.ok(labels.includes(l), l);
+    const row = t.rows.find((x) => x.layout === 'schema')!;
+    assert.equal(row.p99Quiet, measured.quiet.p99Ms);
+    assert.equal(row.p99During, measured.during.p99Ms);
+    assert.equal(row.lockWaiters, measured.lockWaits.maxWaiting);
+    assert.equal(t.rows.find((x) => x.layout === 'rls')!.p99During, 'not measured');
+    assert.ok(t.notes.some((n) => n.startsWith('schema: migration under load (') && n.includes('P99')));
+  });
 
   it('--no-under-load leaves it "not measured" with the reason', async () => {
     const m = await migrateLayout({ ctx, target }, 'rls', { parallel: 2 });
