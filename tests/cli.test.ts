@@ -67,7 +67,8 @@ describe('bad input', () => {
 describe('all on the embedded target', () => {
   it('seeds every layout, proves identical checksums, writes the bundle and stops the server', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')]);
+    // The whole pipeline (seed, workload, probes, operations incl. migration under load): minutes on a busy 2-core machine.
+    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], { timeoutMs: 600_000 });
     assert.equal(r.code, 0, r.stderr);
     const dataDir = dataDirOf(r.stdout);
     assert.ok(dataDir, 'the run says where its cluster lives');

@@ -29,7 +29,7 @@ describe('operations commands: bad input', () => {
   it('operations on tiny data writes every operation section into a valid summary.json', async () => {
     const results = tempDir('tb-ops-cli-');
     const r = await runCli(
-      ['operations', '--scenario', 'smoke', '--layouts', 'rls,schema', '--tenants', '3', '--rows', '900', '--profile', 'test', '--parallel', '2', '--concurrency', '2', '--results-dir', results, '-q'],
+      ['operations', '--scenario', 'smoke', '--layouts', 'rls,schema', '--tenants', '3', '--rows', '900', '--profile', 'test', '--parallel', '2', '--concurrency', '2', '--no-under-load', '--results-dir', results, '-q'],
       { timeoutMs: 240_000 },
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -41,6 +41,7 @@ describe('operations commands: bad input', () => {
       const l = s.layouts[name]!;
       assert.equal(l.migration.status, 'ok');
       assert.equal(l.migration.underLoad.status, 'not measured');
+      assert.match(l.migration.underLoad.reason, /--no-under-load/);
       assert.equal(l.backup.status, 'ok');
       assert.ok(l.backup.artifacts.length >= 3);
       assert.equal(l.sizes.detail.perTenant.length, 3);

@@ -41,7 +41,7 @@ export function registerAll(program: Command): void {
           if (!opts.skipRun) await runStage(session);
           if (!opts.skipVerify) await verifyStage(session);
           if (!opts.skipOperations) {
-            await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true }, backup: { jobs: opts.jobs }, concurrency: 8 });
+            await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true }, backup: { jobs: opts.jobs }, concurrency: 8 });
           }
         });
         process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\nresults: ${s.bundle.dir}\n`);

@@ -342,11 +342,20 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         { key: 'unitMedian', label: 'per unit median', unit: 's', digits: 3 },
         { key: 'unitMax', label: 'per unit max', unit: 's', digits: 3 },
         { key: 'locks', label: 'max locks held', digits: 0 },
+        { key: 'underLoadSeconds', label: 'under load', unit: 's', digits: 2 },
+        { key: 'p99Quiet', label: 'P99 quiet', unit: 'ms', digits: 1 },
+        { key: 'p99During', label: 'P99 during migration', unit: 'ms', digits: 1 },
+        { key: 'lockWaiters', label: 'max lock waiters', digits: 0 },
         { key: 'status', label: 'status' },
       ],
       rows: migrated.map(([name, l]) => {
         const m = l.migration!;
+        const ul = m.underLoad.status === 'measured' ? m.underLoad : null;
         return {
+          underLoadSeconds: ul ? ul.migration.seconds : NOT_MEASURED,
+          p99Quiet: ul ? ul.quiet.p99Ms : NOT_MEASURED,
+          p99During: ul ? ul.during.p99Ms : NOT_MEASURED,
+          lockWaiters: ul ? ul.lockWaits.maxWaiting : NOT_MEASURED,
           layout: name,
           units: m.units,
           parallel: m.parallel,
@@ -358,7 +367,18 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           status: m.status === 'ok' ? 'ok' : `failed: ${m.unitsFailed} units`,
         };
       }),
-      notes: migrated.map(([name, l]) => `${name}: migration under load: ${l.migration!.underLoad.status}${'reason' in l.migration!.underLoad ? ` (${String((l.migration!.underLoad as { reason?: string }).reason)})` : ''}`),
+      notes: migrated.map(([name, l]) => {
+        const ul = l.migration!.underLoad;
+        if (ul.status !== 'measured') return `${name}: migration under load: ${ul.status} (${ul.reason})`;
+        const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
+        const errs = Object.entries(ul.during.errorsBySqlstate).map(([k, v]) => `${k}: ${v}`).join(', ');
+        return (
+          `${name}: migration under load (${ul.users} ${ul.mode === 'closed' ? 'users' : 'connections'}, ${ul.windowSeconds} s window, ${(ul.coveredFraction * 100).toFixed(0)}% of the migration inside it): ` +
+          `${ul.migration.seconds.toFixed(2)} s vs ${ul.migration.quietSeconds.toFixed(2)} s quiet; P50 ${f(ul.quiet.p50Ms)} → ${f(ul.during.p50Ms)} ms, P99 ${f(ul.quiet.p99Ms)} → ${f(ul.during.p99Ms)} ms, ` +
+          `${f(ul.quiet.throughputPerS)} → ${f(ul.during.throughputPerS)} req/s; lock waits: at most ${ul.lockWaits.maxWaiting} sessions, longest ${ul.lockWaits.longestWaitMs.toFixed(0)} ms (${ul.lockWaits.samples} samples)` +
+          `${errs ? `; request errors during the migration: ${errs}` : ''}${ul.migration.unitsFailed ? `; ${ul.migration.unitsFailed} unit(s) failed under load (then migrated quietly)` : ''}${ul.valid ? '' : `; invalid: ${ul.invalidReasons.join('; ')}`}`
+        );
+      }),
     });
     charts.push({
       id: 'migration-time',

@@ -52,8 +52,11 @@ export interface SegmentOptions {
   layout: LayoutName;
   workload: ResolvedWorkload;
   repeat: number;
-  /** Called once the measured window begins (tests use it to stall or break the server). */
-  onMeasureStart?: () => void;
+  /**
+   * Called once the measured window begins (tests use it to stall or break the server; the
+   * migrate stage starts a migration from it and taps the recorder).
+   */
+  onMeasureStart?: (recorder: WorkloadRecorder) => void;
   /** Use this router instead of a fresh one from the layout (tests); it is not closed here. */
   router?: TenantRouter;
   /** Run the scenario's noisy neighbour during this segment. */
@@ -117,10 +120,14 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = process.cpuUsage();
+<<<<<<< HEAD
         if (w.leakProbes.enabled) {
           probeLoop = startLeakProbes({ ctx, layout: o.layout, router, everyMs: w.leakProbes.everyMs, seed: hash32(ctx.scenario.seed, 0x1e, o.repeat), tenants });
         }
         o.onMeasureStart?.();
+=======
+        o.onMeasureStart?.(recorder);
+>>>>>>> ops-load
       },
       onMeasureEnd: () => {
         lag = lagMonitor.stop();

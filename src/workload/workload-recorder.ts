@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { TenantClass } from './tenant-chooser.js';
@@ -54,6 +55,7 @@ export class WorkloadRecorder {
   private intervalErrors = 0;
   private intervalStart = 0;
   private windowStart = 0;
+  private tapState: { from: number; until: number; record: QueryRecord; completedInside: number; errors: Map<string, number> } | null = null;
 
   constructor(
     queryCount: number,
@@ -87,7 +89,38 @@ export class WorkloadRecorder {
     this.intervalStart = now;
   }
 
+  /**
+   * Start a tap at `from` (performance.now() ms): until stopTap, every request that overlaps the
+   * tapped interval (completed after `from`, started before the interval's end) is also recorded
+   * into the tap's own record, e.g. the requests that ran while a migration did.
+   */
+  startTap(from: number): void {
+    this.tapState = { from, until: Infinity, record: new QueryRecord(), completedInside: 0, errors: new Map() };
+  }
+
+  /** The tapped interval ends at `until`; requests that started before it still count when they complete. */
+  endTapInterval(until: number): void {
+    if (this.tapState) this.tapState.until = until;
+  }
+
+  /** Stop tapping and hand over what was recorded (null when no tap ran). */
+  stopTap(): { record: QueryRecord; completedInside: number; errors: Map<string, number> } | null {
+    const t = this.tapState;
+    this.tapState = null;
+    return t && { record: t.record, completedInside: t.completedInside, errors: t.errors };
+  }
+
   ok(query: number, tenant: TenantPlan, responseMs: number, serviceMs: number, late: boolean): void {
+    const t = this.tapState;
+    if (t) {
+      const now = performance.now();
+      if (now >= t.from && now - responseMs <= t.until) {
+        t.record.ok++;
+        t.record.response.recordMs(responseMs);
+        t.record.service.recordMs(serviceMs);
+        if (now <= t.until) t.completedInside++;
+      }
+    }
     const q = this.queries[query]!;
     q.ok++;
     q.response.recordMs(responseMs);
@@ -99,6 +132,11 @@ export class WorkloadRecorder {
   }
 
   error(query: number, label: string, late: boolean): void {
+    const t = this.tapState;
+    if (t) {
+      const now = performance.now();
+      if (now >= t.from && now <= t.until) t.errors.set(label, (t.errors.get(label) ?? 0) + 1);
+    }
     const q = this.queries[query]!;
     q.errors.set(label, (q.errors.get(label) ?? 0) + 1);
     if (late) q.late++;

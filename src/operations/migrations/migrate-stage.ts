@@ -11,11 +11,13 @@ import type { RunSession } from '../../commands/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { notMeasured } from '../../results/measure-schemas.js';
 import type { LayoutMigration } from '../../results/migration-schema.js';
+import { errorMessage } from '../../errors.js';
 import { mapLimited, spread } from '../map-limited.js';
 import { tableUnits } from '../tenant-units.js';
 import { lockProbe } from './lock-probe.js';
 import { migrateUnit, migrationNames, readVersion } from './migration-runner.js';
 import type { UnitOutcome } from './migration-runner.js';
+import { measureMigrationUnderLoad } from './under-load.js';
 
 export interface MigrateOptions {
   /** Units migrated at once (schema and database layouts). */
@@ -29,6 +31,11 @@ export interface MigrateOptions {
    * figures come from the same run.
    */
   compareSequential?: boolean;
+  /**
+   * After the quiet figures: undo the migrations with the down migrations, measure a quiet workload
+   * segment, then re-apply the migrations while the same segment runs (migration under load).
+   */
+  underLoad?: boolean;
 }
 
 export class MigrationFailedError extends Error {
@@ -54,8 +61,8 @@ export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layou
     return mapLimited(units, p, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs })).then((perUnit) => ({ perUnit, seconds: sw.seconds() }));
   };
   let sequential: LayoutMigration['sequential'] = null;
+  const before = await Promise.all(units.map((u) => readVersion(s.target, u)));
   if (opts.compareSequential && parallel > 1 && units.length > 1) {
-    const before = await Promise.all(units.map((u) => readVersion(s.target, u)));
     const seq = await run(1);
     if (seq.perUnit.some((u) => u.status !== 'ok')) return summarize(s, units.length, seq.perUnit, seq.seconds, 1, null, opts);
     // Undo exactly what the sequential pass applied, so the parallel pass does the same work.
@@ -71,7 +78,54 @@ export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layou
   const m = await summarize(s, units.length, main.perUnit, main.seconds, parallel, sequential, opts);
   m.oneTransactionLocks = await lockProbe(s.target, units);
   if (m.oneTransactionLocks.status === 'lock limit hit') m.lockLimitErrors += 1;
+  if (opts.underLoad) await underLoad(s, layout, units, before, main.perUnit, m, () => run(parallel).then((r) => r.perUnit), opts);
+  else m.underLoad = notMeasured('not requested (--no-under-load)');
   return m;
+}
+
+/**
+ * Migration under load, after the quiet figures: undo what the quiet run applied, then re-apply it
+ * while the workload runs. Every unit ends at the version the quiet run reached (a unit the loaded
+ * run left behind is migrated again, quietly), so later stages see the same tables.
+ */
+async function underLoad(
+  s: Pick<RunSession, 'ctx' | 'target'>,
+  layout: LayoutName,
+  units: ReturnType<typeof tableUnits>,
+  before: Array<{ version: number } | null>,
+  applied: UnitOutcome[],
+  m: LayoutMigration,
+  migrate: () => Promise<UnitOutcome[]>,
+  opts: MigrateOptions,
+): Promise<void> {
+  if (m.status !== 'ok') {
+    m.underLoad = notMeasured('the quiet migration failed');
+    return;
+  }
+  const counts = units.map((_, i) => (applied[i]!.versionAfter ?? 0) - (before[i]?.version ?? 0));
+  if (counts.every((n) => n <= 0)) {
+    m.underLoad = notMeasured('nothing to migrate: every unit was already at the target version');
+    return;
+  }
+  const undone = await mapLimited(units, m.parallel, async (u, i) => (counts[i]! > 0 ? migrateUnit(s.target, u, { direction: 'down', count: counts[i]!, lockTimeoutMs: opts.lockTimeoutMs }) : null));
+  const failedUndo = undone.find((u) => u && u.status !== 'ok');
+  if (failedUndo) throw new Error(`undoing the migrations before the run under load failed for ${failedUndo.unit}: ${failedUndo.error}`);
+  try {
+    m.underLoad = await measureMigrationUnderLoad({ ctx: s.ctx, target: s.target, layout, quietSeconds: m.seconds, migrate });
+  } catch (err) {
+    m.underLoad = notMeasured(`the run under load failed: ${errorMessage(err).split('\n')[0]}`);
+  }
+  // Whatever happened under load, finish the migration: every unit back at the version the quiet
+  // run reached (resumes from each unit's version table).
+  const reached = applied.map((u) => u.versionAfter ?? 0);
+  const versions = await Promise.all(units.map((u) => readVersion(s.target, u)));
+  await mapLimited(units, m.parallel, async (u, i) => {
+    const behind = reached[i]! - (versions[i]?.version ?? 0);
+    return behind > 0 || versions[i] === null ? migrateUnit(s.target, u, { count: Math.max(1, behind), lockTimeoutMs: opts.lockTimeoutMs }) : null;
+  });
+  const final = await Promise.all(units.map((u) => readVersion(s.target, u)));
+  m.unitsAtTarget = final.filter((v) => v !== null && v.version >= m.targetVersion).length;
+  if (m.unitsAtTarget < m.units) m.status = 'failed';
 }
 
 async function summarize(
@@ -125,11 +179,20 @@ export async function migrateStage(s: RunSession, opts: MigrateOptions = {}): Pr
     entry.migration = m;
     s.flush();
     for (const u of m.perUnit) if (u.status === 'failed') failures.push(`${name}/${u.unit}: ${u.error}`);
+    if (m.status === 'failed' && !m.unitsFailed) failures.push(`${name}: ${m.units - m.unitsAtTarget} unit(s) not at version ${m.targetVersion} after the migration under load`);
     s.out(
       `${name}: migrated ${m.unitsOk}/${m.units} units to version ${m.targetVersion} in ${m.seconds.toFixed(2)} s (parallel ${m.parallel}${m.sequential ? `; one at a time: ${m.sequential.seconds.toFixed(2)} s` : ''})${m.maxLocksHeld !== null ? `, at most ${m.maxLocksHeld} locks held per unit` : ''}${
         m.oneTransactionLocks ? `; one transaction over every tenant table: ${m.oneTransactionLocks.status} (${m.oneTransactionLocks.locksHeld} locks, nominal capacity ${m.oneTransactionLocks.nominalCapacity})` : ''
       }${m.unitsFailed ? `, ${m.unitsFailed} failed` : ''}`,
     );
+    const ul = m.underLoad;
+    if (ul.status === 'measured') {
+      const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
+      s.out(
+        `${name}: under load (${ul.users} users): migration ${ul.migration.seconds.toFixed(2)} s (quiet ${ul.migration.quietSeconds.toFixed(2)} s, ${(ul.coveredFraction * 100).toFixed(0)}% inside the window); ` +
+          `P99 ${f(ul.quiet.p99Ms)} ms quiet, ${f(ul.during.p99Ms)} ms during (${ul.during.count} requests); at most ${ul.lockWaits.maxWaiting} lock waiters, longest wait ${ul.lockWaits.longestWaitMs.toFixed(0)} ms`,
+      );
+    } else s.out(`${name}: under load: not measured (${ul.reason})`);
   }
   if (failures.length) throw new MigrationFailedError(`migration failed for ${failures.length} unit(s):\n  ${failures.slice(0, 10).join('\n  ')}`);
 }
