@@ -120,14 +120,10 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = process.cpuUsage();
-<<<<<<< HEAD
         if (w.leakProbes.enabled) {
           probeLoop = startLeakProbes({ ctx, layout: o.layout, router, everyMs: w.leakProbes.everyMs, seed: hash32(ctx.scenario.seed, 0x1e, o.repeat), tenants });
         }
-        o.onMeasureStart?.();
-=======
         o.onMeasureStart?.(recorder);
->>>>>>> ops-load
       },
       onMeasureEnd: () => {
         lag = lagMonitor.stop();
