@@ -121,7 +121,9 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   if (s.workload) {
     const wl = s.workload;
     const rows: Record<string, Cell>[] = [];
-    for (const [name, w] of Object.entries(wl.layouts)) {
+    // Canonical layout order (shared, rls, schema, database, hybrid), not the shuffled run order.
+    const ordered = layouts.map(([name]) => [name, wl.layouts[name]] as const).filter(([, w]) => w);
+    for (const [name, w] of ordered) {
       if (!w) continue;
       const entries = Object.entries(w.queries);
       if (w.all) entries.push(['(all queries)', w.all]);
@@ -173,7 +175,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           }),
       ],
     });
-    const pct = Object.entries(wl.layouts).flatMap(([name, w]) => {
+    const pct = ordered.flatMap(([name, w]) => {
       const j = w?.queries[JOIN_QUERY];
       return j ? (['p50Ms', 'p95Ms', 'p99Ms'] as const).filter((k) => j[k] !== null).map((k) => ({ layout: name, percentile: k.replace('Ms', '').toUpperCase(), ms: j[k] })) : [];
     });
@@ -198,7 +200,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         },
       });
     }
-    const noisy = Object.entries(wl.layouts).filter(([, w]) => w?.noisyNeighbour);
+    const noisy = ordered.filter(([, w]) => w?.noisyNeighbour);
     if (noisy.length) {
       tables.push({
         id: 'noisy-neighbour',
@@ -234,7 +236,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         ),
       });
     }
-    const http = Object.entries(wl.layouts).filter(([, w]) => w?.http);
+    const http = ordered.filter(([, w]) => w?.http);
     if (http.length) {
       tables.push({
         id: 'http',
