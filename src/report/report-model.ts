@@ -385,7 +385,18 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     charts.push({
       id: 'migration-time',
       title: 'Migration time per layout',
-      spec: barSpec('Migration time per layout (s)', migrated.map(([name, l]) => ({ layout: name, mode: `${l.migration!.parallel} at a time`, seconds: l.migration!.seconds })), 'seconds', 'mode', 'seconds', [...new Set(migrated.map(([, l]) => `${l.migration!.parallel} at a time`))]),
+      spec: groupedBarSpec(
+        'Migration time per layout (s)',
+        migrated.flatMap(([name, l]) => {
+          const m = l.migration!;
+          const bars = [{ layout: name, run: `${m.parallel} unit${m.parallel > 1 ? 's' : ''} at a time`, seconds: m.seconds }];
+          if (m.sequential) bars.unshift({ layout: name, run: '1 unit at a time', seconds: m.sequential.seconds });
+          if (m.underLoad.status === 'measured') bars.push({ layout: name, run: 'under load', seconds: m.underLoad.migration.seconds });
+          return bars;
+        }),
+        'seconds',
+        'run',
+      ),
     });
   }
 
@@ -624,4 +635,25 @@ function shortMethod(method: string): string {
   if (method.includes(' -n ')) return 'pg_dump -n';
   if (method.includes('<tenant database>')) return 'pg_dump of its database';
   return method;
+}
+
+/** Bars side by side (not stacked) per layout: alternatives of the same measure. */
+function groupedBarSpec(title: string, values: Record<string, unknown>[], field: string, group: string): Record<string, unknown> {
+  const rank = (g: string) => (g.startsWith('1 unit') ? 0 : g === 'under load' ? 2 : 1);
+  const groups = [...new Set(values.map((v) => String(v[group])))].sort((a, b) => rank(a) - rank(b));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 480,
+    height: { step: 14 },
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: 'layout', type: 'nominal', sort: null, title: 'layout' },
+      yOffset: { field: group, sort: groups },
+      x: { field, type: 'quantitative', title: field },
+      color: { field: group, type: 'nominal', title: group, scale: { domain: groups } },
+    },
+    config: { font: 'DejaVu Sans' },
+  };
 }
