@@ -5,6 +5,7 @@
  * in which schema. Constraints and indexes are separate from CREATE TABLE so they can be built
  * after the bulk load.
  */
+import { TENANT_TABLES } from './tenant-plan.js';
 import type { TenantTable } from './tenant-plan.js';
 
 export interface DdlOptions {
@@ -186,4 +187,9 @@ export function checksumSql(name: TenantTable, opts: DdlOptions): string {
   return opts.tenantColumn
     ? `SELECT tenant_id::text AS tenant_id, count(*)::int8::text AS n, ${hash} FROM ${table} GROUP BY tenant_id`
     : `SELECT count(*)::int8::text AS n, ${hash} FROM ${table}`;
+}
+
+/** Everything a bare (pre-load) schema needs: enum types, [the tenants directory,] the tenant tables. */
+export function bareSchemaDdl(opts: DdlOptions, withTenantsDirectory = opts.tenantColumn): string[] {
+  return [...typesDdl(opts), ...(withTenantsDirectory ? [tenantsTableDdl(opts)] : []), ...TENANT_TABLES.map((t) => tableDdl(t, opts))];
 }

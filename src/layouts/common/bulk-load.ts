@@ -10,7 +10,7 @@ import pgCopy from 'pg-copy-streams';
 import type pg from 'pg';
 import { withAdmin, runLimited } from '../../db/client.js';
 import { ident } from '../../db/sql.js';
-import { copyColumns, postLoadDdl, tableDdl, tenantsTableDdl, typesDdl } from '../../../seed/dataset.js';
+import { bareSchemaDdl, copyColumns, postLoadDdl } from '../../../seed/dataset.js';
 import { tableCopyStream, tenantsCopyText } from '../../../seed/generator.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
@@ -44,9 +44,7 @@ export async function seedPooledDatabase(ctx: LayoutContext, layout: LayoutName,
   ctx.progress.phase(layout, 'provision');
   await recreateDatabase(ctx, db);
   await withAdmin(ctx.target, db, async (c) => {
-    for (const s of typesDdl(opts)) await c.query(s);
-    await c.query(tenantsTableDdl(opts));
-    for (const t of TENANT_TABLES) await c.query(tableDdl(t, opts));
+    for (const s of bareSchemaDdl(opts)) await c.query(s);
   });
   phases.provision = sw.seconds();
 
@@ -114,7 +112,7 @@ export async function seedTenantSchemas(
   await withAdmin(ctx.target, db, async (c) => {
     for (const t of tenants) {
       const schema = ident(t.slug);
-      const ddl = [`CREATE SCHEMA ${schema}`, ...typesDdl({ tenantColumn: false, schema }), ...TENANT_TABLES.map((tb) => tableDdl(tb, { tenantColumn: false, schema }))];
+      const ddl = [`CREATE SCHEMA ${schema}`, ...bareSchemaDdl({ tenantColumn: false, schema })];
       await c.query(ddl.join(';\n'));
     }
   });
@@ -165,8 +163,7 @@ export async function seedTenantDatabases(
   ctx.progress.phase(layout, 'provision');
   await recreateDatabase(ctx, templateDb);
   await withAdmin(ctx.target, templateDb, async (c) => {
-    for (const s of typesDdl(opts)) await c.query(s);
-    for (const t of TENANT_TABLES) await c.query(tableDdl(t, opts));
+    for (const s of bareSchemaDdl(opts)) await c.query(s);
   });
   for (const t of tenants) await recreateDatabase(ctx, dbOf(t), templateDb);
   await withAdmin(ctx.target, ctx.target.admin.database, (c) => c.query(`DROP DATABASE ${ident(templateDb)}`));
