@@ -8,6 +8,7 @@ import { scenarioDefaults } from './scenario-defaults.js';
 import { LAYOUT_NAMES, scenarioFileSchema } from './scenario-schema.js';
 import type { LayoutName, ScenarioFile, TenantChoice, TenantSizes } from './scenario-schema.js';
 import { QUERY_NAMES } from '../workload/query-registry.js';
+import { tenantSlug } from '../../seed/tenant-plan.js';
 
 /** A scenario after validation and defaults: what every command works from. Frozen. */
 export interface ResolvedScenario {
@@ -154,10 +155,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
 
   const h = file.layoutOptions?.hybrid ?? {};
   const dedicatedTenants = h.dedicatedTenants ?? [];
-  for (const slug of dedicatedTenants) {
-    const n = Number(slug.slice(1));
-    if (n < 1 || n > tenants) fail('layoutOptions.hybrid.dedicatedTenants', `${slug} is not a tenant (t0001..${slugOf(tenants)})`);
-  }
+  for (const slug of dedicatedTenants) checkTenantSlug(slug, tenants, 'layoutOptions.hybrid.dedicatedTenants', fail);
   let dedicated = h.dedicated ?? Math.max(1, Math.round(tenants * scenarioDefaults.hybrid.dedicatedFraction));
   if (tenants === 1) dedicated = Math.min(dedicated, 1);
   else if (h.dedicated === undefined) dedicated = Math.min(dedicated, tenants - 1);
@@ -204,19 +202,13 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
   const sum = Object.values(mix).reduce((a, b) => a + b, 0);
   if (!(sum > 0)) fail('workload.mix', `the weights sum to ${sum}; at least one query needs a weight > 0`);
   const tenantChoice = w.tenantChoice ?? d.tenantChoice;
-  if (tenantChoice.kind === 'hot' && tenantChoice.tenant !== undefined) {
-    const n = Number(tenantChoice.tenant.slice(1));
-    if (n < 1 || n > tenants) fail('workload.tenantChoice.tenant', `${tenantChoice.tenant} is not a tenant (t0001..${slugOf(tenants)})`);
-  }
+  if (tenantChoice.kind === 'hot' && tenantChoice.tenant !== undefined) checkTenantSlug(tenantChoice.tenant, tenants, 'workload.tenantChoice.tenant', fail);
   let noisyNeighbour: ResolvedWorkload['noisyNeighbour'] = null;
   if (w.noisyNeighbour) {
     const nn = w.noisyNeighbour;
     const query = nn.query ?? d.noisyNeighbour.query;
     if (!(QUERY_NAMES as readonly string[]).includes(query)) fail('workload.noisyNeighbour.query', `unknown query "${query}"; allowed: ${QUERY_NAMES.join(', ')}`);
-    if (nn.tenant !== undefined) {
-      const n = Number(nn.tenant.slice(1));
-      if (n < 1 || n > tenants) fail('workload.noisyNeighbour.tenant', `${nn.tenant} is not a tenant (t0001..${slugOf(tenants)})`);
-    }
+    if (nn.tenant !== undefined) checkTenantSlug(nn.tenant, tenants, 'workload.noisyNeighbour.tenant', fail);
     if (tenants < 2) fail('workload.noisyNeighbour', 'needs at least 2 tenants (the noisy one and the measured others)');
     noisyNeighbour = { tenant: nn.tenant ?? null, users: nn.users ?? d.noisyNeighbour.users, query };
   }
@@ -233,7 +225,7 @@ function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: numb
     ratePerS: w.ratePerS ?? d.ratePerS,
     arrival: w.arrival ?? d.arrival,
     warmupSeconds: w.warmupSeconds ?? d.warmupSeconds,
-    durationSeconds: w.durationSeconds ?? d.durationSeconds,
+    durationSeconds,
     repeats: w.repeats ?? d.repeats,
     tenantChoice: { ...tenantChoice },
     prepared: w.prepared ?? d.prepared,
@@ -250,8 +242,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-export function slugOf(tenantNumber: number): string {
-  return 't' + String(tenantNumber).padStart(4, '0');
+/** A tenant slug (t0001...) must name one of the scenario's tenants. */
+function checkTenantSlug(slug: string, tenants: number, field: string, fail: (field: string, msg: string) => never): void {
+  const n = Number(slug.slice(1));
+  if (n < 1 || n > tenants) fail(field, `${slug} is not a tenant (${tenantSlug(0)}..${tenantSlug(tenants - 1)})`);
 }
 
 function firstField(issues: readonly z.core.$ZodIssue[]): string | undefined {

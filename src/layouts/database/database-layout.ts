@@ -5,7 +5,7 @@ import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/adm
 import { seedTenantDatabases } from '../common/bulk-load.js';
 import { measureSizes, tenantChecksums } from '../common/inspect.js';
 import { CappedKeyedRouter } from '../common/capped-router.js';
-import type { Layout, LayoutContext, LayoutName, RouterOptions, SeedResult, TableChecksums } from '../layout.js';
+import type { Layout, LayoutContext, LayoutName, SeedResult, TableChecksums } from '../layout.js';
 
 /**
  * One database per tenant, with a role per tenant that may CONNECT to its own database only.
@@ -58,10 +58,9 @@ export class DatabaseLayout implements Layout {
     return measureSizes(ctx, this.tenantsOf(ctx).map((t) => ({ db: this.dbOf(ctx, t), schemas: ['public'] })));
   }
 
-  router(ctx: LayoutContext, opts: RouterOptions = {}) {
+  router(ctx: LayoutContext) {
     // This layout's own global cap (layoutOptions.database.maxConnections), not the pooled layouts'
-    // pool size: a connection serves one tenant only, so it needs more of them to serve the same load.
-    void opts;
+    // pool size (RouterOptions): a connection serves one tenant only, so it needs more of them.
     const cap = ctx.scenario.layoutOptions.database.maxConnections;
     return new CappedKeyedRouter(cap, (t) => {
       const role = this.roleOf(ctx, t);

@@ -108,7 +108,7 @@ export class HybridLayout implements Layout {
       false,
     );
     if (schemaPlacement) return pooled;
-    const dedicatedRouter = this.dedicatedDbs.router(ctx, opts);
+    const dedicatedRouter = this.dedicatedDbs.router(ctx);
     return {
       acquire: (t) => (ids.has(t.slug) ? dedicatedRouter.acquire(t) : pooled.acquire(t)),
       stats: (): RouterStats => {
