@@ -1,3 +1,4 @@
+import { DEFAULT_SERVER_NICE } from '../target/embedded-target.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ScenarioOverrides } from '../config/load-scenario.js';
 import { loadScenario } from '../config/load-scenario.js';
@@ -30,6 +31,13 @@ export function addScenarioOptions(cmd: Command): Command {
     });
 }
 
+/** Parse --server-nice: an integer 0..19 (exit 2 otherwise). */
+function niceLevel(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 19) throw new InvalidArgumentError(`--server-nice must be an integer from 0 to 19 (got "${v}")`);
+  return n;
+}
+
 export function addTargetOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--target <kind>', 'where PostgreSQL comes from').choices([...TARGET_KINDS]).default('embedded'))
@@ -39,6 +47,12 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--pg-data <dir>', 'keep the embedded cluster in this directory (reused if present, never deleted) instead of a throwaway one')
     .addOption(new Option('--profile <name>', 'embedded server settings: benchmark (durable, sized to the machine) or test (fast, not durable)').choices(['benchmark', 'test']).default('benchmark'))
     .option('--pg-setting <name=value>', 'extra server setting for the embedded target (repeatable)', collect, [])
+    .option(
+      '--server-nice <n>',
+      'embedded target: run the server this many nice levels below the harness (0-19), so that on a shared machine the load generator is not starved by its own server backends',
+      niceLevel,
+      DEFAULT_SERVER_NICE,
+    )
     .option('--prefix <name>', 'prefix of the databases and roles the harness creates', 'tb');
 }
 
@@ -61,6 +75,7 @@ export interface CommonOpts {
   pgData?: string;
   profile: 'benchmark' | 'test';
   pgSetting: string[];
+  serverNice?: number;
   prefix: string;
   resultsDir: string;
   quiet?: boolean;
@@ -91,6 +106,7 @@ export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'wor
     preferEmbeddedPackage: o.embeddedPostgres,
     profile: o.profile,
     settings,
+    serverNice: o.serverNice,
   };
   checkTargetOptions(target);
   return { scenario, target };

@@ -15,6 +15,8 @@ export interface TargetOptions {
   preferEmbeddedPackage?: boolean;
   profile?: SettingsProfile;
   settings?: Record<string, string>;
+  /** Embedded target: nice levels added to the server relative to the harness. */
+  serverNice?: number;
   log?: (line: string) => void;
 }
 
@@ -41,6 +43,7 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
     preferEmbeddedPackage: o.preferEmbeddedPackage,
     profile: o.profile,
     settings: o.settings,
+    serverNice: o.serverNice,
     log: o.log,
   });
 }
