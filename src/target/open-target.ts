@@ -2,6 +2,8 @@ import { UsageError } from '../errors.js';
 import { EmbeddedTarget } from './embedded-target.js';
 import type { SettingsProfile } from './server-settings.js';
 import type { Target, TargetKind } from './target.js';
+import { PlacedTarget } from './placed-target.js';
+import type { PlacementSpec } from './placement.js';
 import { TestcontainersTarget } from './testcontainers-target.js';
 import { UrlTarget } from './url-target.js';
 
@@ -16,6 +18,8 @@ export interface TargetOptions {
   profile?: SettingsProfile;
   settings?: Record<string, string>;
   log?: (line: string) => void;
+  /** Several servers (src/target/placement.ts); null or absent = one server. */
+  placement?: PlacementSpec | null;
 }
 
 /** Validation that needs no server: run before anything touches a database. */
@@ -31,6 +35,9 @@ export function checkTargetOptions(o: TargetOptions): void {
 }
 
 export async function openTarget(o: TargetOptions): Promise<Target> {
+  if (o.placement) {
+    return PlacedTarget.open(o.placement, { pgBin: o.pgBin, preferEmbeddedPackage: o.preferEmbeddedPackage, profile: o.profile, settings: o.settings, log: o.log });
+  }
   // A --database-url alone means "use that server".
   const kind = o.databaseUrl ? 'url' : o.target;
   if (kind === 'url') return UrlTarget.open(o.databaseUrl!);
