@@ -111,8 +111,33 @@ describe('placement over two embedded servers', () => {
         assert.equal(r.rows[0]!.port, target.servers[assignServer(SPEC, t)]!.target.admin.port, t.slug);
         assert.equal(r.rows[0]!.db, new DatabaseLayout().dbOf(ctx, t));
       }
-      // maxConnections 2 per server: 3 tenants on b, 2 on a -> at most 2 + 2 open.
-      assert.ok(router.stats().peakOpen <= 4, JSON.stringify(router.stats()));
+    } finally {
+      await router.close();
+    }
+  });
+
+  it('gives each server its own connection cap (maxConnections 2 each)', async () => {
+    const router = layoutOf('database').router(ctx);
+    const T = (slug: string) => ctx.plan.tenants.find((t) => t.slug === slug)!;
+    try {
+      const s1 = await router.acquire(T('t0001'));
+      const s3 = await router.acquire(T('t0003'));
+      // b holds 2 connections: its cap. A third b tenant waits...
+      let got4 = false;
+      const p4 = router.acquire(T('t0004')).then((s) => {
+        got4 = true;
+        return s;
+      });
+      // ...while a tenant on a is served at once: the cap is not shared across servers.
+      const s2 = await router.acquire(T('t0002'));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(got4, false, 'server b is at its cap');
+      await s1.release();
+      const s4 = await p4;
+      for (const s of [s2, s3, s4]) await s.release();
+      const st = router.stats();
+      assert.equal(st.waits, 1, JSON.stringify(st));
+      assert.equal(st.peakOpen, 3, JSON.stringify(st));
     } finally {
       await router.close();
     }
@@ -145,6 +170,8 @@ describe('placement over two embedded servers', () => {
         assert.notEqual(serverOfDb(env.databaseOf(env.self)), serverOfDb(env.databaseOf(victim)), 'the probe pair spans both servers');
         const connect = results.find((r) => r.id === 'connect-other-database')!;
         assert.equal(connect.outcome, 'blocked', JSON.stringify(connect.observed));
+        // The tenant's role does not exist on the other server: the login fails authentication.
+        assert.equal(connect.observed.sqlstate, '28P01', JSON.stringify(connect.observed));
         assert.match(String(connect.observed.detail), new RegExp(env.databaseOf(victim)));
         if (layout === 'database') {
           assert.equal(results.filter((r) => r.outcome === 'finding').length, 0, results.filter((r) => r.outcome === 'finding').map((r) => `${r.id}: ${JSON.stringify(r.observed)}`).join('\n'));
@@ -264,7 +291,7 @@ describe('all --servers 2', () => {
     assert.ok(report, r.stdout);
     const md = readFileSync(report, 'utf8');
     assert.match(md, /Placement/);
-    assert.match(md, /s2 \| 127\.0\.0\.1:\d+ \| [\d.]+ \| t0001 t0003 \|/);
+    assert.match(md, /\| s2 \| 127\.0\.0\.1:\d+ \| [^|]+ \| t0001 t0003 \| 3 \| 3 \| [\d.]+ \|/);
     assert.equal(processesMentioning(results).length, 0);
   });
 });
