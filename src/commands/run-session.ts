@@ -10,6 +10,7 @@ import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import { errorMessage } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
+import { bindPlacement } from '../layouts/common/placement-binding.js';
 import type { LayoutContext, SeedProgress, TableChecksums } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { onInterrupt } from '../lifecycle.js';
@@ -23,6 +24,7 @@ import { compareLayouts } from '../seed-check.js';
 import { captureEnvironment } from '../target/environment.js';
 import type { Environment } from '../target/environment.js';
 import { openTarget } from '../target/open-target.js';
+import { describePlacement, measurePlacement } from '../target/placement-record.js';
 import type { TargetOptions } from '../target/open-target.js';
 import type { Target } from '../target/target.js';
 import { buildPools } from '../../seed/pools.js';
@@ -125,6 +127,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     writeJson(bundle, 'environment.json', env);
     summary.target = { kind: target.kind, serverVersion: env.server.version };
     const ctx = makeLayoutContext({ target, scenario, prefix: o.prefix, progress, serverVersionNum: env.server.versionNum, plan });
+    summary.placement = await describePlacement(target, ctx);
     session = { bundle, summary, scenario, layouts, target, env, ctx, progress, checksums, writers, out, flush };
     await body(session);
     summary.status = 'ok';
@@ -136,6 +139,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
   } finally {
     progress.stop();
     removeHook();
+    if (target && session && summary.placement) await measurePlacement(summary.placement, target, session.ctx);
     flush();
     if (target) {
       debug('stopping target');
@@ -156,7 +160,7 @@ export function makeLayoutContext(o: {
   const { target, scenario } = o;
   // Application-role passwords derive from the admin secret, so later commands can reconnect.
   const secret = target.admin.password || process.env.TENANTBENCH_ROLE_SECRET || `tenantbench:${target.admin.user}`;
-  return {
+  const ctx: LayoutContext = {
     target,
     scenario,
     plan: o.plan ?? planDataset({ seed: scenario.seed, tenants: scenario.tenants, rows: scenario.rows, sizes: scenario.sizes }),
@@ -166,4 +170,6 @@ export function makeLayoutContext(o: {
     seeded: new Set<LayoutName>(),
     serverVersionNum: o.serverVersionNum,
   };
+  bindPlacement(ctx);
+  return ctx;
 }

@@ -549,6 +549,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     });
   }
 
+  if (s.placement) tables.push(placementTable(s.placement));
+
   const env = r.environment;
   const settings = env?.server?.settings ?? {};
   const setting = (k: string) => (settings[k] ? `${settings[k]!.value}${settings[k]!.unit ? ` (${settings[k]!.unit})` : ''}` : NOT_MEASURED);
@@ -608,6 +610,34 @@ export function buildReportModel(r: LoadedResults): ReportModel {
 }
 
 /** A horizontal stacked bar per layout. */
+/** Several servers: where each tenant's own database was placed, and what each server held at the end. */
+function placementTable(p: NonNullable<LoadedResults['summary']['placement']>): Table {
+  return {
+    id: 'placement',
+    title: 'Placement',
+    description: `Tenant databases (database layout, hybrid's dedicated tier) on ${p.servers.length} servers (${p.source}, rule ${p.rule}); the other layouts live on the primary. Each server has its own connection cap.`,
+    columns: [
+      { key: 'server', label: 'server' },
+      { key: 'address', label: 'host:port' },
+      { key: 'version', label: 'PostgreSQL' },
+      { key: 'tenants', label: 'tenants' },
+      { key: 'databases', label: 'databases', digits: 0 },
+      { key: 'tenantDatabases', label: 'tenant databases', digits: 0 },
+      { key: 'mb', label: 'size', unit: 'MB', digits: 1 },
+    ],
+    rows: p.servers.map((sv) => ({
+      server: `${sv.name}${sv.primary ? ' (primary)' : ''}`,
+      address: `${sv.host}:${sv.port}`,
+      version: sv.serverVersion ?? NOT_MEASURED,
+      tenants: sv.tenants.join(' ') || 'none',
+      databases: sv.databases,
+      tenantDatabases: sv.tenantDatabases,
+      mb: sv.databaseBytes === null ? null : sv.databaseBytes / MB,
+    })),
+    notes: p.reason ? [p.reason] : [],
+  };
+}
+
 function barSpec(title: string, values: Record<string, unknown>[], field: string, colour: string, unit: string, order: string[]): Record<string, unknown> {
   const ranked = values.map((v) => ({ ...v, rank: order.indexOf(String(v[colour])) }));
   return {

@@ -5,6 +5,7 @@ import { layoutBackupSchema } from './backup-schema.js';
 import { layoutConnectionsSchema } from './connections-schema.js';
 import { layoutExtractionSchema } from './extraction-schema.js';
 import { layoutMigrationSchema } from './migration-schema.js';
+import { placementSummarySchema } from './placement-schema.js';
 import { sizesDetailSchema } from './sizes-schema.js';
 import { workloadSummarySchema } from './workload-schema.js';
 
@@ -107,6 +108,7 @@ export const summarySchema = z.object({
   isolation: isolationSchema.optional().describe('isolation probes (verify); absent when the command did not verify'),
   /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
   workload: workloadSummarySchema.optional(),
+  placement: placementSummarySchema.optional().describe('tenants placed on several servers; absent with one server'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

@@ -2,6 +2,8 @@ import { UsageError } from '../errors.js';
 import { EmbeddedTarget } from './embedded-target.js';
 import type { SettingsProfile } from './server-settings.js';
 import type { Target, TargetKind } from './target.js';
+import { PlacedTarget } from './placed-target.js';
+import type { PlacementSpec } from './placement.js';
 import { TestcontainersTarget } from './testcontainers-target.js';
 import { UrlTarget } from './url-target.js';
 
@@ -18,6 +20,8 @@ export interface TargetOptions {
   /** Embedded target: nice levels added to the server relative to the harness. */
   serverNice?: number;
   log?: (line: string) => void;
+  /** Several servers (src/target/placement.ts); null or absent = one server. */
+  placement?: PlacementSpec | null;
 }
 
 /** Validation that needs no server: run before anything touches a database. */
@@ -33,6 +37,9 @@ export function checkTargetOptions(o: TargetOptions): void {
 }
 
 export async function openTarget(o: TargetOptions): Promise<Target> {
+  if (o.placement) {
+    return PlacedTarget.open(o.placement, { pgBin: o.pgBin, preferEmbeddedPackage: o.preferEmbeddedPackage, profile: o.profile, settings: o.settings, log: o.log });
+  }
   // A --database-url alone means "use that server".
   const kind = o.databaseUrl ? 'url' : o.target;
   if (kind === 'url') return UrlTarget.open(o.databaseUrl!);

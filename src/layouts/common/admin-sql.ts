@@ -2,10 +2,16 @@ import pg from 'pg';
 import { ident, literal } from '../../db/sql.js';
 import { withAdmin } from '../../db/client.js';
 import type { LayoutContext } from '../layout.js';
+import { serverOf } from '../../target/placed-target.js';
+import type { Target } from '../../target/target.js';
 
-/** Drop (terminating its sessions) and create a database owned by the admin role. */
+/**
+ * Drop (terminating its sessions) and create a database owned by the admin role, on the server the
+ * placement binds `db` to (the target itself with one server); a template must live on that server.
+ */
 export async function recreateDatabase(ctx: LayoutContext, db: string, template?: string): Promise<void> {
-  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+  const server = serverOf(ctx.target, db);
+  await withAdmin(server, server.admin.database, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
     if (template) {
       await createFromTemplate(c, db, template, ctx.serverVersionNum);
@@ -36,10 +42,18 @@ async function createFromTemplate(c: pg.Client, db: string, template: string, ve
   }
 }
 
-export async function dropDatabases(ctx: LayoutContext, dbs: readonly string[]): Promise<void> {
-  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
-    for (const db of dbs) await c.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
-  });
+/** Drop databases, each on the server it is bound to (or on `server` when given). */
+export async function dropDatabases(ctx: LayoutContext, dbs: readonly string[], server?: Target): Promise<void> {
+  const byServer = new Map<Target, string[]>();
+  for (const db of dbs) {
+    const s = server ?? serverOf(ctx.target, db);
+    byServer.set(s, [...(byServer.get(s) ?? []), db]);
+  }
+  for (const [s, list] of byServer) {
+    await withAdmin(s, s.admin.database, async (c) => {
+      for (const db of list) await c.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
+    });
+  }
 }
 
 export interface RoleSpec {
@@ -49,10 +63,13 @@ export interface RoleSpec {
   inherit?: boolean;
 }
 
-/** (Re)create roles: never superuser, never BYPASSRLS, no CREATEDB/CREATEROLE. */
-export async function recreateRoles(ctx: LayoutContext, roles: readonly RoleSpec[]): Promise<void> {
+/**
+ * (Re)create roles: never superuser, never BYPASSRLS, no CREATEDB/CREATEROLE. Roles belong to a
+ * server: `server` (default: the primary) is where they are created.
+ */
+export async function recreateRoles(ctx: LayoutContext, roles: readonly RoleSpec[], server: Target = ctx.target): Promise<void> {
   if (!roles.length) return;
-  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+  await withAdmin(server, server.admin.database, async (c) => {
     for (const r of roles) {
       await c.query(`DROP ROLE IF EXISTS ${ident(r.name)}`);
       const pw = r.login ? ` LOGIN PASSWORD ${literal(ctx.naming.password(r.name))}` : ' NOLOGIN';
@@ -63,9 +80,9 @@ export async function recreateRoles(ctx: LayoutContext, roles: readonly RoleSpec
   });
 }
 
-export async function dropRoles(ctx: LayoutContext, roles: readonly string[]): Promise<void> {
+export async function dropRoles(ctx: LayoutContext, roles: readonly string[], server: Target = ctx.target): Promise<void> {
   if (!roles.length) return;
-  await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+  await withAdmin(server, server.admin.database, async (c) => {
     for (const r of roles) await c.query(`DROP ROLE IF EXISTS ${ident(r)}`);
   });
 }

@@ -16,7 +16,8 @@ import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import { stopwatch } from '../../measure/timer.js';
 import type { LayoutContext, LayoutName, SeedTimings } from '../layout.js';
-import { recreateDatabase } from './admin-sql.js';
+import { dropDatabases, recreateDatabase } from './admin-sql.js';
+import { bindNear, serverIndexOf } from '../../target/placed-target.js';
 import { Readable as NodeReadable } from 'node:stream';
 
 export type Phases = Omit<SeedTimings, 'total'>;
@@ -161,12 +162,23 @@ export async function seedTenantDatabases(
   const opts = { tenantColumn: false };
   let sw = stopwatch();
   ctx.progress.phase(layout, 'provision');
-  await recreateDatabase(ctx, templateDb);
-  await withAdmin(ctx.target, templateDb, async (c) => {
-    for (const s of bareSchemaDdl(opts)) await c.query(s);
-  });
-  for (const t of tenants) await recreateDatabase(ctx, dbOf(t), templateDb);
-  await withAdmin(ctx.target, ctx.target.admin.database, (c) => c.query(`DROP DATABASE ${ident(templateDb)}`));
+  // CREATE DATABASE ... TEMPLATE copies within one server: with several servers (placement), one
+  // template per server that holds tenants of this layout, bound to that server.
+  const byServer = new Map<number, TenantPlan[]>();
+  for (const t of tenants) {
+    const i = serverIndexOf(ctx.target, dbOf(t));
+    byServer.set(i, [...(byServer.get(i) ?? []), t]);
+  }
+  for (const [i, group] of byServer) {
+    const template = i === 0 ? templateDb : `${templateDb}_${i}`;
+    bindNear(ctx.target, template, dbOf(group[0]!));
+    await recreateDatabase(ctx, template);
+    await withAdmin(ctx.target, template, async (c) => {
+      for (const s of bareSchemaDdl(opts)) await c.query(s);
+    });
+    for (const t of group) await recreateDatabase(ctx, dbOf(t), template);
+    await dropDatabases(ctx, [template]);
+  }
   phases.provision = sw.seconds();
 
   // Load, index and analyze tenant by tenant (each step timed separately, summed over tenants).

@@ -5,7 +5,9 @@ import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/adm
 import { seedTenantDatabases } from '../common/bulk-load.js';
 import { measureSizes, tenantChecksums } from '../common/inspect.js';
 import { CappedKeyedRouter } from '../common/capped-router.js';
-import type { Layout, LayoutContext, LayoutName, SeedResult, TableChecksums } from '../layout.js';
+import { PerServerRouter } from '../common/per-server-router.js';
+import { serverIndexOf, serversOf } from '../../target/placed-target.js';
+import type { Layout, LayoutContext, LayoutName, SeedResult, TableChecksums, TenantRouter } from '../layout.js';
 
 /**
  * One database per tenant, with a role per tenant that may CONNECT to its own database only.
@@ -40,7 +42,12 @@ export class DatabaseLayout implements Layout {
     const phases = await seedTenantDatabases(ctx, this.reportAs, (t) => this.dbOf(ctx, t), ctx.naming.db(`${this.part}_template`), tenants);
     const sw = stopwatch();
     ctx.progress.phase(this.reportAs, 'roles');
-    await recreateRoles(ctx, tenants.map((t) => ({ name: this.roleOf(ctx, t), login: true })));
+    // A role exists on its tenant's server only (roles are per server).
+    const servers = serversOf(ctx.target);
+    for (const [i, server] of servers.entries()) {
+      const here = tenants.filter((t) => this.serverIndex(ctx, t) === i);
+      await recreateRoles(ctx, here.map((t) => ({ name: this.roleOf(ctx, t), login: true })), server);
+    }
     await runLimited(tenants, ctx.scenario.seeding.concurrency, (t) =>
       withAdmin(ctx.target, this.dbOf(ctx, t), (c) => grantDml(c, this.dbOf(ctx, t), this.roleOf(ctx, t), ['public'])),
     );
@@ -58,23 +65,36 @@ export class DatabaseLayout implements Layout {
     return measureSizes(ctx, this.tenantsOf(ctx).map((t) => ({ db: this.dbOf(ctx, t), schemas: ['public'] })));
   }
 
-  router(ctx: LayoutContext) {
+  /** Index of the server holding the tenant's database (0 with one server). */
+  serverIndex(ctx: LayoutContext, t: TenantPlan): number {
+    return serverIndexOf(ctx.target, this.dbOf(ctx, t));
+  }
+
+  router(ctx: LayoutContext): TenantRouter {
     // This layout's own global cap (layoutOptions.database.maxConnections), not the pooled layouts'
     // pool size (RouterOptions): a connection serves one tenant only, so it needs more of them.
+    // With several servers each server gets a router with the whole cap (per-server-router.ts).
     const cap = ctx.scenario.layoutOptions.database.maxConnections;
-    return new CappedKeyedRouter(cap, (t) => {
-      const role = this.roleOf(ctx, t);
-      return ctx.target.config(this.dbOf(ctx, t), { name: role, password: ctx.naming.password(role) });
-    });
+    const make = () =>
+      new CappedKeyedRouter(cap, (t) => {
+        const role = this.roleOf(ctx, t);
+        return ctx.target.config(this.dbOf(ctx, t), { name: role, password: ctx.naming.password(role) });
+      });
+    const n = serversOf(ctx.target).length;
+    if (n === 1) return make();
+    return new PerServerRouter(Array.from({ length: n }, make), (t) => this.serverIndex(ctx, t));
   }
 
   async destroy(ctx: LayoutContext): Promise<void> {
-    // Also drop databases left by an earlier run with more tenants.
-    const stale = await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
-      const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${ctx.naming.db(this.part)}\\_t%`]);
-      return r.rows.map((x) => x.datname);
-    });
-    await dropDatabases(ctx, [...new Set([...this.databases(ctx), ...stale])]);
-    await dropRoles(ctx, this.tenantsOf(ctx).map((t) => this.roleOf(ctx, t)));
+    // Also drop databases left by an earlier run with more tenants (or another placement), on every server.
+    await dropDatabases(ctx, this.databases(ctx));
+    for (const server of serversOf(ctx.target)) {
+      const stale = await withAdmin(server, server.admin.database, async (c) => {
+        const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${ctx.naming.db(this.part)}\\_t%`]);
+        return r.rows.map((x) => x.datname);
+      });
+      await dropDatabases(ctx, stale, server);
+      await dropRoles(ctx, this.tenantsOf(ctx).map((t) => this.roleOf(ctx, t)), server);
+    }
   }
 }

@@ -8,6 +8,7 @@ import { errorMessage } from '../../errors.js';
 import type { TableChecksums } from '../../layouts/layout.js';
 import type { BackupArtifact } from '../../results/backup-schema.js';
 import type { TableUnit } from '../tenant-units.js';
+import { serverOf } from '../../target/placed-target.js';
 import { connArgs, diskBytes, runTool } from './pg-tool.js';
 import { compareRestore, freshDatabase, unitChecksums } from './restore-check.js';
 import type { OpsEnv } from './tenant-backup.js';
@@ -16,7 +17,8 @@ export type FullFormat = 'custom' | 'directory';
 
 export async function fullBackup(env: OpsEnv, databases: readonly string[], units: readonly TableUnit[], format: FullFormat, dir: string): Promise<BackupArtifact> {
   const { ctx, tools, jobs } = env;
-  const admin = ctx.target.admin;
+  // Each database is dumped from, and restored onto, the server it lives on.
+  const adminOf = (db: string) => serverOf(ctx.target, db).admin;
   const method = format === 'custom' ? 'pg_dump -Fc' : `pg_dump -Fd -j ${jobs}`;
   const artifact: BackupArtifact = {
     scope: 'full',
@@ -36,7 +38,7 @@ export async function fullBackup(env: OpsEnv, databases: readonly string[], unit
     for (const db of databases) {
       const path = join(dir, `${db}.${format === 'custom' ? 'dump' : 'dir'}`);
       const args = format === 'custom' ? ['-Fc', '-f', path] : ['-Fd', '-j', String(jobs), '-f', path];
-      seconds += await runTool(tools.pgDump, [...args, ...connArgs(admin, db)], { password: admin.password });
+      seconds += await runTool(tools.pgDump, [...args, ...connArgs(adminOf(db), db)], { password: adminOf(db).password });
       bytes += diskBytes(path);
       paths.set(db, path);
     }
@@ -53,10 +55,10 @@ export async function fullBackup(env: OpsEnv, databases: readonly string[], unit
   let error: string | null = null;
   let restoreSeconds = 0;
   for (const db of databases) {
-    const fresh = await freshDatabase(ctx);
+    const fresh = await freshDatabase(ctx, db);
     try {
-      const args = ['--exit-on-error', '--no-owner', ...(format === 'directory' ? ['-j', String(jobs)] : []), ...connArgs(admin, fresh.db), paths.get(db)!];
-      restoreSeconds += await runTool(tools.pgRestore, args, { password: admin.password });
+      const args = ['--exit-on-error', '--no-owner', ...(format === 'directory' ? ['-j', String(jobs)] : []), ...connArgs(adminOf(fresh.db), fresh.db), paths.get(db)!];
+      restoreSeconds += await runTool(tools.pgRestore, args, { password: adminOf(fresh.db).password });
       for (const u of units.filter((x) => x.db === db)) {
         for (const [k, v] of await unitChecksums(ctx, u, db)) expected.set(k, v);
         for (const [k, v] of await unitChecksums(ctx, u, fresh.db)) restored.set(k, v);

@@ -13,6 +13,7 @@ import { datasetChecksum, tenantChecksum } from '../../seed-check.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { TableUnit } from '../tenant-units.js';
+import { bindNear } from '../../target/placed-target.js';
 
 const rowsOf = (t: TableChecksums) => TENANT_TABLES.reduce((a, tb) => a + t[tb].rows, 0);
 
@@ -84,9 +85,13 @@ function datasetOrTenant(m: Map<string, TableChecksums>): string {
 
 let restoreSeq = 0;
 
-/** A fresh, empty database to restore into; dropped by the returned dispose. */
-export async function freshDatabase(ctx: LayoutContext): Promise<{ db: string; dispose: () => Promise<void> }> {
+/**
+ * A fresh, empty database to restore into, on the same server as `near` (the source) when tenants
+ * are placed on several servers; dropped by the returned dispose.
+ */
+export async function freshDatabase(ctx: LayoutContext, near?: string): Promise<{ db: string; dispose: () => Promise<void> }> {
   const db = ctx.naming.db(`restore_${process.pid}_${++restoreSeq}`);
+  if (near) bindNear(ctx.target, db, near);
   await recreateDatabase(ctx, db);
   return { db, dispose: () => dropDatabases(ctx, [db]) };
 }

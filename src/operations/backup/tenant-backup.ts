@@ -25,6 +25,7 @@ import { copyColumns, postLoadDdl, tableDdl, tenantsTableDdl, typesDdl } from '.
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { TableUnit } from '../tenant-units.js';
+import { serverOf } from '../../target/placed-target.js';
 import { connArgs, diskBytes, runTool } from './pg-tool.js';
 import type { ClientTools } from './pg-tool.js';
 import { compareRestore, foreignRows, freshDatabase, unitChecksums } from './restore-check.js';
@@ -69,7 +70,8 @@ function pooledColumns(table: (typeof TABLE_ORDER)[number]): string[] {
 
 export async function backupTenant(env: OpsEnv, unit: TableUnit, tenant: TenantPlan, method: TenantBackupMethod, dir: string): Promise<TenantBackup> {
   const { ctx, tools } = env;
-  const admin = ctx.target.admin;
+  // The server holding the unit's database (the primary unless tenants are placed on several servers).
+  const admin = serverOf(ctx.target, unit.db).admin;
   const path = join(dir, `${unit.db}-${tenant.slug}-${method}${method === 'copy-export' ? '' : '.dump'}`);
   let seconds: number;
   switch (method) {
@@ -140,9 +142,10 @@ export interface RlsCopyProbe {
  */
 export async function restoreTenant(env: OpsEnv, b: TenantBackup, probe?: (p: RlsCopyProbe) => void): Promise<RestoreCheck> {
   const { ctx, tools } = env;
-  const admin = ctx.target.admin;
   const expected = await unitChecksums(ctx, b.unit, b.unit.db, [b.tenant]);
-  const fresh = await freshDatabase(ctx);
+  // Restored on the server the tenant's backup came from.
+  const fresh = await freshDatabase(ctx, b.unit.db);
+  const admin = serverOf(ctx.target, fresh.db).admin;
   let method = 'pg_restore';
   const sw = stopwatch();
   try {

@@ -12,6 +12,7 @@ import type { LayoutContext } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
 import { stopwatch } from '../../measure/timer.js';
 import type { LayoutConnections } from '../../results/connections-schema.js';
+import { serversOf } from '../../target/placed-target.js';
 
 export interface ConnectionsOptions {
   concurrency?: number;
@@ -26,17 +27,22 @@ export async function connectionsProbe(layout: LayoutName, ctx: LayoutContext, o
   const tenants = ctx.plan.tenants;
   const perWorker = o.sessionsPerWorker ?? Math.max(4, Math.ceil((2 * tenants.length) / concurrency));
   const router = layoutOf(layout).router(ctx, { maxConnections: concurrency });
-  const admin = new pg.Client(ctx.target.config(ctx.target.admin.database));
-  await admin.connect();
+  // One admin connection per server (several with a placement): the backends seen in one round are summed.
+  const admins = serversOf(ctx.target).map((t) => new pg.Client(t.config(t.admin.database)));
+  await Promise.all(admins.map((a) => a.connect()));
   let serverPeak: number | null = null;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       try {
-        const r = await admin.query<{ n: string }>(
-          "SELECT count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name = 'tenantbench' AND usename <> current_user",
+        const counts = await Promise.all(
+          admins.map((admin) =>
+            admin.query<{ n: string }>(
+              "SELECT count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name = 'tenantbench' AND usename <> current_user",
+            ),
+          ),
         );
-        serverPeak = Math.max(serverPeak ?? 0, Number(r.rows[0]!.n));
+        serverPeak = Math.max(serverPeak ?? 0, counts.reduce((a, r) => a + Number(r.rows[0]!.n), 0));
       } catch {
         // keep sampling; a missing figure stays null
       }
@@ -66,7 +72,7 @@ export async function connectionsProbe(layout: LayoutName, ctx: LayoutContext, o
   } finally {
     sampling = false;
     await sampler;
-    await admin.end().catch(() => {});
+    await Promise.all(admins.map((a) => a.end().catch(() => {})));
   }
   const seconds = sw.seconds();
   const st = router.stats();

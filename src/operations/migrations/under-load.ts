@@ -12,6 +12,7 @@ import { errorMessage } from '../../errors.js';
 import type { LayoutContext } from '../../layouts/layout.js';
 import type { MigrationUnderLoad } from '../../results/migration-schema.js';
 import type { Target } from '../../target/target.js';
+import { serversOf } from '../../target/placed-target.js';
 import { measureSegment } from '../../workload/measure-segment.js';
 import type { SegmentResult } from '../../workload/measure-segment.js';
 import { summarizeLayout } from '../../workload/summarize-workload.js';
@@ -30,8 +31,25 @@ export interface LockWaits {
   longestWaitMs: number;
 }
 
-/** Sample pg_stat_activity every intervalMs on its own connection until stop() is called. */
+/**
+ * Sample pg_stat_activity every intervalMs on its own connection until stop() is called. With
+ * several servers (placement) each server is sampled on its own connection; the figures are the
+ * largest over the servers (samples are not synchronised across servers, so waiters are not summed).
+ */
 export async function startLockSampler(target: Target, serverVersionNum: number, intervalMs = LOCK_SAMPLE_INTERVAL_MS): Promise<{ stop: () => Promise<LockWaits> }> {
+  const servers = serversOf(target);
+  if (servers.length === 1) return startServerLockSampler(target, serverVersionNum, intervalMs);
+  const samplers = await Promise.all(servers.map((s) => startServerLockSampler(s, serverVersionNum, intervalMs)));
+  return {
+    stop: async () => {
+      const r = await Promise.all(samplers.map((x) => x.stop()));
+      const max = (k: keyof LockWaits) => Math.max(...r.map((x) => x[k]));
+      return { intervalMs, samples: max('samples'), samplesWithWaiters: max('samplesWithWaiters'), maxWaiting: max('maxWaiting'), longestWaitMs: max('longestWaitMs') };
+    },
+  };
+}
+
+async function startServerLockSampler(target: Target, serverVersionNum: number, intervalMs: number): Promise<{ stop: () => Promise<LockWaits> }> {
   const c = new pg.Client(target.config(target.admin.database));
   await c.connect();
   // pg_locks.waitstart exists from PostgreSQL 14; before it, the waiting statement's age is the bound.
