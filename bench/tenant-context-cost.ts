@@ -23,6 +23,7 @@ import type { LayoutContext, TenantRouter } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { runCleanups } from '../src/lifecycle.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import { prioritizeLoadGenerator } from '../src/measure/scheduler.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +37,9 @@ const say = (l: string) => process.stdout.write(l + '\n');
 
 async function main(): Promise<void> {
   const target = await EmbeddedTarget.start({ profile: values.profile as 'benchmark' | 'test' });
+  // The client must not be starved by the server's backend sessions (see src/measure/scheduler.ts).
+  const scheduler = prioritizeLoadGenerator();
+  if (scheduler.warning) console.warn(`warning: ${scheduler.warning}`);
   const routers: TenantRouter[] = [];
   try {
     const scenario = (rolePerTenant: boolean, maxConnections = tenants + 2) =>

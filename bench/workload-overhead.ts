@@ -35,6 +35,7 @@ import { measureSegment } from '../src/workload/measure-segment.js';
 import { recentOrders } from '../src/workload/queries/recent-orders.js';
 import { DATA_SPAN_MS, DATA_START_MS } from '../src/workload/workload-query.js';
 import { mulberry32 } from '../seed/prng.js';
+import { prioritizeLoadGenerator } from '../src/measure/scheduler.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,6 +61,9 @@ const say = (l: string) => process.stdout.write(l + '\n');
 
 async function main(): Promise<void> {
   const target = await EmbeddedTarget.start({ profile: values.profile as 'benchmark' | 'test' });
+  // The client must not be starved by the server's backend sessions (see src/measure/scheduler.ts).
+  const scheduler = prioritizeLoadGenerator();
+  if (scheduler.warning) console.warn(`warning: ${scheduler.warning}`);
   const tmp = mkdtempSync(join(tmpdir(), 'tenantbench-overhead-'));
   try {
     say(`${target.description}; ${values.rows} rows, ${values.tenants} tenants, ${clients} clients, ${seconds} s per measurement (+${warmup} s warm-up)`);

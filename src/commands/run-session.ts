@@ -124,6 +124,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
   try {
     target = await openTarget({ ...o.target, log: (l) => out(l) });
     const env = await captureEnvironment(target);
+    if (env.scheduler.warning) out(`warning: ${env.scheduler.warning}`);
     writeJson(bundle, 'environment.json', env);
     summary.target = { kind: target.kind, serverVersion: env.server.version };
     const ctx = makeLayoutContext({ target, scenario, prefix: o.prefix, progress, serverVersionNum: env.server.versionNum, plan });

@@ -10,6 +10,7 @@ export interface EnvironmentFile {
   harness?: { version?: string; gitCommit?: string | null; gitDirty?: boolean | null; node?: string };
   machine?: { cpuModel?: string; cpus?: number; memoryBytes?: number; platform?: string; release?: string };
   target?: { kind?: string; description?: string; binaries?: { source?: string; version?: string } | null };
+  scheduler?: { autogroup?: boolean | null; harnessAutogroupNice?: number | null; warning?: string | null; loadAverage?: number[] };
   server?: { version?: string; versionNum?: number; settings?: Record<string, { value: string; unit: string | null; source: string }> };
 }
 

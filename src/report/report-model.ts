@@ -568,6 +568,12 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       { key: 'target', value: env?.target?.description ?? s.target.kind },
       { key: 'machine', value: env?.machine ? `${env.machine.cpus} CPUs (${env.machine.cpuModel}), ${((env.machine.memoryBytes ?? 0) / 2 ** 30).toFixed(1)} GiB, ${env.machine.platform} ${env.machine.release}` : NOT_MEASURED },
       { key: 'harness', value: env?.harness ? `tenantbench ${env.harness.version} (${env.harness.gitCommit?.slice(0, 12) ?? 'no git commit'}${env.harness.gitDirty ? ', uncommitted changes' : ''}), Node ${env.harness.node}` : NOT_MEASURED },
+      {
+        key: 'CPU sharing',
+        value: env?.scheduler
+          ? `load average at start ${env.scheduler.loadAverage?.join(' / ') ?? '?'} (1/5/15 min); autogroup scheduling ${env.scheduler.autogroup === null ? 'absent' : env.scheduler.autogroup ? `on, harness group nice ${env.scheduler.harnessAutogroupNice ?? '?'}` : 'off'}${env.scheduler.warning ? ` (warning: ${env.scheduler.warning})` : ''}`
+          : NOT_MEASURED,
+      },
       ...['shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_connections', 'max_wal_size', 'fsync', 'synchronous_commit', 'jit'].map((k) => ({ key: k, value: setting(k) })),
       { key: 'dataset checksum', value: ds.checksum ?? NOT_MEASURED },
       { key: 'run', value: `${s.runId}, ${s.command}, status ${s.status}${s.error ? ` (${s.error})` : ''}` },

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, hostname, platform, release, totalmem, availableParallelism } from 'node:os';
+import { cpus, hostname, loadavg, platform, release, totalmem, availableParallelism } from 'node:os';
 import pg from 'pg';
 import { harnessVersion, packageRoot } from '../paths.js';
 import type { Target } from './target.js';
+import { prioritizeLoadGenerator } from '../measure/scheduler.js';
+import type { SchedulerInfo } from '../measure/scheduler.js';
 
 export interface Environment {
   capturedAt: string;
@@ -10,6 +12,8 @@ export interface Environment {
   machine: { hostname: string; platform: string; release: string; cpuModel: string; cpus: number; memoryBytes: number };
   target: { kind: string; description: string; binaries: { dir: string; source: string; version: string } | null; appliedSettings: Record<string, string> };
   server: { version: string; versionNum: number; settings: Record<string, { value: string; unit: string | null; source: string }> };
+  /** How the harness shares the CPU with a server on the same machine (src/measure/scheduler.ts). */
+  scheduler: SchedulerInfo & { loadAverage: number[] };
 }
 
 /** Settings that matter for the numbers, recorded even when at their defaults. */
@@ -69,6 +73,7 @@ export async function captureEnvironment(target: Target): Promise<Environment> {
         appliedSettings: { ...target.appliedSettings },
       },
       server: { version: v.rows[0]!.version, versionNum: Number(v.rows[0]!.num), settings },
+      scheduler: { ...prioritizeLoadGenerator(), loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
     };
   } finally {
     await c.end();
