@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { capacitySummarySchema } from './capacity-schema.js';
 import { isolationSchema } from './isolation-schema.js';
 import { layoutBackupSchema } from './backup-schema.js';
 import { layoutConnectionsSchema } from './connections-schema.js';
@@ -107,6 +108,8 @@ export const summarySchema = z.object({
   isolation: isolationSchema.optional().describe('isolation probes (verify); absent when the command did not verify'),
   /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
   workload: workloadSummarySchema.optional(),
+  /** Capacity per layout from a rate sweep (`rateSweep:` in the scenario); absent when no sweep ran. */
+  capacity: capacitySummarySchema.optional(),
 });
 
 export type Summary = z.infer<typeof summarySchema>;
