@@ -136,7 +136,7 @@ function writeCapacityCsv(s: RunSession, cs: CapacitySummary): void {
       rows.push([
         layout, st.round, st.phase, st.ratePerS, st.offeredPerS?.toFixed(1) ?? '', st.achievedPerS?.toFixed(1) ?? '',
         st.p50Ms ?? '', st.p95Ms ?? '', st.p99Ms ?? '', st.serviceP99Ms ?? '', st.ok, errs, st.late, st.dropped,
-        st.valid, st.meets === null ? '' : st.meets, st.meets === false ? st.misses.join('; ') : st.invalidReasons.join('; '),
+        String(st.valid), st.meets === null ? '' : String(st.meets), st.meets === false ? st.misses.join('; ') : st.invalidReasons.join('; '),
       ]);
     }
   }

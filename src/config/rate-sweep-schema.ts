@@ -84,14 +84,8 @@ export function resolveRateSweep(r: RateSweepFile, defaults: Omit<ResolvedRateSw
       }
     }
   }
-  return {
-    rates,
-    p99TargetMs: r.p99TargetMs ?? defaults.p99TargetMs,
-    stepSeconds: r.stepSeconds ?? defaults.stepSeconds,
-    warmupSeconds: r.warmupSeconds ?? defaults.warmupSeconds,
-    minAchievedFraction: r.minAchievedFraction ?? defaults.minAchievedFraction,
-    maxErrorFraction: r.maxErrorFraction ?? defaults.maxErrorFraction,
-    stopAfterMisses: r.stopAfterMisses ?? defaults.stopAfterMisses,
-    refine: r.refine ?? defaults.refine,
-  };
+  // Strict parsing leaves a field not given absent (never undefined), so the file's fields spread over the defaults.
+  const { rates: _spec, ...given } = r;
+  const { rates: _defaultSpec, ...base } = defaults;
+  return { ...base, ...given, rates };
 }
