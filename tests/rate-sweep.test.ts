@@ -99,7 +99,7 @@ describe('rate sweep on tiny data', () => {
 
   it('writes every step to capacity.csv', () => {
     const csv = readFileSync(join(bundle, 'capacity.csv'), 'utf8').trim().split('\n');
-    assert.equal(csv[0], 'layout,round,phase,rate_per_s,offered_per_s,achieved_per_s,p50_ms,p95_ms,p99_ms,service_p99_ms,ok,errors,late,dropped,valid,meets,why');
+    assert.equal(csv[0], 'layout,round,phase,rate_per_s,offered_per_s,achieved_per_s,p50_ms,p95_ms,p99_ms,service_p99_ms,ok,errors,late,dropped,unfinished,valid,meets,why');
     const summary = readJson<Summary>(join(bundle, 'summary.json'));
     const steps = Object.values(summary.capacity!.layouts).reduce((a, l) => a + l!.steps.length, 0);
     assert.equal(csv.length - 1, steps);

@@ -135,7 +135,7 @@ function writeCapacityCsv(s: RunSession, cs: CapacitySummary): void {
       const errs = Object.values(st.errors).reduce((a, b) => a + b, 0);
       rows.push([
         layout, st.round, st.phase, st.ratePerS, st.offeredPerS?.toFixed(1) ?? '', st.achievedPerS?.toFixed(1) ?? '',
-        st.p50Ms ?? '', st.p95Ms ?? '', st.p99Ms ?? '', st.serviceP99Ms ?? '', st.ok, errs, st.late, st.dropped,
+        st.p50Ms ?? '', st.p95Ms ?? '', st.p99Ms ?? '', st.serviceP99Ms ?? '', st.ok, errs, st.late, st.dropped, st.unfinished,
         String(st.valid), st.meets === null ? '' : String(st.meets), st.meets === false ? st.misses.join('; ') : st.invalidReasons.join('; '),
       ]);
     }
@@ -143,7 +143,7 @@ function writeCapacityCsv(s: RunSession, cs: CapacitySummary): void {
   writeCsv(
     s.bundle,
     'capacity.csv',
-    ['layout', 'round', 'phase', 'rate_per_s', 'offered_per_s', 'achieved_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'service_p99_ms', 'ok', 'errors', 'late', 'dropped', 'valid', 'meets', 'why'],
+    ['layout', 'round', 'phase', 'rate_per_s', 'offered_per_s', 'achieved_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'service_p99_ms', 'ok', 'errors', 'late', 'dropped', 'unfinished', 'valid', 'meets', 'why'],
     rows,
   );
 }

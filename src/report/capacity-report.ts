@@ -60,6 +60,7 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
       { key: 'serviceP99', label: 'service P99', unit: 'ms', digits: 2 },
       { key: 'late', label: 'late', digits: 0 },
       { key: 'dropped', label: 'dropped', digits: 0 },
+      { key: 'unfinished', label: 'unfinished', digits: 0 },
       { key: 'errors', label: 'errors', digits: 0 },
       { key: 'verdict', label: 'verdict' },
     ],
@@ -78,12 +79,13 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
           serviceP99: st.serviceP99Ms ?? (st.valid ? null : withheld),
           late: st.late,
           dropped: st.dropped,
+          unfinished: st.unfinished,
           errors: Object.values(st.errors).reduce((a, b) => a + b, 0),
           verdict: st.meets === null ? `invalid: ${st.invalidReasons.join('; ')}` : st.meets ? 'meets' : `miss: ${st.misses.join('; ')}`,
         };
       }),
     ),
-    notes: ['An invalid step (the load generator itself lagging, requests left unfinished) is not counted against the layout; its latencies are withheld.'],
+    notes: ['An invalid step (the load generator itself lagging, or the target gone) is not counted against the layout; its latencies are withheld. Requests still unfinished after the drain are the layout\'s miss.'],
   });
   const points = ordered.flatMap(([layout, l]) =>
     l.steps

@@ -25,10 +25,11 @@ export const capacityStepSchema = z.object({
   errors: z.record(z.string(), z.number().int().positive()).describe('failed requests by SQLSTATE'),
   late: z.number().int().nonnegative().describe('requests whose session came more than lateMs after their intended start'),
   dropped: z.number().int().nonnegative().describe('requests not sent because maxBacklog requests were already waiting'),
-  valid: z.boolean().describe('false when the load generator itself could not keep up (event-loop lag), the target went away, or requests did not finish: the step says nothing about the layout'),
+  unfinished: z.number().int().nonnegative().describe('requests still running when the drain after the window gave up (30 s): the layout did not keep up'),
+  valid: z.boolean().describe('false when the load generator itself could not keep up (event-loop lag) or the target went away: the step says nothing about the layout'),
   invalidReasons: z.array(z.string()),
   eventLoopLagP99Ms: z.number().nonnegative(),
-  meets: z.boolean().nullable().describe('true: P99 within the target, achieved >= minAchievedFraction of offered, no drop, errors within maxErrorFraction; null when the step was invalid'),
+  meets: z.boolean().nullable().describe('true: P99 within the target, achieved >= minAchievedFraction of offered, nothing dropped or unfinished, errors within maxErrorFraction; null when the step was invalid'),
   misses: z.array(z.string()).describe('why the step missed the target (empty when it met it or was invalid)'),
   histogram: z.string().nullable().describe('response-time HdrHistogram (microseconds) of the step, compressed base64 V2 encoding'),
 });

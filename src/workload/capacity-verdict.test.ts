@@ -4,7 +4,7 @@ import { bisect, capacityOf, judgeStep } from './capacity-verdict.js';
 import { SweepCursor } from './rate-sweep-plan.js';
 
 const target = { p99TargetMs: 50, minAchievedFraction: 0.95, maxErrorFraction: 0.001 };
-const ok = { valid: true, p99Ms: 20, offeredPerS: 100, achievedPerS: 100, dropped: 0, errors: {}, offeredCount: 1000 };
+const ok = { valid: true, p99Ms: 20, offeredPerS: 100, achievedPerS: 100, dropped: 0, unfinished: 0, errors: {}, offeredCount: 1000 };
 const step = (ratePerS: number, meets: boolean | null) => ({ ratePerS, meets, invalidReasons: meets === null ? ['load generator saturated'] : [] });
 
 describe('a rate sweep step against the target', () => {
@@ -16,6 +16,7 @@ describe('a rate sweep step against the target', () => {
     assert.match(judgeStep({ ...ok, p99Ms: 50.5 }, target, 100).misses.join(), /P99 50\.5 ms > 50 ms/);
     assert.match(judgeStep({ ...ok, achievedPerS: 94 }, target, 100).misses.join(), /achieved 94\.0\/s < 95% of offered 100\.0\/s/);
     assert.match(judgeStep({ ...ok, dropped: 1 }, target, 100).misses.join(), /1 dropped \(backlog of 100 full\)/);
+    assert.match(judgeStep({ ...ok, unfinished: 3 }, target, 100).misses.join(), /3 requests still unfinished after the window's drain/);
     assert.match(judgeStep({ ...ok, errors: { '57014': 2 } }, target, 100).misses.join(), /2 errors \(0\.20% > 0\.10%\)/);
     assert.equal(judgeStep({ ...ok, errors: { '57014': 1 } }, target, 100).meets, true, 'one error in 1000 is within 0.1%');
     assert.match(judgeStep({ ...ok, p99Ms: null, achievedPerS: 0 }, target, 100).misses.join(), /no request completed/);

@@ -2,7 +2,7 @@ import type { ResolvedRateSweep } from '../config/rate-sweep-schema.js';
 import type { CapacityResult, CapacityStep } from '../results/capacity-schema.js';
 
 /** What judging a step needs from it (a subset of CapacityStep). */
-export type StepFigures = Pick<CapacityStep, 'valid' | 'p99Ms' | 'offeredPerS' | 'achievedPerS' | 'dropped' | 'errors'> & {
+export type StepFigures = Pick<CapacityStep, 'valid' | 'p99Ms' | 'offeredPerS' | 'achievedPerS' | 'dropped' | 'unfinished' | 'errors'> & {
   /** Requests scheduled in the measured window (the denominator of the error fraction). */
   offeredCount: number;
 };
@@ -10,7 +10,8 @@ export type StepFigures = Pick<CapacityStep, 'valid' | 'p99Ms' | 'offeredPerS' |
 /**
  * Does a step meet the target? Only a valid step is judged (an invalid one says nothing about the
  * layout: `meets` null). It meets when its P99 is within the target, it completed at least
- * minAchievedFraction of what was offered, dropped nothing and failed at most maxErrorFraction.
+ * minAchievedFraction of what was offered, dropped and left unfinished nothing and failed at most
+ * maxErrorFraction.
  */
 export function judgeStep(f: StepFigures, sweep: Pick<ResolvedRateSweep, 'p99TargetMs' | 'minAchievedFraction' | 'maxErrorFraction'>, maxBacklog: number): { meets: boolean | null; misses: string[] } {
   if (!f.valid) return { meets: null, misses: [] };
@@ -21,6 +22,7 @@ export function judgeStep(f: StepFigures, sweep: Pick<ResolvedRateSweep, 'p99Tar
     misses.push(`achieved ${(f.achievedPerS ?? 0).toFixed(1)}/s < ${(sweep.minAchievedFraction * 100).toFixed(0)}% of offered ${f.offeredPerS.toFixed(1)}/s`);
   }
   if (f.dropped > 0) misses.push(`${f.dropped} dropped (backlog of ${maxBacklog} full)`);
+  if (f.unfinished > 0) misses.push(`${f.unfinished} requests still unfinished after the window's drain`);
   const errors = Object.values(f.errors).reduce((a, b) => a + b, 0);
   if (errors > sweep.maxErrorFraction * Math.max(1, f.offeredCount)) {
     misses.push(`${errors} errors (${((errors / Math.max(1, f.offeredCount)) * 100).toFixed(2)}% > ${(sweep.maxErrorFraction * 100).toFixed(2)}%)`);

@@ -45,28 +45,35 @@ export interface StepOptions {
 export async function measureStep(o: StepOptions): Promise<{ step: CapacityStep; segment: SegmentResult }> {
   const w = stepWorkload(o.workload, o.sweep, o.ratePerS);
   const seg = await measureSegment({ ctx: o.ctx, layout: o.layout, workload: w, repeat: o.round });
-  return { step: stepOf(seg, o, w.maxBacklog), segment: seg };
+  return { step: stepOf(seg, o, w), segment: seg };
 }
 
-/** A segment's figures as a sweep step, judged against the target. Latencies of an invalid step are withheld. */
-export function stepOf(seg: SegmentResult, o: Pick<StepOptions, 'sweep' | 'ratePerS' | 'round' | 'phase'>, maxBacklog: number): CapacityStep {
+/**
+ * A segment's figures as a sweep step, judged against the target. The step is invalid only for
+ * what is not the layout's doing: the generator's own event-loop lag, the target gone. Requests
+ * left unfinished by a lag-free generator are the layout not keeping up: a miss, not an invalid
+ * step. Latencies of an invalid step are withheld.
+ */
+export function stepOf(seg: SegmentResult, o: Pick<StepOptions, 'sweep' | 'ratePerS' | 'round' | 'phase'>, w: Pick<ResolvedWorkload, 'maxBacklog' | 'maxEventLoopLagMs'>): CapacityStep {
+  const valid = seg.lag.p99Ms <= w.maxEventLoopLagMs && !seg.incomplete;
   const all = new QueryRecord();
   for (const q of seg.recorder.queries) all.add(q);
   const secs = seg.drive.measuredSeconds;
   const offeredPerS = seg.drive.offeredPerS;
   const achievedPerS = all.ok / secs;
   const errors = Object.fromEntries([...all.errors.entries()].sort());
-  const show = (x: number | null) => (seg.valid ? x : null);
+  const show = (x: number | null) => (valid ? x : null);
   const figures = {
-    valid: seg.valid,
+    valid,
     p99Ms: show(all.response.percentileMs(99)),
     offeredPerS,
     achievedPerS,
     dropped: seg.drive.dropped,
+    unfinished: seg.drive.unfinished,
     errors,
     offeredCount: Math.round((offeredPerS ?? 0) * secs),
   };
-  const { meets, misses } = judgeStep(figures, o.sweep, maxBacklog);
+  const { meets, misses } = judgeStep(figures, o.sweep, w.maxBacklog);
   return {
     round: o.round,
     phase: o.phase,
@@ -81,11 +88,12 @@ export function stepOf(seg: SegmentResult, o: Pick<StepOptions, 'sweep' | 'rateP
     errors,
     late: all.late,
     dropped: seg.drive.dropped,
-    valid: seg.valid,
-    invalidReasons: [...seg.invalidReasons],
+    unfinished: seg.drive.unfinished,
+    valid,
+    invalidReasons: valid ? [] : [...seg.invalidReasons],
     eventLoopLagP99Ms: seg.lag.p99Ms,
     meets,
     misses,
-    histogram: seg.valid && all.response.count ? all.response.encode() : null,
+    histogram: valid && all.response.count ? all.response.encode() : null,
   };
 }
