@@ -9,6 +9,7 @@ import type { CommonOpts } from './common-options.js';
 import { SessionError, withRunSession } from './run-session.js';
 import { seedStage } from './seed-stage.js';
 import { runStage } from './run-stage.js';
+import { rateSweepStage } from './rate-sweep-stage.js';
 import { verifyStage } from './verify-stage.js';
 import { operationsStage } from '../operations/operations-stage.js';
 import { positiveInt } from './common-options.js';
@@ -23,13 +24,14 @@ export function registerAll(program: Command): void {
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
-    .option('--skip-run', 'do not run the workload')
+    .option('--skip-run', 'do not run the workload (nor the rate sweep)')
+    .option('--no-rate-sweep', 'skip the scenario\'s rate sweep (rateSweep:)')
     .option('--skip-verify', 'do not run the isolation probes')
     .option('--skip-operations', 'do not run migrations, backups, sizes, connections and extraction')
     .option('--parallel <n>', 'tenants migrated at once; above 1 the one-at-a-time figure is measured too', positiveInt('--parallel'), 2)
     .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
-    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number }) => {
-      const { scenario, target } = resolveCommon(opts);
+    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; rateSweep: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number }) => {
+      const { scenario, target } = resolveCommon(opts, opts.rateSweep ? {} : { rateSweep: false });
       let bundleDir: string | null = null;
       let runId = '';
       let failure: unknown = null;
@@ -39,6 +41,7 @@ export function registerAll(program: Command): void {
           runId = session.bundle.runId;
           await seedStage(session);
           if (!opts.skipRun) await runStage(session);
+          if (!opts.skipRun) await rateSweepStage(session);
           if (!opts.skipVerify) await verifyStage(session);
           if (!opts.skipOperations) {
             await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true }, backup: { jobs: opts.jobs }, concurrency: 8 });

@@ -88,7 +88,7 @@ export interface CommonOpts {
 }
 
 /** Everything that can be checked without a server, checked before anything touches one. */
-export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'workload'> = {}) {
+export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'workload' | 'rateSweep'> = {}) {
   const overrides: ScenarioOverrides = { ...extra };
   if (o.layouts !== undefined) overrides.layouts = o.layouts.split(',').map((s) => s.trim()).filter(Boolean);
   if (o.tenants !== undefined) overrides.tenants = o.tenants;

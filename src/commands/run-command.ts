@@ -2,6 +2,9 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
+import { rateSweepOptions, rateSweepOverrides } from './rate-sweep-options.js';
+import type { RateSweepOpts } from './rate-sweep-options.js';
+import { rateSweepStage } from './rate-sweep-stage.js';
 import { runStage, workloadTable } from './run-stage.js';
 import { withRunSession } from './run-session.js';
 import { seedStage } from './seed-stage.js';
@@ -23,7 +26,7 @@ function parseMix(v: string): Record<string, number> {
   return out;
 }
 
-interface RunOpts extends CommonOpts {
+interface RunOpts extends CommonOpts, RateSweepOpts {
   seeded?: boolean;
   repeats?: number;
   duration?: number;
@@ -43,7 +46,7 @@ export function registerRun(program: Command): void {
       'Drive the scenario\'s workload (weighted query mix, closed or open loop) against every layout in an interleaved, shuffled order with equal warm-up, ' +
         'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded.',
     );
-  addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
+  rateSweepOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd))))
     .option('--seeded', 'do not seed: check and use the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('--repeats <n>', 'measured repeats per layout (default: the scenario\'s, else 3)', positiveInt('--repeats'))
     .option('--duration <seconds>', 'measured seconds per layout and repeat', nonNegative('--duration'))
@@ -68,10 +71,11 @@ export function registerRun(program: Command): void {
       if (opts.mix !== undefined) workload.mix = opts.mix;
       if (opts.prepared === false) workload.prepared = false;
       if (opts.leakProbes) workload.leakProbes = { enabled: true };
-      const { scenario, target } = resolveCommon(opts, { workload });
+      const { scenario, target } = resolveCommon(opts, { workload, ...rateSweepOverrides(opts) });
       const s = await withRunSession({ command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
         await seedStage(session, { reuse: opts.seeded });
         await runStage(session);
+        await rateSweepStage(session);
       });
       for (const l of workloadTable(s.summary)) process.stdout.write(l + '\n');
       process.stdout.write(`results: ${s.bundle.dir}\n`);

@@ -7,6 +7,8 @@ import { packageRoot } from '../paths.js';
 import { scenarioDefaults } from './scenario-defaults.js';
 import { LAYOUT_NAMES, scenarioFileSchema } from './scenario-schema.js';
 import type { LayoutName, ScenarioFile, TenantChoice, TenantSizes } from './scenario-schema.js';
+import { resolveRateSweep } from './rate-sweep-schema.js';
+import type { ResolvedRateSweep } from './rate-sweep-schema.js';
 import { QUERY_NAMES } from '../workload/query-registry.js';
 import { tenantSlug } from '../../seed/tenant-plan.js';
 
@@ -33,6 +35,8 @@ export interface ResolvedScenario {
   };
   readonly seeding: { readonly concurrency: number; readonly templateCopy: boolean };
   readonly workload: ResolvedWorkload;
+  /** The capacity sweep (rateSweep:), or null when the scenario has none. */
+  readonly rateSweep: ResolvedRateSweep | null;
 }
 
 /** The workload after validation and defaults (field meanings: scenario-schema.ts). */
@@ -71,6 +75,8 @@ export interface ScenarioOverrides {
   seed?: number;
   /** Workload fields from the command line (`run --repeats 5`...), validated like the file's. */
   workload?: Record<string, unknown>;
+  /** rateSweep fields from the command line (`run --rate-sweep`), merged over the file's; false drops the sweep. */
+  rateSweep?: Record<string, unknown> | false;
 }
 
 export function scenariosDir(): string {
@@ -133,6 +139,8 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
     if (isPlainObject(lp) && isPlainObject(base.leakProbes)) w.leakProbes = { ...base.leakProbes, ...lp };
     merged.workload = w;
   }
+  if (overrides.rateSweep === false) delete merged.rateSweep;
+  else if (overrides.rateSweep) merged.rateSweep = { ...((merged.rateSweep as object | undefined) ?? {}), ...overrides.rateSweep };
   const parsed = scenarioFileSchema.safeParse(merged);
   if (!parsed.success) {
     const overridden = Object.keys(overrides).length ? ' (after the command-line overrides)' : '';
@@ -189,6 +197,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
       templateCopy: file.seeding?.templateCopy ?? scenarioDefaults.seeding.templateCopy,
     },
     workload,
+    rateSweep: file.rateSweep ? resolveRateSweep(file.rateSweep, scenarioDefaults.rateSweep, fail) : null,
   };
   return deepFreeze(resolved);
 }

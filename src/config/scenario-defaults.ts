@@ -43,4 +43,19 @@ export const scenarioDefaults = {
     /** autocannon's default connection count; the duration defaults to the workload's. */
     http: { connections: 10 },
   },
+  /** `rateSweep:` (capacity): fields not given in a scenario. */
+  rateSweep: {
+    /** Doubling from 100/s: each step's load is known within a factor of 2; `refine` narrows it. */
+    rates: { start: 100, factor: 2, max: 102_400 } as { start: number; factor?: number; step?: number; max: number } | number[],
+    /** An interactive budget: a page that waits 50 ms on its query at P99 is already sluggish. */
+    p99TargetMs: 50,
+    stepSeconds: 10,
+    warmupSeconds: 3,
+    /** 5% slack: Poisson arrivals over a 10 s window vary by about 1% at 1000/s; more than 5% short is a backlog. */
+    minAchievedFraction: 0.95,
+    /** One failed request in a thousand; any dropped request misses regardless. */
+    maxErrorFraction: 0.001,
+    stopAfterMisses: 1,
+    refine: 0,
+  },
 };

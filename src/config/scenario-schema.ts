@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rateSweepSchema } from './rate-sweep-schema.js';
 
 /** Every isolation strategy the harness knows. The registry maps each name to its folder. */
 export const LAYOUT_NAMES = ['shared', 'rls', 'schema', 'database', 'hybrid'] as const;
@@ -166,6 +167,8 @@ export const scenarioFileSchema = z
       .strict()
       .optional(),
     workload: workloadSchema.optional(),
+    /** Capacity: the workload in open loop at increasing rates, per layout, against a P99 target (rate-sweep-schema.ts). */
+    rateSweep: rateSweepSchema.optional(),
     seeding: z
       .object({
         /** Concurrent COPY streams while loading the per-tenant layouts. */

@@ -6,11 +6,14 @@
 import { UsageError } from '../errors.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
+import { CAPACITY_METRIC, compareBounded } from './capacity-compare.js';
 
 export interface MetricValue {
   value: number;
   /** Range over repeats, when the run had several. */
   spread?: { min: number; max: number };
+  /** The value is a bound, not a measurement: the true one is at least it, or below it. */
+  bound?: 'at-least' | 'below';
 }
 
 export interface MetricDef {
@@ -108,10 +111,11 @@ export const METRICS: MetricDef[] = [
       return s ? { value: s.databaseBytes / 1048576 } : null;
     },
   },
+  CAPACITY_METRIC,
 ];
 
 /** Default allowed regression per threshold key, in percent. */
-export const DEFAULT_THRESHOLDS: Record<string, number> = { p50: 10, p99: 10, throughput: 5, migration: 20, backup: 20, seed: 25, size: 10 };
+export const DEFAULT_THRESHOLDS: Record<string, number> = { p50: 10, p99: 10, throughput: 5, migration: 20, backup: 20, seed: 25, size: 10, capacity: 10 };
 
 export function parseThresholds(text: string | undefined): Record<string, number> {
   const out = { ...DEFAULT_THRESHOLDS };
@@ -190,6 +194,10 @@ export function compareRuns(base: LoadedResults, cur: LoadedResults, thresholds:
         if (b || c) {
           rows.push({ layout, metric: m.label, unit: m.unit, baseline: b?.value ?? null, current: c?.value ?? null, changePct: null, thresholdPct, verdict: 'not comparable', note: !b ? 'not in baseline' : !c ? 'not in current' : 'baseline is 0' });
         }
+        continue;
+      }
+      if (b.bound || c.bound) {
+        rows.push(compareBounded(layout, m, b, c, thresholdPct));
         continue;
       }
       // Positive change = worse, whichever direction is better.

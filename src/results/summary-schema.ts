@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { capacitySummarySchema } from './capacity-schema.js';
 import { isolationSchema } from './isolation-schema.js';
 import { layoutBackupSchema } from './backup-schema.js';
 import { layoutConnectionsSchema } from './connections-schema.js';
@@ -109,6 +110,8 @@ export const summarySchema = z.object({
   /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
   workload: workloadSummarySchema.optional(),
   placement: placementSummarySchema.optional().describe('tenants placed on several servers; absent with one server'),
+  /** Capacity per layout from a rate sweep (`rateSweep:` in the scenario); absent when no sweep ran. */
+  capacity: capacitySummarySchema.optional(),
 });
 
 export type Summary = z.infer<typeof summarySchema>;
