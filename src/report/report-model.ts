@@ -142,7 +142,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           offered: r.offeredPerS ?? (r.mode === 'closed' ? 'closed loop' : NOT_MEASURED),
           errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
           p99Spread: r.spread.p99Ms.min === null ? NOT_MEASURED : `${r.spread.p99Ms.min.toFixed(2)}–${r.spread.p99Ms.max!.toFixed(2)}`,
-          valid: r.valid ? 'yes' : 'NO',
+          valid: r.valid ? 'yes' : r.repeats.some((x) => x.valid) ? `${r.repeats.filter((x) => x.valid).length} of ${r.repeats.length} repeats` : 'NO',
         });
       }
     }
@@ -166,6 +166,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       ],
       rows,
       notes: [
+        'valid: "yes" when every repeat was valid; "k of n repeats" when some were not (their latencies are left out of the percentiles, the reasons follow); NO when none was.',
         ...Object.entries(wl.layouts)
           .filter(([, w]) => w && (w.status !== 'ok' || !w.valid))
           .map(([name, w]) => `${name}: ${w!.status !== 'ok' ? `${w!.status}: ${w!.reason}` : `invalid repeats: ${w!.invalidReasons.join('; ')}`}`),
