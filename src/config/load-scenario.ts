@@ -9,6 +9,8 @@ import { LAYOUT_NAMES, scenarioFileSchema } from './scenario-schema.js';
 import type { LayoutName, ScenarioFile, TenantChoice, TenantSizes } from './scenario-schema.js';
 import { QUERY_NAMES } from '../workload/query-registry.js';
 import { tenantSlug } from '../../seed/tenant-plan.js';
+import { resolvePooler } from '../pooler/pooler-config.js';
+import type { ResolvedPooler } from '../pooler/pooler-config.js';
 
 /** A scenario after validation and defaults: what every command works from. Frozen. */
 export interface ResolvedScenario {
@@ -33,6 +35,8 @@ export interface ResolvedScenario {
   };
   readonly seeding: { readonly concurrency: number; readonly templateCopy: boolean };
   readonly workload: ResolvedWorkload;
+  /** null = connect directly; else the workload goes through this pooler (the `pooler` scenario). */
+  readonly pooler: ResolvedPooler | null;
 }
 
 /** The workload after validation and defaults (field meanings: scenario-schema.ts). */
@@ -189,6 +193,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
       templateCopy: file.seeding?.templateCopy ?? scenarioDefaults.seeding.templateCopy,
     },
     workload,
+    pooler: resolvePooler(file.pooler, scenarioDefaults.pooler),
   };
   return deepFreeze(resolved);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { poolerSchema } from '../pooler/pooler-config.js';
 
 /** Every isolation strategy the harness knows. The registry maps each name to its folder. */
 export const LAYOUT_NAMES = ['shared', 'rls', 'schema', 'database', 'hybrid'] as const;
@@ -166,6 +167,8 @@ export const scenarioFileSchema = z
       .strict()
       .optional(),
     workload: workloadSchema.optional(),
+    /** Drive the workload through a connection pooler the harness starts (src/pooler/). */
+    pooler: poolerSchema.optional(),
     seeding: z
       .object({
         /** Concurrent COPY streams while loading the per-tenant layouts. */

@@ -5,6 +5,7 @@ import { layoutBackupSchema } from './backup-schema.js';
 import { layoutConnectionsSchema } from './connections-schema.js';
 import { layoutExtractionSchema } from './extraction-schema.js';
 import { layoutMigrationSchema } from './migration-schema.js';
+import { poolerSummarySchema } from './pooler-schema.js';
 import { sizesDetailSchema } from './sizes-schema.js';
 import { workloadSummarySchema } from './workload-schema.js';
 
@@ -107,6 +108,7 @@ export const summarySchema = z.object({
   isolation: isolationSchema.optional().describe('isolation probes (verify); absent when the command did not verify'),
   /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
   workload: workloadSummarySchema.optional(),
+  pooler: poolerSummarySchema.optional().describe('the pooler scenario (PgBouncer, per-transaction vs session-level context); absent when no pooler ran'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;
