@@ -63,7 +63,7 @@ export function preflightPooler(pooler: ResolvedPooler, workload: ResolvedWorklo
 }
 
 /** Login roles the harness created under this run's prefix, with their derived passwords, plus the admin. */
-async function poolerUsers(ctx: LayoutContext): Promise<{ name: string; password: string }[]> {
+export async function poolerUsers(ctx: LayoutContext): Promise<{ name: string; password: string }[]> {
   const roles = await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
     const r = await c.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname LIKE $1 ORDER BY 1", [`${ctx.naming.prefix}\\_%`]);
     return r.rows.map((x) => x.rolname);
@@ -225,11 +225,14 @@ function rowsOf(
       }
       const sum = summarizeLayout(v.context === 'session-level' ? wSession : w, list);
       const all = sum.all;
+      // Latency and counts from valid repeats only (as in the workload section); leak probes from all.
+      const anyValid = list.some((x) => x.valid);
+      const withheld = anyValid ? null : `figures withheld: every repeat invalid (first: ${list.flatMap((x) => x.invalidReasons)[0] ?? 'no reason recorded'})`;
       rows.push({
         ...base,
         status: failed ? 'failed' : 'ok',
-        reason: failed ?? null,
-        requests: all ? all.count : null,
+        reason: failed ?? withheld,
+        requests: all && anyValid ? all.count : null,
         errors: all ? all.errors : {},
         p50Ms: all?.p50Ms ?? null,
         p99Ms: all?.p99Ms ?? null,
@@ -267,7 +270,7 @@ export function poolerTable(ps: PoolerSummary): string[] {
     const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);
     const leaked = r.leakProbes?.leaked ?? 0;
     lines.push(
-      `| ${r.layout} | ${r.context} | ${r.route} | ${r.requests ?? 'n/a'} | ${errs} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.leakProbes?.probes ?? 0} | ${leaked > 0 ? `${leaked} LEAKED` : '0'} | ${r.expected}${r.status === 'failed' ? ` (FAILED: ${r.reason})` : ''} |`,
+      `| ${r.layout} | ${r.context} | ${r.route} | ${r.requests ?? (r.valid === false ? 'withheld: invalid' : 'n/a')} | ${errs} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.leakProbes?.probes ?? 0} | ${leaked > 0 ? `${leaked} LEAKED` : '0'} | ${r.expected}${r.status === 'failed' ? ` (FAILED: ${r.reason})` : ''} |`,
     );
   }
   return lines;
