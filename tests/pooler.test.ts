@@ -25,6 +25,8 @@ import { sessionLevelRouter } from '../src/pooler/session-level-router.js';
 import type { Summary } from '../src/results/summary-schema.js';
 import { summarySchema } from '../src/results/summary-schema.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import { loadResults } from '../src/report/load-results.js';
+import { buildReportModel } from '../src/report/report-model.js';
 import { probeThroughRouter } from '../src/verify/run-probes.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
 import { processesMentioning, readJson, runCli, tempDir, tinyScenario, waitNoProcesses } from './helpers.js';
@@ -79,6 +81,13 @@ describe('pooler scenario file and bad input', () => {
     });
   }
 
+  it('--pgbouncer-address that is not host:port: exit 2 naming the flag, no server started', async () => {
+    const r = await runCli(['run', '--scenario', 'pooler', '--pgbouncer-address', 'localhost']);
+    assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /--pgbouncer-address "localhost": expected host:port/);
+    assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
+  });
+
   it('--pgbouncer-bin that is not an executable: exit 2 naming the flag, no server started', async () => {
     const r = await runCli(['run', '--scenario', 'pooler', '--pgbouncer-bin', '/nonexistent/pgbouncer']);
     assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
@@ -89,7 +98,7 @@ describe('pooler scenario file and bad input', () => {
   it('named prepared statements through PgBouncer < 1.21: exit 2 naming workload.prepared', { skip }, () => {
     const s = loadScenario('pooler', { workload: { prepared: true } });
     if (binary!.major > 1 || binary!.minor >= 21) {
-      assert.equal(preflightPooler(s.pooler!, s.workload).version, binary!.version);
+      assert.equal((preflightPooler(s.pooler!, s.workload) as { binary: PgBouncerBinary }).binary.version, binary!.version);
       return;
     }
     assert.throws(() => preflightPooler(s.pooler!, s.workload), (e: unknown) => e instanceof UsageError && e.field === 'workload.prepared' && /PgBouncer >= 1\.21/.test(e.message));
@@ -240,7 +249,7 @@ workload:
 
   it('exit 0; summary.pooler: per-transaction 0 leaks on both routes, the session-level rows recorded; no PgBouncer left', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['run', '--scenario', scenarioFile(), '--profile', 'test', '--results-dir', results], { timeoutMs: 240_000 });
+    const r = await runCli(['run', '--scenario', scenarioFile(), '--profile', 'test', '--results-dir', results], { timeoutMs: 480_000 });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /PgBouncer \d+\.\d+/);
     assert.match(r.stdout, /\| layout \| context \| route \| requests \|/);
@@ -265,13 +274,22 @@ workload:
     assert.ok((rlsSession.leakProbes?.probes ?? 0) > 0);
     // summary.workload is the per-transaction workload through PgBouncer.
     assert.equal(summary.workload!.layouts.rls!.status, 'ok');
+    assert.equal(p.managed, true);
+    // The report's pooler table, from the bundle alone.
+    const table = buildReportModel(loadResults(join(results, dirs[0]!))).tables.find((t) => t.id === 'pooler')!;
+    assert.ok(table, 'report has the pooler table');
+    assert.equal(table.rows.length, p.rows.length);
+    const row = table.rows.find((x) => x.layout === 'rls' && x.context === 'per-transaction' && String(x.route).startsWith('PgBouncer'))!;
+    assert.equal(row.leaked, 0);
+    assert.equal(typeof row.p99, 'number');
+    assert.match(table.rows.find((x) => x.layout === 'shared' && x.context === 'session-level')!.p50 as string, /^not measured: no session context/);
     assert.deepEqual(harnessBouncers(), []);
   });
 
   it('SIGKILL of the harness while PgBouncer runs: the watchdog stops PgBouncer and the server', async () => {
     let bouncerDir: string | null = null;
     const r = await runCli(['run', '--scenario', scenarioFile(), '--profile', 'test', '--results-dir', tempDir('tenantbench-res-')], {
-      timeoutMs: 240_000,
+      timeoutMs: 480_000,
       onOutput: (all) => {
         if (!/pooler: PgBouncer/.test(all)) return null;
         bouncerDir = harnessBouncers()

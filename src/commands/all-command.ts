@@ -30,9 +30,9 @@ export function registerAll(program: Command): void {
     .option('--skip-operations', 'do not run migrations, backups, sizes, connections and extraction')
     .option('--parallel <n>', 'tenants migrated at once; above 1 the one-at-a-time figure is measured too', positiveInt('--parallel'), 2)
     .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
-    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number; pgbouncerBin?: string }) => {
+    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number; pgbouncerBin?: string; pgbouncerAddress?: string }) => {
       const { scenario, target } = resolveCommon(opts);
-      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin) : null;
+      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress) : null;
       let bundleDir: string | null = null;
       let runId = '';
       let failure: unknown = null;
@@ -41,7 +41,7 @@ export function registerAll(program: Command): void {
           bundleDir = session.bundle.dir;
           runId = session.bundle.runId;
           await seedStage(session);
-          if (!opts.skipRun) await (pgbouncer ? poolerStage(session, { binary: pgbouncer }) : runStage(session));
+          if (!opts.skipRun) await (pgbouncer ? poolerStage(session, pgbouncer) : runStage(session));
           if (!opts.skipVerify) await verifyStage(session);
           if (!opts.skipOperations) {
             await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true }, backup: { jobs: opts.jobs }, concurrency: 8 });

@@ -37,6 +37,7 @@ interface RunOpts extends CommonOpts {
   prepared?: boolean;
   leakProbes?: boolean;
   pgbouncerBin?: string;
+  pgbouncerAddress?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -72,10 +73,10 @@ export function registerRun(program: Command): void {
       if (opts.prepared === false) workload.prepared = false;
       if (opts.leakProbes) workload.leakProbes = { enabled: true };
       const { scenario, target } = resolveCommon(opts, { workload });
-      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin) : null;
+      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress) : null;
       const s = await withRunSession({ command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
         await seedStage(session, { reuse: opts.seeded });
-        if (pgbouncer) await poolerStage(session, { binary: pgbouncer });
+        if (pgbouncer) await poolerStage(session, pgbouncer);
         else await runStage(session);
       });
       for (const l of workloadTable(s.summary)) process.stdout.write(l + '\n');

@@ -45,12 +45,23 @@ const VARIANTS: readonly Variant[] = [
 
 const key = (l: LayoutName, v: Variant) => `${l}|${v.context}|${v.route}`;
 
+/** Where the pooler comes from: started by the harness, or one already running (docker compose). */
+export type PoolerSource = { kind: 'managed'; binary: PgBouncerBinary } | { kind: 'external'; host: string; port: number };
+
 /**
  * Everything about the pooler that can be checked before a database is touched: the binary
  * (missing: exit 1 naming the package; a bad --pgbouncer-bin: exit 2) and whether the workload's
- * statements can go through it (named prepared statements need PgBouncer >= 1.21: exit 2).
+ * statements can go through it (named prepared statements need PgBouncer >= 1.21: exit 2). With
+ * `--pgbouncer-address host:port` the harness starts nothing and routes through that PgBouncer.
  */
-export function preflightPooler(pooler: ResolvedPooler, workload: ResolvedWorkload, pgbouncerBin?: string): PgBouncerBinary {
+export function preflightPooler(pooler: ResolvedPooler, workload: ResolvedWorkload, pgbouncerBin?: string, pgbouncerAddress?: string): PoolerSource {
+  if (pgbouncerAddress !== undefined) {
+    const m = /^([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(pgbouncerAddress);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535) throw new UsageError(`--pgbouncer-address "${pgbouncerAddress}": expected host:port, e.g. 127.0.0.1:56432`, 'pgbouncer-address');
+    if (pgbouncerBin !== undefined) throw new UsageError('--pgbouncer-bin and --pgbouncer-address exclude each other (start one, or use a running one)', 'pgbouncer-address');
+    return { kind: 'external', host: m[1]!.replace(/^\[|\]$/g, ''), port };
+  }
   const binary = findPgBouncer(pgbouncerBin);
   if (workload.prepared && !supportsNamedPreparedStatements(binary)) {
     throw new UsageError(
@@ -59,7 +70,18 @@ export function preflightPooler(pooler: ResolvedPooler, workload: ResolvedWorklo
       'workload.prepared',
     );
   }
-  return binary;
+  return { kind: 'managed', binary };
+}
+
+/** A PgBouncer someone else runs: the harness only redirects the workload's connections to it. */
+function externalPooler(host: string, port: number): Pick<PgBouncer, 'redirect' | 'description' | 'stop' | 'pools'> & { settings: Record<string, string> } {
+  return {
+    description: `PgBouncer at ${host}:${port} (not started by the harness; its pool mode and sizes are its own configuration)`,
+    settings: {},
+    redirect: (base) => ({ ...base, host, port }),
+    stop: async () => {},
+    pools: async () => null,
+  };
 }
 
 /** Login roles the harness created under this run's prefix, with their derived passwords, plus the admin. */
@@ -78,9 +100,7 @@ function readOnlyMix(mix: Readonly<Record<string, number>>): Record<string, numb
   return Object.keys(out).length ? out : { 'recent-orders': 1 };
 }
 
-export interface PoolerStageOptions {
-  binary: PgBouncerBinary;
-}
+export type PoolerStageOptions = PoolerSource;
 
 export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise<void> {
   const pooler = s.scenario.pooler;
@@ -90,38 +110,46 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
   const w: ResolvedWorkload = { ...base, leakProbes: { enabled: true, everyMs: base.leakProbes.everyMs } };
   const sessionMix = readOnlyMix(base.mix);
   const wSession: ResolvedWorkload = { ...w, mix: sessionMix };
-  const named = w.prepared && supportsNamedPreparedStatements(o.binary);
+  const managed = o.kind === 'managed' ? o.binary : null;
+  // Managed: named statements only where PgBouncer can keep them (>= 1.21, max_prepared_statements
+  // set here); external: as the scenario says, the operator configured that PgBouncer.
+  const named = w.prepared && (managed ? supportsNamedPreparedStatements(managed) : true);
   const runnable = s.layouts.filter((l) => s.summary.layouts[l]?.status === 'ok');
 
-  const users = await poolerUsers(s.ctx);
-  const bouncer = await PgBouncer.start({
-    binary: o.binary,
-    upstream: { host: s.target.admin.host, port: s.target.admin.port },
-    users,
-    adminUser: s.target.admin.user,
-    poolMode: pooler.poolMode,
-    poolSize: pooler.poolSize,
-    maxClientConn: pooler.maxClientConn,
-    maxPreparedStatements: named ? 1000 : 0,
-    log: (l) => s.out(l),
-  });
+  const bouncer =
+    o.kind === 'managed'
+      ? await PgBouncer.start({
+          binary: o.binary,
+          upstream: { host: s.target.admin.host, port: s.target.admin.port },
+          users: await poolerUsers(s.ctx),
+          adminUser: s.target.admin.user,
+          poolMode: pooler.poolMode,
+          poolSize: pooler.poolSize,
+          maxClientConn: pooler.maxClientConn,
+          maxPreparedStatements: named ? 1000 : 0,
+          log: (l) => s.out(l),
+        })
+      : externalPooler(o.host, o.port);
   try {
     const pooled: LayoutContext = { ...s.ctx, target: targetThrough(s.target, bouncer) };
     const ws = emptyWorkloadSummary(w);
     s.summary.workload = ws;
     const ps: PoolerSummary = {
       kind: 'pgbouncer',
-      version: o.binary.version,
-      binary: o.binary.path,
+      managed: managed !== null,
+      version: managed?.version ?? 'unknown (external)',
+      binary: managed?.path ?? bouncer.description,
       poolMode: pooler.poolMode,
       poolSize: pooler.poolSize,
       maxClientConn: pooler.maxClientConn,
       settings: { ...bouncer.settings },
       preparedStatements: named ? 'named' : 'unnamed',
       preparedReason: named
-        ? `named prepared statements through PgBouncer ${o.binary.version} with max_prepared_statements = ${bouncer.settings.max_prepared_statements}`
+        ? managed
+          ? `named prepared statements through PgBouncer ${managed.version} with max_prepared_statements = ${bouncer.settings.max_prepared_statements}`
+          : 'named prepared statements (workload.prepared: true): the external PgBouncer needs max_prepared_statements (>= 1.21)'
         : w.prepared
-          ? `unnamed statements: PgBouncer ${o.binary.version} < 1.21 cannot pass named prepared statements in transaction mode`
+          ? `unnamed statements: PgBouncer ${managed?.version} < 1.21 cannot pass named prepared statements in transaction mode`
           : 'unnamed statements (workload.prepared: false), on both routes so they compare',
       workloadThroughPooler: true,
       sessionLevelMix: pooler.sessionLevelDemo ? sessionMix : null,

@@ -26,10 +26,11 @@ export const poolerRowSchema = z.object({
 /** summary.pooler: the workload through PgBouncer and the leak demonstration. */
 export const poolerSummarySchema = z.object({
   kind: z.literal('pgbouncer'),
+  managed: z.boolean().describe('true: started and stopped by the harness; false: an existing PgBouncer (--pgbouncer-address), whose settings are its own'),
   version: z.string().describe('pgbouncer --version'),
-  binary: z.string(),
+  binary: z.string().describe('the binary the harness ran, or the external PgBouncer'),
   poolMode: z.literal('transaction'),
-  poolSize: z.number().int().positive().describe('default_pool_size: server connections per (database, user) pair'),
+  poolSize: z.number().int().positive().describe('default_pool_size: server connections per (database, user) pair (applied only when managed)'),
   maxClientConn: z.number().int().positive(),
   settings: z.record(z.string(), z.string()).describe('the [pgbouncer] section the harness wrote'),
   preparedStatements: z.enum(['named', 'unnamed']).describe('statements through the pooler'),
