@@ -185,6 +185,27 @@ describe('through a real PgBouncer (transaction mode, one server connection)', {
     });
   }
 
+  it('auth_query mode (as docker/pgbouncer/pgbouncer.ini): the layouts\' roles log in through PgBouncer without being listed', async () => {
+    const aq = await PgBouncer.start({
+      binary: binary!,
+      upstream: { host: target.admin.host, port: target.admin.port },
+      users: [{ name: target.admin.user, password: target.admin.password }],
+      adminUser: target.admin.user,
+      authQuery: true,
+      poolMode: 'transaction',
+      poolSize: 1,
+      maxClientConn: 10,
+    });
+    const router = layoutOf('rls').router({ ...ctx, target: targetThrough(target, aq) }, { maxConnections: 1 });
+    try {
+      const r = await probeThroughRouter(ctx, 'rls', router, 'read-by-scan', { self: a, victim: b });
+      assert.equal(r.outcome, 'blocked', JSON.stringify(r.observed));
+    } finally {
+      await router.close();
+      await aq.stop();
+    }
+  });
+
   it('the pool really is one server connection shared by the clients (SHOW POOLS)', async () => {
     const pools = await bouncer.pools({ name: target.admin.user, password: target.admin.password });
     assert.ok(pools, 'admin console answered');

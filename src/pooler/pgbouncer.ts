@@ -35,6 +35,11 @@ export interface PgBouncerOptions {
   /** Server connections per (database, user) pair: default_pool_size. */
   poolSize: number;
   maxClientConn: number;
+  /**
+   * Look the other roles up with auth_query as `adminUser` (SCRAM secrets from pg_shadow, SCRAM
+   * pass-through to the server) instead of listing them: how docker/pgbouncer/pgbouncer.ini works.
+   */
+  authQuery?: boolean;
   /** Named prepared statements kept per server connection (PgBouncer >= 1.21 only; 0 = off). */
   maxPreparedStatements?: number;
   log?: (line: string) => void;
@@ -109,11 +114,15 @@ export class PgBouncer {
         logfile: logFile,
       };
       if (o.maxPreparedStatements && supportsNamedPreparedStatements(o.binary)) settings.max_prepared_statements = String(o.maxPreparedStatements);
+      if (o.authQuery) {
+        settings.auth_user = o.adminUser;
+        settings.auth_query = 'SELECT usename, passwd FROM pg_shadow WHERE usename = $1';
+      }
       // One wildcard entry: every database of every layout (database-per-tenant included) gets its
       // own pool per (database, user) pair, created on first use.
       const ini = [
         '[databases]',
-        `* = host=${o.upstream.host} port=${o.upstream.port}`,
+        `* = host=${o.upstream.host} port=${o.upstream.port}${o.authQuery ? ` auth_user=${o.adminUser}` : ''}`,
         '',
         '[pgbouncer]',
         ...Object.entries(settings).map(([k, v]) => `${k} = ${v}`),
