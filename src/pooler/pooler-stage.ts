@@ -161,6 +161,8 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
     const segs = new Map<string, SegmentResult[]>();
     const failures = new Map<string, string>();
     const notApplicable = new Map<LayoutName, string>();
+    // Layouts that were not seeded keep a row saying so, instead of disappearing from the table.
+    for (const l of s.layouts) if (!runnable.includes(l)) notApplicable.set(l, `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})`);
     s.out(
       `pooler: ${bouncer.description}; ${w.mode} loop, ${w.users} users, ${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per segment, ${w.repeats} repeat(s), ` +
         `${named ? 'named prepared' : 'unnamed'} statements; variants: ${variants.map((v) => `${v.context} via ${v.route}`).join(', ')}`,
@@ -201,7 +203,7 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
           } finally {
             await router.close();
           }
-          ps.rows = rowsOf(runnable, variants, w, wSession, segs, failures, notApplicable);
+          ps.rows = rowsOf(s.layouts, runnable, variants, w, wSession, segs, failures, notApplicable);
           ps.leaks = leakTotals(ps.rows);
           for (const l of runnable) {
             const list = segs.get(key(l, VARIANTS[0]!)) ?? [];
@@ -223,6 +225,9 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
     }
     if (ps.leaks.sessionLevelThroughPooler > 0) {
       s.out(`pooler: expected finding: session-level context leaked through PgBouncer in transaction mode (${ps.leaks.sessionLevelThroughPooler} probes saw another tenant's rows); per-transaction context: 0 leaks`);
+    } else if (ps.rows.some((x) => x.context === 'session-level' && x.route === 'pgbouncer' && x.status === 'ok')) {
+      // Not a failure, but said: at low concurrency PgBouncer often hands a client the server connection its own SET just ran on.
+      s.out('pooler: the session-level leak through PgBouncer was not observed in this run (fewer clients competing for server connections than needed to show it); per-transaction context: 0 leaks');
     }
     if (failures.size) throw new Error(`pooler: ${[...failures].map(([k, m]) => `${k.replace(/\|/g, ' ')}: ${m}`).join('; ')}`);
   } finally {
@@ -232,6 +237,7 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
 
 function rowsOf(
   layouts: readonly LayoutName[],
+  runnable: readonly LayoutName[],
   variants: readonly Variant[],
   w: ResolvedWorkload,
   wSession: ResolvedWorkload,
@@ -246,7 +252,7 @@ function rowsOf(
       const base = { layout, context: v.context, route: v.route, expected };
       const list = segs.get(key(layout, v)) ?? [];
       const failed = failures.get(key(layout, v));
-      const na = v.context === 'session-level' ? notApplicable.get(layout) : undefined;
+      const na = !runnable.includes(layout) || v.context === 'session-level' ? notApplicable.get(layout) : undefined;
       if (na || (!list.length && !failed)) {
         rows.push({ ...base, status: 'not measured', reason: na ?? 'not reached', requests: null, errors: {}, p50Ms: null, p99Ms: null, throughputPerS: null, valid: null, leakProbes: null });
         continue;
