@@ -48,6 +48,7 @@ export function poolerReportTable(s: Summary): Table | null {
       `Statements: ${p.preparedReason}.`,
       ...(p.sessionLevelMix ? [`Session-level segments run the mix's read queries only (${Object.keys(p.sessionLevelMix).join(', ')}): a leaked context would write into another tenant.`] : []),
       ...(p.workloadThroughPooler ? ['The workload tables of this report were measured through PgBouncer with per-transaction context.'] : []),
+      'Session-level segments keep a client connection per tenant (at most users + 1) and open a new one on most tenant switches (the leak probes discard theirs): their latency is mostly connection set-up, not comparable with the per-transaction rows.',
       'Requests and percentiles count valid repeats only (closed loop, response time); leak probes count every repeat.',
     ],
   };
