@@ -13,6 +13,8 @@ import { rateSweepStage } from './rate-sweep-stage.js';
 import { verifyStage } from './verify-stage.js';
 import { operationsStage } from '../operations/operations-stage.js';
 import { positiveInt } from './common-options.js';
+import { addPoolerOptions } from '../pooler/pooler-options.js';
+import { poolerStage, preflightPooler } from '../pooler/pooler-stage.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
@@ -22,7 +24,7 @@ export function registerAll(program: Command): void {
         'drive the scenario\'s workload against every layout (latency percentiles, throughput, noisy neighbour, HTTP level), run the isolation probes, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; ' +
         'sizes per tenant; connections; moving a tenant out), write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table.',
     );
-  addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
+  addPoolerOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd))))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
     .option('--skip-run', 'do not run the workload (nor the rate sweep)')
     .option('--no-rate-sweep', 'skip the scenario\'s rate sweep (rateSweep:)')
@@ -30,8 +32,9 @@ export function registerAll(program: Command): void {
     .option('--skip-operations', 'do not run migrations, backups, sizes, connections and extraction')
     .option('--parallel <n>', 'tenants migrated at once; above 1 the one-at-a-time figure is measured too', positiveInt('--parallel'), 2)
     .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
-    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; rateSweep: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number }) => {
+    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; rateSweep: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number; pgbouncerBin?: string; pgbouncerAddress?: string }) => {
       const { scenario, target } = resolveCommon(opts, opts.rateSweep ? {} : { rateSweep: false });
+      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress) : null;
       let bundleDir: string | null = null;
       let runId = '';
       let failure: unknown = null;
@@ -40,7 +43,7 @@ export function registerAll(program: Command): void {
           bundleDir = session.bundle.dir;
           runId = session.bundle.runId;
           await seedStage(session);
-          if (!opts.skipRun) await runStage(session);
+          if (!opts.skipRun) await (pgbouncer ? poolerStage(session, pgbouncer) : runStage(session));
           if (!opts.skipRun) await rateSweepStage(session);
           if (!opts.skipVerify) await verifyStage(session);
           if (!opts.skipOperations) {

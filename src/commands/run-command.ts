@@ -8,6 +8,8 @@ import { rateSweepStage } from './rate-sweep-stage.js';
 import { runStage, workloadTable } from './run-stage.js';
 import { withRunSession } from './run-session.js';
 import { seedStage } from './seed-stage.js';
+import { addPoolerOptions } from '../pooler/pooler-options.js';
+import { poolerStage, preflightPooler } from '../pooler/pooler-stage.js';
 
 const nonNegative = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -37,6 +39,8 @@ interface RunOpts extends CommonOpts, RateSweepOpts {
   mix?: Record<string, number>;
   prepared?: boolean;
   leakProbes?: boolean;
+  pgbouncerBin?: string;
+  pgbouncerAddress?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -46,7 +50,7 @@ export function registerRun(program: Command): void {
       'Drive the scenario\'s workload (weighted query mix, closed or open loop) against every layout in an interleaved, shuffled order with equal warm-up, ' +
         'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded.',
     );
-  rateSweepOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd))))
+  rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))))
     .option('--seeded', 'do not seed: check and use the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('--repeats <n>', 'measured repeats per layout (default: the scenario\'s, else 3)', positiveInt('--repeats'))
     .option('--duration <seconds>', 'measured seconds per layout and repeat', nonNegative('--duration'))
@@ -72,9 +76,11 @@ export function registerRun(program: Command): void {
       if (opts.prepared === false) workload.prepared = false;
       if (opts.leakProbes) workload.leakProbes = { enabled: true };
       const { scenario, target } = resolveCommon(opts, { workload, ...rateSweepOverrides(opts) });
+      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress) : null;
       const s = await withRunSession({ command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
         await seedStage(session, { reuse: opts.seeded });
-        await runStage(session);
+        if (pgbouncer) await poolerStage(session, pgbouncer);
+        else await runStage(session);
         await rateSweepStage(session);
       });
       for (const l of workloadTable(s.summary)) process.stdout.write(l + '\n');

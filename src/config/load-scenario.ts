@@ -11,6 +11,8 @@ import { resolveRateSweep } from './rate-sweep-schema.js';
 import type { ResolvedRateSweep } from './rate-sweep-schema.js';
 import { QUERY_NAMES } from '../workload/query-registry.js';
 import { tenantSlug } from '../../seed/tenant-plan.js';
+import { resolvePooler } from '../pooler/pooler-config.js';
+import type { ResolvedPooler } from '../pooler/pooler-config.js';
 
 /** A scenario after validation and defaults: what every command works from. Frozen. */
 export interface ResolvedScenario {
@@ -37,6 +39,8 @@ export interface ResolvedScenario {
   readonly workload: ResolvedWorkload;
   /** The capacity sweep (rateSweep:), or null when the scenario has none. */
   readonly rateSweep: ResolvedRateSweep | null;
+  /** null = connect directly; else the workload goes through this pooler (the `pooler` scenario). */
+  readonly pooler: ResolvedPooler | null;
 }
 
 /** The workload after validation and defaults (field meanings: scenario-schema.ts). */
@@ -198,6 +202,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
     },
     workload,
     rateSweep: file.rateSweep ? resolveRateSweep(file.rateSweep, scenarioDefaults.rateSweep, fail) : null,
+    pooler: resolvePooler(file.pooler, scenarioDefaults.pooler),
   };
   return deepFreeze(resolved);
 }

@@ -12,6 +12,12 @@ export const scenarioDefaults = {
   /** The largest 5% of tenants (at least 1) go to the dedicated tier. */
   hybrid: { dedicatedFraction: 0.05, placement: 'database' as 'schema' | 'database' },
   seeding: { concurrency: 2, templateCopy: true },
+  /**
+   * The pooler block (when a scenario has one): transaction mode, 4 server connections per
+   * (database, user) pair, fewer than the workload's users so clients share them; the
+   * session-level leak demonstration on.
+   */
+  pooler: { poolMode: 'transaction' as const, poolSize: 4, maxClientConn: 1000, sessionLevelDemo: true },
   workload: {
     /** Reads dominate, as in most SaaS back ends; one request in ten writes. */
     mix: { 'recent-orders': 40, 'point-lookup': 30, 'order-search': 10, 'order-report': 10, 'create-order': 10 } as Record<string, number>,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rateSweepSchema } from './rate-sweep-schema.js';
+import { poolerSchema } from '../pooler/pooler-config.js';
 
 /** Every isolation strategy the harness knows. The registry maps each name to its folder. */
 export const LAYOUT_NAMES = ['shared', 'rls', 'schema', 'database', 'hybrid'] as const;
@@ -169,6 +170,8 @@ export const scenarioFileSchema = z
     workload: workloadSchema.optional(),
     /** Capacity: the workload in open loop at increasing rates, per layout, against a P99 target (rate-sweep-schema.ts). */
     rateSweep: rateSweepSchema.optional(),
+    /** Drive the workload through a connection pooler the harness starts (src/pooler/). */
+    pooler: poolerSchema.optional(),
     seeding: z
       .object({
         /** Concurrent COPY streams while loading the per-tenant layouts. */

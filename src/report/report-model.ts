@@ -5,6 +5,7 @@
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
 import { addCapacity } from './capacity-report.js';
+import { poolerReportTable } from './pooler-table.js';
 
 export type Cell = string | number | null;
 
@@ -498,6 +499,9 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       notes: [],
     });
   }
+
+  const pooler = poolerReportTable(s);
+  if (pooler) tables.push(pooler);
 
   const ds = s.dataset;
   tables.push({

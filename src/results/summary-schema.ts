@@ -7,6 +7,7 @@ import { layoutConnectionsSchema } from './connections-schema.js';
 import { layoutExtractionSchema } from './extraction-schema.js';
 import { layoutMigrationSchema } from './migration-schema.js';
 import { placementSummarySchema } from './placement-schema.js';
+import { poolerSummarySchema } from './pooler-schema.js';
 import { sizesDetailSchema } from './sizes-schema.js';
 import { workloadSummarySchema } from './workload-schema.js';
 
@@ -112,6 +113,7 @@ export const summarySchema = z.object({
   placement: placementSummarySchema.optional().describe('tenants placed on several servers; absent with one server'),
   /** Capacity per layout from a rate sweep (`rateSweep:` in the scenario); absent when no sweep ran. */
   capacity: capacitySummarySchema.optional(),
+  pooler: poolerSummarySchema.optional().describe('the pooler scenario (PgBouncer, per-transaction vs session-level context); absent when no pooler ran'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

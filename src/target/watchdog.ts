@@ -4,11 +4,14 @@
  * harness's pid and, once it is gone, stops the server (SIGQUIT, then SIGKILL) and removes a
  * throwaway cluster's directory.
  *
- *   node watchdog.js <harness-pid> <postmaster-pid> <base-dir> <persistent: 0|1>
+ *   node watchdog.js <harness-pid> <postmaster-pid> <base-dir> <persistent: 0|1> [signal]
+ *
+ * The optional signal (default SIGQUIT, PostgreSQL's immediate shutdown) lets the same watchdog
+ * guard other children, e.g. PgBouncer (SIGTERM: immediate shutdown).
  */
 import { rmSync } from 'node:fs';
 
-const [parentPid, postmasterPid, baseDir, persistent] = process.argv.slice(2);
+const [parentPid, postmasterPid, baseDir, persistent, stopSignal] = process.argv.slice(2);
 const POLL_MS = 500;
 
 function alive(pid: number): boolean {
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   try {
-    process.kill(pm, 'SIGQUIT');
+    process.kill(pm, (stopSignal ?? 'SIGQUIT') as NodeJS.Signals);
   } catch {
     // already gone
   }
