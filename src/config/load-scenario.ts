@@ -8,6 +8,8 @@ import { scenarioDefaults } from './scenario-defaults.js';
 import { LAYOUT_NAMES, scenarioFileSchema } from './scenario-schema.js';
 import type { LayoutName, ScenarioFile, TenantChoice, TenantSizes } from './scenario-schema.js';
 import { QUERY_NAMES } from '../workload/query-registry.js';
+import { resolveSweep } from './sweep-config.js';
+import type { ResolvedSweep } from './sweep-config.js';
 import { tenantSlug } from '../../seed/tenant-plan.js';
 
 /** A scenario after validation and defaults: what every command works from. Frozen. */
@@ -33,6 +35,8 @@ export interface ResolvedScenario {
   };
   readonly seeding: { readonly concurrency: number; readonly templateCopy: boolean };
   readonly workload: ResolvedWorkload;
+  /** Tenant-scale sweep (`all` runs its steps instead of one run at `tenants`); null without one. */
+  readonly sweep: ResolvedSweep | null;
 }
 
 /** The workload after validation and defaults (field meanings: scenario-schema.ts). */
@@ -164,6 +168,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   const workload = resolveWorkload(file.workload ?? {}, tenants, fail);
 
   const name = file.name ?? basename(source, extname(source));
+  const sweep = file.sweep ? resolveSweep(file.sweep, { merged, source, name, rows: file.rows, layouts, overrides, resolveStep: (raw, src) => resolveScenario(raw, src) }) : null;
   const resolved: ResolvedScenario = {
     name,
     description: file.description ?? '',
@@ -189,6 +194,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
       templateCopy: file.seeding?.templateCopy ?? scenarioDefaults.seeding.templateCopy,
     },
     workload,
+    sweep,
   };
   return deepFreeze(resolved);
 }

@@ -4,6 +4,7 @@
  */
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
+import { sweepReport } from './sweep-report.js';
 
 export type Cell = string | number | null;
 
@@ -117,6 +118,11 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     main.notes.push(`P50/P99: the ${JOIN_QUERY} query (a tenant's recent orders joined to their customers), ${s.workload.config.mode} loop, response time over the valid repeats.`);
   }
   tables.push(main);
+  if (s.sweep) {
+    const sw = sweepReport(s.sweep, s.scenario.layouts);
+    tables.push(...sw.tables);
+    charts.push(...sw.charts);
+  }
 
   if (s.workload) {
     const wl = s.workload;

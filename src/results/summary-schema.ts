@@ -6,6 +6,7 @@ import { layoutConnectionsSchema } from './connections-schema.js';
 import { layoutExtractionSchema } from './extraction-schema.js';
 import { layoutMigrationSchema } from './migration-schema.js';
 import { sizesDetailSchema } from './sizes-schema.js';
+import { sweepSummarySchema } from './sweep-schema.js';
 import { workloadSummarySchema } from './workload-schema.js';
 
 /**
@@ -107,6 +108,7 @@ export const summarySchema = z.object({
   isolation: isolationSchema.optional().describe('isolation probes (verify); absent when the command did not verify'),
   /** Latency and throughput per layout and query (`tenantbench run`); absent when no workload ran. */
   workload: workloadSummarySchema.optional(),
+  sweep: sweepSummarySchema.optional().describe('tenant-scale sweep (all on a scenario with sweep): every cost per step and layout; absent otherwise'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;
