@@ -23,7 +23,9 @@ function tinySweep(extra: Record<string, unknown> = {}): Record<string, unknown>
     layouts: ['shared', 'rls', 'schema', 'database'],
     layoutOptions: { database: { maxConnections: 3 } },
     sweep: { tenants: [2, 4], extraTenants: { rls: [6] } },
-    workload: { users: 4, warmupSeconds: 0.2, durationSeconds: 0.6, repeats: 1 },
+    // The event-loop lag gate is tested with the workload; here a loaded test machine must not
+    // turn a sub-second window invalid (its percentiles would then be null).
+    workload: { users: 4, warmupSeconds: 0.2, durationSeconds: 0.6, repeats: 1, maxEventLoopLagMs: 5000 },
     ...extra,
   };
 }
@@ -108,7 +110,7 @@ describe('tenant-scale sweep', () => {
       [{ sweep: { tenants: [2], extraTenants: { oracle: [8] } } }, /sweep\.extraTenants.*unknown field "oracle"/],
       [{ sweep: { tenants: [2], extraTenants: { rls: [2] } } }, /sweep\.extraTenants\.rls.*already a step/],
       [{ sweep: { tenant: [2] } }, /sweep.*unknown field "tenant"/],
-      [{ sweep: { tenants: [2, 5] }, workload: { tenantChoice: { kind: 'hot', share: 0.5, tenant: 't0004' } } }, /sweep step with 2 tenants.*workload\.tenantChoice\.tenant/],
+      [{ tenants: { count: 5 }, sweep: { tenants: [2, 5] }, workload: { tenantChoice: { kind: 'hot', share: 0.5, tenant: 't0004' } } }, /sweep step with 2 tenants.*workload\.tenantChoice\.tenant/],
     ];
     for (const [extra, re] of bad) {
       assert.throws(() => resolveScenario(tinySweep(extra), 'tests/bad-sweep'), (err: unknown) => err instanceof UsageError && re.test(err.message), JSON.stringify(extra));
@@ -133,7 +135,7 @@ describe('tenant-scale sweep', () => {
         layouts: ['database'],
         layoutOptions: { database: { maxConnections: 4 } },
         sweep: { tenants: [30] },
-        workload: { users: 8, warmupSeconds: 0.3, durationSeconds: 1.5, repeats: 1, tenantChoice: { kind: 'uniform' } },
+        workload: { users: 8, warmupSeconds: 0.3, durationSeconds: 1.5, repeats: 1, tenantChoice: { kind: 'uniform' }, maxEventLoopLagMs: 5000 },
       }),
     );
     const r = await runCli(['all', '--scenario', scenario, '--profile', 'test', '--skip-operations', '--results-dir', join(dir, 'results'), '--reports-dir', join(dir, 'reports')], { timeoutMs: 300_000 });

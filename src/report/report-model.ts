@@ -117,12 +117,13 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   if (s.workload) {
     main.notes.push(`P50/P99: the ${JOIN_QUERY} query (a tenant's recent orders joined to their customers), ${s.workload.config.mode} loop, response time over the valid repeats.`);
   }
-  tables.push(main);
+  // A sweep run has no single run at one tenant count: its tables come first.
   if (s.sweep) {
     const sw = sweepReport(s.sweep, s.scenario.layouts);
     tables.push(...sw.tables);
     charts.push(...sw.charts);
   }
+  tables.push(main);
 
   if (s.workload) {
     const wl = s.workload;

@@ -31,7 +31,7 @@ const COSTS: Cost[] = [
     title: 'Backend catalog cache after touching every tenant',
     unit: 'MB',
     digits: 2,
-    value: (l) => (l.catalogCache ? l.catalogCache.bytesAfter / MB : reason(l, 'catalog cache', 'not measured')),
+    value: (l) => (l.catalogCache ? l.catalogCache.bytesAfter / MB : l.pgClassRows === null ? reason(l, 'catalog', 'sizes not collected') : reason(l, 'catalog cache', 'sizes not collected')),
   },
   { id: 'p50', title: 'Workload P50 (all queries)', unit: 'ms', digits: 2, value: (l) => l.workload?.p50Ms ?? reason(l, 'workload', 'no workload ran') },
   { id: 'p99', title: 'Workload P99 (all queries)', unit: 'ms', digits: 2, value: (l) => l.workload?.p99Ms ?? reason(l, 'workload', 'no workload ran') },
@@ -109,7 +109,7 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
     if (st.status !== 'ok') overview.notes.push(`${st.tenants} tenants: step ${st.status}${st.reason ? ` (${st.reason})` : ''}.`);
   }
   overview.notes.push(
-    'P50/P99 over every query of the mix. Catalog figures as seeded; the catalog cache is summed over one backend per database (database layout: one per tenant). ' +
+    'Seed: rls is a server-side template copy of shared when both run. P50/P99 over every query of the mix. Catalog figures as seeded; the catalog cache is summed over one backend per database (database layout: one per tenant). ' +
       'Migration: the five steps, one unit at a time, undone, then the parallel pass; pooled layouts have one unit, so both figures are the same run. ' +
       'Single-tenant backup: pg_dump where it can select one tenant (-n schema, the tenant database, --enable-row-security as the RLS role); the shared baseline has none and uses the COPY export. Restored into a fresh database and checksummed.',
   );

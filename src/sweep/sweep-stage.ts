@@ -18,6 +18,7 @@ import { makeLayoutContext } from '../commands/run-session.js';
 import { seedStage } from '../commands/seed-stage.js';
 import { runStage } from '../commands/run-stage.js';
 import { layout as layoutOf } from '../layouts/registry.js';
+import { isInterrupting } from '../lifecycle.js';
 import type { LayoutContext, TableChecksums } from '../layouts/layout.js';
 import { stopwatch } from '../measure/timer.js';
 import { backupLayout } from '../operations/backup/backup-stage.js';
@@ -37,7 +38,8 @@ export interface SweepOptions {
   skipOperations?: boolean;
 }
 
-export const SWEEP_LAYOUT_REASON = 'tenant-scale sweep: no single run at the scenario\'s tenant count; figures per step in the sweep section (summary.sweep, sweep.csv)';
+/** Why the run's own layout entries stay empty: every figure is per step, in summary.sweep. */
+export const SWEEP_LAYOUT_REASON = 'sweep run: see the tenant-scale tables (summary.sweep)';
 
 /** What one step measured apart from the stages' own summary entries. */
 interface StepExtras {
@@ -71,7 +73,8 @@ export async function sweepStage(s: RunSession, o: SweepOptions): Promise<void> 
     if (previous) {
       // Keep disk bounded: the previous step's databases go before this step seeds.
       const sw = stopwatch();
-      for (const l of previous.layouts) await layoutOf(l).destroy(previous.ctx);
+      // Reverse order: the rls database is a copy of the shared one and still holds grants to its role.
+      for (const l of [...previous.layouts].reverse()) await layoutOf(l).destroy(previous.ctx);
       s.out(`sweep: dropped the ${sweep.steps[i - 1]!.tenants}-tenant step's databases in ${sw.seconds().toFixed(1)} s`);
     }
     const entry = summary.steps[i]!;
@@ -81,6 +84,7 @@ export async function sweepStage(s: RunSession, o: SweepOptions): Promise<void> 
     try {
       await runStep(s, step, entry, ctx, o);
     } catch (err) {
+      if (isInterrupting()) throw err;
       errors.push(err);
       s.out(`sweep step ${i + 1}/${sweep.steps.length} (${step.tenants} tenants) FAILED: ${errorMessage(err)}`);
     }
