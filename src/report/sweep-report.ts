@@ -144,16 +144,16 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
       ],
       rows: sweep.steps.flatMap((st) =>
         capped.map((l) => {
-          const c = st.perLayout[l]?.connections;
-          const why = st.layouts.includes(l) ? 'not measured: no workload ran' : NOT_IN_STEP;
+          const get = (f: (c: NonNullable<SweepLayout['connections']>) => Cell): Cell =>
+            cell(st, l, (x) => (x.connections ? f(x.connections) : reason(x, 'workload', 'no workload ran')));
           return {
             tenants: st.tenants,
             layout: l,
-            cap: c?.cap ?? why,
-            opened: c?.opened ?? why,
-            closed: c?.closed ?? why,
-            peakOpen: c?.peakOpen ?? why,
-            serverPeak: c ? (c.serverPeak ?? 'not measured: pg_stat_activity sampling failed') : why,
+            cap: get((c) => c.cap),
+            opened: get((c) => c.opened),
+            closed: get((c) => c.closed),
+            peakOpen: get((c) => c.peakOpen),
+            serverPeak: get((c) => c.serverPeak ?? 'not measured: pg_stat_activity sampling failed'),
             maxConnections: sweep.serverMaxConnections,
           };
         }),
