@@ -172,11 +172,10 @@ async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, 
   } catch (err) {
     failures.push(err);
   } finally {
-    entry.harness = memory.stop();
+    memory.stop();
     collect();
     entry.status = failures.length ? 'failed' : 'ok';
     entry.reason = failures.length ? failures.map((e) => errorMessage(e).split('\n')[0]).join('; ') : null;
-    entry.harness = memory.current();
     s.flush();
   }
   if (failures.length) throw failures[0];
