@@ -15,6 +15,7 @@ import { operationsStage } from '../operations/operations-stage.js';
 import { positiveInt } from './common-options.js';
 import { addPoolerOptions } from '../pooler/pooler-options.js';
 import { poolerStage, preflightPooler } from '../pooler/pooler-stage.js';
+import { sweepStage } from '../sweep/sweep-stage.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
@@ -42,6 +43,8 @@ export function registerAll(program: Command): void {
         const s = await withRunSession({ command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
           bundleDir = session.bundle.dir;
           runId = session.bundle.runId;
+          // A scenario with a sweep runs one step per tenant count instead (src/sweep/).
+          if (scenario.sweep) return sweepStage(session, { parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations });
           await seedStage(session);
           if (!opts.skipRun) await (pgbouncer ? poolerStage(session, pgbouncer) : runStage(session));
           if (!opts.skipRun) await rateSweepStage(session);
@@ -50,7 +53,8 @@ export function registerAll(program: Command): void {
             await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true }, backup: { jobs: opts.jobs }, concurrency: 8 });
           }
         });
-        process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\nresults: ${s.bundle.dir}\n`);
+        if (!scenario.sweep) process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\n`);
+        process.stdout.write(`results: ${s.bundle.dir}\n`);
       } catch (err) {
         failure = err;
         if (err instanceof SessionError) {
@@ -63,7 +67,7 @@ export function registerAll(program: Command): void {
       if (bundleDir) {
         try {
           const report = await writeReport(loadResults(bundleDir), opts.reportsDir ? join(opts.reportsDir, runId) : undefined);
-          const main = report.model.tables.find((t) => t.id === 'main')!;
+          const main = report.model.tables.find((t) => t.id === (scenario.sweep ? 'sweep' : 'main'))!;
           process.stdout.write(`\n${markdownTable(main)}\n\nreport: ${join(report.dir, 'report.md')}\n`);
         } catch (err) {
           process.stderr.write(`tenantbench: the report could not be written: ${errorMessage(err)}\n`);

@@ -10,6 +10,8 @@ import type { LayoutName, ScenarioFile, TenantChoice, TenantSizes } from './scen
 import { resolveRateSweep } from './rate-sweep-schema.js';
 import type { ResolvedRateSweep } from './rate-sweep-schema.js';
 import { QUERY_NAMES } from '../workload/query-registry.js';
+import { resolveSweep } from './sweep-config.js';
+import type { ResolvedSweep } from './sweep-config.js';
 import { tenantSlug } from '../../seed/tenant-plan.js';
 import { resolvePooler } from '../pooler/pooler-config.js';
 import type { ResolvedPooler } from '../pooler/pooler-config.js';
@@ -41,6 +43,8 @@ export interface ResolvedScenario {
   readonly rateSweep: ResolvedRateSweep | null;
   /** null = connect directly; else the workload goes through this pooler (the `pooler` scenario). */
   readonly pooler: ResolvedPooler | null;
+  /** Tenant-scale sweep (`all` runs its steps instead of one run at `tenants`); null without one. */
+  readonly sweep: ResolvedSweep | null;
 }
 
 /** The workload after validation and defaults (field meanings: scenario-schema.ts). */
@@ -176,6 +180,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   const workload = resolveWorkload(file.workload ?? {}, tenants, fail);
 
   const name = file.name ?? basename(source, extname(source));
+  const sweep = file.sweep ? resolveSweep(file.sweep, { merged, source, name, rows: file.rows, layouts, overrides, resolveStep: (raw, src) => resolveScenario(raw, src) }) : null;
   const resolved: ResolvedScenario = {
     name,
     description: file.description ?? '',
@@ -203,6 +208,7 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
     workload,
     rateSweep: file.rateSweep ? resolveRateSweep(file.rateSweep, scenarioDefaults.rateSweep, fail) : null,
     pooler: resolvePooler(file.pooler, scenarioDefaults.pooler),
+    sweep,
   };
   return deepFreeze(resolved);
 }

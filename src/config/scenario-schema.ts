@@ -118,6 +118,23 @@ const workloadSchema = z
   })
   .strict();
 
+const sweepCounts = z.array(positiveInt.max(100_000)).min(1);
+/**
+ * Tenant-scale sweep (`all` runs one step per tenant count, every step at the same total `rows`;
+ * `tenants.count` is then only what the single-run commands use). Checks beyond types: sweep-config.ts.
+ */
+const sweepSchema = z
+  .object({
+    /** Tenant counts every layout of the scenario runs at, e.g. [10, 100, 1000]. */
+    tenants: sweepCounts,
+    /** Further counts only the named layouts run at (e.g. rls: [5000]); other layouts are "not in this step". */
+    extraTenants: z
+      .object({ shared: sweepCounts.optional(), rls: sweepCounts.optional(), schema: sweepCounts.optional(), database: sweepCounts.optional(), hybrid: sweepCounts.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /**
  * The scenario file format (YAML or JSON). Strict: an unknown field is an error, so a typo never
  * silently falls back to a default. Defaults live in `scenario-defaults.ts`, not here.
@@ -172,6 +189,7 @@ export const scenarioFileSchema = z
     rateSweep: rateSweepSchema.optional(),
     /** Drive the workload through a connection pooler the harness starts (src/pooler/). */
     pooler: poolerSchema.optional(),
+    sweep: sweepSchema.optional(),
     seeding: z
       .object({
         /** Concurrent COPY streams while loading the per-tenant layouts. */
@@ -187,3 +205,4 @@ export const scenarioFileSchema = z
 export type ScenarioFile = z.infer<typeof scenarioFileSchema>;
 export type TenantSizes = z.infer<typeof sizesSchema>;
 export type TenantChoice = z.infer<typeof tenantChoiceSchema>;
+export type SweepFile = z.infer<typeof sweepSchema>;

@@ -6,6 +6,7 @@ import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
 import { addCapacity } from './capacity-report.js';
 import { poolerReportTable } from './pooler-table.js';
+import { sweepReport } from './sweep-report.js';
 
 export type Cell = string | number | null;
 
@@ -117,6 +118,12 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   }
   if (s.workload) {
     main.notes.push(`P50/P99: the ${JOIN_QUERY} query (a tenant's recent orders joined to their customers), ${s.workload.config.mode} loop, response time over the valid repeats.`);
+  }
+  // A sweep run has no single run at one tenant count: its tables come first.
+  if (s.sweep) {
+    const sw = sweepReport(s.sweep, s.scenario.layouts);
+    tables.push(...sw.tables);
+    charts.push(...sw.charts);
   }
   tables.push(main);
   addCapacity(s, main, tables, charts);

@@ -9,6 +9,7 @@ import { layoutMigrationSchema } from './migration-schema.js';
 import { placementSummarySchema } from './placement-schema.js';
 import { poolerSummarySchema } from './pooler-schema.js';
 import { sizesDetailSchema } from './sizes-schema.js';
+import { sweepSummarySchema } from './sweep-schema.js';
 import { workloadSummarySchema } from './workload-schema.js';
 
 /**
@@ -114,6 +115,7 @@ export const summarySchema = z.object({
   /** Capacity per layout from a rate sweep (`rateSweep:` in the scenario); absent when no sweep ran. */
   capacity: capacitySummarySchema.optional(),
   pooler: poolerSummarySchema.optional().describe('the pooler scenario (PgBouncer, per-transaction vs session-level context); absent when no pooler ran'),
+  sweep: sweepSummarySchema.optional().describe('tenant-scale sweep (all on a scenario with sweep): every cost per step and layout; absent otherwise'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

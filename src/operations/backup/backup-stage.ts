@@ -27,6 +27,10 @@ export interface BackupOptions {
   tenants?: string[];
   /** -j for pg_dump -Fd and pg_restore. */
   jobs?: number;
+  /** Full backups too (default true); the tenant-scale sweep times one tenant only. */
+  full?: boolean;
+  /** One method per tenant: the first pg_dump that can select it, else the COPY export (default: every method). */
+  firstMethodOnly?: boolean;
 }
 
 export class BackupFailedError extends Error {
@@ -71,11 +75,14 @@ export async function backupLayout(s: { ctx: LayoutContext; target: Target }, la
   try {
     const units = tableUnits(layout, ctx);
     const dbs = layoutOf(layout).databases(ctx);
-    artifacts.push(await fullBackup(env, dbs, units, 'custom', dir));
-    artifacts.push(await fullBackup(env, dbs, units, 'directory', dir));
+    if (opts.full !== false) {
+      artifacts.push(await fullBackup(env, dbs, units, 'custom', dir));
+      artifacts.push(await fullBackup(env, dbs, units, 'directory', dir));
+    }
     for (const tenant of tenantsFor(layout, ctx, opts.tenants)) {
       const unit = unitOf(layout, ctx, tenant.slug);
-      for (const method of methodsFor(unit)) {
+      const all = methodsFor(unit);
+      for (const method of opts.firstMethodOnly ? [all.find((m) => m !== 'copy-export') ?? all[0]!] : all) {
         const a: BackupArtifact = { scope: 'tenant', method: METHOD_LABEL[method], tenant: tenant.slug, status: 'failed', reason: null, databases: 1, seconds: null, bytes: null, restore: null };
         artifacts.push(a);
         try {
@@ -89,7 +96,7 @@ export async function backupLayout(s: { ctx: LayoutContext; target: Target }, la
           a.reason = errorMessage(err);
         }
       }
-      if (unit.pooled && !unit.rlsRole) {
+      if (unit.pooled && !unit.rlsRole && !opts.firstMethodOnly) {
         artifacts.push({
           scope: 'tenant',
           method: 'pg_dump --enable-row-security',

@@ -1,0 +1,52 @@
+/**
+ * The server's view of connections while the workload runs: client backends per layout (by the
+ * databases each layout owns), sampled from pg_stat_activity every `intervalMs`, keeping each
+ * layout's peak. The sampler's own backend is left out.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { LayoutName } from '../config/scenario-schema.js';
+import type { LayoutContext } from '../layouts/layout.js';
+import { layout as layoutOf } from '../layouts/registry.js';
+
+export interface ServerConnectionSampler {
+  /** Peak client backends per layout; a layout never seen is absent (null = sampling failed). */
+  stop(): Promise<Map<LayoutName, number> | null>;
+}
+
+export async function sampleServerConnections(ctx: LayoutContext, layouts: readonly LayoutName[], intervalMs = 50): Promise<ServerConnectionSampler> {
+  const owner = new Map<string, LayoutName>();
+  for (const l of layouts) for (const db of layoutOf(l).databases(ctx)) owner.set(db, l);
+  const client = new pg.Client(ctx.target.config(ctx.target.admin.database));
+  await client.connect();
+  const peaks = new Map<LayoutName, number>();
+  let failed = false;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const r = await client.query<{ datname: string; n: string }>(
+          "SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND datname IS NOT NULL GROUP BY datname",
+        );
+        const now = new Map<LayoutName, number>();
+        for (const row of r.rows) {
+          const l = owner.get(row.datname);
+          if (l) now.set(l, (now.get(l) ?? 0) + Number(row.n));
+        }
+        for (const [l, n] of now) peaks.set(l, Math.max(peaks.get(l) ?? 0, n));
+      } catch {
+        failed = true;
+        return;
+      }
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await client.end().catch(() => {});
+      return failed ? null : peaks;
+    },
+  };
+}
