@@ -30,6 +30,8 @@ export class CappedKeyedRouter implements TenantRouter {
     private readonly cap: number,
     private readonly configOf: (t: TenantPlan) => ClientConfig,
     private readonly contextSql: (t: TenantPlan) => string = () => '',
+    /** Statement(s) run once on each new connection, outside any transaction (a session-level context). */
+    private readonly connectSql?: (t: TenantPlan) => string,
   ) {
     if (cap < 1) throw new Error(`connection cap must be >= 1 (got ${cap})`);
   }
@@ -48,8 +50,8 @@ export class CappedKeyedRouter implements TenantRouter {
   private async checkout(tenant: TenantPlan): Promise<pg.Client> {
     for (let waited = false; ; ) {
       if (this.closing) throw new Error('router is closed');
-      const i = this.idle.findIndex((x) => x.key === tenant.slug);
-      if (i >= 0) return this.idle.splice(i, 1)[0]!.client;
+      // Most recently used first: keeps a tenant on as few connections as possible.
+      for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i]!.key === tenant.slug) return this.idle.splice(i, 1)[0]!.client;
       if (this.open < this.cap) return this.connect(tenant);
       const lru = this.idle.shift();
       if (lru) {
@@ -73,7 +75,9 @@ export class CappedKeyedRouter implements TenantRouter {
     client.on('error', () => {});
     try {
       await client.connect();
+      if (this.connectSql) await client.query(this.connectSql(tenant));
     } catch (err) {
+      await client.end().catch(() => {});
       this.open--;
       this.wake();
       throw err;
