@@ -1,7 +1,7 @@
-import { accessSync, constants } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { TargetError, UsageError } from '../errors.js';
+import { isExecutable } from '../target/pg-binaries.js';
 
 export interface PgBouncerBinary {
   path: string;
@@ -15,14 +15,6 @@ export interface PgBouncerBinary {
 /** The environment variable that overrides the lookup (like --pgbouncer-bin). */
 export const PGBOUNCER_BIN_ENV = 'TENANTBENCH_PGBOUNCER_BIN';
 
-function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function versionOf(path: string): { version: string; major: number; minor: number } {
   let out: string;

@@ -20,6 +20,7 @@ import { serverOsUser } from '../target/os-user.js';
 import type { Target } from '../target/target.js';
 import type { PgBouncerBinary } from './pgbouncer-binary.js';
 import { supportsNamedPreparedStatements } from './pgbouncer-binary.js';
+import { stopChild } from '../target/stop-child.js';
 
 const debug = createDebug('tenantbench:pooler');
 
@@ -231,14 +232,7 @@ export class PgBouncer {
     if (this.stopped) return;
     this.stopped = true;
     this.unregister();
-    const child = this.child;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopChild(this.child, 'SIGTERM', [['SIGKILL', 5_000]]);
     debug('PgBouncer stopped');
     rmSync(this.baseDir, { recursive: true, force: true });
   }

@@ -18,6 +18,7 @@ import { serverSettings } from './server-settings.js';
 import type { SettingsProfile } from './server-settings.js';
 import { clientConfig } from './target.js';
 import type { ConnParams, Target } from './target.js';
+import { stopChild } from './stop-child.js';
 
 const debug = createDebug('tenantbench:target');
 const ADMIN_USER = 'tenantbench_admin';
@@ -198,17 +199,8 @@ export class EmbeddedTarget implements Target {
     if (this.stopped) return;
     this.stopped = true;
     this.unregister();
-    const child = this.child;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      // Fast shutdown: active sessions are rolled back, then the server exits.
-      child.kill('SIGINT');
-      const t1 = setTimeout(() => child.kill('SIGQUIT'), 30_000);
-      const t2 = setTimeout(() => child.kill('SIGKILL'), 40_000);
-      await exited;
-      clearTimeout(t1);
-      clearTimeout(t2);
-    }
+    // Fast shutdown (SIGINT): active sessions are rolled back, then the server exits.
+    await stopChild(this.child, 'SIGINT', [['SIGQUIT', 30_000], ['SIGKILL', 40_000]]);
     debug('embedded server stopped');
     if (!this.persistent) rmSync(this.baseDir, { recursive: true, force: true });
   }

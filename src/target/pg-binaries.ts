@@ -19,7 +19,7 @@ export interface PgBinaries {
 
 const SERVER_TOOLS = ['initdb', 'postgres'];
 
-function isExecutable(p: string): boolean {
+export function isExecutable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
     return true;
