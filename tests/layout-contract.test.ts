@@ -150,11 +150,19 @@ describe('database layout', () => {
     const router = impls.get('database')!.router(ctx);
     const roles = ctx.plan.tenants.map((t) => ctx.naming.role(`db_${t.slug}`));
     let peakSeen = 0;
+    // One sampling connection, one query at a time: a connection per tick piles up on a slow
+    // machine and exhausts max_connections itself.
+    const admin = new pg.Client(target.config('postgres'));
+    await admin.connect();
+    let sampling = false;
     const sampler = setInterval(() => {
-      void withAdmin(target, 'postgres', async (c) => {
-        const r = await c.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_stat_activity WHERE usename = ANY($1)', [roles]);
-        peakSeen = Math.max(peakSeen, Number(r.rows[0]!.n));
-      }).catch(() => {});
+      if (sampling) return;
+      sampling = true;
+      admin
+        .query<{ n: string }>('SELECT count(*)::text AS n FROM pg_stat_activity WHERE usename = ANY($1)', [roles])
+        .then((r) => (peakSeen = Math.max(peakSeen, Number(r.rows[0]!.n))))
+        .catch(() => {})
+        .finally(() => (sampling = false));
     }, 20);
     try {
       await Promise.all(
@@ -167,6 +175,8 @@ describe('database layout', () => {
       );
     } finally {
       clearInterval(sampler);
+      while (sampling) await new Promise((r) => setTimeout(r, 5));
+      await admin.end();
     }
     const stats = router.stats();
     await router.close();
