@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { HARNESS_AUTOGROUP_NICE, prioritizeLoadGenerator } from './scheduler.js';
+import { HARNESS_AUTOGROUP_NICE, parseAutogroupNice, prioritizeLoadGenerator } from './scheduler.js';
 
 describe('prioritizeLoadGenerator', () => {
   it('raises the harness autogroup priority when it can, and says why when it cannot', (t) => {
@@ -12,12 +12,13 @@ describe('prioritizeLoadGenerator', () => {
       return;
     }
     const enabled = readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
-    assert.equal(info.autogroup, enabled);
-    if (!enabled) {
-      assert.equal(info.warning, null);
+    const nice = parseAutogroupNice(readFileSync('/proc/self/autogroup', 'utf8'));
+    if (!enabled || nice === null) {
+      t.diagnostic(enabled ? 'this process is in a cgroup task group, not an autogroup' : 'autogroup scheduling is off');
+      assert.deepEqual(info, { autogroup: false, harnessAutogroupNice: null, warning: null });
       return;
     }
-    const nice = Number(/nice\s+(-?\d+)/.exec(readFileSync('/proc/self/autogroup', 'utf8'))![1]);
+    assert.equal(info.autogroup, true);
     assert.equal(info.harnessAutogroupNice, nice, 'the recorded nice is the kernel\'s');
     if (process.getuid?.() === 0) {
       assert.equal(nice, HARNESS_AUTOGROUP_NICE, 'root can raise its own autogroup');
@@ -26,5 +27,11 @@ describe('prioritizeLoadGenerator', () => {
       assert.match(info.warning ?? '', /autogroup/);
     }
     assert.equal(prioritizeLoadGenerator(), info, 'applied once per process');
+  });
+
+  it('reads the nice value of an autogroup file, and nothing from the empty file of a cgroup task group', () => {
+    assert.equal(parseAutogroupNice('/autogroup-180449 nice 0\n'), 0);
+    assert.equal(parseAutogroupNice('/autogroup-7 nice -20\n'), -20);
+    assert.equal(parseAutogroupNice(''), null);
   });
 });

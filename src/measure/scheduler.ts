@@ -16,7 +16,12 @@ import createDebug from 'debug';
 const debug = createDebug('tenantbench:scheduler');
 
 export interface SchedulerInfo {
-  /** kernel.sched_autogroup_enabled; null when the kernel has no autogroup (not Linux, or built without). */
+  /**
+   * Whether autogroup scheduling applies to the harness: null when the kernel has no autogroup (not
+   * Linux, or built without); false when kernel.sched_autogroup_enabled = 0, or when the harness runs
+   * in a cgroup with its own CPU task group (typical in containers), where /proc/self/autogroup is
+   * empty and the cgroup, not the autogroup, shares the CPU.
+   */
   autogroup: boolean | null;
   /** Nice value of the harness's autogroup after the harness set it (null = not applicable). */
   harnessAutogroupNice: number | null;
@@ -29,9 +34,22 @@ const SELF_AUTOGROUP = '/proc/self/autogroup';
 /** The autogroup nice the harness asks for: the strongest, so 50+ backend sessions cannot starve it. */
 export const HARNESS_AUTOGROUP_NICE = -20;
 
-function readAutogroupNice(): number | null {
-  const m = /nice\s+(-?\d+)/.exec(readFileSync(SELF_AUTOGROUP, 'utf8'));
+/**
+ * The nice value in a /proc/<pid>/autogroup file ("/autogroup-42 nice 0"), or null when the file is
+ * empty: the kernel prints nothing when the task's group is a cgroup task group, not an autogroup.
+ */
+export function parseAutogroupNice(content: string): number | null {
+  const m = /nice\s+(-?\d+)/.exec(content);
   return m ? Number(m[1]) : null;
+}
+
+function readAutogroupNice(): number | null {
+  try {
+    return parseAutogroupNice(readFileSync(SELF_AUTOGROUP, 'utf8'));
+  } catch (err) {
+    debug('could not read %s: %s', SELF_AUTOGROUP, (err as Error).message);
+    return null;
+  }
 }
 
 let applied: SchedulerInfo | null = null;
@@ -44,7 +62,8 @@ export function prioritizeLoadGenerator(): SchedulerInfo {
     return applied;
   }
   const enabled = readFileSync(AUTOGROUP_SWITCH, 'utf8').trim() === '1';
-  if (!enabled) {
+  if (!enabled || readAutogroupNice() === null) {
+    // Off, or the harness sits in a cgroup task group: autogroups do not share this process's CPU.
     applied = { autogroup: false, harnessAutogroupNice: null, warning: null };
     return applied;
   }

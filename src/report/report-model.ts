@@ -585,7 +585,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       {
         key: 'CPU sharing',
         value: env?.scheduler
-          ? `load average at start ${env.scheduler.loadAverage?.join(' / ') ?? '?'} (1/5/15 min); autogroup scheduling ${env.scheduler.autogroup === null ? 'absent' : env.scheduler.autogroup ? `on, harness group nice ${env.scheduler.harnessAutogroupNice ?? '?'}` : 'off'}${env.scheduler.warning ? ` (warning: ${env.scheduler.warning})` : ''}`
+          ? `load average at start ${env.scheduler.loadAverage?.join(' / ') ?? '?'} (1/5/15 min); autogroup scheduling ${env.scheduler.autogroup === null ? 'absent' : env.scheduler.autogroup ? `on, harness group nice ${env.scheduler.harnessAutogroupNice ?? '?'}` : 'not in effect for the harness (switched off, or the harness runs in a cgroup task group)'}${env.scheduler.warning ? ` (warning: ${env.scheduler.warning})` : ''}`
           : NOT_MEASURED,
       },
       ...['shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_connections', 'max_wal_size', 'fsync', 'synchronous_commit', 'jit'].map((k) => ({ key: k, value: setting(k) })),
