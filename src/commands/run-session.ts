@@ -22,6 +22,7 @@ import { SUMMARY_SCHEMA_VERSION, summaryJsonSchema } from '../results/summary-sc
 import type { Summary } from '../results/summary-schema.js';
 import { compareLayouts } from '../seed-check.js';
 import { captureEnvironment } from '../target/environment.js';
+import { prioritizeLoadGenerator } from '../measure/scheduler.js';
 import type { Environment } from '../target/environment.js';
 import { openTarget } from '../target/open-target.js';
 import { describePlacement, measurePlacement } from '../target/placement-record.js';
@@ -123,8 +124,10 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
   let session: RunSession | null = null;
   try {
     target = await openTarget({ ...o.target, log: (l) => out(l) });
-    const env = await captureEnvironment(target);
-    if (env.scheduler.warning) out(`warning: ${env.scheduler.warning}`);
+    // The load generator must not be starved by the server's backends (src/measure/scheduler.ts).
+    const scheduler = prioritizeLoadGenerator();
+    if (scheduler.warning) out(`warning: ${scheduler.warning}`);
+    const env = await captureEnvironment(target, scheduler);
     writeJson(bundle, 'environment.json', env);
     summary.target = { kind: target.kind, serverVersion: env.server.version };
     const ctx = makeLayoutContext({ target, scenario, prefix: o.prefix, progress, serverVersionNum: env.server.versionNum, plan });

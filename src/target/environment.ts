@@ -3,7 +3,6 @@ import { cpus, hostname, loadavg, platform, release, totalmem, availableParallel
 import pg from 'pg';
 import { harnessVersion, packageRoot } from '../paths.js';
 import type { Target } from './target.js';
-import { prioritizeLoadGenerator } from '../measure/scheduler.js';
 import type { SchedulerInfo } from '../measure/scheduler.js';
 
 export interface Environment {
@@ -32,7 +31,8 @@ function git(args: string[]): string | null {
   }
 }
 
-export async function captureEnvironment(target: Target): Promise<Environment> {
+/** What the target and this machine are, plus how the harness shares the CPU (`scheduler`, applied by the caller). */
+export async function captureEnvironment(target: Target, scheduler: SchedulerInfo): Promise<Environment> {
   const c = new pg.Client(target.config(target.admin.database));
   await c.connect();
   try {
@@ -73,7 +73,7 @@ export async function captureEnvironment(target: Target): Promise<Environment> {
         appliedSettings: { ...target.appliedSettings },
       },
       server: { version: v.rows[0]!.version, versionNum: Number(v.rows[0]!.num), settings },
-      scheduler: { ...prioritizeLoadGenerator(), loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
+      scheduler: { ...scheduler, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
     };
   } finally {
     await c.end();
