@@ -7,10 +7,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import createDebug from 'debug';
 import pg from 'pg';
 import type { ClientConfig } from 'pg';
@@ -21,6 +19,7 @@ import type { Target } from '../target/target.js';
 import type { PgBouncerBinary } from './pgbouncer-binary.js';
 import { supportsNamedPreparedStatements } from './pgbouncer-binary.js';
 import { stopChild } from '../target/stop-child.js';
+import { freePort, startWatchdog } from '../target/embedded-target.js';
 
 const debug = createDebug('tenantbench:pooler');
 
@@ -142,7 +141,8 @@ export class PgBouncer {
         ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
       });
       closeSync(fd);
-      startWatchdog(child.pid, baseDir);
+      // The embedded server's watchdog, told to send SIGTERM (PgBouncer's immediate shutdown).
+      startWatchdog(child.pid, baseDir, false, 'SIGTERM');
       const b = new PgBouncer(o.binary, '127.0.0.1', port, settings, baseDir, child, logFile);
       b.unregister = registerCleanup({
         name: `PgBouncer (pid ${child.pid})`,
@@ -254,25 +254,4 @@ export function targetThrough(target: Target, pooler: Pick<PgBouncer, 'redirect'
     // The pooled view does not own the server: stopping it is the caller's business.
     stop: async () => {},
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** The embedded server's watchdog, told to send SIGTERM (PgBouncer's immediate shutdown). */
-function startWatchdog(pid: number | undefined, baseDir: string): void {
-  if (!pid) return;
-  const script = fileURLToPath(new URL('../target/watchdog.js', import.meta.url));
-  const w = spawn(process.execPath, [script, String(process.pid), String(pid), baseDir, '0', 'SIGTERM'], { detached: true, stdio: 'ignore' });
-  w.unref();
 }

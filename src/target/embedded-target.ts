@@ -232,7 +232,8 @@ function initdb(bin: PgBinaries, dataDir: string, pwFile: string, osUser: OsUser
   }
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released for the child to bind). */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.unref();
@@ -245,11 +246,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A detached watchdog stops the server if this process dies without cleaning up (see watchdog.ts). */
-function startWatchdog(postmasterPid: number | undefined, baseDir: string, persistent: boolean): void {
-  if (!postmasterPid) return;
+/**
+ * A detached watchdog stops the child (`stopSignal`, default the server's SIGQUIT) if this process
+ * dies without cleaning up, and removes `baseDir` unless persistent (see watchdog.ts).
+ */
+export function startWatchdog(childPid: number | undefined, baseDir: string, persistent: boolean, stopSignal?: NodeJS.Signals): void {
+  if (!childPid) return;
   const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
-  const w = spawn(process.execPath, [script, String(process.pid), String(postmasterPid), baseDir, persistent ? '1' : '0'], {
+  const w = spawn(process.execPath, [script, String(process.pid), String(childPid), baseDir, persistent ? '1' : '0', ...(stopSignal ? [stopSignal] : [])], {
     detached: true,
     stdio: 'ignore',
   });
