@@ -28,6 +28,7 @@ import { copyColumns, postLoadDdl, tableDdl, tenantsTableDdl, typesDdl } from '.
 import { tableCopyStream, tenantsCopyText } from '../seed/generator.js';
 import { TENANT_TABLES } from '../seed/tenant-plan.js';
 import type { TableChecksums } from '../src/layouts/layout.js';
+import { HarnessMemorySampler } from '../src/sweep/harness-memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,11 +76,6 @@ function psql(bin: string, target: EmbeddedTarget, db: string, command: string):
   });
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
 }
-
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 50);
 
 async function main(): Promise<void> {
   const target = await EmbeddedTarget.start({ profile: values.profile as 'benchmark' | 'test' });
@@ -136,12 +132,13 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     const sums = new Map<LayoutName, Map<string, TableChecksums>>();
     for (const name of LAYOUT_NAMES.filter((l) => layouts.includes(l))) {
-      peakRss = process.memoryUsage().rss;
+      const memory = new HarnessMemorySampler(50);
       const impl = layoutOf(name);
       const r = await impl.seed(ctx);
       (ctx.seeded as Set<LayoutName>).add(name);
       sums.set(name, await impl.checksums(ctx));
       await withAdmin(target, 'postgres', (c) => c.query('CHECKPOINT'));
+      const peakRss = memory.stop().peakRssBytes;
       const t = r.timings;
       rows.push(
         `| ${name} | ${r.method} | ${t.load.toFixed(1)} | ${t.index.toFixed(1)} | ${t.total.toFixed(1)} | ${Math.round(scenario.rows / t.total).toLocaleString('en-US')} | ${(t.total / refTotal).toFixed(2)} | ${mb(peakRss)} |`,
@@ -162,7 +159,6 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(out.join('\n') + '\n');
   } finally {
-    clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });
     await target.stop();
     await runCleanups();
