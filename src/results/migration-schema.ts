@@ -14,6 +14,7 @@ export const migrationUnitSchema = z.object({
   locksHeld: z.number().int().nonnegative().nullable().describe('most pg_locks rows the migration transaction held, sampled before its COMMIT'),
   error: z.string().nullable(),
   sqlstate: z.string().nullable(),
+  deadlockRetries: z.number().int().nonnegative().optional().describe('attempts that lost a deadlock (40P01) against other sessions and were run again'),
 });
 
 const ms = z.number().nonnegative().nullable();
@@ -37,7 +38,7 @@ export const migrationUnderLoadSchema = z.object({
     units: z.number().int().nonnegative(),
     unitsOk: z.number().int().nonnegative(),
     unitsFailed: z.number().int().nonnegative(),
-    errorsBySqlstate: z.record(z.string(), z.number().int().positive()),
+    errorsBySqlstate: z.record(z.string(), z.number().int().positive()).describe('units that failed, and deadlocks a unit lost and then retried (40P01), by SQLSTATE'),
     startOffsetSeconds: z.number().describe('migration start, seconds after the measured window began'),
     endOffsetSeconds: z.number().describe('migration end, seconds after the measured window began'),
   }),

@@ -49,6 +49,8 @@ export interface UnitOutcome {
   locksHeld: number | null;
   error: string | null;
   sqlstate: string | null;
+  /** Attempts that lost a deadlock (40P01) and were rolled back, then run again. */
+  deadlockRetries?: number;
 }
 
 export interface MigrateUnitOptions {
@@ -58,6 +60,8 @@ export interface MigrateUnitOptions {
   direction?: 'up' | 'down';
   /** lock_timeout for the migration session, ms: a migration queued behind a long transaction fails instead of blocking everyone behind it. */
   lockTimeoutMs?: number;
+  /** Run a unit again when its transaction was chosen as a deadlock victim (40P01), this many times at most (default 2). */
+  deadlockRetries?: number;
 }
 
 /** node-pg-migrate's default loader goes through jiti; the compiled steps are plain ESM, import them natively. */
@@ -88,7 +92,30 @@ export async function readVersion(target: Target, u: TableUnit): Promise<{ versi
   }
 }
 
+/** SQLSTATE deadlock_detected: the server rolled the transaction back to break a lock cycle. */
+const DEADLOCK = '40P01';
+
+/**
+ * Migrate one unit. A unit's transactional steps run in one transaction, so a unit that lost a
+ * deadlock against the workload was left unchanged and is simply run again (up to
+ * `deadlockRetries` times), as an operator would; the retries are counted in the outcome. Its
+ * seconds cover every attempt.
+ */
 export async function migrateUnit(target: Target, u: TableUnit, opts: MigrateUnitOptions = {}): Promise<UnitOutcome> {
+  const maxRetries = opts.deadlockRetries ?? 2;
+  const sw = stopwatch();
+  let out = await migrateUnitOnce(target, u, opts);
+  const versionBefore = out.versionBefore;
+  let retries = 0;
+  while (out.status === 'failed' && out.sqlstate === DEADLOCK && retries < maxRetries) {
+    retries++;
+    debug('%s: deadlock victim, attempt %d', u.key, retries + 1);
+    out = await migrateUnitOnce(target, u, opts);
+  }
+  return { ...out, versionBefore, seconds: sw.seconds(), ...(retries ? { deadlockRetries: retries } : {}) };
+}
+
+async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOptions): Promise<UnitOutcome> {
   const before = await readVersion(target, u);
   const sw = stopwatch();
   const c = new pg.Client(target.config(u.db));

@@ -167,7 +167,11 @@ export async function measureMigrationUnderLoad(o: UnderLoadInput): Promise<Migr
   const migSeconds = (mig.end - mig.start) / 1000;
   const overlapMs = Math.max(0, Math.min(windowEnd, mig.end) - Math.max(windowStart, mig.start));
   const migErrors: Record<string, number> = {};
-  for (const u of mig.perUnit) if (u.status === 'failed') migErrors[u.sqlstate ?? 'none'] = (migErrors[u.sqlstate ?? 'none'] ?? 0) + 1;
+  for (const u of mig.perUnit) {
+    if (u.status === 'failed') migErrors[u.sqlstate ?? 'none'] = (migErrors[u.sqlstate ?? 'none'] ?? 0) + 1;
+    // A deadlock the unit lost and then retried is still an error the migration met under load.
+    if (u.deadlockRetries) migErrors['40P01'] = (migErrors['40P01'] ?? 0) + u.deadlockRetries;
+  }
   const failed = mig.perUnit.filter((u) => u.status === 'failed').length;
 
   const quietAll = summarizeLayout(w, [quiet]).all!;
