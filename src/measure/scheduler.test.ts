@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { HARNESS_AUTOGROUP_NICE, parseAutogroupNice, prioritizeLoadGenerator } from './scheduler.js';
 
@@ -33,5 +34,27 @@ describe('prioritizeLoadGenerator', () => {
     assert.equal(parseAutogroupNice('/autogroup-180449 nice 0\n'), 0);
     assert.equal(parseAutogroupNice('/autogroup-7 nice -20\n'), -20);
     assert.equal(parseAutogroupNice(''), null);
+  });
+
+  it('gives the session its autogroup priority back when the harness exits', (t) => {
+    const info = prioritizeLoadGenerator();
+    if (!info.autogroup || process.getuid?.() !== 0) {
+      t.skip('needs autogroup scheduling in effect and root (to set a known starting nice)');
+      return;
+    }
+    const self = () => parseAutogroupNice(readFileSync('/proc/self/autogroup', 'utf8'));
+    // A child in this process's session (so in its autogroup) raises the group's priority and exits.
+    writeFileSync('/proc/self/autogroup', '5');
+    try {
+      const script = `import(${JSON.stringify(new URL('./scheduler.js', import.meta.url).href)}).then((m) => {
+        const i = m.prioritizeLoadGenerator();
+        process.stdout.write(String(i.harnessAutogroupNice));
+      })`;
+      const during = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      assert.equal(Number(during), HARNESS_AUTOGROUP_NICE, 'raised while the child ran');
+      assert.equal(self(), 5, 'restored when it exited');
+    } finally {
+      writeFileSync('/proc/self/autogroup', String(HARNESS_AUTOGROUP_NICE));
+    }
   });
 });

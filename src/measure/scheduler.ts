@@ -52,6 +52,14 @@ function readAutogroupNice(): number | null {
   }
 }
 
+function restoreAutogroupNice(nice: number): void {
+  try {
+    writeFileSync(SELF_AUTOGROUP, String(nice));
+  } catch (err) {
+    debug('could not restore the autogroup nice %d: %s', nice, (err as Error).message);
+  }
+}
+
 let applied: SchedulerInfo | null = null;
 
 /** Give the harness's session priority over the server's backend sessions (once per process). */
@@ -67,8 +75,12 @@ export function prioritizeLoadGenerator(): SchedulerInfo {
     applied = { autogroup: false, harnessAutogroupNice: null, warning: null };
     return applied;
   }
+  const before = readAutogroupNice();
   try {
     writeFileSync(SELF_AUTOGROUP, String(HARNESS_AUTOGROUP_NICE));
+    // The autogroup is the whole session's (the user's terminal too, and anything started from it
+    // later): give the priority back when the harness exits. A SIGKILLed harness cannot.
+    if (before !== null && before !== HARNESS_AUTOGROUP_NICE) process.once('exit', () => restoreAutogroupNice(before));
     applied = { autogroup: true, harnessAutogroupNice: readAutogroupNice(), warning: null };
   } catch (err) {
     debug('could not set the autogroup nice: %s', (err as Error).message);
