@@ -1,5 +1,5 @@
 import { inSession, observation } from '../probe-kit.js';
-import { foreignRows, SHARED_BASELINE } from '../probe.js';
+import { foreignCount, foreignCountSql, SHARED_BASELINE } from '../probe.js';
 import type { Probe } from '../probe.js';
 
 /**
@@ -12,8 +12,7 @@ export const appFilterOmitted: Probe = {
   appliesTo: (env) => env.appFilter,
   run: (env) =>
     inSession(env.router, env.self, async (s) => {
-      const r = await s.run('SELECT id, tenant_id::text AS tenant_id FROM orders');
-      const foreign = foreignRows(env, 'orders', r.rows);
+      const foreign = foreignCount(await s.run(foreignCountSql('orders'), [env.self.id]));
       return observation(foreign > 0 ? 'finding' : 'blocked', s.sql, 'the database refuses or filters it (it cannot: no policies)', {
         rowsSeen: foreign,
         detail: foreign > 0 ? `${foreign} rows of other tenants; ${SHARED_BASELINE}` : undefined,

@@ -1,6 +1,6 @@
 import { ident } from '../../db/sql.js';
 import { inSession, observation, withScratchSchema } from '../probe-kit.js';
-import { foreignRows } from '../probe.js';
+import { foreignCount, foreignCountSql } from '../probe.js';
 import type { Probe } from '../probe.js';
 import { rlsOnly } from './view-owner-bypass.js';
 
@@ -29,13 +29,14 @@ export const securityDefinerBypass: Probe = {
               WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'tb\\_probe\\_%'
                 AND has_function_privilege(p.oid, 'EXECUTE') AND (o.rolsuper OR o.rolbypassrls)`,
           );
-          const direct = await s.run('SELECT id, tenant_id::text AS tenant_id FROM public.orders');
-          const viaFn = await s.try(`SELECT id, tenant_id FROM ${sc}.all_orders()`);
-          const seen = viaFn.ok ? foreignRows(env, 'orders', viaFn.rows) : 0;
+          const self = [env.self.id];
+          const direct = foreignCount(await s.run(foreignCountSql('public.orders'), self));
+          const viaFn = await s.try(foreignCountSql(`${sc}.all_orders()`), self);
+          const seen = foreignCount(viaFn);
           const expected = 'no such function in the layout';
-          if (existing.rows.length || foreignRows(env, 'orders', direct.rows)) {
+          if (existing.rows.length || direct) {
             return observation('leaked', s.sql, expected, {
-              rowsSeen: foreignRows(env, 'orders', direct.rows),
+              rowsSeen: direct,
               detail: existing.rows.length ? `SECURITY DEFINER functions of a superuser/BYPASSRLS owner executable by the application: ${existing.rows.map((r) => r.f).join(', ')}` : 'other tenants visible without the function',
             });
           }

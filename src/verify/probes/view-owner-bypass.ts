@@ -1,6 +1,6 @@
 import { ident } from '../../db/sql.js';
 import { inSession, observation, withScratchSchema } from '../probe-kit.js';
-import { foreignRows } from '../probe.js';
+import { foreignCount, foreignCountSql } from '../probe.js';
 import type { Probe, ProbeEnv } from '../probe.js';
 
 export const rlsOnly = (env: ProbeEnv) => env.rls;
@@ -34,10 +34,11 @@ export const viewOwnerBypass: Probe = {
                 AND has_table_privilege(c.oid, 'SELECT') AND (o.rolsuper OR o.rolbypassrls)
                 AND NOT coalesce(c.reloptions @> ARRAY['security_invoker=true'], false)`,
           );
-          const direct = await s.run('SELECT id, tenant_id::text AS tenant_id FROM public.orders');
-          const owner = await s.try(`SELECT id, tenant_id FROM ${sc}.orders_owner`);
-          const invoker = await s.try(`SELECT id, tenant_id FROM ${sc}.orders_invoker`);
-          const f = (r: typeof owner) => (r.ok ? foreignRows(env, 'orders', r.rows) : 0);
+          const self = [env.self.id];
+          const direct = await s.run(foreignCountSql('public.orders'), self);
+          const owner = await s.try(foreignCountSql(`${sc}.orders_owner`), self);
+          const invoker = await s.try(foreignCountSql(`${sc}.orders_invoker`), self);
+          const f = foreignCount;
           const expected = 'no such view in the layout; the scratch security_invoker view shows only own rows';
           const leakedBy = f(direct) + f(invoker);
           if (existing.rows.length || leakedBy) {
