@@ -38,6 +38,9 @@ describe('report from a recorded bundle', () => {
     for (const t of r.model.tables) assert.ok(md.includes(`## ${t.title}`), t.title);
     assert.match(md, /\| layout \| P50 join \(ms\) \| P99 join \(ms\) \| index size \(MB\) \| full backup \(s\) \| single-tenant backup \(s\) \| migration \(s\) \| seed \(s\) \|/);
     assert.match(md, /!\[Seeding time per layout\]\(seed-time\.png\)/);
+    // The recorded bundle's pg_dump --enable-row-security reason already starts with "not measured".
+    assert.match(md, /not measured: this layout has no row level security/);
+    assert.doesNotMatch(md, /not measured: not measured/);
   });
 
   it('shows the bundle\'s numbers, in the units it names', async () => {

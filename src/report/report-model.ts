@@ -55,6 +55,11 @@ function layoutsOf(r: LoadedResults): [LayoutName, NonNullable<LoadedResults['su
 }
 
 /** Why a layout has no figure: its failure, or the part of the harness that did not run. */
+/** "not measured: <reason>", once even when the recorded reason already says it. */
+function notMeasuredBecause(reason: string): string {
+  return reason.startsWith(NOT_MEASURED) ? reason : `${NOT_MEASURED}: ${reason}`;
+}
+
 function reasonFor(l: { status: string; reason: string | null }, what: string): string {
   if (l.status === 'failed') return `${NOT_MEASURED}: layout failed (${l.reason ?? 'no reason recorded'})`;
   if (l.status === 'not-run') return `${NOT_MEASURED}: ${l.reason ?? 'layout did not run'}`;
@@ -109,7 +114,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         ? reasonFor(l, 'backups did not run')
         : full?.status === 'ok' && full.seconds !== null
           ? full.seconds
-          : `${NOT_MEASURED}: ${full?.reason ?? l.backup.reason ?? 'no verified full backup'}`,
+          : notMeasuredBecause(full?.reason ?? l.backup.reason ?? 'no verified full backup'),
       tenantBackup: !l.backup ? reasonFor(l, 'backups did not run') : tenant?.seconds ?? `${NOT_MEASURED}: no verified single-tenant backup`,
       migration: !l.migration ? reasonFor(l, 'migrations did not run') : l.migration.status === 'ok' ? l.migration.seconds : `failed (${l.migration.unitsFailed} of ${l.migration.units} units)`,
       seed: l.seed ? l.seed.seconds.total : l.status === 'ok' ? `${NOT_MEASURED}: seeded by an earlier run` : reasonFor(l, 'not seeded'),
@@ -419,7 +424,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         scope: a.scope,
         method: a.method,
         tenant: a.tenant ?? 'all',
-        seconds: a.seconds ?? (a.reason ? `${NOT_MEASURED}: ${a.reason}` : NOT_MEASURED),
+        seconds: a.seconds ?? (a.reason ? notMeasuredBecause(a.reason) : NOT_MEASURED),
         mb: a.bytes === null ? NOT_MEASURED : a.bytes / MB,
         restore: a.restore?.seconds ?? NOT_MEASURED,
         verified: a.restore ? (a.restore.status === 'ok' ? `yes (${a.restore.rowsRestored} rows)` : `FAILED: ${a.restore.error ?? `${a.restore.rowsLost} rows lost`}`) : 'no',

@@ -102,7 +102,7 @@ export async function backupLayout(s: { ctx: LayoutContext; target: Target }, la
           method: 'pg_dump --enable-row-security',
           tenant: tenant.slug,
           status: 'not measured',
-          reason: 'not measured: this layout has no row level security, so pg_dump cannot filter a tenant\'s rows (see the COPY export)',
+          reason: 'this layout has no row level security, so pg_dump cannot filter a tenant\'s rows (see the COPY export)',
           databases: 1,
           seconds: null,
           bytes: null,
