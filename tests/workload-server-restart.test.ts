@@ -32,7 +32,7 @@ after(async () => {
 describe('a server restart in the middle of a run', () => {
   it('is survived: errors counted, connections re-established, the run completes', async () => {
     const w = tinyScenario({
-      workload: { mode: 'closed', users: 3, warmupSeconds: 0.3, durationSeconds: 6, repeats: 1, mix: { 'point-lookup': 1 }, maxOutageSeconds: 20, intervalSeconds: 0.5 },
+      workload: { mode: 'closed', users: 3, warmupSeconds: 0.3, durationSeconds: 10, repeats: 1, mix: { 'point-lookup': 1 }, maxOutageSeconds: 20, intervalSeconds: 0.5 },
     }).workload;
     let crash: Promise<number> = Promise.resolve(0);
     const seg = await measureSegment({
@@ -56,8 +56,11 @@ describe('a server restart in the middle of a run', () => {
     const q = seg.recorder.queries[0]!;
     assert.ok(q.errorCount > 0, `the requests cut by the restart are counted: ${JSON.stringify([...q.errors])}`);
     assert.equal(seg.incomplete, false, seg.invalidReasons.join('; '));
-    const late = seg.recorder.intervals.filter((i) => i.atSeconds > 4.5);
-    assert.ok(late.some((i) => i.ok > 0), `requests succeed after the restart: ${JSON.stringify(seg.recorder.intervals)}`);
+    // Crash recovery took under a second alone but 4.5 s in a full suite run: judge recovery by
+    // what follows the outage, with room for a slow restart, not by a fixed instant.
+    const iv = seg.recorder.intervals;
+    const outage = iv.findIndex((i) => i.errors > 0);
+    assert.ok(outage >= 0 && iv.slice(outage + 1).some((i) => i.ok > 0), `requests succeed after the restart: ${JSON.stringify(iv)}; errors ${JSON.stringify([...q.errors])}`);
     assert.ok(seg.router.opened > seg.router.peakOpen, `connections re-established: opened ${seg.router.opened}, peak ${seg.router.peakOpen}`);
   });
 });
