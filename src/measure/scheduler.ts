@@ -70,17 +70,17 @@ export function prioritizeLoadGenerator(): SchedulerInfo {
     return applied;
   }
   const enabled = readFileSync(AUTOGROUP_SWITCH, 'utf8').trim() === '1';
-  if (!enabled || readAutogroupNice() === null) {
+  const before = enabled ? readAutogroupNice() : null;
+  if (before === null) {
     // Off, or the harness sits in a cgroup task group: autogroups do not share this process's CPU.
     applied = { autogroup: false, harnessAutogroupNice: null, warning: null };
     return applied;
   }
-  const before = readAutogroupNice();
   try {
     writeFileSync(SELF_AUTOGROUP, String(HARNESS_AUTOGROUP_NICE));
     // The autogroup is the whole session's (the user's terminal too, and anything started from it
     // later): give the priority back when the harness exits. A SIGKILLed harness cannot.
-    if (before !== null && before !== HARNESS_AUTOGROUP_NICE) process.once('exit', () => restoreAutogroupNice(before));
+    if (before !== HARNESS_AUTOGROUP_NICE) process.once('exit', () => restoreAutogroupNice(before));
     applied = { autogroup: true, harnessAutogroupNice: readAutogroupNice(), warning: null };
   } catch (err) {
     debug('could not set the autogroup nice: %s', (err as Error).message);
