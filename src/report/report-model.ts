@@ -54,15 +54,15 @@ function layoutsOf(r: LoadedResults): [LayoutName, NonNullable<LoadedResults['su
   return Object.entries(r.summary.layouts) as [LayoutName, NonNullable<LoadedResults['summary']['layouts'][LayoutName]>][];
 }
 
-/** Why a layout has no figure: its failure, or the part of the harness that did not run. */
 /** "not measured: <reason>", once even when the recorded reason already says it. */
 function notMeasuredBecause(reason: string): string {
   return reason.startsWith(NOT_MEASURED) ? reason : `${NOT_MEASURED}: ${reason}`;
 }
 
+/** Why a layout has no figure: its failure, or the part of the harness that did not run. */
 function reasonFor(l: { status: string; reason: string | null }, what: string): string {
   if (l.status === 'failed') return `${NOT_MEASURED}: layout failed (${l.reason ?? 'no reason recorded'})`;
-  if (l.status === 'not-run') return `${NOT_MEASURED}: ${l.reason ?? 'layout did not run'}`;
+  if (l.status === 'not-run') return notMeasuredBecause(l.reason ?? 'layout did not run');
   return `${NOT_MEASURED}: ${what}`;
 }
 
