@@ -93,7 +93,7 @@ export async function readVersion(target: Target, u: TableUnit): Promise<{ versi
 }
 
 /** SQLSTATE deadlock_detected: the server rolled the transaction back to break a lock cycle. */
-const DEADLOCK = '40P01';
+export const DEADLOCK = '40P01';
 
 /**
  * Migrate one unit. A unit's transactional steps run in one transaction, so a unit that lost a

@@ -17,6 +17,7 @@ import { measureSegment } from '../../workload/measure-segment.js';
 import type { SegmentResult } from '../../workload/measure-segment.js';
 import { summarizeLayout } from '../../workload/summarize-workload.js';
 import type { QueryRecord, WorkloadRecorder } from '../../workload/workload-recorder.js';
+import { DEADLOCK } from './migration-runner.js';
 import type { UnitOutcome } from './migration-runner.js';
 
 const debug = createDebug('tenantbench:migrate');
@@ -170,7 +171,7 @@ export async function measureMigrationUnderLoad(o: UnderLoadInput): Promise<Migr
   for (const u of mig.perUnit) {
     if (u.status === 'failed') migErrors[u.sqlstate ?? 'none'] = (migErrors[u.sqlstate ?? 'none'] ?? 0) + 1;
     // A deadlock the unit lost and then retried is still an error the migration met under load.
-    if (u.deadlockRetries) migErrors['40P01'] = (migErrors['40P01'] ?? 0) + u.deadlockRetries;
+    if (u.deadlockRetries) migErrors[DEADLOCK] = (migErrors[DEADLOCK] ?? 0) + u.deadlockRetries;
   }
   const failed = mig.perUnit.filter((u) => u.status === 'failed').length;
 
