@@ -38,19 +38,18 @@ export const viewOwnerBypass: Probe = {
           const direct = await s.run(foreignCountSql('public.orders'), self);
           const owner = await s.try(foreignCountSql(`${sc}.orders_owner`), self);
           const invoker = await s.try(foreignCountSql(`${sc}.orders_invoker`), self);
-          const f = foreignCount;
           const expected = 'no such view in the layout; the scratch security_invoker view shows only own rows';
-          const leakedBy = f(direct) + f(invoker);
+          const leakedBy = foreignCount(direct) + foreignCount(invoker);
           if (existing.rows.length || leakedBy) {
             return observation('leaked', s.sql, expected, {
               rowsSeen: leakedBy,
               detail: existing.rows.length ? `views reachable by the application that bypass the policies: ${existing.rows.map((r) => r.v).join(', ')}` : 'other tenants visible without the view',
             });
           }
-          if (f(owner) > 0) {
+          if (foreignCount(owner) > 0) {
             return observation('finding', s.sql, expected, {
-              rowsSeen: f(owner),
-              detail: `a view owned by the admin (no security_invoker) returned ${f(owner)} rows of other tenants; the same view with security_invoker = true returned none. The layout ships no such view; any added later must be security_invoker or owned by a role subject to the policies`,
+              rowsSeen: foreignCount(owner),
+              detail: `a view owned by the admin (no security_invoker) returned ${foreignCount(owner)} rows of other tenants; the same view with security_invoker = true returned none. The layout ships no such view; any added later must be security_invoker or owned by a role subject to the policies`,
             });
           }
           return observation('blocked', s.sql, expected, { rowsSeen: 0, detail: 'even the owner-rights view returned only own rows' });
