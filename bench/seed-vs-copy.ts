@@ -55,7 +55,7 @@ const scenario = resolveScenario(
 function textToCsv(): Transform {
   let rest = '';
   const field = (f: string) => (f === '\\N' ? '' : /[",\n\r]|^\s|\s$/.test(f) || f === '' ? `"${f.replace(/"/g, '""')}"` : f);
-  const convert = (line: string) => line.split('\t').map(field).join(',') + '\n';
+  const convert = (line: string) => `${line.split('\t').map(field).join(',')}\n`;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       const text = rest + chunk.toString();
@@ -70,10 +70,29 @@ function textToCsv(): Transform {
 }
 
 function psql(bin: string, target: EmbeddedTarget, db: string, command: string): void {
-  const r = spawnSync(bin, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', target.admin.host, '-p', String(target.admin.port), '-U', target.admin.user, '-d', db, '-c', command], {
-    env: { ...process.env, PGPASSWORD: target.admin.password },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    bin,
+    [
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      target.admin.host,
+      '-p',
+      String(target.admin.port),
+      '-U',
+      target.admin.user,
+      '-d',
+      db,
+      '-c',
+      command,
+    ],
+    {
+      env: { ...process.env, PGPASSWORD: target.admin.password },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
 }
 
@@ -118,10 +137,17 @@ async function main(): Promise<void> {
     });
     const ref = stopwatch();
     psql(psqlBin.path, target, refDb, `\\copy tenants (id, slug, name, plan, created_at) FROM '${tenantsCsv}' WITH (FORMAT csv)`);
-    for (const t of TENANT_TABLES) psql(psqlBin.path, target, refDb, `\\copy ${t} (${copyColumns(t, opts).join(', ')}) FROM '${join(dir, `${t}.csv`)}' WITH (FORMAT csv)`);
+    for (const t of TENANT_TABLES)
+      psql(
+        psqlBin.path,
+        target,
+        refDb,
+        `\\copy ${t} (${copyColumns(t, opts).join(', ')}) FROM '${join(dir, `${t}.csv`)}' WITH (FORMAT csv)`,
+      );
     const refLoad = ref.seconds();
     const ddl = TENANT_TABLES.flatMap((t) => postLoadDdl(t, opts));
-    for (const s of [...ddl.filter((x) => !/FOREIGN KEY/.test(x)), ...ddl.filter((x) => /FOREIGN KEY/.test(x))]) psql(psqlBin.path, target, refDb, s);
+    for (const s of [...ddl.filter((x) => !/FOREIGN KEY/.test(x)), ...ddl.filter((x) => /FOREIGN KEY/.test(x))])
+      psql(psqlBin.path, target, refDb, s);
     psql(psqlBin.path, target, refDb, 'ANALYZE');
     const refTotal = ref.seconds();
     await withAdmin(target, 'postgres', (c) => c.query(`DROP DATABASE ${refDb}`));
@@ -157,7 +183,7 @@ async function main(): Promise<void> {
       '',
       `datasets identical across layouts: ${check.identicalAcrossLayouts} (checksum ${check.checksum})`,
     ];
-    process.stdout.write(out.join('\n') + '\n');
+    process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await target.stop();

@@ -33,7 +33,7 @@ const { values } = parseArgs({
   },
 });
 const tenants = Number(values.tenants);
-const say = (l: string) => process.stdout.write(l + '\n');
+const say = (l: string) => process.stdout.write(`${l}\n`);
 
 async function main(): Promise<void> {
   const target = await EmbeddedTarget.start({ profile: values.profile as 'benchmark' | 'test' });
@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   try {
     const scenario = (rolePerTenant: boolean, maxConnections = tenants + 2) =>
       resolveScenario(
-        { name: 'bench-context', tenants: { count: tenants }, rows: tenants * 200, layoutOptions: { schema: { rolePerTenant }, database: { maxConnections } } },
+        {
+          name: 'bench-context',
+          tenants: { count: tenants },
+          rows: tenants * 200,
+          layoutOptions: { schema: { rolePerTenant }, database: { maxConnections } },
+        },
         'bench/tenant-context-cost',
       );
     const ctx = makeLayoutContext({ target, scenario: scenario(false), prefix: 'tbc', serverVersionNum: 150000 });
@@ -88,12 +93,17 @@ async function main(): Promise<void> {
     say('| context switch | mean ms | p50 ms | p99 ms | per s | samples |');
     say('|---|---:|---:|---:|---:|---:|');
     for (const task of bench.tasks) {
-      const r = task.result as { latency?: { mean: number; p50: number; p99: number; samplesCount?: number }; throughput?: { mean: number } };
+      const r = task.result as {
+        latency?: { mean: number; p50: number; p99: number; samplesCount?: number };
+        throughput?: { mean: number };
+      };
       if (!r.latency) {
         say(`| ${task.name} | failed | | | | |`);
         continue;
       }
-      say(`| ${task.name} | ${r.latency.mean.toFixed(3)} | ${r.latency.p50.toFixed(3)} | ${r.latency.p99.toFixed(3)} | ${(1000 / r.latency.mean).toFixed(0)} | ${r.latency.samplesCount ?? ''} |`);
+      say(
+        `| ${task.name} | ${r.latency.mean.toFixed(3)} | ${r.latency.p50.toFixed(3)} | ${r.latency.p99.toFixed(3)} | ${(1000 / r.latency.mean).toFixed(0)} | ${r.latency.samplesCount ?? ''} |`,
+      );
     }
   } finally {
     for (const r of routers) await r.close().catch(() => {});

@@ -57,7 +57,7 @@ const baseScenario = {
   rows: Number(values.rows),
   layouts: ['shared'],
 };
-const say = (l: string) => process.stdout.write(l + '\n');
+const say = (l: string) => process.stdout.write(`${l}\n`);
 
 async function main(): Promise<void> {
   const target = await EmbeddedTarget.start({ profile: values.profile as 'benchmark' | 'test' });
@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   if (scheduler.warning) console.warn(`warning: ${scheduler.warning}`);
   const tmp = mkdtempSync(join(tmpdir(), 'tenantbench-overhead-'));
   try {
-    say(`${target.description}; ${values.rows} rows, ${values.tenants} tenants, ${clients} clients, ${seconds} s per measurement (+${warmup} s warm-up)`);
+    say(
+      `${target.description}; ${values.rows} rows, ${values.tenants} tenants, ${clients} clients, ${seconds} s per measurement (+${warmup} s warm-up)`,
+    );
     const scenario = resolveScenario(baseScenario, 'bench/workload-overhead');
     const ctx = makeLayoutContext({ target, scenario, prefix: 'tbo', serverVersionNum: 150000 });
     const shared = layoutOf('shared');
@@ -78,11 +80,19 @@ async function main(): Promise<void> {
 
     // (a) the runner, closed loop
     const runnerWorkload = (w: Record<string, unknown>) =>
-      resolveScenario({ ...baseScenario, workload: { mix: { 'recent-orders': 1 }, users: clients, warmupSeconds: warmup, durationSeconds: seconds, repeats: 1, ...w } }, 'bench').workload;
+      resolveScenario(
+        {
+          ...baseScenario,
+          workload: { mix: { 'recent-orders': 1 }, users: clients, warmupSeconds: warmup, durationSeconds: seconds, repeats: 1, ...w },
+        },
+        'bench',
+      ).workload;
     const seg = await measureSegment({ ctx, layout: 'shared', workload: runnerWorkload({ mode: 'closed' }), repeat: 0 });
     const runnerOk = seg.recorder.queries[0]!.ok;
     const runnerTps = runnerOk / seconds;
-    say(`runner: ${runnerTps.toFixed(0)} tx/s, CPU ${seg.clientCpu.percentOfOneCore.toFixed(0)}% of one core${seg.valid ? '' : ` (INVALID: ${seg.invalidReasons.join('; ')})`}`);
+    say(
+      `runner: ${runnerTps.toFixed(0)} tx/s, CPU ${seg.clientCpu.percentOfOneCore.toFixed(0)}% of one core${seg.valid ? '' : ` (INVALID: ${seg.invalidReasons.join('; ')})`}`,
+    );
 
     // (b) bare node-postgres loop: same statement, same transaction shape, nothing else
     const text = recentOrders.sql({ tenantFilter: true, tenantColumn: true }).text;
@@ -103,7 +113,11 @@ async function main(): Promise<void> {
           const t = ctx.plan.tenants[Math.floor(rnd() * ctx.plan.tenants.length)]!;
           const c = await pool.connect();
           await c.query('BEGIN');
-          await c.query({ name: 'bare_recent_orders', text, values: [new Date(DATA_START_MS + Math.floor(rnd() * DATA_SPAN_MS)).toISOString(), t.id] });
+          await c.query({
+            name: 'bare_recent_orders',
+            text,
+            values: [new Date(DATA_START_MS + Math.floor(rnd() * DATA_SPAN_MS)).toISOString(), t.id],
+          });
           await c.query('COMMIT');
           c.release();
           if (measuring) done++;
@@ -113,7 +127,9 @@ async function main(): Promise<void> {
     const bareCpu = process.cpuUsage(cpu0);
     await pool.end();
     const bareTps = done / seconds;
-    say(`bare node-postgres loop: ${bareTps.toFixed(0)} tx/s, CPU ${(((bareCpu.user + bareCpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core`);
+    say(
+      `bare node-postgres loop: ${bareTps.toFixed(0)} tx/s, CPU ${(((bareCpu.user + bareCpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core`,
+    );
 
     // (c) pgbench: one script per tenant (weights = uniform tenant choice), -M prepared
     const pgbench = findClientTool('pgbench', target.binaries!.major, target.binaries!.binDir);
@@ -131,7 +147,23 @@ async function main(): Promise<void> {
         scripts.push('-f', `${f}@1`);
       }
       const env = { ...process.env, PGPASSWORD: ctx.naming.password(role) };
-      const common = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '1', '-h', target.admin.host, '-p', String(target.admin.port), '-U', role, ...scripts, db];
+      const common = [
+        '-n',
+        '-M',
+        'prepared',
+        '-c',
+        String(clients),
+        '-j',
+        '1',
+        '-h',
+        target.admin.host,
+        '-p',
+        String(target.admin.port),
+        '-U',
+        role,
+        ...scripts,
+        db,
+      ];
       spawnSync(pgbench.path, [...common.slice(0, -1), '-T', String(Math.max(1, warmup)), db], { env, encoding: 'utf8' });
       const r = spawnSync(pgbench.path, [...common.slice(0, -1), '-T', String(seconds), db], { env, encoding: 'utf8' });
       pgbenchTps = Number(/tps = ([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
@@ -151,13 +183,20 @@ async function main(): Promise<void> {
 
     // 2. fixed rate below every saturation
     const rate = values.rate ? Number(values.rate) : Math.max(1, Math.floor(0.5 * Math.min(runnerTps, bareTps, pgbenchTps ?? Infinity)));
-    const open = await measureSegment({ ctx, layout: 'shared', workload: runnerWorkload({ mode: 'open', ratePerS: rate, arrival: 'poisson' }), repeat: 1 });
+    const open = await measureSegment({
+      ctx,
+      layout: 'shared',
+      workload: runnerWorkload({ mode: 'open', ratePerS: rate, arrival: 'poisson' }),
+      repeat: 1,
+    });
     const q = open.recorder.queries[0]!;
     say('');
     say(`fixed rate ${rate}/s (Poisson), latency from the intended start:`);
     say('| client | p50 ms | p99 ms | count |');
     say('|---|---:|---:|---:|');
-    say(`| runner (open loop) | ${q.response.percentileMs(50)?.toFixed(2)} | ${q.response.percentileMs(99)?.toFixed(2)} | ${q.ok} |${open.valid ? '' : ` INVALID: ${open.invalidReasons.join('; ')}`}`);
+    say(
+      `| runner (open loop) | ${q.response.percentileMs(50)?.toFixed(2)} | ${q.response.percentileMs(99)?.toFixed(2)} | ${q.ok} |${open.valid ? '' : ` INVALID: ${open.invalidReasons.join('; ')}`}`,
+    );
     say(
       `| runner service time | ${q.service.percentileMs(50)?.toFixed(2)} | ${q.service.percentileMs(99)?.toFixed(2)} | ${q.ok} | (late ${q.late}, event-loop lag p99 ${open.lag.p99Ms.toFixed(1)} ms, CPU ${open.clientCpu.percentOfOneCore.toFixed(0)}% of one core)`,
     );
@@ -167,7 +206,30 @@ async function main(): Promise<void> {
       spawnSync('mkdir', ['-p', logDir]);
       const r = spawnSync(
         pgbench.path,
-        ['-n', '-M', 'prepared', '-c', String(clients), '-j', '1', '-h', target.admin.host, '-p', String(target.admin.port), '-U', role, ...scripts, '-T', String(seconds), '--rate', String(rate), '-l', '--log-prefix', join(logDir, 'pgb'), db],
+        [
+          '-n',
+          '-M',
+          'prepared',
+          '-c',
+          String(clients),
+          '-j',
+          '1',
+          '-h',
+          target.admin.host,
+          '-p',
+          String(target.admin.port),
+          '-U',
+          role,
+          ...scripts,
+          '-T',
+          String(seconds),
+          '--rate',
+          String(rate),
+          '-l',
+          '--log-prefix',
+          join(logDir, 'pgb'),
+          db,
+        ],
         { env, encoding: 'utf8', cwd: tmp },
       );
       const h = new LatencyHistogram();

@@ -28,7 +28,7 @@ describe('row generator', () => {
       const all = (await text(tableCopyStream(t, plan.tenants, pools, { tenantColumn: true }))).split('\n');
       const tenant = plan.tenants[2]!;
       const alone = (await text(tableCopyStream(t, [tenant], pools, { tenantColumn: false }))).split('\n').filter(Boolean);
-      const mine = all.filter((l) => l.startsWith(tenant.id + '\t')).map((l) => l.slice(tenant.id.length + 1));
+      const mine = all.filter((l) => l.startsWith(`${tenant.id}\t`)).map((l) => l.slice(tenant.id.length + 1));
       assert.deepEqual(mine, alone, t);
     }
   });

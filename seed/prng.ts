@@ -35,7 +35,10 @@ export function weightedPicker<T>(choices: ReadonlyArray<readonly [T, number]>):
   const total = choices.reduce((s, [, w]) => s + w, 0);
   const cumulative: number[] = [];
   let acc = 0;
-  for (const [, w] of choices) cumulative.push((acc += w / total));
+  for (const [, w] of choices) {
+    acc += w / total;
+    cumulative.push(acc);
+  }
   const values = choices.map(([v]) => v);
   return (r: number) => {
     for (let i = 0; i < cumulative.length; i++) if (r < cumulative[i]!) return values[i]!;

@@ -5,13 +5,19 @@ import { allocateRows, planDataset, splitRows, TENANT_TABLES, tenantUuid } from 
 describe('tenant sizes', () => {
   it('uniform: exact total, equal shares within one row', () => {
     const r = allocateRows({ seed: 1, tenants: 7, rows: 1000, sizes: { kind: 'uniform' } });
-    assert.equal(r.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      r.reduce((a, b) => a + b, 0),
+      1000,
+    );
     assert.ok(Math.max(...r) - Math.min(...r) <= 1);
   });
 
   it('zipf: exact total, every tenant at least one row, sizes not increasing with rank', () => {
     const r = allocateRows({ seed: 1, tenants: 50, rows: 10_000, sizes: { kind: 'zipf', s: 1.2 } });
-    assert.equal(r.reduce((a, b) => a + b, 0), 10_000);
+    assert.equal(
+      r.reduce((a, b) => a + b, 0),
+      10_000,
+    );
     assert.ok(r.every((x) => x >= 1));
     for (let i = 1; i < r.length; i++) assert.ok(r[i]! <= r[i - 1]! + 1, `rank ${i}`);
     assert.ok(r[0]! > 10 * r[49]!);
@@ -32,7 +38,11 @@ describe('table split', () => {
   it('sums exactly to the tenant rows, with products and customers before orders and items', () => {
     for (const rows of [1, 2, 3, 5, 10, 99, 1000, 123_457]) {
       const s = splitRows(rows);
-      assert.equal(TENANT_TABLES.reduce((a, t) => a + s[t], 0), rows, `rows ${rows}`);
+      assert.equal(
+        TENANT_TABLES.reduce((a, t) => a + s[t], 0),
+        rows,
+        `rows ${rows}`,
+      );
       assert.ok(s.products >= 1);
       if (s.orders > 0) assert.ok(s.customers >= 1);
       if (s.order_items > 0) assert.ok(s.orders >= 1);

@@ -5,10 +5,7 @@ import { hash32, mulberry32 } from './prng.js';
 export const TENANT_TABLES = ['customers', 'products', 'orders', 'order_items'] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
 
-export type SizeDistribution =
-  | { kind: 'uniform' }
-  | { kind: 'zipf'; s: number }
-  | { kind: 'enterprise'; count: number; share: number };
+export type SizeDistribution = { kind: 'uniform' } | { kind: 'zipf'; s: number } | { kind: 'enterprise'; count: number; share: number };
 
 export interface TenantPlan {
   /** 0-based position; also the tenant's size rank (0 = largest under zipf/enterprise). */
@@ -49,7 +46,7 @@ export function tenantUuid(seed: number, index: number): string {
 }
 
 export function tenantSlug(index: number): string {
-  return 't' + String(index + 1).padStart(4, '0');
+  return `t${String(index + 1).padStart(4, '0')}`;
 }
 
 /** Rows per tenant: every tenant gets at least one, the rest by weight (largest remainder, exact total). */
@@ -58,7 +55,7 @@ export function allocateRows(input: PlanInput): number[] {
   const weights: number[] = [];
   for (let i = 0; i < tenants; i++) {
     if (sizes.kind === 'uniform') weights.push(1);
-    else if (sizes.kind === 'zipf') weights.push(1 / Math.pow(i + 1, sizes.s));
+    else if (sizes.kind === 'zipf') weights.push(1 / (i + 1) ** sizes.s);
     else weights.push(i < sizes.count ? sizes.share / sizes.count : (1 - sizes.share) / (tenants - sizes.count));
   }
   const total = weights.reduce((a, b) => a + b, 0);
@@ -66,9 +63,7 @@ export function allocateRows(input: PlanInput): number[] {
   const exact = weights.map((w) => (w / total) * spare);
   const out = exact.map((x) => 1 + Math.floor(x));
   let left = rows - out.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((x, i) => [x - Math.floor(x), i] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (let k = 0; left > 0; k = (k + 1) % order.length, left--) out[order[k]![1]]! += 1;
   return out;
 }

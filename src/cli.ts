@@ -24,7 +24,19 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerAll, registerSeed, registerRun, registerVerify, registerMigrate, registerBackup, registerOperations, registerReport, registerCompare, registerScenarios]) register(program);
+  for (const register of [
+    registerAll,
+    registerSeed,
+    registerRun,
+    registerVerify,
+    registerMigrate,
+    registerBackup,
+    registerOperations,
+    registerReport,
+    registerCompare,
+    registerScenarios,
+  ])
+    register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -7,7 +7,10 @@
  */
 export class UsageError extends Error {
   readonly exitCode = 2;
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -12,7 +12,10 @@ export function packageRoot(): string {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
       const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string };
-      if (pkg.name === 'tenantbench') return (root = dir);
+      if (pkg.name === 'tenantbench') {
+        root = dir;
+        return root;
+      }
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error('cannot find the tenantbench package root');

@@ -32,7 +32,8 @@ export function compareLayouts(plan: DatasetPlan, byLayout: ReadonlyMap<LayoutNa
       if (!known.has(slug)) {
         for (const table of TENANT_TABLES) {
           const got = sums.get(slug)![table];
-          if (got.rows) mismatches.push({ tenant: slug, layout, table, expectedRows: 0, rows: got.rows, hash: got.hash, referenceHash: null });
+          if (got.rows)
+            mismatches.push({ tenant: slug, layout, table, expectedRows: 0, rows: got.rows, hash: got.hash, referenceHash: null });
         }
       }
     }

@@ -68,7 +68,10 @@ describe('all on the embedded target', () => {
   it('seeds every layout, proves identical checksums, writes the bundle and stops the server', async () => {
     const results = tempDir('tenantbench-res-');
     // The whole pipeline (seed, workload, probes, operations incl. migration under load): minutes on a busy 2-core machine.
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], { timeoutMs: 600_000 });
+    const r = await runCli(
+      ['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')],
+      { timeoutMs: 600_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const dataDir = dataDirOf(r.stdout);
     assert.ok(dataDir, 'the run says where its cluster lives');
@@ -90,10 +93,16 @@ describe('all on the embedded target', () => {
       assert.ok(l.seed!.seconds.total > 0 && l.sizes!.tableBytes > 0 && l.sizes!.indexBytes > 0, name);
     }
     assert.equal(summary.layouts.rls!.seed!.method, 'template-copy');
-    const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(join(bundle, 'environment.json'));
+    const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(
+      join(bundle, 'environment.json'),
+    );
     assert.match(env.server.version, /PostgreSQL \d+/);
     assert.ok(env.machine.cpus >= 1);
-    assert.match(r.stdout, /\| shared \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/, 'main table printed with P50, P99, index, backups, migration, seed');
+    assert.match(
+      r.stdout,
+      /\| shared \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
+      'main table printed with P50, P99, index, backups, migration, seed',
+    );
     const reportPath = /report: (\S+report\.md)/.exec(r.stdout)?.[1];
     assert.ok(reportPath && existsSync(reportPath), 'report written');
   });
@@ -102,9 +111,12 @@ describe('all on the embedded target', () => {
 describe('failures keep what was measured and leave no server', () => {
   it('a failure after the first layout: exit 1, summary keeps the finished layout', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], {
-      env: { TENANTBENCH_FAULT: 'before:schema' },
-    });
+    const r = await runCli(
+      ['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')],
+      {
+        env: { TENANTBENCH_FAULT: 'before:schema' },
+      },
+    );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /injected fault/);
     assert.match(r.stderr, /results gathered so far: /);
@@ -119,29 +131,38 @@ describe('failures keep what was measured and leave no server', () => {
     assert.match(summary.layouts.database!.reason!, /schema failed/);
   });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  it(`${signal} in the middle of seeding: exit ${code}, summary says interrupted, no postgres left`, async () => {
-    const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], {
-      onOutput: (all) => (/\[schema\] load/.test(all) ? signal : null),
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} in the middle of seeding: exit ${code}, summary says interrupted, no postgres left`, async () => {
+      const results = tempDir('tenantbench-res-');
+      const r = await runCli(
+        ['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')],
+        {
+          onOutput: (all) => (/\[schema\] load/.test(all) ? signal : null),
+        },
+      );
+      assert.equal(r.code, code, r.stderr);
+      const dataDir = dataDirOf(r.stdout)!;
+      assert.deepEqual(await waitNoProcesses(dataDir), []);
+      assert.equal(existsSync(dataDir), false);
+      const summary = readJson<Summary>(join(onlyBundle(results), 'summary.json'));
+      assert.equal(summary.status, 'interrupted');
+      assert.equal(summary.layouts.shared!.status, 'ok');
     });
-    assert.equal(r.code, code, r.stderr);
-    const dataDir = dataDirOf(r.stdout)!;
-    assert.deepEqual(await waitNoProcesses(dataDir), []);
-    assert.equal(existsSync(dataDir), false);
-    const summary = readJson<Summary>(join(onlyBundle(results), 'summary.json'));
-    assert.equal(summary.status, 'interrupted');
-    assert.equal(summary.layouts.shared!.status, 'ok');
-  });
   }
 });
 
 describe('a harness killed without warning', () => {
   it('SIGKILL: the watchdog stops the server and removes the throwaway cluster', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')], {
-      onOutput: (all) => (/\[shared\] load/.test(all) ? 'SIGKILL' : null),
-    });
+    const r = await runCli(
+      ['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')],
+      {
+        onOutput: (all) => (/\[shared\] load/.test(all) ? 'SIGKILL' : null),
+      },
+    );
     assert.equal(r.signal, 'SIGKILL');
     const dataDir = dataDirOf(r.stdout)!;
     assert.ok(dataDir);
@@ -155,7 +176,18 @@ describe('a persistent embedded cluster (--pg-data)', () => {
   it('keeps the seeded layouts for a later `seed --seeded`, which checks them without re-seeding', async () => {
     const pgData = tempDir('tenantbench-pgdata-');
     const results = tempDir('tenantbench-res-');
-    const common = ['--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--pg-data', pgData, '--layouts', 'shared,schema'];
+    const common = [
+      '--scenario',
+      tinyFile(),
+      '--profile',
+      'test',
+      '--results-dir',
+      results,
+      '--pg-data',
+      pgData,
+      '--layouts',
+      'shared,schema',
+    ];
     const first = await runCli(['seed', ...common]);
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(await waitNoProcesses(pgData), [], 'server stopped after the command');

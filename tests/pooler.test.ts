@@ -43,13 +43,14 @@ const skip = binary ? false : `PgBouncer not installed (${missing})`;
 if (skip) process.stderr.write(`tests/pooler.test.ts: SKIPPING the PgBouncer tests: ${skip}\n`);
 
 /** PIDs of PgBouncer processes the harness started (their config lives in tenantbench-pgbouncer-*). */
-const harnessBouncers = () => processesMentioning('tenantbench-pgbouncer-').filter((pid) => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pgbouncer';
-  } catch {
-    return false;
-  }
-});
+const harnessBouncers = () =>
+  processesMentioning('tenantbench-pgbouncer-').filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pgbouncer';
+    } catch {
+      return false;
+    }
+  });
 
 describe('pooler scenario file and bad input', () => {
   it('scenarios/pooler.yaml validates: PgBouncer in transaction mode, unnamed statements, leak probes on', () => {
@@ -65,7 +66,11 @@ describe('pooler scenario file and bad input', () => {
   });
 
   const cases: [string, string, RegExp][] = [
-    ['session pool mode', 'pooler: { kind: pgbouncer, poolMode: session }', /field "pooler\.poolMode": "session" is not allowed; allowed: transaction/],
+    [
+      'session pool mode',
+      'pooler: { kind: pgbouncer, poolMode: session }',
+      /field "pooler\.poolMode": "session" is not allowed; allowed: transaction/,
+    ],
     ['unknown kind', 'pooler: { kind: pgpool }', /field "pooler\.kind": "pgpool" is not allowed; allowed: pgbouncer/],
     ['pool size 0', 'pooler: { kind: pgbouncer, poolSize: 0 }', /field "pooler\.poolSize"/],
     ['unknown field', 'pooler: { kind: pgbouncer, pool_size: 3 }', /field "pooler\.pool_size": unknown field/],
@@ -101,7 +106,10 @@ describe('pooler scenario file and bad input', () => {
       assert.equal((preflightPooler(s.pooler!, s.workload) as { binary: PgBouncerBinary }).binary.version, binary!.version);
       return;
     }
-    assert.throws(() => preflightPooler(s.pooler!, s.workload), (e: unknown) => e instanceof UsageError && e.field === 'workload.prepared' && /PgBouncer >= 1\.21/.test(e.message));
+    assert.throws(
+      () => preflightPooler(s.pooler!, s.workload),
+      (e: unknown) => e instanceof UsageError && e.field === 'workload.prepared' && /PgBouncer >= 1\.21/.test(e.message),
+    );
   });
 });
 
@@ -185,7 +193,7 @@ describe('through a real PgBouncer (transaction mode, one server connection)', {
     });
   }
 
-  it('auth_query mode (as docker/pgbouncer/pgbouncer.ini): the layouts\' roles log in through PgBouncer without being listed', async () => {
+  it("auth_query mode (as docker/pgbouncer/pgbouncer.ini): the layouts' roles log in through PgBouncer without being listed", async () => {
     const aq = await PgBouncer.start({
       binary: binary!,
       upstream: { host: target.admin.host, port: target.admin.port },
@@ -303,7 +311,10 @@ workload:
     const row = table.rows.find((x) => x.layout === 'rls' && x.context === 'per-transaction' && String(x.route).startsWith('PgBouncer'))!;
     assert.equal(row.leaked, 0);
     assert.equal(typeof row.p99, 'number');
-    assert.match(table.rows.find((x) => x.layout === 'shared' && x.context === 'session-level')!.p50 as string, /^not measured: no session context/);
+    assert.match(
+      table.rows.find((x) => x.layout === 'shared' && x.context === 'session-level')!.p50 as string,
+      /^not measured: no session context/,
+    );
     assert.deepEqual(harnessBouncers(), []);
   });
 
@@ -313,9 +324,10 @@ workload:
       timeoutMs: 480_000,
       onOutput: (all) => {
         if (!/pooler: PgBouncer/.test(all)) return null;
-        bouncerDir = harnessBouncers()
-          .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1] ?? '')
-          .find(Boolean) ?? null;
+        bouncerDir =
+          harnessBouncers()
+            .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1] ?? '')
+            .find(Boolean) ?? null;
         return 'SIGKILL';
       },
     });

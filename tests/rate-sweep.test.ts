@@ -27,7 +27,15 @@ function scenarioFile(rateSweep?: unknown): string {
     layoutOptions: { hybrid: { dedicated: 1, placement: 'schema' }, database: { maxConnections: 4 } },
     // maxBacklog 50: 100,000/s fills it at once (drops, not an unbounded queue); a lag limit of 1 s
     // judges the server here, not this loaded test machine's event loop.
-    workload: { mix: { 'point-lookup': 1 }, users: 4, warmupSeconds: 0, durationSeconds: 0.5, repeats: 1, maxBacklog: 50, maxEventLoopLagMs: 1000 },
+    workload: {
+      mix: { 'point-lookup': 1 },
+      users: 4,
+      warmupSeconds: 0,
+      durationSeconds: 0.5,
+      repeats: 1,
+      maxBacklog: 50,
+      maxEventLoopLagMs: 1000,
+    },
     rateSweep,
   };
   writeFileSync(p, JSON.stringify(scenario));
@@ -39,9 +47,17 @@ const onlyBundle = (dir: string) => join(dir, readdirSync(dir)[0]!);
 // Field by field validation is unit-tested in src/config/rate-sweep-schema.test.ts; here, the CLI's paths.
 describe('rate sweep: bad input exits 2 naming the field, no server started', () => {
   const cases: [string, string[], RegExp][] = [
-    ['rates not ascending', ['run', '--scenario', scenarioFile({ rates: [100, 50] })], /field "rateSweep\.rates\.1": 50 is not above the rate before it/],
+    [
+      'rates not ascending',
+      ['run', '--scenario', scenarioFile({ rates: [100, 50] })],
+      /field "rateSweep\.rates\.1": 50 is not above the rate before it/,
+    ],
     ['a zero rate on the command line', ['run', '--scenario', 'smoke', '--rate-sweep', '0,100'], /field "rateSweep\.rates\.0"/],
-    ['a malformed --rate-sweep', ['run', '--scenario', 'smoke', '--rate-sweep', '100,fast'], /--rate-sweep: expected rates per second separated by commas/],
+    [
+      'a malformed --rate-sweep',
+      ['run', '--scenario', 'smoke', '--rate-sweep', '100,fast'],
+      /--rate-sweep: expected rates per second separated by commas/,
+    ],
     ['a bad --p99-target', ['run', '--scenario', 'smoke', '--p99-target', '0'], /--p99-target must be a number of milliseconds > 0/],
   ];
   for (const [what, args, message] of cases) {
@@ -60,7 +76,9 @@ describe('rate sweep on tiny data', () => {
   before(async () => {
     const results = tempDir('tenantbench-sweep-res-');
     const file = scenarioFile({ rates: [50, 100, 100000], p99TargetMs: 250, stepSeconds: 2, warmupSeconds: 0.5, stopAfterMisses: 3 });
-    const r = await runCli(['run', '--scenario', file, '--layouts', 'shared,schema', '--profile', 'test', '--results-dir', results, '-q'], { timeoutMs: 240_000 });
+    const r = await runCli(['run', '--scenario', file, '--layouts', 'shared,schema', '--profile', 'test', '--results-dir', results, '-q'], {
+      timeoutMs: 240_000,
+    });
     output = r.stdout + r.stderr;
     assert.equal(r.code, 0, output);
     bundle = onlyBundle(results);
@@ -74,7 +92,10 @@ describe('rate sweep on tiny data', () => {
       const l = c.layouts[layout]!;
       assert.equal(l.status, 'ok', layout);
       const huge = l.steps.find((s) => s.ratePerS === 100000);
-      assert.ok(huge, `${layout} reached 100000/s: ${JSON.stringify(l.steps.map((s) => [s.ratePerS, s.meets, s.misses, s.invalidReasons]))}`);
+      assert.ok(
+        huge,
+        `${layout} reached 100000/s: ${JSON.stringify(l.steps.map((s) => [s.ratePerS, s.meets, s.misses, s.invalidReasons]))}`,
+      );
       assert.equal(huge.valid, true, huge.invalidReasons.join('; '));
       assert.equal(huge.meets, false);
       assert.ok(huge.dropped > 0 && huge.achievedPerS! < 0.95 * huge.offeredPerS!, JSON.stringify(huge));
@@ -94,16 +115,25 @@ describe('rate sweep on tiny data', () => {
     }
     // Fair interleaving: every round runs each layout still sweeping once.
     assert.deepEqual([...c.order[0]!].sort(), ['schema', 'shared']);
-    assert.match(output, /round 1 (shared|schema) 50\/s: offered \d+\/s, achieved \d+\/s, p50 [\d.]+ ms, p99 [\d.]+ ms \(service [\d.]+ ms\), late \d+, dropped 0, errors 0: meets P99 <= 250 ms/);
+    assert.match(
+      output,
+      /round 1 (shared|schema) 50\/s: offered \d+\/s, achieved \d+\/s, p50 [\d.]+ ms, p99 [\d.]+ ms \(service [\d.]+ ms\), late \d+, dropped 0, errors 0: meets P99 <= 250 ms/,
+    );
   });
 
   it('writes every step to capacity.csv', () => {
     const csv = readFileSync(join(bundle, 'capacity.csv'), 'utf8').trim().split('\n');
-    assert.equal(csv[0], 'layout,round,phase,rate_per_s,offered_per_s,achieved_per_s,p50_ms,p95_ms,p99_ms,service_p99_ms,ok,errors,late,dropped,unfinished,valid,meets,why');
+    assert.equal(
+      csv[0],
+      'layout,round,phase,rate_per_s,offered_per_s,achieved_per_s,p50_ms,p95_ms,p99_ms,service_p99_ms,ok,errors,late,dropped,unfinished,valid,meets,why',
+    );
     const summary = readJson<Summary>(join(bundle, 'summary.json'));
     const steps = Object.values(summary.capacity!.layouts).reduce((a, l) => a + l!.steps.length, 0);
     assert.equal(csv.length - 1, steps);
-    assert.ok(csv.some((row) => /^shared,\d,sweep,100000,.*,false,achieved/.test(row)), csv.join('\n'));
+    assert.ok(
+      csv.some((row) => /^shared,\d,sweep,100000,.*,false,achieved/.test(row)),
+      csv.join('\n'),
+    );
   });
 
   it('reports the capacity table, the steps and the latency-vs-throughput chart with the target rule', async () => {
@@ -118,7 +148,9 @@ describe('rate sweep on tiny data', () => {
     assert.ok(md.includes(`| shared | ${shared.label} | ${shared.firstMissPerS!.toLocaleString('en-US')} |`), md);
     assert.match(md, /## Rate sweep steps/);
     assert.match(md, /\| shared \| \d \| 100,000 \| [\d,.]+ \| [\d,.]+ \|.*\| miss: .*dropped/);
-    const spec = readJson<{ layer: { mark: { type: string }; data: { values: Record<string, unknown>[] } }[] }>(join(out, 'latency-vs-throughput.vl.json'));
+    const spec = readJson<{ layer: { mark: { type: string }; data: { values: Record<string, unknown>[] } }[] }>(
+      join(out, 'latency-vs-throughput.vl.json'),
+    );
     const rule = spec.layer.find((l) => l.mark.type === 'rule')!;
     assert.deepEqual(rule.data.values, [{ targetMs: 250 }]);
     const points = spec.layer.find((l) => l.mark.type === 'point')!.data.values;
@@ -133,7 +165,25 @@ describe('rate sweep where every rate passes', () => {
   it('reports "≥ the last rate", from --rate-sweep and --p99-target on a scenario without a sweep', async () => {
     const results = tempDir('tenantbench-sweep-res-');
     const file = scenarioFile();
-    const r = await runCli(['run', '--scenario', file, '--layouts', 'rls', '--profile', 'test', '--results-dir', results, '-q', '--rate-sweep', '20,40', '--p99-target', '1000'], { timeoutMs: 240_000 });
+    const r = await runCli(
+      [
+        'run',
+        '--scenario',
+        file,
+        '--layouts',
+        'rls',
+        '--profile',
+        'test',
+        '--results-dir',
+        results,
+        '-q',
+        '--rate-sweep',
+        '20,40',
+        '--p99-target',
+        '1000',
+      ],
+      { timeoutMs: 240_000 },
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const c = readJson<Summary>(join(onlyBundle(results), 'summary.json')).capacity!.layouts.rls!;
     const judged = c.steps.filter((s) => s.meets !== null);
@@ -150,11 +200,32 @@ describe('compare: capacity', () => {
   const FIXTURE = join(packageRoot(), 'tests', 'fixtures', 'smoke-run');
   const capacity = (c: CapacityResult): CapacitySummary => ({
     schemaVersion: 1,
-    config: { rates: [100, 200, 400, 800], p99TargetMs: 50, stepSeconds: 10, warmupSeconds: 3, minAchievedFraction: 0.95, maxErrorFraction: 0.001, stopAfterMisses: 1, refine: 0, mix: { 'recent-orders': 1 }, connections: 8, arrival: 'poisson', lateMs: 10, maxBacklog: 1000, maxEventLoopLagMs: 50 },
+    config: {
+      rates: [100, 200, 400, 800],
+      p99TargetMs: 50,
+      stepSeconds: 10,
+      warmupSeconds: 3,
+      minAchievedFraction: 0.95,
+      maxErrorFraction: 0.001,
+      stopAfterMisses: 1,
+      refine: 0,
+      mix: { 'recent-orders': 1 },
+      connections: 8,
+      arrival: 'poisson',
+      lateMs: 10,
+      maxBacklog: 1000,
+      maxEventLoopLagMs: 50,
+    },
     order: [],
     layouts: { rls: { status: 'ok', reason: null, capacity: c, steps: [] } },
   });
-  const measured = (rate: number, miss: number): CapacityResult => ({ kind: 'measured', ratePerS: rate, firstMissPerS: miss, label: `${rate} req/s`, reason: null });
+  const measured = (rate: number, miss: number): CapacityResult => ({
+    kind: 'measured',
+    ratePerS: rate,
+    firstMissPerS: miss,
+    label: `${rate} req/s`,
+    reason: null,
+  });
   /** A copy of the recorded bundle with a (synthetic) capacity section. */
   const withCapacity = (c: CapacityResult) => {
     const dir = join(tempDir('tenantbench-cmp-cap-'), 'run');
@@ -164,7 +235,8 @@ describe('compare: capacity', () => {
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(s));
     return dir;
   };
-  const compare = (b: string, c: string, ...extra: string[]) => runCli(['compare', b, c, '--out', join(tempDir('tenantbench-cmp-cap-'), 'pr.md'), ...extra]);
+  const compare = (b: string, c: string, ...extra: string[]) =>
+    runCli(['compare', b, c, '--out', join(tempDir('tenantbench-cmp-cap-'), 'pr.md'), ...extra]);
   const baseline = withCapacity(measured(800, 1600));
 
   it('flags a capacity drop beyond the 10% default: exit 1', async () => {
@@ -181,11 +253,23 @@ describe('compare: capacity', () => {
   });
 
   it('does not compare a bound as a number, unless even the bound proves the regression', async () => {
-    const lower = await compare(baseline, withCapacity({ kind: 'at-least', ratePerS: 400, firstMissPerS: null, label: '≥ 400 req/s', reason: 'sweep ended' }));
+    const lower = await compare(
+      baseline,
+      withCapacity({ kind: 'at-least', ratePerS: 400, firstMissPerS: null, label: '≥ 400 req/s', reason: 'sweep ended' }),
+    );
     assert.equal(lower.code, 0, lower.stdout);
-    assert.match(lower.stdout, /\| rls \| capacity at the P99 target \(req\/s\) \| 800 \| 400 \| n\/a \| 10% \| not comparable \(baseline 800, current ≥ 400 req\/s: a bound/);
-    const below = await compare(baseline, withCapacity({ kind: 'below', ratePerS: 100, firstMissPerS: 100, label: 'below 100 req/s', reason: 'first rate missed' }));
+    assert.match(
+      lower.stdout,
+      /\| rls \| capacity at the P99 target \(req\/s\) \| 800 \| 400 \| n\/a \| 10% \| not comparable \(baseline 800, current ≥ 400 req\/s: a bound/,
+    );
+    const below = await compare(
+      baseline,
+      withCapacity({ kind: 'below', ratePerS: 100, firstMissPerS: 100, label: 'below 100 req/s', reason: 'first rate missed' }),
+    );
     assert.equal(below.code, 1, below.stdout);
-    assert.match(below.stdout, /\| rls \| capacity at the P99 target \(req\/s\) \| 800 \| 100 \| n\/a \| 10% \| \*\*REGRESSION\*\* \(baseline 800, current below 100 req\/s: worse by more than 10% even at the bounds\) \|/);
+    assert.match(
+      below.stdout,
+      /\| rls \| capacity at the P99 target \(req\/s\) \| 800 \| 100 \| n\/a \| 10% \| \*\*REGRESSION\*\* \(baseline 800, current below 100 req\/s: worse by more than 10% even at the bounds\) \|/,
+    );
   });
 });

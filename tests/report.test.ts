@@ -23,7 +23,20 @@ describe('report from a recorded bundle', () => {
     const out = tempDir('tenantbench-rep-');
     const r = await writeReport(loadResults(FIXTURE), out);
     const tables = r.model.tables.map((t) => t.id);
-    for (const t of ['main', 'workload', 'seed', 'sizes', 'dataset', 'environment', 'isolation', 'migration', 'backup', 'connections', 'extraction']) assert.ok(tables.includes(t), `table ${t}`);
+    for (const t of [
+      'main',
+      'workload',
+      'seed',
+      'sizes',
+      'dataset',
+      'environment',
+      'isolation',
+      'migration',
+      'backup',
+      'connections',
+      'extraction',
+    ])
+      assert.ok(tables.includes(t), `table ${t}`);
     for (const t of tables) assert.ok(existsSync(join(out, `${t}.csv`)), `${t}.csv`);
     const charts = r.model.charts.map((c) => c.id);
     for (const c of ['latency', 'seed-time', 'sizes', 'migration-time', 'backup-time']) assert.ok(charts.includes(c), `chart ${c}`);
@@ -31,26 +44,44 @@ describe('report from a recorded bundle', () => {
       for (const ext of ['vl.json', 'svg', 'png']) assert.ok(statSync(join(out, `${c}.${ext}`)).size > 200, `${c}.${ext}`);
       const svg = readFileSync(join(out, `${c}.svg`), 'utf8');
       assert.match(svg, /<path[^>]+d="M/, `${c}.svg has drawn marks`);
-      assert.equal(readFileSync(join(out, `${c}.png`)).subarray(1, 4).toString(), 'PNG');
+      assert.equal(
+        readFileSync(join(out, `${c}.png`))
+          .subarray(1, 4)
+          .toString(),
+        'PNG',
+      );
       assert.equal(JSON.parse(readFileSync(join(out, `${c}.vl.json`), 'utf8')).$schema, 'https://vega.github.io/schema/vega-lite/v6.json');
     }
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     for (const t of r.model.tables) assert.ok(md.includes(`## ${t.title}`), t.title);
-    assert.match(md, /\| layout \| P50 join \(ms\) \| P99 join \(ms\) \| index size \(MB\) \| full backup \(s\) \| single-tenant backup \(s\) \| migration \(s\) \| seed \(s\) \|/);
+    assert.match(
+      md,
+      /\| layout \| P50 join \(ms\) \| P99 join \(ms\) \| index size \(MB\) \| full backup \(s\) \| single-tenant backup \(s\) \| migration \(s\) \| seed \(s\) \|/,
+    );
     assert.match(md, /!\[Seeding time per layout\]\(seed-time\.png\)/);
     // The recorded bundle's pg_dump --enable-row-security reason already starts with "not measured".
     assert.match(md, /not measured: this layout has no row level security/);
     assert.doesNotMatch(md, /not measured: not measured/);
   });
 
-  it('shows the bundle\'s numbers, in the units it names', async () => {
+  it("shows the bundle's numbers, in the units it names", async () => {
     const out = tempDir('tenantbench-rep-');
     await writeReport(loadResults(FIXTURE), out);
     const summary = readJson<Summary>(join(FIXTURE, 'summary.json'));
     const seed = parse(readFileSync(join(out, 'seed.csv')), { columns: true }) as Record<string, string>[];
     const sizes = parse(readFileSync(join(out, 'sizes.csv')), { columns: true }) as Record<string, string>[];
     const main = parse(readFileSync(join(out, 'main.csv')), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(Object.keys(seed[0]!), ['layout', 'method', 'rows', 'provision_s', 'load_s', 'index_s', 'analyze_s', 'total_s', 'rowsPerSecond_rows_per_s']);
+    assert.deepEqual(Object.keys(seed[0]!), [
+      'layout',
+      'method',
+      'rows',
+      'provision_s',
+      'load_s',
+      'index_s',
+      'analyze_s',
+      'total_s',
+      'rowsPerSecond_rows_per_s',
+    ]);
     for (const [name, l] of Object.entries(summary.layouts)) {
       const srow = seed.find((x) => x.layout === name)!;
       assert.equal(Number(srow.total_s), l.seed!.seconds.total, `${name} seed seconds`);
@@ -85,7 +116,9 @@ describe('report from a recorded bundle', () => {
 describe('the HTML report in a browser', () => {
   it('opens from disk with no console error and no external request, and draws its charts', async (t) => {
     if (!existsSync(CHROMIUM)) {
-      t.skip(`no Chromium at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it): the HTML report is not checked in a browser here`);
+      t.skip(
+        `no Chromium at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it): the HTML report is not checked in a browser here`,
+      );
       return;
     }
     const out = tempDir('tenantbench-rep-');
@@ -93,7 +126,15 @@ describe('the HTML report in a browser', () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -106,8 +147,10 @@ describe('the HTML report in a browser', () => {
       page.on('request', (req) => {
         if (!req.url().startsWith('file://')) external.push(req.url());
       });
-      await page.goto('file://' + join(out, 'report.html'));
-      const charts = await page.$$eval('figure.chart svg', (svgs) => svgs.map((s) => ({ marks: s.querySelectorAll('path').length, width: s.getBoundingClientRect().width })));
+      await page.goto(`file://${join(out, 'report.html')}`);
+      const charts = await page.$$eval('figure.chart svg', (svgs) =>
+        svgs.map((s) => ({ marks: s.querySelectorAll('path').length, width: s.getBoundingClientRect().width })),
+      );
       assert.equal(charts.length, written.model.charts.length);
       for (const c of charts) {
         assert.ok(c.marks > 0, 'chart has marks');

@@ -46,7 +46,22 @@ describe('tenant-scale sweep', () => {
   it('a sweep on tiny data runs through its steps, records every cost per step and layout, and reports them', async () => {
     const dir = tempDir('tb-sweep-');
     const scenario = writeScenario(dir, tinySweep());
-    const r = await runCli(['all', '--scenario', scenario, '--profile', 'test', '--results-dir', join(dir, 'results'), '--reports-dir', join(dir, 'reports'), '--parallel', '2'], { timeoutMs: 300_000 });
+    const r = await runCli(
+      [
+        'all',
+        '--scenario',
+        scenario,
+        '--profile',
+        'test',
+        '--results-dir',
+        join(dir, 'results'),
+        '--reports-dir',
+        join(dir, 'reports'),
+        '--parallel',
+        '2',
+      ],
+      { timeoutMs: 300_000 },
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /sweep step 1\/3: 2 tenants/);
     assert.match(r.stdout, /dropped the 2-tenant step's databases/);
@@ -55,7 +70,10 @@ describe('tenant-scale sweep', () => {
     const sw = s.sweep!;
     assert.ok(sw, 'summary.sweep');
     assert.deepEqual(sw.tenantCounts, [2, 4, 6]);
-    assert.deepEqual(sw.steps.map((st) => st.layouts), [['shared', 'rls', 'schema', 'database'], ['shared', 'rls', 'schema', 'database'], ['rls']]);
+    assert.deepEqual(
+      sw.steps.map((st) => st.layouts),
+      [['shared', 'rls', 'schema', 'database'], ['shared', 'rls', 'schema', 'database'], ['rls']],
+    );
     for (const st of sw.steps) {
       assert.equal(st.status, 'ok', `${st.tenants} tenants: ${st.reason}`);
       assert.equal(st.rows, 3000, 'equal total rows in every step');
@@ -68,10 +86,22 @@ describe('tenant-scale sweep', () => {
         assert.ok(l!.seedSeconds! > 0, `${at}: seed seconds`);
         assert.equal(l!.rows, 3000, `${at}: rows`);
         assert.ok(l!.pgClassRows! > 0 && l!.catalogBytes! > 0, `${at}: catalog`);
-        assert.ok(l!.catalogCache && l!.catalogCache.bytesAfter > l!.catalogCache.bytesBefore, `${at}: catalog cache grows after touching the tenants`);
-        assert.ok(l!.workload && l!.workload.count > 0 && l!.workload.p50Ms! > 0 && l!.workload.p99Ms! >= l!.workload.p50Ms!, `${at}: workload`);
-        assert.ok(l!.migration && l!.migration.status === 'ok' && l!.migration.sequentialSeconds! > 0 && l!.migration.parallelSeconds! > 0, `${at}: migration`);
-        assert.ok(l!.tenantDump && l!.tenantDump.status === 'ok' && l!.tenantDump.seconds! > 0, `${at}: single-tenant backup ${JSON.stringify(l!.tenantDump)}`);
+        assert.ok(
+          l!.catalogCache && l!.catalogCache.bytesAfter > l!.catalogCache.bytesBefore,
+          `${at}: catalog cache grows after touching the tenants`,
+        );
+        assert.ok(
+          l!.workload && l!.workload.count > 0 && l!.workload.p50Ms! > 0 && l!.workload.p99Ms! >= l!.workload.p50Ms!,
+          `${at}: workload`,
+        );
+        assert.ok(
+          l!.migration && l!.migration.status === 'ok' && l!.migration.sequentialSeconds! > 0 && l!.migration.parallelSeconds! > 0,
+          `${at}: migration`,
+        );
+        assert.ok(
+          l!.tenantDump && l!.tenantDump.status === 'ok' && l!.tenantDump.seconds! > 0,
+          `${at}: single-tenant backup ${JSON.stringify(l!.tenantDump)}`,
+        );
         assert.equal(l!.migration!.units, name === 'schema' || name === 'database' ? st.tenants : 1, `${at}: units`);
       }
     }
@@ -88,10 +118,22 @@ describe('tenant-scale sweep', () => {
     // The report: the overview, a table per cost, charts of each cost against tenants.
     const reportDir = join(dir, 'reports', s.runId);
     const files = readdirSync(reportDir);
-    for (const f of ['sweep.csv', 'sweep-seed.csv', 'sweep-migration-parallel.csv', 'sweep-harness.csv', 'sweep-connections.csv', 'sweep-migration.svg', 'sweep-harness-memory.png', 'sweep-p99.vl.json', 'sweep-catalog-cache.svg']) {
+    for (const f of [
+      'sweep.csv',
+      'sweep-seed.csv',
+      'sweep-migration-parallel.csv',
+      'sweep-harness.csv',
+      'sweep-connections.csv',
+      'sweep-migration.svg',
+      'sweep-harness-memory.png',
+      'sweep-p99.vl.json',
+      'sweep-catalog-cache.svg',
+    ]) {
       assert.ok(files.includes(f), `report file ${f} (have: ${files.filter((x) => x.startsWith('sweep')).join(', ')})`);
     }
-    const spec = readJson<{ encoding: { x: { scale: { type: string } } }; data: { values: Array<{ tenants: number; layout: string }> } }>(join(reportDir, 'sweep-migration.vl.json'));
+    const spec = readJson<{ encoding: { x: { scale: { type: string } } }; data: { values: Array<{ tenants: number; layout: string }> } }>(
+      join(reportDir, 'sweep-migration.vl.json'),
+    );
     assert.equal(spec.encoding.x.scale.type, 'log');
     assert.ok(spec.data.values.some((v) => v.tenants === 6 && v.layout === 'rls'));
     const md = readFileSync(join(reportDir, 'report.md'), 'utf8');
@@ -110,17 +152,41 @@ describe('tenant-scale sweep', () => {
       [{ sweep: { tenants: [2], extraTenants: { oracle: [8] } } }, /sweep\.extraTenants.*unknown field "oracle"/],
       [{ sweep: { tenants: [2], extraTenants: { rls: [2] } } }, /sweep\.extraTenants\.rls.*already a step/],
       [{ sweep: { tenant: [2] } }, /sweep.*unknown field "tenant"/],
-      [{ tenants: { count: 5 }, sweep: { tenants: [2, 5] }, workload: { tenantChoice: { kind: 'hot', share: 0.5, tenant: 't0004' } } }, /sweep step with 2 tenants.*workload\.tenantChoice\.tenant/],
+      [
+        { tenants: { count: 5 }, sweep: { tenants: [2, 5] }, workload: { tenantChoice: { kind: 'hot', share: 0.5, tenant: 't0004' } } },
+        /sweep step with 2 tenants.*workload\.tenantChoice\.tenant/,
+      ],
     ];
     for (const [extra, re] of bad) {
-      assert.throws(() => resolveScenario(tinySweep(extra), 'tests/bad-sweep'), (err: unknown) => err instanceof UsageError && re.test(err.message), JSON.stringify(extra));
+      assert.throws(
+        () => resolveScenario(tinySweep(extra), 'tests/bad-sweep'),
+        (err: unknown) => err instanceof UsageError && re.test(err.message),
+        JSON.stringify(extra),
+      );
     }
-    assert.throws(() => resolveScenario(tinySweep(), 'tests/sweep', { tenants: 7 }), /field "tenants": --tenants 7 cannot be combined with a sweep/);
+    assert.throws(
+      () => resolveScenario(tinySweep(), 'tests/sweep', { tenants: 7 }),
+      /field "tenants": --tenants 7 cannot be combined with a sweep/,
+    );
     // --layouts drops the extra steps of layouts it leaves out; the steps keep the rest.
     const narrowed = resolveScenario(tinySweep(), 'tests/sweep', { layouts: ['schema'] });
-    assert.deepEqual(narrowed.sweep!.steps.map((st) => [st.tenants, st.layouts]), [[2, ['schema']], [4, ['schema']]]);
+    assert.deepEqual(
+      narrowed.sweep!.steps.map((st) => [st.tenants, st.layouts]),
+      [
+        [2, ['schema']],
+        [4, ['schema']],
+      ],
+    );
     const dir = tempDir('tb-sweep-bad-');
-    const r = await runCli(['all', '--scenario', writeScenario(dir, tinySweep({ sweep: { tenants: [2, 4], extraTenants: { rls: [99999] } } })), '--profile', 'test', '--results-dir', join(dir, 'results')]);
+    const r = await runCli([
+      'all',
+      '--scenario',
+      writeScenario(dir, tinySweep({ sweep: { tenants: [2, 4], extraTenants: { rls: [99999] } } })),
+      '--profile',
+      'test',
+      '--results-dir',
+      join(dir, 'results'),
+    ]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /sweep\.extraTenants\.rls/);
     assert.doesNotMatch(r.stdout + r.stderr, /data in /, 'no server was started');
@@ -135,10 +201,31 @@ describe('tenant-scale sweep', () => {
         layouts: ['database'],
         layoutOptions: { database: { maxConnections: 4 } },
         sweep: { tenants: [30] },
-        workload: { users: 8, warmupSeconds: 0.3, durationSeconds: 1.5, repeats: 1, tenantChoice: { kind: 'uniform' }, maxEventLoopLagMs: 5000 },
+        workload: {
+          users: 8,
+          warmupSeconds: 0.3,
+          durationSeconds: 1.5,
+          repeats: 1,
+          tenantChoice: { kind: 'uniform' },
+          maxEventLoopLagMs: 5000,
+        },
       }),
     );
-    const r = await runCli(['all', '--scenario', scenario, '--profile', 'test', '--skip-operations', '--results-dir', join(dir, 'results'), '--reports-dir', join(dir, 'reports')], { timeoutMs: 300_000 });
+    const r = await runCli(
+      [
+        'all',
+        '--scenario',
+        scenario,
+        '--profile',
+        'test',
+        '--skip-operations',
+        '--results-dir',
+        join(dir, 'results'),
+        '--reports-dir',
+        join(dir, 'reports'),
+      ],
+      { timeoutMs: 300_000 },
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const s = readJson<Summary>(join(bundleOf(join(dir, 'results')), 'summary.json'));
     const st = s.sweep!.steps[0]!;

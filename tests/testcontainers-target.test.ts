@@ -24,7 +24,10 @@ describe('testcontainers target', () => {
     }
     const r = await runCli(['seed', '--target', 'testcontainers', '--scenario', 'smoke', '--results-dir', tempDir('tenantbench-res-')]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /--target testcontainers needs a Docker engine, and none is reachable .*use --target embedded \(the default\) or --database-url/);
+    assert.match(
+      r.stderr,
+      /--target testcontainers needs a Docker engine, and none is reachable .*use --target embedded \(the default\) or --database-url/,
+    );
   });
 
   it('with a Docker engine: seeds the smoke scenario in a pinned PostgreSQL container', async (t) => {
@@ -32,7 +35,10 @@ describe('testcontainers target', () => {
       t.skip('no Docker engine on this machine (only the docker client): the container path is not exercised here');
       return;
     }
-    const r = await runCli(['seed', '--target', 'testcontainers', '--scenario', 'smoke', '--profile', 'test', '--results-dir', tempDir('tenantbench-res-')], { timeoutMs: 600_000 });
+    const r = await runCli(
+      ['seed', '--target', 'testcontainers', '--scenario', 'smoke', '--profile', 'test', '--results-dir', tempDir('tenantbench-res-')],
+      { timeoutMs: 600_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /identical across shared, rls, schema, database, hybrid/);
   });

@@ -7,7 +7,8 @@ import { UrlTarget } from '../src/target/url-target.js';
 import { runCli, tempDir } from './helpers.js';
 
 let server: EmbeddedTarget;
-const url = (user: string, password: string) => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${server.admin.port}/postgres`;
+const url = (user: string, password: string) =>
+  `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${server.admin.port}/postgres`;
 
 before(async () => {
   server = await EmbeddedTarget.start({ profile: 'test' });
@@ -32,10 +33,30 @@ describe('url target', () => {
 
   it('seeds two layouts on an existing server through the CLI and leaves them there', async () => {
     const results = tempDir('tenantbench-res-');
-    const r = await runCli(['seed', '--database-url', url(server.admin.user, server.admin.password), '--layouts', 'shared,database', '--tenants', '3', '--rows', '900', '--scenario', 'smoke', '--results-dir', results, '--prefix', 'tu']);
+    const r = await runCli([
+      'seed',
+      '--database-url',
+      url(server.admin.user, server.admin.password),
+      '--layouts',
+      'shared,database',
+      '--tenants',
+      '3',
+      '--rows',
+      '900',
+      '--scenario',
+      'smoke',
+      '--results-dir',
+      results,
+      '--prefix',
+      'tu',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /identical across shared, database/);
-    const dbs = await withAdmin(server, 'postgres', async (c) => (await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tu\\_%' ORDER BY 1")).rows.map((x) => x.datname));
+    const dbs = await withAdmin(server, 'postgres', async (c) =>
+      (await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tu\\_%' ORDER BY 1")).rows.map(
+        (x) => x.datname,
+      ),
+    );
     assert.deepEqual(dbs, ['tu_db_t0001', 'tu_db_t0002', 'tu_db_t0003', 'tu_shared']);
   });
 });

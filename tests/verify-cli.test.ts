@@ -77,7 +77,8 @@ describe('verify on the embedded target', () => {
       assert.equal(l.status, 'ok', name);
       assert.equal(l.probes.length, PROBES.length, name);
       assert.equal(l.blocked + l.findings + l.leaked + l.notApplicable, PROBES.length, name);
-      for (const p of l.probes.filter((x) => x.outcome !== 'not-applicable')) assert.ok(p.sql.length > 0 && p.expected.length > 0, `${name}/${p.id} records its SQL`);
+      for (const p of l.probes.filter((x) => x.outcome !== 'not-applicable'))
+        assert.ok(p.sql.length > 0 && p.expected.length > 0, `${name}/${p.id} records its SQL`);
     }
     const csv = readFileSync(join(bundle, 'isolation.csv'), 'utf8');
     assert.match(csv, /^layout,probe,outcome,rows_seen,rows_affected,sqlstate,expected,detail,sql/);

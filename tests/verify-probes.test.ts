@@ -37,10 +37,20 @@ const CONFIGS: Config[] = [
   { key: 'shared', layout: 'shared', options: {}, findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted'] },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
   { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', 'pooled-session-residue'] },
-  { key: 'schema-role-per-tenant', layout: 'schema', options: { schema: { rolePerTenant: true } }, findings: ['switch-tenant-context', 'pooled-session-residue'] },
+  {
+    key: 'schema-role-per-tenant',
+    layout: 'schema',
+    options: { schema: { rolePerTenant: true } },
+    findings: ['switch-tenant-context', 'pooled-session-residue'],
+  },
   { key: 'database', layout: 'database', options: {}, findings: [] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
-  { key: 'hybrid-schema', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'schema' } }, findings: [...SETTING_FINDINGS, 'schema-qualified-name'] },
+  {
+    key: 'hybrid-schema',
+    layout: 'hybrid',
+    options: { hybrid: { dedicated: 1, placement: 'schema' } },
+    findings: [...SETTING_FINDINGS, 'schema-qualified-name'],
+  },
 ];
 
 let target: EmbeddedTarget;
@@ -63,7 +73,12 @@ async function withEnv<T>(c: Config, fn: (env: ProbeEnv) => Promise<T>, o: Param
 before(async () => {
   target = await EmbeddedTarget.start({ profile: 'test' });
   for (const [i, c] of CONFIGS.entries()) {
-    const scenario = tinyScenario({ tenants: { count: 4, sizes: { kind: 'zipf', s: 1 } }, rows: 800, layouts: [c.layout], layoutOptions: { database: { maxConnections: 3 }, ...c.options } });
+    const scenario = tinyScenario({
+      tenants: { count: 4, sizes: { kind: 'zipf', s: 1 } },
+      rows: 800,
+      layouts: [c.layout],
+      layoutOptions: { database: { maxConnections: 3 }, ...c.options },
+    });
     c.ctx = makeLayoutContext({ target, scenario, prefix: `tbp${i}`, serverVersionNum: 150000 });
     await layoutOf(c.layout).seed(c.ctx);
     healthy.set(c.key, await withEnv(c, (env) => runProbes(env)));
@@ -92,7 +107,7 @@ describe('shipped layouts', () => {
     });
   }
 
-  it('schema with a role per tenant refuses another tenant\'s schema-qualified table', () => {
+  it("schema with a role per tenant refuses another tenant's schema-qualified table", () => {
     const r = healthy.get('schema-role-per-tenant')!.find((x) => x.id === 'schema-qualified-name')!;
     assert.equal(r.outcome, 'blocked', show(r));
     assert.equal(r.observed.sqlstate, '42501');
@@ -101,9 +116,17 @@ describe('shipped layouts', () => {
   it('every probe applies somewhere and is blocked somewhere', () => {
     for (const p of PROBES) {
       const outcomes = CONFIGS.map((c) => healthy.get(c.key)!.find((r) => r.id === p.id)!.outcome);
-      assert.ok(outcomes.some((o) => o !== 'not-applicable'), `${p.id} applies to some layout`);
+      assert.ok(
+        outcomes.some((o) => o !== 'not-applicable'),
+        `${p.id} applies to some layout`,
+      );
       // These describe properties every layout they apply to has (documented findings).
-      if (!['app-filter-omitted', 'switch-tenant-context', 'pooled-session-residue', 'view-owner-bypass', 'security-definer-bypass'].includes(p.id)) assert.ok(outcomes.includes('blocked'), `${p.id} is blocked in some layout: ${outcomes.join(', ')}`);
+      if (
+        !['app-filter-omitted', 'switch-tenant-context', 'pooled-session-residue', 'view-owner-bypass', 'security-definer-bypass'].includes(
+          p.id,
+        )
+      )
+        assert.ok(outcomes.includes('blocked'), `${p.id} is blocked in some layout: ${outcomes.join(', ')}`);
     }
   });
 });
@@ -123,9 +146,22 @@ describe('probes that check something', () => {
   }
 
   const SUPERUSER_LEAKS = [
-    'read-by-id', 'read-by-scan', 'read-through-join', 'read-through-aggregate', 'update-other-tenant', 'delete-other-tenant',
-    'insert-for-other-tenant', 'move-row-to-other-tenant', 'no-tenant-context', 'empty-context-after-local', 'switch-tenant-context',
-    'view-owner-bypass', 'security-definer-bypass', 'leaky-function', 'role-configuration', 'pooled-session-residue',
+    'read-by-id',
+    'read-by-scan',
+    'read-through-join',
+    'read-through-aggregate',
+    'update-other-tenant',
+    'delete-other-tenant',
+    'insert-for-other-tenant',
+    'move-row-to-other-tenant',
+    'no-tenant-context',
+    'empty-context-after-local',
+    'switch-tenant-context',
+    'view-owner-bypass',
+    'security-definer-bypass',
+    'leaky-function',
+    'role-configuration',
+    'pooled-session-residue',
   ];
 
   it('run as superuser against rls, every probe about rows or roles reports a leak', async () => {
@@ -154,7 +190,7 @@ describe('probes that check something', () => {
     }
   });
 
-  it('connect-other-database leaks when the login may enter another tenant\'s database', async () => {
+  it("connect-other-database leaks when the login may enter another tenant's database", async () => {
     const c = config('database');
     await withEnv(c, async (env) => {
       const r = await runProbe(probe('connect-other-database'), { ...env, login: (_t, db) => target.config(db ?? 'postgres') });
@@ -203,14 +239,22 @@ describe('probes that check something', () => {
   });
 
   it('unique-violation-oracle finds a unique key that spans tenants', async () => {
-    const r = await withFixture(['CREATE UNIQUE INDEX tb_fix_email ON customers (email)'], ['DROP INDEX tb_fix_email'], 'unique-violation-oracle');
+    const r = await withFixture(
+      ['CREATE UNIQUE INDEX tb_fix_email ON customers (email)'],
+      ['DROP INDEX tb_fix_email'],
+      'unique-violation-oracle',
+    );
     assert.equal(r.outcome, 'finding', show(r));
     assert.equal(r.observed.sqlstate, '23505');
   });
 
   it('shared-sequence finds a sequence every tenant draws from', async () => {
     const role = config('rls').ctx.naming.role('rls_app');
-    const r = await withFixture([`CREATE SEQUENCE tb_fix_ids`, `GRANT USAGE ON SEQUENCE tb_fix_ids TO "${role}"`], ['DROP SEQUENCE tb_fix_ids'], 'shared-sequence');
+    const r = await withFixture(
+      [`CREATE SEQUENCE tb_fix_ids`, `GRANT USAGE ON SEQUENCE tb_fix_ids TO "${role}"`],
+      ['DROP SEQUENCE tb_fix_ids'],
+      'shared-sequence',
+    );
     assert.equal(r.outcome, 'finding', show(r));
     assert.match(r.observed.detail ?? '', /tb_fix_ids/);
   });

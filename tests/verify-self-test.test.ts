@@ -23,12 +23,22 @@ after(async () => {
 
 describe('verify --self-test', () => {
   it('runs every broken variant', () => {
-    assert.deepEqual(result.variants.map((v) => v.id), BROKEN_VARIANTS.map((v) => v.id));
+    assert.deepEqual(
+      result.variants.map((v) => v.id),
+      BROKEN_VARIANTS.map((v) => v.id),
+    );
   });
 
   it('finds no leak in the healthy baselines', () => {
     for (const b of result.baselines) {
-      assert.equal(b.leaked, 0, `${b.layout}: ${b.probes.filter((p) => p.outcome === 'leaked').map((p) => `${p.id}: ${p.observed.detail}`).join('; ')}`);
+      assert.equal(
+        b.leaked,
+        0,
+        `${b.layout}: ${b.probes
+          .filter((p) => p.outcome === 'leaked')
+          .map((p) => `${p.id}: ${p.observed.detail}`)
+          .join('; ')}`,
+      );
     }
   });
 

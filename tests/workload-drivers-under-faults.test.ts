@@ -104,7 +104,10 @@ describe('a server error during the run', () => {
     const errors = errorsOf(seg);
     assert.ok((errors['42P01'] ?? 0) > 0, `undefined_table counted: ${JSON.stringify(errors)}`);
     const last = seg.recorder.intervals.filter((i) => i.atSeconds > 2.2);
-    assert.ok(last.some((i) => i.ok > 0), `requests succeed again after the table is back: ${JSON.stringify(seg.recorder.intervals)}`);
+    assert.ok(
+      last.some((i) => i.ok > 0),
+      `requests succeed again after the table is back: ${JSON.stringify(seg.recorder.intervals)}`,
+    );
     assert.equal(seg.valid || seg.invalidReasons.every((r) => r.includes('event-loop')), true);
   });
 });
@@ -134,13 +137,16 @@ describe('backends killed during the run', () => {
     const killed = await kill;
     assert.ok(killed >= 1, `terminated ${killed} backends`);
     const errors = errorsOf(seg);
-    const failed = (errors['57P01'] ?? 0) + (errors['connection'] ?? 0);
+    const failed = (errors['57P01'] ?? 0) + (errors.connection ?? 0);
     assert.ok(failed >= 1, `killed requests counted: ${JSON.stringify(errors)}`);
     // The three pooled connections (plus the id check's) were replaced by new ones.
     assert.ok(seg.router.opened > seg.router.peakOpen, `opened ${seg.router.opened}, peak ${seg.router.peakOpen}`);
     assert.ok(seg.router.closed >= 1, `closed ${seg.router.closed}`);
     const after = seg.recorder.intervals.filter((i) => i.atSeconds > 1.8);
-    assert.ok(after.some((i) => i.ok > 0), 'requests succeed on the new connections');
+    assert.ok(
+      after.some((i) => i.ok > 0),
+      'requests succeed on the new connections',
+    );
     assert.ok(totalOk(seg) > 0);
   });
 });
@@ -177,8 +183,14 @@ describe('a saturated load generator', () => {
 });
 
 describe('noisy neighbour', () => {
-  it('runs the noisy tenant\'s heavy query beside the measured others, quiet vs noisy', async () => {
-    const w = workload({ mode: 'closed', users: 2, durationSeconds: 1.5, mix: { 'point-lookup': 1 }, noisyNeighbour: { users: 2, query: 'order-report' } });
+  it("runs the noisy tenant's heavy query beside the measured others, quiet vs noisy", async () => {
+    const w = workload({
+      mode: 'closed',
+      users: 2,
+      durationSeconds: 1.5,
+      mix: { 'point-lookup': 1 },
+      noisyNeighbour: { users: 2, query: 'order-report' },
+    });
     const quiet = await measureSegment({ ctx, layout: 'shared', workload: w, repeat: 0 });
     const noisy = await measureSegment({ ctx, layout: 'shared', workload: w, repeat: 0, noisy: true });
     assert.equal(quiet.noisy, null);
@@ -201,7 +213,9 @@ describe('writes', () => {
     const seg = await measureSegment({ ctx, layout: 'shared', workload: w, repeat: 0 });
     assert.ok(seg.recorder.queries[0]!.ok > 0, 'orders were written');
     const counts = await withAdmin(target, sharedDb(), async (c) => {
-      const r = await c.query<{ o: string; i: string }>('SELECT (SELECT count(*) FROM orders)::text AS o, (SELECT count(*) FROM order_items)::text AS i');
+      const r = await c.query<{ o: string; i: string }>(
+        'SELECT (SELECT count(*) FROM orders)::text AS o, (SELECT count(*) FROM order_items)::text AS i',
+      );
       return { orders: Number(r.rows[0]!.o), items: Number(r.rows[0]!.i) };
     });
     assert.deepEqual(counts, { orders: ctx.plan.totals.orders, items: ctx.plan.totals.order_items });

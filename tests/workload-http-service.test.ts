@@ -27,7 +27,11 @@ before(async () => {
   await layoutOf('rls').seed(ctx);
   (ctx.seeded as Set<LayoutName>).add('rls');
   router = layoutOf('rls').router(ctx, { maxConnections: 4 });
-  service = await startTenantHttpService({ router, prepared: true, explicitTenantFilter: false, tenantColumn: tenantColumnOf('rls', ctx) }, ctx.plan.tenants, 1);
+  service = await startTenantHttpService(
+    { router, prepared: true, explicitTenantFilter: false, tenantColumn: tenantColumnOf('rls', ctx) },
+    ctx.plan.tenants,
+    1,
+  );
 });
 
 after(async () => {

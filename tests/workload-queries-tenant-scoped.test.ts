@@ -124,7 +124,7 @@ for (const layout of LAYOUT_NAMES) {
         await router?.close();
       });
 
-      it('recent-orders: the newest 50 of the tenant\'s own orders, joined to its own customers', async () => {
+      it("recent-orders: the newest 50 of the tenant's own orders, joined to its own customers", async () => {
         for (const t of ctx.plan.tenants) {
           const rows = await run<{ id: string; email: string }>(layout, router, mix, 'recent-orders', t, ['2100-01-01T00:00:00Z']);
           assert.equal(rows.length, Math.min(50, t.counts.orders + writtenBy(t).size), t.slug);
@@ -132,7 +132,7 @@ for (const layout of LAYOUT_NAMES) {
         }
       });
 
-      it('point-lookup: finds its own order, never another tenant\'s', async () => {
+      it("point-lookup: finds its own order, never another tenant's", async () => {
         for (const t of ctx.plan.tenants) {
           const own = await run<{ id: string }>(layout, router, mix, 'point-lookup', t, [t.idStart.orders]);
           assert.equal(own.length, 1, t.slug);
@@ -143,21 +143,30 @@ for (const layout of LAYOUT_NAMES) {
         }
       });
 
-      it('order-report: over all time counts only the tenant\'s orders', async () => {
+      it("order-report: over all time counts only the tenant's orders", async () => {
         for (const t of ctx.plan.tenants) {
-          const rows = await run<{ orders: string; min_id: string; max_id: string }>(layout, router, mix, 'order-report', t, ['2000-01-01T00:00:00Z', '2024-12-31T00:00:00Z']);
-          const later = await run<{ orders: string; min_id: string; max_id: string }>(layout, router, mix, 'order-report', t, ['2024-12-31T00:00:00Z', '2100-01-01T00:00:00Z']);
+          const rows = await run<{ orders: string; min_id: string; max_id: string }>(layout, router, mix, 'order-report', t, [
+            '2000-01-01T00:00:00Z',
+            '2024-12-31T00:00:00Z',
+          ]);
+          const later = await run<{ orders: string; min_id: string; max_id: string }>(layout, router, mix, 'order-report', t, [
+            '2024-12-31T00:00:00Z',
+            '2100-01-01T00:00:00Z',
+          ]);
           const all = [...rows, ...later];
           const withItems = all.reduce((a, r) => a + Number(r.orders), 0);
           const max = t.counts.orders + writtenBy(t).size;
           assert.ok(withItems > 0 && withItems <= max, `${t.slug}: ${withItems} orders of ${max}`);
           for (const r of all) {
-            assert.ok(inRange(t, 'orders', Number(r.min_id)) && inRange(t, 'orders', Number(r.max_id)), `${t.slug}: ids ${r.min_id}..${r.max_id}`);
+            assert.ok(
+              inRange(t, 'orders', Number(r.min_id)) && inRange(t, 'orders', Number(r.max_id)),
+              `${t.slug}: ids ${r.min_id}..${r.max_id}`,
+            );
           }
         }
       });
 
-      it('order-search: non-leakproof filters return only the tenant\'s orders', async () => {
+      it("order-search: non-leakproof filters return only the tenant's orders", async () => {
         let total = 0;
         for (const t of ctx.plan.tenants) {
           for (const status of ['delivered', 'paid']) {
@@ -185,7 +194,10 @@ for (const layout of LAYOUT_NAMES) {
           const t = ctx.plan.tenants[1]!;
           const plain = await run<{ id: string }>(layout, router, mix, 'recent-orders', t, ['2100-01-01T00:00:00Z']);
           const both = await run<{ id: string }>(layout, router, mix, 'recent-orders', t, ['2100-01-01T00:00:00Z'], true);
-          assert.deepEqual(both.map((r) => r.id), plain.map((r) => r.id));
+          assert.deepEqual(
+            both.map((r) => r.id),
+            plain.map((r) => r.id),
+          );
         });
 
         it('WITH CHECK refuses an order written for another tenant (42501)', async () => {

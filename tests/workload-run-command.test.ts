@@ -32,10 +32,22 @@ ${workload}
 
 describe('run: bad workload input', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown query on the command line', ['run', '--scenario', 'smoke', '--mix', 'recent-orders=1,full-scan=2'], /workload\.mix\.full-scan.*unknown query "full-scan"; allowed: recent-orders/s],
+    [
+      'unknown query on the command line',
+      ['run', '--scenario', 'smoke', '--mix', 'recent-orders=1,full-scan=2'],
+      /workload\.mix\.full-scan.*unknown query "full-scan"; allowed: recent-orders/s,
+    ],
     ['weights summing to 0', ['run', '--scenario', 'smoke', '--mix', 'recent-orders=0,point-lookup=0'], /workload\.mix.*sum to 0/s],
-    ['unknown query in a scenario file', ['run', '--scenario', scenarioFile('  mix: { recent-orders: 1, nope: 1 }')], /field "workload\.mix\.nope"/],
-    ['unknown workload field', ['run', '--scenario', scenarioFile('  users: 4\n  thinkTime: 3')], /field "workload\.thinkTime": unknown field/],
+    [
+      'unknown query in a scenario file',
+      ['run', '--scenario', scenarioFile('  mix: { recent-orders: 1, nope: 1 }')],
+      /field "workload\.mix\.nope"/,
+    ],
+    [
+      'unknown workload field',
+      ['run', '--scenario', scenarioFile('  users: 4\n  thinkTime: 3')],
+      /field "workload\.thinkTime": unknown field/,
+    ],
     ['bad mode', ['run', '--scenario', 'smoke', '--mode', 'half-open'], /Allowed choices are closed, open/],
     ['malformed --mix', ['run', '--scenario', 'smoke', '--mix', 'recent-orders'], /--mix: expected name=weight/],
   ];
@@ -53,15 +65,21 @@ describe('run --help', () => {
   it('documents the workload flags', async () => {
     const r = await runCli(['run', '--help']);
     assert.equal(r.code, 0);
-    for (const flag of ['--seeded', '--repeats', '--duration', '--warmup', '--mode', '--users', '--rate', '--mix', '--no-prepared']) assert.match(r.stdout, new RegExp(flag));
+    for (const flag of ['--seeded', '--repeats', '--duration', '--warmup', '--mode', '--users', '--rate', '--mix', '--no-prepared'])
+      assert.match(r.stdout, new RegExp(flag));
   });
 });
 
 describe('run: a short closed-loop run on tiny data', () => {
   it('writes percentiles, errors, histograms and intervals per layout and query', async () => {
     const results = tempDir('tenantbench-res-');
-    const file = scenarioFile('  users: 4\n  warmupSeconds: 0.3\n  durationSeconds: 1\n  repeats: 2\n  tenantChoice: { kind: hot, share: 0.5 }\n  http: { connections: 2, durationSeconds: 1 }');
-    const r = await runCli(['run', '--scenario', file, '--layouts', 'shared,rls,schema', '--profile', 'test', '--results-dir', results, '-q'], { timeoutMs: 240_000 });
+    const file = scenarioFile(
+      '  users: 4\n  warmupSeconds: 0.3\n  durationSeconds: 1\n  repeats: 2\n  tenantChoice: { kind: hot, share: 0.5 }\n  http: { connections: 2, durationSeconds: 1 }',
+    );
+    const r = await runCli(
+      ['run', '--scenario', file, '--layouts', 'shared,rls,schema', '--profile', 'test', '--results-dir', results, '-q'],
+      { timeoutMs: 240_000 },
+    );
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /\| shared \| recent-orders \| [\d.]+ \|/);
     assert.match(r.stdout, /\| layout \| HTTP p50 ms \|/);
@@ -80,7 +98,10 @@ describe('run: a short closed-loop run on tiny data', () => {
         assert.deepEqual(q.errors, {}, `${layout}/${name} errors`);
         assert.equal(q.repeats.length, 2);
         if (!q.valid) continue; // a loaded machine may lag: then percentiles are withheld, as they should be
-        assert.ok(q.p50Ms! <= q.p95Ms! && q.p95Ms! <= q.p99Ms! && q.p99Ms! <= q.p999Ms! && q.p999Ms! <= q.maxMs! * 1.001, `${layout}/${name} ordered`);
+        assert.ok(
+          q.p50Ms! <= q.p95Ms! && q.p95Ms! <= q.p99Ms! && q.p99Ms! <= q.p999Ms! && q.p999Ms! <= q.maxMs! * 1.001,
+          `${layout}/${name} ordered`,
+        );
         const h = LatencyHistogram.decode(q.histogram!);
         assert.equal(h.count, q.count, 'the encoded histogram holds every recorded request');
         assert.ok(Math.abs(h.percentileMs(99)! - q.p99Ms!) < 1e-9, 're-decoded p99 matches');

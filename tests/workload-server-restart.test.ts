@@ -32,7 +32,16 @@ after(async () => {
 describe('a server restart in the middle of a run', () => {
   it('is survived: errors counted, connections re-established, the run completes', async () => {
     const w = tinyScenario({
-      workload: { mode: 'closed', users: 3, warmupSeconds: 0.3, durationSeconds: 10, repeats: 1, mix: { 'point-lookup': 1 }, maxOutageSeconds: 20, intervalSeconds: 0.5 },
+      workload: {
+        mode: 'closed',
+        users: 3,
+        warmupSeconds: 0.3,
+        durationSeconds: 10,
+        repeats: 1,
+        mix: { 'point-lookup': 1 },
+        maxOutageSeconds: 20,
+        intervalSeconds: 0.5,
+      },
     }).workload;
     let crash: Promise<number> = Promise.resolve(0);
     const seg = await measureSegment({
@@ -43,7 +52,9 @@ describe('a server restart in the middle of a run', () => {
       onMeasureStart: () => {
         crash = new Promise((r) => setTimeout(r, 1000)).then(async () => {
           const pid = await withAdmin(target, 'postgres', async (c) => {
-            const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1 LIMIT 1', [ctx.naming.role('rls_app')]);
+            const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1 LIMIT 1', [
+              ctx.naming.role('rls_app'),
+            ]);
             return r.rows[0]!.pid;
           });
           // A backend dying by SIGKILL: the postmaster resets every session and restarts.
@@ -60,7 +71,13 @@ describe('a server restart in the middle of a run', () => {
     // what follows the outage, with room for a slow restart, not by a fixed instant.
     const iv = seg.recorder.intervals;
     const outage = iv.findIndex((i) => i.errors > 0);
-    assert.ok(outage >= 0 && iv.slice(outage + 1).some((i) => i.ok > 0), `requests succeed after the restart: ${JSON.stringify(iv)}; errors ${JSON.stringify([...q.errors])}`);
-    assert.ok(seg.router.opened > seg.router.peakOpen, `connections re-established: opened ${seg.router.opened}, peak ${seg.router.peakOpen}`);
+    assert.ok(
+      outage >= 0 && iv.slice(outage + 1).some((i) => i.ok > 0),
+      `requests succeed after the restart: ${JSON.stringify(iv)}; errors ${JSON.stringify([...q.errors])}`,
+    );
+    assert.ok(
+      seg.router.opened > seg.router.peakOpen,
+      `connections re-established: opened ${seg.router.opened}, peak ${seg.router.peakOpen}`,
+    );
   });
 });

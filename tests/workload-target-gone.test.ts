@@ -32,7 +32,16 @@ after(async () => {
 describe('the target stops during a run', () => {
   it('stops the segment early, keeps the results so far, and marks them incomplete', async () => {
     const w = tinyScenario({
-      workload: { mode: 'closed', users: 2, warmupSeconds: 0.2, durationSeconds: 30, repeats: 1, mix: { 'point-lookup': 1 }, maxOutageSeconds: 1, intervalSeconds: 0.5 },
+      workload: {
+        mode: 'closed',
+        users: 2,
+        warmupSeconds: 0.2,
+        durationSeconds: 30,
+        repeats: 1,
+        mix: { 'point-lookup': 1 },
+        maxOutageSeconds: 1,
+        intervalSeconds: 0.5,
+      },
     }).workload;
     let stopped: Promise<void> = Promise.resolve();
     const t0 = performance.now();

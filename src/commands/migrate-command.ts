@@ -22,15 +22,26 @@ export function registerMigrate(program: Command): void {
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--seeded', 'do not seed: migrate the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
-    .option('--parallel <n>', 'tenants migrated at once (schema and database layouts); above 1, the migrations are first applied one tenant at a time and undone, so both figures come from one run', positiveInt('--parallel'), 1)
-    .option('--no-under-load', 'skip the migration under load (undo the migrations, then re-apply them while the scenario\'s workload runs, next to a quiet segment)')
+    .option(
+      '--parallel <n>',
+      'tenants migrated at once (schema and database layouts); above 1, the migrations are first applied one tenant at a time and undone, so both figures come from one run',
+      positiveInt('--parallel'),
+      1,
+    )
+    .option(
+      '--no-under-load',
+      "skip the migration under load (undo the migrations, then re-apply them while the scenario's workload runs, next to a quiet segment)",
+    )
     .option('--steps <n>', 'apply at most this many pending migrations per unit (default: all)', positiveInt('--steps'))
     .action(async (opts: MigrateOpts) => {
       const { scenario, target } = resolveCommon(opts);
-      const s = await withRunSession({ command: 'migrate', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
-        await seedStage(session, { reuse: opts.seeded });
-        await migrateStage(session, { parallel: opts.parallel, count: opts.steps, compareSequential: true, underLoad: opts.underLoad });
-      });
+      const s = await withRunSession(
+        { command: 'migrate', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
+        async (session) => {
+          await seedStage(session, { reuse: opts.seeded });
+          await migrateStage(session, { parallel: opts.parallel, count: opts.steps, compareSequential: true, underLoad: opts.underLoad });
+        },
+      );
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });
 }

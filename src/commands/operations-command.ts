@@ -22,16 +22,31 @@ export function registerOperations(program: Command): void {
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--seeded', 'do not seed: work on the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
-    .option('--parallel <n>', 'tenants migrated at once (schema and database layouts); above 1, the migrations are first applied one tenant at a time and undone, so both figures come from one run', positiveInt('--parallel'), 1)
+    .option(
+      '--parallel <n>',
+      'tenants migrated at once (schema and database layouts); above 1, the migrations are first applied one tenant at a time and undone, so both figures come from one run',
+      positiveInt('--parallel'),
+      1,
+    )
     .option('-j, --jobs <n>', 'parallel jobs for pg_dump -Fd and pg_restore', positiveInt('--jobs'), 2)
-    .option('--no-under-load', 'skip the migration under load (undo the migrations, then re-apply them while the scenario\'s workload runs, next to a quiet segment)')
+    .option(
+      '--no-under-load',
+      "skip the migration under load (undo the migrations, then re-apply them while the scenario's workload runs, next to a quiet segment)",
+    )
     .option('--concurrency <n>', 'sessions held at once by the connections probe', positiveInt('--concurrency'), 8)
     .action(async (opts: OperationsOpts) => {
       const { scenario, target } = resolveCommon(opts);
-      const s = await withRunSession({ command: 'operations', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
-        await seedStage(session, { reuse: opts.seeded });
-        await operationsStage(session, { migrate: { parallel: opts.parallel, compareSequential: true, underLoad: opts.underLoad }, backup: { jobs: opts.jobs }, concurrency: opts.concurrency });
-      });
+      const s = await withRunSession(
+        { command: 'operations', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
+        async (session) => {
+          await seedStage(session, { reuse: opts.seeded });
+          await operationsStage(session, {
+            migrate: { parallel: opts.parallel, compareSequential: true, underLoad: opts.underLoad },
+            backup: { jobs: opts.jobs },
+            concurrency: opts.concurrency,
+          });
+        },
+      );
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });
 }

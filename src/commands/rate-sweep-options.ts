@@ -12,14 +12,16 @@ export interface RateSweepOpts {
 function parseRates(v: string): number[] {
   return v.split(',').map((x) => {
     const n = Number(x.trim());
-    if (x.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--rate-sweep: expected rates per second separated by commas, e.g. 100,200,400 (got "${v}")`);
+    if (x.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`--rate-sweep: expected rates per second separated by commas, e.g. 100,200,400 (got "${v}")`);
     return n;
   });
 }
 
 function parseMs(v: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--p99-target must be a number of milliseconds > 0 (got "${v}")`);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`--p99-target must be a number of milliseconds > 0 (got "${v}")`);
   return n;
 }
 
@@ -28,10 +30,10 @@ export function rateSweepOptions(cmd: Command): Command {
   return cmd
     .option(
       '--rate-sweep [rates]',
-      'after the workload, find each layout\'s capacity: open loop at increasing rates (the scenario\'s rateSweep, else 100/s doubling; or the comma-separated rates given) until P99 misses the target',
+      "after the workload, find each layout's capacity: open loop at increasing rates (the scenario's rateSweep, else 100/s doubling; or the comma-separated rates given) until P99 misses the target",
       parseRates,
     )
-    .option('--no-rate-sweep', 'skip the scenario\'s rate sweep')
+    .option('--no-rate-sweep', "skip the scenario's rate sweep")
     .option('--p99-target <ms>', 'rate sweep: the P99 a step must stay within, ms (implies --rate-sweep)', parseMs);
 }
 

@@ -56,12 +56,19 @@ export async function rateSweepStage(s: RunSession): Promise<void> {
       cs.layouts[l] = layoutCapacity([]);
     } else {
       const reason = `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})`;
-      cs.layouts[l] = { status: 'not-run', reason, capacity: { kind: 'not-measured', ratePerS: null, firstMissPerS: null, label: `not measured: ${reason}`, reason }, steps: [] };
+      cs.layouts[l] = {
+        status: 'not-run',
+        reason,
+        capacity: { kind: 'not-measured', ratePerS: null, firstMissPerS: null, label: `not measured: ${reason}`, reason },
+        steps: [],
+      };
     }
   }
   s.out(
     `rate sweep: ${sweep.rates.join(', ')} req/s (${w.arrival}), P99 target ${sweep.p99TargetMs} ms, ${sweep.warmupSeconds} s warm-up + ${sweep.stepSeconds} s per step, ` +
-      `${w.users} connections, mix ${Object.entries(w.mix).map(([q, x]) => `${q}=${x}`).join(',')}${sweep.refine ? `, ${sweep.refine} refinement step(s)` : ''}`,
+      `${w.users} connections, mix ${Object.entries(w.mix)
+        .map(([q, x]) => `${q}=${x}`)
+        .join(',')}${sweep.refine ? `, ${sweep.refine} refinement step(s)` : ''}`,
   );
   const failed: string[] = [];
   let unreachable: string | null = null;
@@ -108,7 +115,12 @@ const perS = (x: number | null) => (x === null ? 'n/a' : x.toFixed(0));
 
 function stepLine(st: CapacityStep, target: number): string {
   const errs = Object.values(st.errors).reduce((a, b) => a + b, 0);
-  const verdict = st.meets === null ? `INVALID: ${st.invalidReasons.join('; ')}` : st.meets ? `meets P99 <= ${target} ms` : `MISS: ${st.misses.join('; ')}`;
+  const verdict =
+    st.meets === null
+      ? `INVALID: ${st.invalidReasons.join('; ')}`
+      : st.meets
+        ? `meets P99 <= ${target} ms`
+        : `MISS: ${st.misses.join('; ')}`;
   return (
     `offered ${perS(st.offeredPerS)}/s, achieved ${perS(st.achievedPerS)}/s, p50 ${ms(st.p50Ms)} ms, p99 ${ms(st.p99Ms)} ms (service ${ms(st.serviceP99Ms)} ms), ` +
     `late ${st.late}, dropped ${st.dropped}, errors ${errs}: ${verdict}`
@@ -119,11 +131,16 @@ function stepLine(st: CapacityStep, target: number): string {
 export function capacityTable(summary: Summary): string[] {
   const c = summary.capacity;
   if (!c) return [];
-  const lines = [`| layout | capacity at P99 <= ${c.config.p99TargetMs} ms | first miss | valid steps | note |`, '|---|---:|---:|---:|---|'];
+  const lines = [
+    `| layout | capacity at P99 <= ${c.config.p99TargetMs} ms | first miss | valid steps | note |`,
+    '|---|---:|---:|---:|---|',
+  ];
   for (const [layout, l] of Object.entries(c.layouts)) {
     const valid = l.steps.filter((x) => x.valid).length;
     const note = l.status !== 'ok' ? `${l.status}: ${l.reason}` : (l.capacity.reason ?? '');
-    lines.push(`| ${layout} | ${l.capacity.label} | ${l.capacity.firstMissPerS === null ? '-' : `${l.capacity.firstMissPerS} req/s`} | ${valid} of ${l.steps.length} | ${note} |`);
+    lines.push(
+      `| ${layout} | ${l.capacity.label} | ${l.capacity.firstMissPerS === null ? '-' : `${l.capacity.firstMissPerS} req/s`} | ${valid} of ${l.steps.length} | ${note} |`,
+    );
   }
   return lines;
 }
@@ -134,16 +151,50 @@ function writeCapacityCsv(s: RunSession, cs: CapacitySummary): void {
     for (const st of l.steps) {
       const errs = Object.values(st.errors).reduce((a, b) => a + b, 0);
       rows.push([
-        layout, st.round, st.phase, st.ratePerS, st.offeredPerS?.toFixed(1) ?? '', st.achievedPerS?.toFixed(1) ?? '',
-        st.p50Ms ?? '', st.p95Ms ?? '', st.p99Ms ?? '', st.serviceP99Ms ?? '', st.ok, errs, st.late, st.dropped, st.unfinished,
-        String(st.valid), st.meets === null ? '' : String(st.meets), st.meets === false ? st.misses.join('; ') : st.invalidReasons.join('; '),
+        layout,
+        st.round,
+        st.phase,
+        st.ratePerS,
+        st.offeredPerS?.toFixed(1) ?? '',
+        st.achievedPerS?.toFixed(1) ?? '',
+        st.p50Ms ?? '',
+        st.p95Ms ?? '',
+        st.p99Ms ?? '',
+        st.serviceP99Ms ?? '',
+        st.ok,
+        errs,
+        st.late,
+        st.dropped,
+        st.unfinished,
+        String(st.valid),
+        st.meets === null ? '' : String(st.meets),
+        st.meets === false ? st.misses.join('; ') : st.invalidReasons.join('; '),
       ]);
     }
   }
   writeCsv(
     s.bundle,
     'capacity.csv',
-    ['layout', 'round', 'phase', 'rate_per_s', 'offered_per_s', 'achieved_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'service_p99_ms', 'ok', 'errors', 'late', 'dropped', 'unfinished', 'valid', 'meets', 'why'],
+    [
+      'layout',
+      'round',
+      'phase',
+      'rate_per_s',
+      'offered_per_s',
+      'achieved_per_s',
+      'p50_ms',
+      'p95_ms',
+      'p99_ms',
+      'service_p99_ms',
+      'ok',
+      'errors',
+      'late',
+      'dropped',
+      'unfinished',
+      'valid',
+      'meets',
+      'why',
+    ],
     rows,
   );
 }

@@ -16,7 +16,7 @@ export function registerReport(program: Command): void {
       const loaded = loadResults(results);
       const r = await writeReport(loaded, opts.out);
       const main = r.model.tables.find((t) => t.id === 'main');
-      if (main) process.stdout.write(markdownTable(main) + '\n');
+      if (main) process.stdout.write(`${markdownTable(main)}\n`);
       process.stdout.write(`report: ${r.dir}/report.md (and report.html, ${r.files.length - 2} more files)\n`);
     });
 }

@@ -83,7 +83,7 @@ export class SessionError extends Error {
  * as SessionError carrying the bundle, so the CLI can say where the partial results are.
  */
 export async function withRunSession(o: SessionOptions, body: (s: RunSession) => Promise<void>): Promise<RunSession> {
-  const out = o.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const scenario = o.scenario;
   const bundle = createBundle(o.resultsDir, scenario.name);
   writeJson(bundle, 'scenario.json', scenario);
@@ -97,11 +97,29 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     error: null,
     startedAt: new Date().toISOString(),
     finishedAt: null,
-    scenario: { name: scenario.name, tenants: scenario.tenants, rows: scenario.rows, seed: scenario.seed, sizes: { ...scenario.sizes }, layouts },
+    scenario: {
+      name: scenario.name,
+      tenants: scenario.tenants,
+      rows: scenario.rows,
+      seed: scenario.seed,
+      sizes: { ...scenario.sizes },
+      layouts,
+    },
     target: { kind: o.target.target, serverVersion: null },
     dataset: { checksum: null, identicalAcrossLayouts: null, layoutsCompared: [], mismatches: [], tenants: [] },
     layouts: Object.fromEntries(
-      layouts.map((l) => [l, { status: 'not-run', description: layoutOf(l).description, reason: 'not reached', rows: null, checksum: null, seed: null, sizes: null }]),
+      layouts.map((l) => [
+        l,
+        {
+          status: 'not-run',
+          description: layoutOf(l).description,
+          reason: 'not reached',
+          rows: null,
+          checksum: null,
+          seed: null,
+          sizes: null,
+        },
+      ]),
     ),
   };
   const plan = planDataset({ seed: scenario.seed, tenants: scenario.tenants, rows: scenario.rows, sizes: scenario.sizes });

@@ -49,11 +49,18 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
   const intervals: unknown[][] = [];
   s.writers.push(
     () => writeWorkloadCsv(s, ws),
-    () => writeCsv(s.bundle, 'workload-intervals.csv', ['repeat', 'layout', 'at_s', 'ok', 'errors', 'throughput_per_s', 'p50_ms', 'p99_ms', 'max_ms'], intervals),
+    () =>
+      writeCsv(
+        s.bundle,
+        'workload-intervals.csv',
+        ['repeat', 'layout', 'at_s', 'ok', 'errors', 'throughput_per_s', 'p50_ms', 'p99_ms', 'max_ms'],
+        intervals,
+      ),
   );
   const runnable = s.layouts.filter((l) => s.summary.layouts[l]?.status === 'ok');
   for (const l of s.layouts) {
-    if (!runnable.includes(l)) ws.layouts[l] = { ...summarizeLayout(w, []), reason: `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})` };
+    if (!runnable.includes(l))
+      ws.layouts[l] = { ...summarizeLayout(w, []), reason: `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})` };
   }
   const failed: LayoutName[] = [];
   let unreachable: string | null = null;
@@ -90,8 +97,13 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
           res = pair[0]!;
           const n = pair[1]!;
           noisySegments.set(layout, [...(noisySegments.get(layout) ?? []), n]);
-          const all = n.recorder.queries.reduce((a, q) => (a.add(q.response), a), new LatencyHistogram());
-          s.out(`  repeat ${r + 1}/${w.repeats} ${layout} with noisy ${n.noisy?.tenant} (${n.noisy?.perS.toFixed(0)} ${w.noisyNeighbour.query}/s): p50 ${fmt(all.percentileMs(50))} ms, p99 ${fmt(all.percentileMs(99))} ms${n.valid ? '' : ' INVALID'}`);
+          const all = n.recorder.queries.reduce((a, q) => {
+            a.add(q.response);
+            return a;
+          }, new LatencyHistogram());
+          s.out(
+            `  repeat ${r + 1}/${w.repeats} ${layout} with noisy ${n.noisy?.tenant} (${n.noisy?.perS.toFixed(0)} ${w.noisyNeighbour.query}/s): p50 ${fmt(all.percentileMs(50))} ms, p99 ${fmt(all.percentileMs(99))} ms${n.valid ? '' : ' INVALID'}`,
+          );
         } else {
           res = await measureSegment(seg);
         }
@@ -101,16 +113,32 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         if (w.http) {
           const h = await measureHttp(s.ctx, layout, w, r);
           httpRuns.set(layout, [...(httpRuns.get(layout) ?? []), h]);
-          s.out(`  repeat ${r + 1}/${w.repeats} ${layout} over HTTP (autocannon, ${w.http.connections} connections): ${h.requestsPerS.toFixed(0)} req/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, non-2xx ${h.non2xx}, errors ${h.errors}`);
+          s.out(
+            `  repeat ${r + 1}/${w.repeats} ${layout} over HTTP (autocannon, ${w.http.connections} connections): ${h.requestsPerS.toFixed(0)} req/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, non-2xx ${h.non2xx}, errors ${h.errors}`,
+          );
         }
         ws.layouts[layout] = summarizeLayout(w, list, noisySegments.get(layout) ?? [], httpRuns.get(layout) ?? []);
         if (res.incomplete) {
           // The target is gone: keep what was measured (flushed below), stop the whole run.
-          ws.layouts[layout] = { ...ws.layouts[layout]!, status: 'failed', reason: res.invalidReasons.find((x) => x.startsWith('target unreachable')) ?? 'incomplete' };
+          ws.layouts[layout] = {
+            ...ws.layouts[layout]!,
+            status: 'failed',
+            reason: res.invalidReasons.find((x) => x.startsWith('target unreachable')) ?? 'incomplete',
+          };
           unreachable = ws.layouts[layout]!.reason;
         }
         for (const row of res.recorder.intervals) {
-          intervals.push([r, layout, row.atSeconds.toFixed(3), row.ok, row.errors, row.throughputPerS.toFixed(1), row.p50Ms ?? '', row.p99Ms ?? '', row.maxMs ?? '']);
+          intervals.push([
+            r,
+            layout,
+            row.atSeconds.toFixed(3),
+            row.ok,
+            row.errors,
+            row.throughputPerS.toFixed(1),
+            row.p50Ms ?? '',
+            row.p99Ms ?? '',
+            row.maxMs ?? '',
+          ]);
         }
         const all = ws.layouts[layout]!.all!;
         const errs = res.recorder.queries.reduce((a, q) => a + q.errorCount, 0);
@@ -139,7 +167,12 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
   if (leaky.length) {
     throw new IsolationLeakError(
       `leak probes under load: rows of another tenant seen in ${leaky.map(([n]) => n).join(', ')}:\n  ` +
-        leaky.map(([n, l]) => `${n}: ${l.leakProbes!.leaked} of ${l.leakProbes!.probes} probes leaked (${l.leakProbes!.rowsOfOtherTenants} rows); first: ${l.leakProbes!.firstLeak!.probe} as ${l.leakProbes!.firstLeak!.tenant}: ${l.leakProbes!.firstLeak!.detail}`).join('\n  '),
+        leaky
+          .map(
+            ([n, l]) =>
+              `${n}: ${l.leakProbes!.leaked} of ${l.leakProbes!.probes} probes leaked (${l.leakProbes!.rowsOfOtherTenants} rows); first: ${l.leakProbes!.firstLeak!.probe} as ${l.leakProbes!.firstLeak!.tenant}: ${l.leakProbes!.firstLeak!.detail}`,
+          )
+          .join('\n  '),
     );
   }
   if (unreachable) throw new Error(`workload stopped: ${unreachable}`);
@@ -153,18 +186,50 @@ function writeWorkloadCsv(s: RunSession, ws: WorkloadSummary): void {
   for (const [layout, l] of Object.entries(ws.layouts)) {
     for (const [query, q] of Object.entries(l.queries)) {
       rows.push([
-        layout, query, q.mode, q.valid, q.count,
+        layout,
+        query,
+        q.mode,
+        q.valid,
+        q.count,
         Object.values(q.errors).reduce((a, b) => a + b, 0),
-        q.p50Ms ?? '', q.p95Ms ?? '', q.p99Ms ?? '', q.p999Ms ?? '', q.maxMs ?? '',
-        q.throughputPerS?.toFixed(1) ?? '', q.offeredPerS?.toFixed(1) ?? '', q.late ?? '',
-        q.service.p50Ms ?? '', q.service.p99Ms ?? '', q.spread.p99Ms.min ?? '', q.spread.p99Ms.max ?? '',
+        q.p50Ms ?? '',
+        q.p95Ms ?? '',
+        q.p99Ms ?? '',
+        q.p999Ms ?? '',
+        q.maxMs ?? '',
+        q.throughputPerS?.toFixed(1) ?? '',
+        q.offeredPerS?.toFixed(1) ?? '',
+        q.late ?? '',
+        q.service.p50Ms ?? '',
+        q.service.p99Ms ?? '',
+        q.spread.p99Ms.min ?? '',
+        q.spread.p99Ms.max ?? '',
       ]);
     }
   }
   writeCsv(
     s.bundle,
     'workload.csv',
-    ['layout', 'query', 'mode', 'valid', 'count', 'errors', 'p50_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'throughput_per_s', 'offered_per_s', 'late', 'service_p50_ms', 'service_p99_ms', 'p99_min_ms', 'p99_max_ms'],
+    [
+      'layout',
+      'query',
+      'mode',
+      'valid',
+      'count',
+      'errors',
+      'p50_ms',
+      'p95_ms',
+      'p99_ms',
+      'p999_ms',
+      'max_ms',
+      'throughput_per_s',
+      'offered_per_s',
+      'late',
+      'service_p50_ms',
+      'service_p99_ms',
+      'p99_min_ms',
+      'p99_max_ms',
+    ],
     rows,
   );
 }
@@ -173,11 +238,16 @@ function writeWorkloadCsv(s: RunSession, ws: WorkloadSummary): void {
 export function leakProbeTable(summary: Summary): string[] {
   const rows = Object.entries(summary.workload?.layouts ?? {}).filter(([, l]) => l.leakProbes);
   if (!rows.length) return [];
-  const lines = ['| layout | leak probes under load | leaked | rows of other tenants | findings | first leak |', '|---|---:|---:|---:|---:|---|'];
+  const lines = [
+    '| layout | leak probes under load | leaked | rows of other tenants | findings | first leak |',
+    '|---|---:|---:|---:|---:|---|',
+  ];
   for (const [layout, l] of rows) {
     const p = l.leakProbes!;
     const first = p.firstLeak ? `${p.firstLeak.probe} as ${p.firstLeak.tenant}: ${p.firstLeak.detail}` : '-';
-    lines.push(`| ${layout} | ${p.probes} | ${p.leaked > 0 ? `${p.leaked} LEAKED` : '0'} | ${p.rowsOfOtherTenants} | ${p.findings} | ${first} |`);
+    lines.push(
+      `| ${layout} | ${p.probes} | ${p.leaked > 0 ? `${p.leaked} LEAKED` : '0'} | ${p.rowsOfOtherTenants} | ${p.findings} | ${first} |`,
+    );
   }
   return lines;
 }
@@ -200,10 +270,15 @@ export function workloadTable(summary: Summary): string[] {
     for (const [name, q] of entries) {
       if (q.count === 0 && !q.valid) {
         // Every repeat was invalid: its figures are withheld, not printed as if measured.
-        lines.push(`| ${layout} | ${name} | withheld: invalid (${l.invalidReasons.length} reason(s) in summary.json) | | | | | | | | | NO |`);
+        lines.push(
+          `| ${layout} | ${name} | withheld: invalid (${l.invalidReasons.length} reason(s) in summary.json) | | | | | | | | | NO |`,
+        );
         continue;
       }
-      const errs = Object.entries(q.errors).map(([k, v]) => `${k}:${v}`).join(' ') || '0';
+      const errs =
+        Object.entries(q.errors)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ') || '0';
       const sp = q.spread.p99Ms.min === null ? 'n/a' : `${fmt(q.spread.p99Ms.min)}–${fmt(q.spread.p99Ms.max)}`;
       lines.push(
         `| ${layout} | ${name} | ${fmt(q.p50Ms)} | ${fmt(q.p95Ms)} | ${fmt(q.p99Ms)} | ${fmt(q.p999Ms)} | ${fmt(q.maxMs)} | ${q.count} | ${errs} | ${q.throughputPerS?.toFixed(0) ?? 'n/a'} | ${sp} | ${q.valid ? 'yes' : 'NO'} |`,
@@ -212,16 +287,26 @@ export function workloadTable(summary: Summary): string[] {
   }
   const http = Object.entries(ws.layouts).filter(([, l]) => l.http);
   if (http.length) {
-    lines.push('', '| layout | HTTP p50 ms | HTTP p99 ms | HTTP req/s | DB-level recent-orders p50 ms | DB-level p99 ms | non-2xx | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      '| layout | HTTP p50 ms | HTTP p99 ms | HTTP req/s | DB-level recent-orders p50 ms | DB-level p99 ms | non-2xx | errors |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const [layout, l] of http) {
       const h = l.http!;
       const db = l.queries['recent-orders'];
-      lines.push(`| ${layout} | ${fmt(h.p50Ms)} | ${fmt(h.p99Ms)} | ${h.requestsPerS.toFixed(0)} | ${fmt(db?.p50Ms)} | ${fmt(db?.p99Ms)} | ${h.non2xx} | ${h.errors} |`);
+      lines.push(
+        `| ${layout} | ${fmt(h.p50Ms)} | ${fmt(h.p99Ms)} | ${h.requestsPerS.toFixed(0)} | ${fmt(db?.p50Ms)} | ${fmt(db?.p99Ms)} | ${h.non2xx} | ${h.errors} |`,
+      );
     }
   }
   const noisy = Object.entries(ws.layouts).filter(([, l]) => l.noisyNeighbour);
   if (noisy.length) {
-    lines.push('', '| layout | noisy tenant | its req/s | others p50 quiet | p50 noisy | p99 quiet | p99 noisy | p99 noisy/quiet |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      '| layout | noisy tenant | its req/s | others p50 quiet | p50 noisy | p99 quiet | p99 noisy | p99 noisy/quiet |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
     for (const [layout, l] of noisy) {
       const n = l.noisyNeighbour!;
       lines.push(

@@ -14,7 +14,10 @@ import type { RunSession } from './run-session.js';
  */
 export async function seedStage(s: RunSession, opts: { reuse?: boolean } = {}): Promise<void> {
   const { ctx, summary, progress } = s;
-  s.writers.push(() => writeSeedCsv(s), () => writeChecksumCsv(s));
+  s.writers.push(
+    () => writeSeedCsv(s),
+    () => writeChecksumCsv(s),
+  );
   s.out(
     `scenario ${s.scenario.name}: ${s.scenario.tenants} tenants, ${s.scenario.rows.toLocaleString('en-US')} rows, sizes ${s.scenario.sizes.kind}; layouts ${s.layouts.join(', ')}${
       opts.reuse ? ' (already seeded: checking)' : ''
@@ -51,7 +54,10 @@ export async function seedStage(s: RunSession, opts: { reuse?: boolean } = {}): 
           : null,
         sizes,
       });
-      progress.done(name, r ? `done in ${r.timings.total.toFixed(1)} s (${r.method}), checksum ${entry.checksum}` : `checked, checksum ${entry.checksum}`);
+      progress.done(
+        name,
+        r ? `done in ${r.timings.total.toFixed(1)} s (${r.method}), checksum ${entry.checksum}` : `checked, checksum ${entry.checksum}`,
+      );
     } catch (err) {
       Object.assign(entry, { status: 'failed', reason: errorMessage(err) });
       for (const rest of s.layouts.slice(s.layouts.indexOf(name) + 1)) summary.layouts[rest]!.reason = `not run: ${name} failed`;
@@ -62,7 +68,9 @@ export async function seedStage(s: RunSession, opts: { reuse?: boolean } = {}): 
   }
   const ds = summary.dataset;
   if (!ds.identicalAcrossLayouts) {
-    const first = ds.mismatches.slice(0, 5).map((m) => `${m.layout}/${m.tenant}/${m.table}: rows ${m.rows} (expected ${m.expectedRows}), hash ${m.hash} vs ${m.referenceHash}`);
+    const first = ds.mismatches
+      .slice(0, 5)
+      .map((m) => `${m.layout}/${m.tenant}/${m.table}: rows ${m.rows} (expected ${m.expectedRows}), hash ${m.hash} vs ${m.referenceHash}`);
     throw new ChecksumMismatchError(`datasets differ across layouts (${ds.mismatches.length} mismatches):\n  ${first.join('\n  ')}`);
   }
 }
@@ -98,7 +106,25 @@ function writeSeedCsv(s: RunSession): void {
   writeCsv(
     s.bundle,
     'seed.csv',
-    ['layout', 'status', 'method', 'rows', 'provision_s', 'load_s', 'index_s', 'analyze_s', 'total_s', 'checksum_s', 'rows_per_s', 'table_bytes', 'index_bytes', 'toast_bytes', 'database_bytes', 'relations', 'checksum'],
+    [
+      'layout',
+      'status',
+      'method',
+      'rows',
+      'provision_s',
+      'load_s',
+      'index_s',
+      'analyze_s',
+      'total_s',
+      'checksum_s',
+      'rows_per_s',
+      'table_bytes',
+      'index_bytes',
+      'toast_bytes',
+      'database_bytes',
+      'relations',
+      'checksum',
+    ],
     rows,
   );
 }

@@ -11,28 +11,37 @@ export function registerVerify(program: Command): void {
   const cmd = program
     .command('verify')
     .description(
-      "Try to cross the tenant boundary of every layout, connecting as the application does (its router, its role): read, write, " +
-        'insert and move other tenants\' rows, no or an empty context, switching the context, schema-qualified names, other databases, ' +
+      'Try to cross the tenant boundary of every layout, connecting as the application does (its router, its role): read, write, ' +
+        "insert and move other tenants' rows, no or an empty context, switching the context, schema-qualified names, other databases, " +
         'side channels, objects that bypass policies, the role configuration, pooled connections. Prints a layout x probe table ' +
         '(blocked / LEAKED / finding / n/a), writes isolation.csv and summary.json `isolation`. Exit 1 on any leak. ' +
         'With --self-test, runs the probes against deliberately broken variants instead (tiny data of its own) and exits 1 if one is not flagged.',
     );
   addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))
     .option('--seeded', 'do not seed: verify the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
-    .addOption(new Option('--self-test', 'check the verifier: every deliberately broken layout variant must be flagged (seeds its own tiny data)').conflicts('seeded'))
+    .addOption(
+      new Option(
+        '--self-test',
+        'check the verifier: every deliberately broken layout variant must be flagged (seeds its own tiny data)',
+      ).conflicts('seeded'),
+    )
     .action(async (opts: CommonOpts & { seeded?: boolean; selfTest?: boolean }) => {
       const { scenario, target } = resolveCommon(opts);
       // Every probe acts as one tenant against another: checked before a server starts.
-      if (!opts.selfTest && scenario.tenants < 2) throw new UsageError(`verify needs at least 2 tenants (the scenario has ${scenario.tenants})`, 'tenants');
-      const s = await withRunSession({ command: 'verify', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, async (session) => {
-        if (opts.selfTest) {
-          for (const l of Object.values(session.summary.layouts)) l.reason = 'not seeded: --self-test seeds its own tiny variants';
-          await selfTestStage(session);
-          return;
-        }
-        await seedStage(session, { reuse: opts.seeded });
-        await verifyStage(session);
-      });
+      if (!opts.selfTest && scenario.tenants < 2)
+        throw new UsageError(`verify needs at least 2 tenants (the scenario has ${scenario.tenants})`, 'tenants');
+      const s = await withRunSession(
+        { command: 'verify', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
+        async (session) => {
+          if (opts.selfTest) {
+            for (const l of Object.values(session.summary.layouts)) l.reason = 'not seeded: --self-test seeds its own tiny variants';
+            await selfTestStage(session);
+            return;
+          }
+          await seedStage(session, { reuse: opts.seeded });
+          await verifyStage(session);
+        },
+      );
       const iso = s.summary.isolation!;
       if (opts.selfTest) {
         process.stdout.write(`self-test: all ${iso.selfTest!.variants.length} broken variants flagged\n`);

@@ -46,18 +46,40 @@ export async function verifyStage(s: RunSession): Promise<IsolationSummary> {
   const broken = breakHook();
   for (const name of s.layouts) {
     if (s.summary.layouts[name]?.status !== 'ok') {
-      iso.layouts[name] = { status: 'failed', reason: 'layout not seeded', self: null, victim: null, probes: [], blocked: 0, leaked: 0, findings: 0, notApplicable: 0 };
+      iso.layouts[name] = {
+        status: 'failed',
+        reason: 'layout not seeded',
+        self: null,
+        victim: null,
+        probes: [],
+        blocked: 0,
+        leaked: 0,
+        findings: 0,
+        notApplicable: 0,
+      };
       continue;
     }
     let env: ProbeEnv | null = null;
     try {
       const overrides = broken?.layout === name ? await broken.apply(s.ctx) : {};
       env = makeProbeEnv(s.ctx, name, overrides);
-      s.out(`verify ${name}: ${PROBES.length} probes as ${env.self.slug} against ${env.victim.slug}${env.crossVictim ? ` and ${env.crossVictim.slug}` : ''}`);
+      s.out(
+        `verify ${name}: ${PROBES.length} probes as ${env.self.slug} against ${env.victim.slug}${env.crossVictim ? ` and ${env.crossVictim.slug}` : ''}`,
+      );
       const probes = await runProbes(env);
       iso.layouts[name] = { status: 'ok', reason: null, self: env.self.slug, victim: env.victim.slug, probes, ...countOutcomes(probes) };
     } catch (err) {
-      iso.layouts[name] = { status: 'failed', reason: errorMessage(err), self: env?.self.slug ?? null, victim: env?.victim.slug ?? null, probes: [], blocked: 0, leaked: 0, findings: 0, notApplicable: 0 };
+      iso.layouts[name] = {
+        status: 'failed',
+        reason: errorMessage(err),
+        self: env?.self.slug ?? null,
+        victim: env?.victim.slug ?? null,
+        probes: [],
+        blocked: 0,
+        leaked: 0,
+        findings: 0,
+        notApplicable: 0,
+      };
     } finally {
       await env?.router.close();
       retotal(iso);
@@ -65,7 +87,9 @@ export async function verifyStage(s: RunSession): Promise<IsolationSummary> {
     }
   }
   for (const l of isolationTable(iso)) s.out(l);
-  const leaks = Object.entries(iso.layouts).flatMap(([l, r]) => r.probes.filter((p) => p.outcome === 'leaked').map((p) => `${l}/${p.id}: ${p.observed.detail ?? JSON.stringify(p.observed)}`));
+  const leaks = Object.entries(iso.layouts).flatMap(([l, r]) =>
+    r.probes.filter((p) => p.outcome === 'leaked').map((p) => `${l}/${p.id}: ${p.observed.detail ?? JSON.stringify(p.observed)}`),
+  );
   if (leaks.length) throw new IsolationLeakError(`${leaks.length} isolation leak(s):\n  ${leaks.join('\n  ')}`);
   const failed = Object.entries(iso.layouts).filter(([, r]) => r.status === 'failed');
   if (failed.length) throw new Error(`verify could not run on ${failed.map(([l, r]) => `${l} (${r.reason})`).join(', ')}`);
@@ -75,11 +99,18 @@ export async function verifyStage(s: RunSession): Promise<IsolationSummary> {
 export async function selfTestStage(s: RunSession): Promise<IsolationSummary> {
   const iso = isolationOf(s.summary);
   s.writers.push(() => writeSelfTestCsv(s));
-  iso.selfTest = await runSelfTest({ target: s.target, serverVersionNum: s.env.server.versionNum, prefix: `${s.ctx.naming.prefix}v`, progress: (l) => s.out(l) });
+  iso.selfTest = await runSelfTest({
+    target: s.target,
+    serverVersionNum: s.env.server.versionNum,
+    prefix: `${s.ctx.naming.prefix}v`,
+    progress: (l) => s.out(l),
+  });
   s.flush();
   const lines = ['| broken variant | layout | flagged | by |', '|---|---|---|---|'];
   for (const v of iso.selfTest.variants) {
-    lines.push(`| ${v.id} | ${v.layout} | ${v.flagged ? 'yes' : 'NO: verifier bug'} | ${v.flaggedBy.map((f) => `${f.probe} (${f.outcome})`).join(', ') || '-'} |`);
+    lines.push(
+      `| ${v.id} | ${v.layout} | ${v.flagged ? 'yes' : 'NO: verifier bug'} | ${v.flaggedBy.map((f) => `${f.probe} (${f.outcome})`).join(', ') || '-'} |`,
+    );
   }
   for (const l of lines) s.out(l);
   const passed = iso.selfTest.variants.filter((v) => !v.flagged);
@@ -88,7 +119,13 @@ export async function selfTestStage(s: RunSession): Promise<IsolationSummary> {
     throw new VerifierBugError(
       [
         ...passed.map((v) => `verifier bug: broken variant ${v.id} (${v.description}) passed every probe`),
-        ...leakyBaselines.map((b) => `verifier bug: the healthy ${b.layout} layout leaked (${b.probes.filter((p) => p.outcome === 'leaked').map((p) => p.id).join(', ')})`),
+        ...leakyBaselines.map(
+          (b) =>
+            `verifier bug: the healthy ${b.layout} layout leaked (${b.probes
+              .filter((p) => p.outcome === 'leaked')
+              .map((p) => p.id)
+              .join(', ')})`,
+        ),
       ].join('\n'),
     );
   }
@@ -102,9 +139,18 @@ export function isolationTable(iso: IsolationSummary): string[] {
   const layouts = Object.keys(iso.layouts) as LayoutName[];
   const lines = [`| probe | ${layouts.join(' | ')} |`, `|---|${layouts.map(() => '---').join('|')}|`];
   for (const p of PROBES) {
-    lines.push(`| ${p.id} | ${layouts.map((l) => { const r = iso.layouts[l]!.probes.find((x) => x.id === p.id); return r ? CELL[r.outcome] : iso.layouts[l]!.status; }).join(' | ')} |`);
+    lines.push(
+      `| ${p.id} | ${layouts
+        .map((l) => {
+          const r = iso.layouts[l]!.probes.find((x) => x.id === p.id);
+          return r ? CELL[r.outcome] : iso.layouts[l]!.status;
+        })
+        .join(' | ')} |`,
+    );
   }
-  lines.push(`| **blocked / findings / leaked** | ${layouts.map((l) => `${iso.layouts[l]!.blocked} / ${iso.layouts[l]!.findings} / ${iso.layouts[l]!.leaked}`).join(' | ')} |`);
+  lines.push(
+    `| **blocked / findings / leaked** | ${layouts.map((l) => `${iso.layouts[l]!.blocked} / ${iso.layouts[l]!.findings} / ${iso.layouts[l]!.leaked}`).join(' | ')} |`,
+  );
   for (const l of layouts) {
     for (const r of iso.layouts[l]!.probes.filter((x) => x.outcome === 'leaked' || x.outcome === 'finding')) {
       lines.push(`- ${l}/${r.id} ${CELL[r.outcome]}: ${r.observed.detail ?? JSON.stringify(r.observed)}`);
@@ -114,14 +160,29 @@ export function isolationTable(iso: IsolationSummary): string[] {
 }
 
 function csvRow(layout: string, p: ProbeResult) {
-  return [layout, p.id, p.outcome, p.observed.rowsSeen ?? '', p.observed.rowsAffected ?? '', p.observed.sqlstate ?? '', p.expected, p.observed.detail ?? '', p.sql.join('\n')];
+  return [
+    layout,
+    p.id,
+    p.outcome,
+    p.observed.rowsSeen ?? '',
+    p.observed.rowsAffected ?? '',
+    p.observed.sqlstate ?? '',
+    p.expected,
+    p.observed.detail ?? '',
+    p.sql.join('\n'),
+  ];
 }
 const CSV_HEADER = ['layout', 'probe', 'outcome', 'rows_seen', 'rows_affected', 'sqlstate', 'expected', 'detail', 'sql'];
 
 function writeIsolationCsv(s: RunSession): void {
   const iso = s.summary.isolation;
   if (!iso) return;
-  writeCsv(s.bundle, 'isolation.csv', CSV_HEADER, Object.entries(iso.layouts).flatMap(([l, r]) => r.probes.map((p) => csvRow(l, p))));
+  writeCsv(
+    s.bundle,
+    'isolation.csv',
+    CSV_HEADER,
+    Object.entries(iso.layouts).flatMap(([l, r]) => r.probes.map((p) => csvRow(l, p))),
+  );
 }
 
 function writeSelfTestCsv(s: RunSession): void {

@@ -61,7 +61,11 @@ describe('scenario validation', () => {
   });
 
   it('rejects as many enterprise tenants as tenants', () => {
-    expectUsage({ tenants: { count: 3, sizes: { kind: 'enterprise', count: 3, share: 0.5 } }, rows: 100 }, 'tenants.sizes.count', /fewer than tenants.count/);
+    expectUsage(
+      { tenants: { count: 3, sizes: { kind: 'enterprise', count: 3, share: 0.5 } }, rows: 100 },
+      'tenants.sizes.count',
+      /fewer than tenants.count/,
+    );
   });
 
   it('applies command-line overrides before validating them', () => {

@@ -180,7 +180,17 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   const workload = resolveWorkload(file.workload ?? {}, tenants, fail);
 
   const name = file.name ?? basename(source, extname(source));
-  const sweep = file.sweep ? resolveSweep(file.sweep, { merged, source, name, rows: file.rows, layouts, overrides, resolveStep: (raw, src) => resolveScenario(raw, src) }) : null;
+  const sweep = file.sweep
+    ? resolveSweep(file.sweep, {
+        merged,
+        source,
+        name,
+        rows: file.rows,
+        layouts,
+        overrides,
+        resolveStep: (raw, src) => resolveScenario(raw, src),
+      })
+    : null;
   const resolved: ResolvedScenario = {
     name,
     description: file.description ?? '',
@@ -213,27 +223,36 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   return deepFreeze(resolved);
 }
 
-function resolveWorkload(w: NonNullable<ScenarioFile['workload']>, tenants: number, fail: (field: string, msg: string) => never): ResolvedWorkload {
+function resolveWorkload(
+  w: NonNullable<ScenarioFile['workload']>,
+  tenants: number,
+  fail: (field: string, msg: string) => never,
+): ResolvedWorkload {
   const d = scenarioDefaults.workload;
   const mix = w.mix ?? d.mix;
   for (const q of Object.keys(mix)) {
-    if (!(QUERY_NAMES as readonly string[]).includes(q)) fail(`workload.mix.${q}`, `unknown query "${q}"; allowed: ${QUERY_NAMES.join(', ')}`);
+    if (!(QUERY_NAMES as readonly string[]).includes(q))
+      fail(`workload.mix.${q}`, `unknown query "${q}"; allowed: ${QUERY_NAMES.join(', ')}`);
   }
   const sum = Object.values(mix).reduce((a, b) => a + b, 0);
   if (!(sum > 0)) fail('workload.mix', `the weights sum to ${sum}; at least one query needs a weight > 0`);
   const tenantChoice = w.tenantChoice ?? d.tenantChoice;
-  if (tenantChoice.kind === 'hot' && tenantChoice.tenant !== undefined) checkTenantSlug(tenantChoice.tenant, tenants, 'workload.tenantChoice.tenant', fail);
+  if (tenantChoice.kind === 'hot' && tenantChoice.tenant !== undefined)
+    checkTenantSlug(tenantChoice.tenant, tenants, 'workload.tenantChoice.tenant', fail);
   let noisyNeighbour: ResolvedWorkload['noisyNeighbour'] = null;
   if (w.noisyNeighbour) {
     const nn = w.noisyNeighbour;
     const query = nn.query ?? d.noisyNeighbour.query;
-    if (!(QUERY_NAMES as readonly string[]).includes(query)) fail('workload.noisyNeighbour.query', `unknown query "${query}"; allowed: ${QUERY_NAMES.join(', ')}`);
+    if (!(QUERY_NAMES as readonly string[]).includes(query))
+      fail('workload.noisyNeighbour.query', `unknown query "${query}"; allowed: ${QUERY_NAMES.join(', ')}`);
     if (nn.tenant !== undefined) checkTenantSlug(nn.tenant, tenants, 'workload.noisyNeighbour.tenant', fail);
     if (tenants < 2) fail('workload.noisyNeighbour', 'needs at least 2 tenants (the noisy one and the measured others)');
     noisyNeighbour = { tenant: nn.tenant ?? null, users: nn.users ?? d.noisyNeighbour.users, query };
   }
   const durationSeconds = w.durationSeconds ?? d.durationSeconds;
-  const http = w.http ? { connections: w.http.connections ?? d.http.connections, durationSeconds: w.http.durationSeconds ?? durationSeconds } : null;
+  const http = w.http
+    ? { connections: w.http.connections ?? d.http.connections, durationSeconds: w.http.durationSeconds ?? durationSeconds }
+    : null;
   return {
     noisyNeighbour,
     http,

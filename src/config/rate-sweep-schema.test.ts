@@ -5,7 +5,10 @@ import { loadScenario, resolveScenario } from './load-scenario.js';
 
 const base = { tenants: { count: 4 }, rows: 1000 };
 
-function field(rateSweep: unknown, overrides: Record<string, unknown> | undefined = undefined): { field: string | undefined; message: string } {
+function field(
+  rateSweep: unknown,
+  overrides: Record<string, unknown> | undefined = undefined,
+): { field: string | undefined; message: string } {
   try {
     resolveScenario({ ...base, rateSweep }, 's.yaml', overrides ? { rateSweep: overrides } : {});
   } catch (err) {
@@ -28,8 +31,14 @@ describe('scenario rateSweep field', () => {
   });
 
   it('expands geometric and linear series up to max, and keeps a list as given', () => {
-    assert.deepEqual(resolveScenario({ ...base, rateSweep: { rates: { start: 100, factor: 1.5, max: 500 } } }, 's.yaml').rateSweep!.rates, [100, 150, 225, 338]);
-    assert.deepEqual(resolveScenario({ ...base, rateSweep: { rates: { start: 50, step: 50, max: 200 } } }, 's.yaml').rateSweep!.rates, [50, 100, 150, 200]);
+    assert.deepEqual(
+      resolveScenario({ ...base, rateSweep: { rates: { start: 100, factor: 1.5, max: 500 } } }, 's.yaml').rateSweep!.rates,
+      [100, 150, 225, 338],
+    );
+    assert.deepEqual(
+      resolveScenario({ ...base, rateSweep: { rates: { start: 50, step: 50, max: 200 } } }, 's.yaml').rateSweep!.rates,
+      [50, 100, 150, 200],
+    );
     assert.deepEqual(resolveScenario({ ...base, rateSweep: { rates: [5, 10, 2000] } }, 's.yaml').rateSweep!.rates, [5, 10, 2000]);
   });
 
@@ -61,12 +70,12 @@ describe('scenario rateSweep field', () => {
     assert.equal(field({}, { rates: [0] }).field, 'rateSweep.rates.0');
   });
 
-  it('sizes the capacity scenario\'s sweep for a 2-core machine', () => {
+  it("sizes the capacity scenario's sweep for a 2-core machine", () => {
     const s = loadScenario('capacity');
     const sweep = s.rateSweep!;
     assert.equal(sweep.rates[0], 100);
     assert.equal(sweep.p99TargetMs, 50);
-    assert.equal(s.workload.mode, 'closed', 'the main table\'s workload stays closed loop; the sweep is open loop');
+    assert.equal(s.workload.mode, 'closed', "the main table's workload stays closed loop; the sweep is open loop");
     assert.ok(s.workload.maxBacklog <= 5000);
   });
 });

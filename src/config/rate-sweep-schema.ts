@@ -19,7 +19,12 @@ export const rateSweepSchema = z
         [
           z.array(rateSchema).min(1).max(64),
           z
-            .object({ start: rateSchema, factor: z.number().gt(1).max(100).optional(), step: z.number().positive().max(1_000_000).optional(), max: rateSchema })
+            .object({
+              start: rateSchema,
+              factor: z.number().gt(1).max(100).optional(),
+              step: z.number().positive().max(1_000_000).optional(),
+              max: rateSchema,
+            })
             .strict(),
         ],
         { error: 'expected a list of rates (e.g. [100, 200, 400]) or a series {start, factor or step, max}' },
@@ -63,15 +68,24 @@ export const MAX_SWEEP_STEPS = 64;
  * Expand and check the rates (ascending, at most MAX_SWEEP_STEPS); `fail` throws a UsageError
  * naming the field. `defaults` is scenarioDefaults.rateSweep.
  */
-export function resolveRateSweep(r: RateSweepFile, defaults: Omit<ResolvedRateSweep, 'rates'> & { rates: RateSweepFile['rates'] }, fail: (field: string, msg: string) => never): ResolvedRateSweep {
+export function resolveRateSweep(
+  r: RateSweepFile,
+  defaults: Omit<ResolvedRateSweep, 'rates'> & { rates: RateSweepFile['rates'] },
+  fail: (field: string, msg: string) => never,
+): ResolvedRateSweep {
   const spec = r.rates ?? defaults.rates!;
   let rates: number[];
   if (Array.isArray(spec)) {
     rates = [...spec];
     const i = rates.findIndex((x, k) => k > 0 && x <= rates[k - 1]!);
-    if (i > 0) fail(`rateSweep.rates.${i}`, `${rates[i]} is not above the rate before it (${rates[i - 1]}); list the rates in ascending order, each once`);
+    if (i > 0)
+      fail(
+        `rateSweep.rates.${i}`,
+        `${rates[i]} is not above the rate before it (${rates[i - 1]}); list the rates in ascending order, each once`,
+      );
   } else {
-    if ((spec.factor === undefined) === (spec.step === undefined)) fail('rateSweep.rates', 'a series needs exactly one of factor (geometric: rate x factor) or step (linear: rate + step)');
+    if ((spec.factor === undefined) === (spec.step === undefined))
+      fail('rateSweep.rates', 'a series needs exactly one of factor (geometric: rate x factor) or step (linear: rate + step)');
     if (spec.max < spec.start) fail('rateSweep.rates.max', `${spec.max} is below start (${spec.start})`);
     rates = [];
     for (let x = spec.start; x <= spec.max * (1 + 1e-9); x = spec.factor !== undefined ? x * spec.factor : x + spec.step!) {
@@ -80,7 +94,10 @@ export function resolveRateSweep(r: RateSweepFile, defaults: Omit<ResolvedRateSw
       if (rounded !== rates.at(-1)) rates.push(rounded);
       if (rates.length > MAX_SWEEP_STEPS) {
         const f = spec.factor !== undefined ? 'factor' : 'step';
-        fail(`rateSweep.rates.${f}`, `from ${spec.start} to ${spec.max} makes more than ${MAX_SWEEP_STEPS} steps; use a larger ${f} or a smaller max`);
+        fail(
+          `rateSweep.rates.${f}`,
+          `from ${spec.start} to ${spec.max} makes more than ${MAX_SWEEP_STEPS} steps; use a larger ${f} or a smaller max`,
+        );
       }
     }
   }

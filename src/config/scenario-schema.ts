@@ -38,7 +38,10 @@ const tenantChoiceSchema = z.discriminatedUnion('kind', [
       /** Fraction of requests that go to the hot tenant, [0, 1]; the rest are uniform over the others. */
       share: z.number().min(0).max(1),
       /** The hot tenant (slug); default the largest. */
-      tenant: z.string().regex(/^t\d{4,}$/).optional(),
+      tenant: z
+        .string()
+        .regex(/^t\d{4,}$/)
+        .optional(),
     })
     .strict(),
 ]);
@@ -59,7 +62,11 @@ const workloadSchema = z
     /** Open loop: fixed intervals, or exponential ones (a Poisson process). */
     arrival: z.enum(['fixed', 'poisson']).optional(),
     warmupSeconds: z.number().min(0).max(3600).optional(),
-    durationSeconds: z.number().positive().max(24 * 3600).optional(),
+    durationSeconds: z
+      .number()
+      .positive()
+      .max(24 * 3600)
+      .optional(),
     repeats: positiveInt.max(100).optional(),
     tenantChoice: tenantChoiceSchema.optional(),
     /** Named (server-side prepared) statements, or unnamed ones parsed and planned on every call. */
@@ -84,7 +91,10 @@ const workloadSchema = z
     noisyNeighbour: z
       .object({
         /** The noisy tenant (slug); default the largest. */
-        tenant: z.string().regex(/^t\d{4,}$/).optional(),
+        tenant: z
+          .string()
+          .regex(/^t\d{4,}$/)
+          .optional(),
         users: positiveInt.max(1000).optional(),
         /** Its query (a registry name); default order-report. */
         query: z.string().optional(),
@@ -129,7 +139,13 @@ const sweepSchema = z
     tenants: sweepCounts,
     /** Further counts only the named layouts run at (e.g. rls: [5000]); other layouts are "not in this step". */
     extraTenants: z
-      .object({ shared: sweepCounts.optional(), rls: sweepCounts.optional(), schema: sweepCounts.optional(), database: sweepCounts.optional(), hybrid: sweepCounts.optional() })
+      .object({
+        shared: sweepCounts.optional(),
+        rls: sweepCounts.optional(),
+        schema: sweepCounts.optional(),
+        database: sweepCounts.optional(),
+        hybrid: sweepCounts.optional(),
+      })
       .strict()
       .optional(),
   })
@@ -141,10 +157,18 @@ const sweepSchema = z
  */
 export const scenarioFileSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"').optional(),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"')
+      .optional(),
     description: z.string().optional(),
     /** PRNG seed: same scenario + seed = same rows, byte for byte. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     tenants: z
       .object({
         count: positiveInt.max(100_000),

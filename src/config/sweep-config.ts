@@ -38,7 +38,10 @@ export function resolveSweep(
     throw new UsageError(`scenario ${o.source}: field "${field}": ${msg}`, field);
   };
   if (o.overrides.tenants !== undefined) {
-    fail('tenants', `--tenants ${o.overrides.tenants} cannot be combined with a sweep scenario: the steps are listed in sweep.tenants (${sweep.tenants.join(', ')}); edit those, or use a scenario without a sweep`);
+    fail(
+      'tenants',
+      `--tenants ${o.overrides.tenants} cannot be combined with a sweep scenario: the steps are listed in sweep.tenants (${sweep.tenants.join(', ')}); edit those, or use a scenario without a sweep`,
+    );
   }
   const counts = new Map<number, Set<LayoutName>>();
   const add = (field: string, list: readonly number[], layouts: readonly LayoutName[]) => {

@@ -31,7 +31,9 @@ describe('scenario workload fields', () => {
   });
 
   it('take command-line overrides, validated like the file', () => {
-    const w = resolveScenario({ ...base, workload: { users: 3, repeats: 2 } }, 'w.yaml', { workload: { repeats: 5, mode: 'open', ratePerS: 100 } }).workload;
+    const w = resolveScenario({ ...base, workload: { users: 3, repeats: 2 } }, 'w.yaml', {
+      workload: { repeats: 5, mode: 'open', ratePerS: 100 },
+    }).workload;
     assert.equal(w.users, 3);
     assert.equal(w.repeats, 5);
     assert.equal(w.mode, 'open');

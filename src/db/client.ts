@@ -20,7 +20,11 @@ export async function withClient<T>(config: ClientConfig, fn: (c: pg.Client) => 
 }
 
 /** Run tasks with at most `concurrency` in flight; the first failure stops handing out new ones. */
-export async function runLimited<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function runLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed: unknown = null;
   const worker = async () => {

@@ -1,11 +1,11 @@
 /** Quote an SQL identifier (always quoted: safe for any name). */
 export function ident(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Quote an SQL string literal. */
 export function literal(value: string): string {
-  return "'" + value.replace(/'/g, "''") + "'";
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

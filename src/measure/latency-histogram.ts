@@ -12,7 +12,16 @@ export class LatencyHistogram {
 
   constructor(h?: Histogram) {
     // 60 s is far beyond any sane request; autoResize keeps a pathological value instead of throwing.
-    this.h = h ?? build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    this.h =
+      h ??
+      build({
+        bitBucketSize: 32,
+        autoResize: true,
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: 60_000_000,
+        numberOfSignificantValueDigits: 3,
+        useWebAssembly: false,
+      });
   }
 
   /** Record one latency given in milliseconds (fractions kept to the microsecond). */

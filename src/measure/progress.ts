@@ -57,7 +57,7 @@ function ttyProgress(): ProgressSink {
 
 function lineProgress(): ProgressSink {
   const state = new Map<LayoutName, { total: number; value: number; t0: number; last: number }>();
-  const say = (s: string) => process.stderr.write(s + '\n');
+  const say = (s: string) => process.stderr.write(`${s}\n`);
   return {
     start(layout, total) {
       state.set(layout, { total, value: 0, t0: Date.now(), last: Date.now() });
@@ -65,7 +65,9 @@ function lineProgress(): ProgressSink {
     },
     phase(layout, phase) {
       const s = state.get(layout);
-      say(`[${layout}] ${phase}${s ? ` (${s.value.toLocaleString('en-US')} rows so far, ${((Date.now() - s.t0) / 1000).toFixed(1)} s)` : ''}`);
+      say(
+        `[${layout}] ${phase}${s ? ` (${s.value.toLocaleString('en-US')} rows so far, ${((Date.now() - s.t0) / 1000).toFixed(1)} s)` : ''}`,
+      );
     },
     rows(layout, n) {
       const s = state.get(layout);
@@ -74,7 +76,9 @@ function lineProgress(): ProgressSink {
       if (Date.now() - s.last >= 10_000) {
         s.last = Date.now();
         const rate = s.value / ((Date.now() - s.t0) / 1000);
-        say(`[${layout}] ${s.value.toLocaleString('en-US')}/${s.total.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s`);
+        say(
+          `[${layout}] ${s.value.toLocaleString('en-US')}/${s.total.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s`,
+        );
       }
     },
     done(layout, note) {

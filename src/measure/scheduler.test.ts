@@ -20,7 +20,7 @@ describe('prioritizeLoadGenerator', () => {
       return;
     }
     assert.equal(info.autogroup, true);
-    assert.equal(info.harnessAutogroupNice, nice, 'the recorded nice is the kernel\'s');
+    assert.equal(info.harnessAutogroupNice, nice, "the recorded nice is the kernel's");
     if (process.getuid?.() === 0) {
       assert.equal(nice, HARNESS_AUTOGROUP_NICE, 'root can raise its own autogroup');
       assert.equal(info.warning, null);

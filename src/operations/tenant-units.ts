@@ -40,14 +40,23 @@ export function tableUnits(layout: LayoutName, ctx: LayoutContext): TableUnit[] 
     }
     case 'database': {
       const l = new DatabaseLayout();
-      return ctx.plan.tenants.map((t) => ({ key: t.slug, db: l.dbOf(ctx, t), schema: 'public', pooled: false, tenants: [t], rlsRole: null }));
+      return ctx.plan.tenants.map((t) => ({
+        key: t.slug,
+        db: l.dbOf(ctx, t),
+        schema: 'public',
+        pooled: false,
+        tenants: [t],
+        rlsRole: null,
+      }));
     }
     case 'hybrid': {
       const h = new HybridLayout();
       const dedicated = dedicatedTenants(ctx);
       const ids = new Set(dedicated.map((t) => t.slug));
       const pooled = ctx.plan.tenants.filter((t) => !ids.has(t.slug));
-      const units: TableUnit[] = [{ key: 'pooled', db: h.db(ctx), schema: 'public', pooled: true, tenants: pooled, rlsRole: h.appRole(ctx) }];
+      const units: TableUnit[] = [
+        { key: 'pooled', db: h.db(ctx), schema: 'public', pooled: true, tenants: pooled, rlsRole: h.appRole(ctx) },
+      ];
       const dbs = new DatabaseLayout('hybrid');
       for (const t of dedicated) {
         units.push(

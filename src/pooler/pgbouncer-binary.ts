@@ -15,7 +15,6 @@ export interface PgBouncerBinary {
 /** The environment variable that overrides the lookup (like --pgbouncer-bin). */
 export const PGBOUNCER_BIN_ENV = 'TENANTBENCH_PGBOUNCER_BIN';
 
-
 function versionOf(path: string): { version: string; major: number; minor: number } {
   let out: string;
   try {
@@ -38,7 +37,8 @@ export function findPgBouncer(flag?: string): PgBouncerBinary {
   const explicit = flag ?? process.env[PGBOUNCER_BIN_ENV];
   if (explicit) {
     const field = flag ? 'pgbouncer-bin' : PGBOUNCER_BIN_ENV;
-    if (!isExecutable(explicit)) throw new UsageError(`${flag ? '--pgbouncer-bin' : PGBOUNCER_BIN_ENV} ${explicit}: not an executable file`, field);
+    if (!isExecutable(explicit))
+      throw new UsageError(`${flag ? '--pgbouncer-bin' : PGBOUNCER_BIN_ENV} ${explicit}: not an executable file`, field);
     return { path: explicit, source: flag ? 'flag' : 'env', ...versionOf(explicit) };
   }
   const fixed = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer', '/usr/local/sbin/pgbouncer'];

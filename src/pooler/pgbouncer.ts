@@ -58,7 +58,7 @@ export class PgBouncer {
     readonly settings: Readonly<Record<string, string>>,
     readonly baseDir: string,
     private readonly child: ChildProcess,
-    private readonly logFile: string,
+    readonly logFile: string,
   ) {}
 
   get pid(): number | undefined {
@@ -89,7 +89,7 @@ export class PgBouncer {
       const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
       // Plain-text passwords: PgBouncer then authenticates clients with SCRAM and logs in to the
       // server (scram-sha-256 in the embedded cluster) with the same password.
-      writeFileSync(userlist, o.users.map((u) => `${quote(u.name)} ${quote(u.password)}`).join('\n') + '\n', { mode: 0o600 });
+      writeFileSync(userlist, `${o.users.map((u) => `${quote(u.name)} ${quote(u.password)}`).join('\n')}\n`, { mode: 0o600 });
       own(userlist);
       const settings: Record<string, string> = {
         listen_addr: '127.0.0.1',
@@ -113,7 +113,8 @@ export class PgBouncer {
         log_disconnections: '0',
         logfile: logFile,
       };
-      if (o.maxPreparedStatements && supportsNamedPreparedStatements(o.binary)) settings.max_prepared_statements = String(o.maxPreparedStatements);
+      if (o.maxPreparedStatements && supportsNamedPreparedStatements(o.binary))
+        settings.max_prepared_statements = String(o.maxPreparedStatements);
       if (o.authQuery) {
         settings.auth_user = o.adminUser;
         settings.auth_query = 'SELECT usename, passwd FROM pg_shadow WHERE usename = $1';
@@ -191,7 +192,14 @@ export class PgBouncer {
         await this.stop();
         throw new TargetError(`PgBouncer exited during start-up (code ${this.child.exitCode ?? this.child.signalCode}). Its log:\n${tail}`);
       }
-      const c = new pg.Client({ host: this.host, port: this.port, user: user.name, password: user.password, database: 'postgres', application_name: 'tenantbench' });
+      const c = new pg.Client({
+        host: this.host,
+        port: this.port,
+        user: user.name,
+        password: user.password,
+        database: 'postgres',
+        application_name: 'tenantbench',
+      });
       c.on('error', () => {});
       try {
         await c.connect();
@@ -208,7 +216,9 @@ export class PgBouncer {
     }
     const tail = this.logTail();
     await this.stop();
-    throw new TargetError(`PgBouncer did not pass a query to the server within ${timeoutMs / 1000} s: ${(lastErr as Error)?.message}\n${tail}`);
+    throw new TargetError(
+      `PgBouncer did not pass a query to the server within ${timeoutMs / 1000} s: ${(lastErr as Error)?.message}\n${tail}`,
+    );
   }
 
   /** Server-side pools as PgBouncer sees them (admin console SHOW POOLS), or null if unavailable. */

@@ -54,12 +54,22 @@ export type PoolerSource = { kind: 'managed'; binary: PgBouncerBinary } | { kind
  * statements can go through it (named prepared statements need PgBouncer >= 1.21: exit 2). With
  * `--pgbouncer-address host:port` the harness starts nothing and routes through that PgBouncer.
  */
-export function preflightPooler(pooler: ResolvedPooler, workload: ResolvedWorkload, pgbouncerBin?: string, pgbouncerAddress?: string): PoolerSource {
+export function preflightPooler(
+  pooler: ResolvedPooler,
+  workload: ResolvedWorkload,
+  pgbouncerBin?: string,
+  pgbouncerAddress?: string,
+): PoolerSource {
   if (pgbouncerAddress !== undefined) {
     const m = /^([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(pgbouncerAddress);
     const port = Number(m?.[2]);
-    if (!m || port < 1 || port > 65535) throw new UsageError(`--pgbouncer-address "${pgbouncerAddress}": expected host:port, e.g. 127.0.0.1:56432`, 'pgbouncer-address');
-    if (pgbouncerBin !== undefined) throw new UsageError('--pgbouncer-bin and --pgbouncer-address exclude each other (start one, or use a running one)', 'pgbouncer-address');
+    if (!m || port < 1 || port > 65535)
+      throw new UsageError(`--pgbouncer-address "${pgbouncerAddress}": expected host:port, e.g. 127.0.0.1:56432`, 'pgbouncer-address');
+    if (pgbouncerBin !== undefined)
+      throw new UsageError(
+        '--pgbouncer-bin and --pgbouncer-address exclude each other (start one, or use a running one)',
+        'pgbouncer-address',
+      );
     return { kind: 'external', host: m[1]!.replace(/^\[|\]$/g, ''), port };
   }
   const binary = findPgBouncer(pgbouncerBin);
@@ -74,7 +84,10 @@ export function preflightPooler(pooler: ResolvedPooler, workload: ResolvedWorklo
 }
 
 /** A PgBouncer someone else runs: the harness only redirects the workload's connections to it. */
-function externalPooler(host: string, port: number): Pick<PgBouncer, 'redirect' | 'description' | 'stop' | 'pools'> & { settings: Record<string, string> } {
+function externalPooler(
+  host: string,
+  port: number,
+): Pick<PgBouncer, 'redirect' | 'description' | 'stop' | 'pools'> & { settings: Record<string, string> } {
   return {
     description: `PgBouncer at ${host}:${port} (not started by the harness; its pool mode and sizes are its own configuration)`,
     settings: {},
@@ -87,11 +100,16 @@ function externalPooler(host: string, port: number): Pick<PgBouncer, 'redirect' 
 /** Login roles the harness created under this run's prefix, with their derived passwords, plus the admin. */
 export async function poolerUsers(ctx: LayoutContext): Promise<{ name: string; password: string }[]> {
   const roles = await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
-    const r = await c.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname LIKE $1 ORDER BY 1", [`${ctx.naming.prefix}\\_%`]);
+    const r = await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname LIKE $1 ORDER BY 1', [
+      `${ctx.naming.prefix}\\_%`,
+    ]);
     return r.rows.map((x) => x.rolname);
   });
   const admin = ctx.target.admin;
-  return [{ name: admin.user, password: admin.password }, ...roles.filter((r) => r !== admin.user).map((name) => ({ name, password: ctx.naming.password(name) }))];
+  return [
+    { name: admin.user, password: admin.password },
+    ...roles.filter((r) => r !== admin.user).map((name) => ({ name, password: ctx.naming.password(name) })),
+  ];
 }
 
 /** The read queries of a mix (the session-level segments must not write: a leaked context writes into another tenant). */
@@ -162,7 +180,8 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
     const failures = new Map<string, string>();
     const notApplicable = new Map<LayoutName, string>();
     // Layouts that were not seeded keep a row saying so, instead of disappearing from the table.
-    for (const l of s.layouts) if (!runnable.includes(l)) notApplicable.set(l, `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})`);
+    for (const l of s.layouts)
+      if (!runnable.includes(l)) notApplicable.set(l, `layout not seeded (${s.summary.layouts[l]?.status ?? 'unknown'})`);
     s.out(
       `pooler: ${bouncer.description}; ${w.mode} loop, ${w.users} users, ${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per segment, ${w.repeats} repeat(s), ` +
         `${named ? 'named prepared' : 'unnamed'} statements; variants: ${variants.map((v) => `${v.context} via ${v.route}`).join(', ')}`,
@@ -189,7 +208,13 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
             router = made;
           }
           try {
-            const res = await measureSegment({ ctx: s.ctx, layout, workload: v.context === 'session-level' ? wSession : w, repeat: r, router });
+            const res = await measureSegment({
+              ctx: s.ctx,
+              layout,
+              workload: v.context === 'session-level' ? wSession : w,
+              repeat: r,
+              router,
+            });
             segs.set(k, [...(segs.get(k) ?? []), res]);
             const lp = res.leakProbes;
             const all = res.recorder.queries.reduce((a, q) => a + q.ok, 0);
@@ -220,14 +245,23 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
       const bad = ps.rows.filter((x) => x.context === 'per-transaction' && (x.leakProbes?.leaked ?? 0) > 0);
       throw new IsolationLeakError(
         `pooler: rows of another tenant seen with per-transaction context in ${bad.map((x) => `${x.layout} via ${x.route}`).join(', ')}: ` +
-          bad.map((x) => `${x.leakProbes!.leaked} of ${x.leakProbes!.probes} probes (first: ${x.leakProbes!.firstLeak?.probe} as ${x.leakProbes!.firstLeak?.tenant}: ${x.leakProbes!.firstLeak?.detail})`).join('; '),
+          bad
+            .map(
+              (x) =>
+                `${x.leakProbes!.leaked} of ${x.leakProbes!.probes} probes (first: ${x.leakProbes!.firstLeak?.probe} as ${x.leakProbes!.firstLeak?.tenant}: ${x.leakProbes!.firstLeak?.detail})`,
+            )
+            .join('; '),
       );
     }
     if (ps.leaks.sessionLevelThroughPooler > 0) {
-      s.out(`pooler: expected finding: session-level context leaked through PgBouncer in transaction mode (${ps.leaks.sessionLevelThroughPooler} probes saw another tenant's rows); per-transaction context: 0 leaks`);
+      s.out(
+        `pooler: expected finding: session-level context leaked through PgBouncer in transaction mode (${ps.leaks.sessionLevelThroughPooler} probes saw another tenant's rows); per-transaction context: 0 leaks`,
+      );
     } else if (ps.rows.some((x) => x.context === 'session-level' && x.route === 'pgbouncer' && x.status === 'ok')) {
       // Not a failure, but said: at low concurrency PgBouncer often hands a client the server connection its own SET just ran on.
-      s.out('pooler: the session-level leak through PgBouncer was not observed in this run (fewer clients competing for server connections than needed to show it); per-transaction context: 0 leaks');
+      s.out(
+        'pooler: the session-level leak through PgBouncer was not observed in this run (fewer clients competing for server connections than needed to show it); per-transaction context: 0 leaks',
+      );
     }
     if (failures.size) throw new Error(`pooler: ${[...failures].map(([k, m]) => `${k.replace(/\|/g, ' ')}: ${m}`).join('; ')}`);
   } finally {
@@ -254,14 +288,27 @@ function rowsOf(
       const failed = failures.get(key(layout, v));
       const na = !runnable.includes(layout) || v.context === 'session-level' ? notApplicable.get(layout) : undefined;
       if (na || (!list.length && !failed)) {
-        rows.push({ ...base, status: 'not measured', reason: na ?? 'not reached', requests: null, errors: {}, p50Ms: null, p99Ms: null, throughputPerS: null, valid: null, leakProbes: null });
+        rows.push({
+          ...base,
+          status: 'not measured',
+          reason: na ?? 'not reached',
+          requests: null,
+          errors: {},
+          p50Ms: null,
+          p99Ms: null,
+          throughputPerS: null,
+          valid: null,
+          leakProbes: null,
+        });
         continue;
       }
       const sum = summarizeLayout(v.context === 'session-level' ? wSession : w, list);
       const all = sum.all;
       // Latency and counts from valid repeats only (as in the workload section); leak probes from all.
       const anyValid = list.some((x) => x.valid);
-      const withheld = anyValid ? null : `figures withheld: every repeat invalid (first: ${list.flatMap((x) => x.invalidReasons)[0] ?? 'no reason recorded'})`;
+      const withheld = anyValid
+        ? null
+        : `figures withheld: every repeat invalid (first: ${list.flatMap((x) => x.invalidReasons)[0] ?? 'no reason recorded'})`;
       rows.push({
         ...base,
         status: failed ? 'failed' : 'ok',

@@ -34,9 +34,15 @@ export function sessionLevelRouter(ctx: LayoutContext, layout: LayoutName, cap: 
     const role = l.appRole(ctx);
     const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
     const cfg = ctx.target.config(l.db(ctx), { name: role, password: ctx.naming.password(role) });
-    return new SessionPinnedRouter(cap, () => cfg, (t) => schemaSessionContextSql(t, perTenant ? l.tenantRole(ctx, t) : null));
+    return new SessionPinnedRouter(
+      cap,
+      () => cfg,
+      (t) => schemaSessionContextSql(t, perTenant ? l.tenantRole(ctx, t) : null),
+    );
   }
-  if (layout === 'shared') return { reason: "no session context to set: the shared layout scopes by the application's tenant_id filter only" };
-  if (layout === 'database') return { reason: 'the database is the context: a connection, and PgBouncer\'s pool per (database, user), serves one tenant only' };
+  if (layout === 'shared')
+    return { reason: "no session context to set: the shared layout scopes by the application's tenant_id filter only" };
+  if (layout === 'database')
+    return { reason: "the database is the context: a connection, and PgBouncer's pool per (database, user), serves one tenant only" };
   return { reason: 'the session-level variant is built for the rls and schema layouts (hybrid routes by tier)' };
 }

@@ -40,5 +40,9 @@ export function compareBounded(layout: LayoutName, m: MetricDef, b: MetricValue,
   const certainlyWorse = c.bound === 'below' ? cHi <= bLo * (1 - t) : cHi < bLo * (1 - t);
   if (certainlyWorse) return { ...row, verdict: 'regression', note: `${both}: worse by more than ${thresholdPct}% even at the bounds` };
   if (cLo > bHi * (1 + t)) return { ...row, verdict: 'improved', note: `${both}: better by more than ${thresholdPct}% even at the bounds` };
-  return { ...row, verdict: 'not comparable', note: `${both}: a bound, not a measured number; no change beyond ${thresholdPct}% can be established` };
+  return {
+    ...row,
+    verdict: 'not comparable',
+    note: `${both}: a bound, not a measured number; no change beyond ${thresholdPct}% can be established`,
+  };
 }

@@ -16,15 +16,25 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
   main.columns.push({ key: 'capacity', label: `capacity at P99 ≤ ${target} ms` });
   for (const row of main.rows) {
     const l = c.layouts[row.layout as keyof typeof c.layouts];
-    row.capacity = !l ? `${NOT_MEASURED}: not in the rate sweep` : l.status === 'failed' && l.capacity.kind === 'not-measured' ? `${NOT_MEASURED}: sweep failed (${l.reason})` : l.capacity.label;
+    row.capacity = !l
+      ? `${NOT_MEASURED}: not in the rate sweep`
+      : l.status === 'failed' && l.capacity.kind === 'not-measured'
+        ? `${NOT_MEASURED}: sweep failed (${l.reason})`
+        : l.capacity.label;
   }
-  main.notes.push(`Capacity: the highest offered rate (open loop, ${c.config.arrival}) at which P99 stayed within ${target} ms with nothing dropped; "≥" and "below" are bounds, not measurements.`);
-  const ordered = Object.keys(s.layouts).filter((l) => c.layouts[l as keyof typeof c.layouts]).map((l) => [l, c.layouts[l as keyof typeof c.layouts]!] as const);
+  main.notes.push(
+    `Capacity: the highest offered rate (open loop, ${c.config.arrival}) at which P99 stayed within ${target} ms with nothing dropped; "≥" and "below" are bounds, not measurements.`,
+  );
+  const ordered = Object.keys(s.layouts)
+    .filter((l) => c.layouts[l as keyof typeof c.layouts])
+    .map((l) => [l, c.layouts[l as keyof typeof c.layouts]!] as const);
   tables.push({
     id: 'capacity',
     title: 'Capacity per layout',
     description:
-      `Rate sweep: the workload's mix (${Object.entries(c.config.mix).map(([q, w]) => `${q} ${w}`).join(', ')}) in open loop on ${c.config.connections} connections, ` +
+      `Rate sweep: the workload's mix (${Object.entries(c.config.mix)
+        .map(([q, w]) => `${q} ${w}`)
+        .join(', ')}) in open loop on ${c.config.connections} connections, ` +
       `${c.config.warmupSeconds} s warm-up + ${c.config.stepSeconds} s per step, rates ${c.config.rates.join(', ')} req/s, layouts interleaved in a shuffled order each round. ` +
       `A step meets the target when P99 (from the intended start) ≤ ${target} ms, at least ${(c.config.minAchievedFraction * 100).toFixed(0)}% of the offered requests completed, none was dropped and at most ${(c.config.maxErrorFraction * 100).toFixed(2)}% failed. ` +
       'Capacity is the highest rate that met it below the first rate that missed it.',
@@ -35,19 +45,22 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
       { key: 'steps', label: 'valid steps' },
       { key: 'note', label: 'note' },
     ],
-    rows: ordered.map(([layout, l]): Record<string, Cell> => ({
-      layout,
-      capacity: l.capacity.label,
-      firstMiss: l.capacity.firstMissPerS ?? (l.capacity.kind === 'not-measured' ? NOT_MEASURED : 'none'),
-      steps: `${l.steps.filter((x) => x.valid).length} of ${l.steps.length}`,
-      note: l.status !== 'ok' ? `${l.status}: ${l.reason ?? ''}` : (l.capacity.reason ?? ''),
-    })),
+    rows: ordered.map(
+      ([layout, l]): Record<string, Cell> => ({
+        layout,
+        capacity: l.capacity.label,
+        firstMiss: l.capacity.firstMissPerS ?? (l.capacity.kind === 'not-measured' ? NOT_MEASURED : 'none'),
+        steps: `${l.steps.filter((x) => x.valid).length} of ${l.steps.length}`,
+        note: l.status !== 'ok' ? `${l.status}: ${l.reason ?? ''}` : (l.capacity.reason ?? ''),
+      }),
+    ),
     notes: [],
   });
   tables.push({
     id: 'capacity-steps',
     title: 'Rate sweep steps',
-    description: 'Every step of the sweep in the order it ran: offered and achieved rate, response-time percentiles from the intended start, service-time P99, late, dropped and failed requests, and the verdict.',
+    description:
+      'Every step of the sweep in the order it ran: offered and achieved rate, response-time percentiles from the intended start, service-time P99, late, dropped and failed requests, and the verdict.',
     columns: [
       { key: 'layout', label: 'layout' },
       { key: 'round', label: 'round', digits: 0 },
@@ -85,12 +98,20 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
         };
       }),
     ),
-    notes: ['An invalid step (the load generator itself lagging, or the target gone) is not counted against the layout; its latencies are withheld. Requests still unfinished after the drain are the layout\'s miss.'],
+    notes: [
+      "An invalid step (the load generator itself lagging, or the target gone) is not counted against the layout; its latencies are withheld. Requests still unfinished after the drain are the layout's miss.",
+    ],
   });
   const points = ordered.flatMap(([layout, l]) =>
     l.steps
       .filter((st) => st.valid && st.p99Ms !== null && st.achievedPerS !== null)
-      .map((st) => ({ layout, achievedPerS: st.achievedPerS, p99Ms: st.p99Ms, ratePerS: st.ratePerS, verdict: st.meets ? 'meets' : 'miss' }))
+      .map((st) => ({
+        layout,
+        achievedPerS: st.achievedPerS,
+        p99Ms: st.p99Ms,
+        ratePerS: st.ratePerS,
+        verdict: st.meets ? 'meets' : 'miss',
+      }))
       .sort((a, b) => a.ratePerS - b.ratePerS),
   );
   if (!points.length) return;

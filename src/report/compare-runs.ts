@@ -28,7 +28,8 @@ export interface MetricDef {
 }
 
 /** Metrics known to compare. Adding one = one entry. */
-const spreadOf = (sp: { min: number | null; max: number | null }) => (sp.min !== null && sp.max !== null ? { min: sp.min, max: sp.max } : undefined);
+const spreadOf = (sp: { min: number | null; max: number | null }) =>
+  sp.min !== null && sp.max !== null ? { min: sp.min, max: sp.max } : undefined;
 
 export const METRICS: MetricDef[] = [
   ...(['p50', 'p99'] as const).map(
@@ -41,7 +42,7 @@ export const METRICS: MetricDef[] = [
       value: (r, l) => {
         const a = r.summary.workload?.layouts[l]?.all;
         const v = a?.[`${p}Ms`];
-        return a && a.valid && v !== null && v !== undefined ? { value: v, spread: spreadOf(a.spread[`${p}Ms`]) } : null;
+        return a?.valid && v !== null && v !== undefined ? { value: v, spread: spreadOf(a.spread[`${p}Ms`]) } : null;
       },
     }),
   ),
@@ -53,7 +54,7 @@ export const METRICS: MetricDef[] = [
     better: 'higher',
     value: (r, l) => {
       const a = r.summary.workload?.layouts[l]?.all;
-      return a && a.valid && a.throughputPerS !== null ? { value: a.throughputPerS, spread: spreadOf(a.spread.throughputPerS) } : null;
+      return a?.valid && a.throughputPerS !== null ? { value: a.throughputPerS, spread: spreadOf(a.spread.throughputPerS) } : null;
     },
   },
   {
@@ -115,16 +116,31 @@ export const METRICS: MetricDef[] = [
 ];
 
 /** Default allowed regression per threshold key, in percent. */
-export const DEFAULT_THRESHOLDS: Record<string, number> = { p50: 10, p99: 10, throughput: 5, migration: 20, backup: 20, seed: 25, size: 10, capacity: 10 };
+export const DEFAULT_THRESHOLDS: Record<string, number> = {
+  p50: 10,
+  p99: 10,
+  throughput: 5,
+  migration: 20,
+  backup: 20,
+  seed: 25,
+  size: 10,
+  capacity: 10,
+};
 
 export function parseThresholds(text: string | undefined): Record<string, number> {
   const out = { ...DEFAULT_THRESHOLDS };
   if (!text) return out;
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z0-9]+)=(\d+(?:\.\d+)?)%?$/.exec(part);
     if (!m) throw new UsageError(`--max-regression "${part}": expected key=N% (e.g. p99=10%)`, 'max-regression');
     if (!(m[1]! in DEFAULT_THRESHOLDS)) {
-      throw new UsageError(`--max-regression: unknown key "${m[1]}"; allowed: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`, 'max-regression');
+      throw new UsageError(
+        `--max-regression: unknown key "${m[1]}"; allowed: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`,
+        'max-regression',
+      );
     }
     out[m[1]!] = Number(m[2]);
   }
@@ -170,7 +186,12 @@ export interface Comparison {
   regressions: number;
 }
 
-export function compareRuns(base: LoadedResults, cur: LoadedResults, thresholds: Record<string, number>, opts: { allowEnvDiff?: boolean } = {}): Comparison {
+export function compareRuns(
+  base: LoadedResults,
+  cur: LoadedResults,
+  thresholds: Record<string, number>,
+  opts: { allowEnvDiff?: boolean } = {},
+): Comparison {
   const kb = environmentKey(base);
   const kc = environmentKey(cur);
   const envDiff = Object.keys({ ...kb, ...kc })
@@ -192,7 +213,17 @@ export function compareRuns(base: LoadedResults, cur: LoadedResults, thresholds:
       const thresholdPct = thresholds[m.threshold] ?? 0;
       if (!b || !c || b.value === 0) {
         if (b || c) {
-          rows.push({ layout, metric: m.label, unit: m.unit, baseline: b?.value ?? null, current: c?.value ?? null, changePct: null, thresholdPct, verdict: 'not comparable', note: !b ? 'not in baseline' : !c ? 'not in current' : 'baseline is 0' });
+          rows.push({
+            layout,
+            metric: m.label,
+            unit: m.unit,
+            baseline: b?.value ?? null,
+            current: c?.value ?? null,
+            changePct: null,
+            thresholdPct,
+            verdict: 'not comparable',
+            note: !b ? 'not in baseline' : !c ? 'not in current' : 'baseline is 0',
+          });
         }
         continue;
       }
@@ -213,7 +244,17 @@ export function compareRuns(base: LoadedResults, cur: LoadedResults, thresholds:
       } else if (changePct < -thresholdPct) {
         verdict = 'improved';
       }
-      rows.push({ layout, metric: m.label, unit: m.unit, baseline: b.value, current: c.value, changePct: raw, thresholdPct, verdict, note });
+      rows.push({
+        layout,
+        metric: m.label,
+        unit: m.unit,
+        baseline: b.value,
+        current: c.value,
+        changePct: raw,
+        thresholdPct,
+        verdict,
+        note,
+      });
     }
   }
   return { baseline: base.runId, current: cur.runId, envDiff, rows, regressions: rows.filter((r) => r.verdict === 'regression').length };
@@ -228,13 +269,18 @@ export function comparisonMarkdown(c: Comparison): string {
     '',
   ];
   if (c.envDiff.length) {
-    lines.push(`> Environments differ (compared anyway with --allow-env-diff): ${c.envDiff.map((d) => `${d.key} ${d.baseline} → ${d.current}`).join(', ')}.`, '');
+    lines.push(
+      `> Environments differ (compared anyway with --allow-env-diff): ${c.envDiff.map((d) => `${d.key} ${d.baseline} → ${d.current}`).join(', ')}.`,
+      '',
+    );
   }
   lines.push('| layout | metric | baseline | current | change | allowed | verdict |', '|---|---|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
     const change = r.changePct === null ? 'n/a' : `${r.changePct > 0 ? '+' : ''}${r.changePct.toFixed(1)}%`;
     const verdict = r.verdict === 'regression' ? '**REGRESSION**' : r.verdict;
-    lines.push(`| ${r.layout} | ${r.metric} (${r.unit}) | ${fmt(r.baseline)} | ${fmt(r.current)} | ${change} | ${r.thresholdPct}% | ${verdict}${r.note ? ` (${r.note})` : ''} |`);
+    lines.push(
+      `| ${r.layout} | ${r.metric} (${r.unit}) | ${fmt(r.baseline)} | ${fmt(r.current)} | ${change} | ${r.thresholdPct}% | ${verdict}${r.note ? ` (${r.note})` : ''} |`,
+    );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -9,13 +9,19 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  */
 export function htmlReport(m: ReportModel, svgs: Map<string, string>): string {
   const parts: string[] = [];
-  if (m.status !== 'ok') parts.push(`<p class="warn">Run status: <b>${esc(m.status)}</b>${m.error ? `: ${esc(m.error)}` : ''}. Figures below are what was measured before it stopped.</p>`);
+  if (m.status !== 'ok')
+    parts.push(
+      `<p class="warn">Run status: <b>${esc(m.status)}</b>${m.error ? `: ${esc(m.error)}` : ''}. Figures below are what was measured before it stopped.</p>`,
+    );
   for (const t of m.tables) {
     parts.push(`<section id="${esc(t.id)}"><h2>${esc(t.title)}</h2><p>${esc(t.description)}</p>`);
     if (t.rows.length) {
       const head = t.columns.map((c) => `<th${c.digits !== undefined ? ' class="num"' : ''}>${esc(header(c))}</th>`).join('');
       const body = t.rows
-        .map((r) => `<tr>${t.columns.map((c) => `<td${c.digits !== undefined ? ' class="num"' : ''}>${esc(formatCell(r[c.key] ?? null, c))}</td>`).join('')}</tr>`)
+        .map(
+          (r) =>
+            `<tr>${t.columns.map((c) => `<td${c.digits !== undefined ? ' class="num"' : ''}>${esc(formatCell(r[c.key] ?? null, c))}</td>`).join('')}</tr>`,
+        )
         .join('\n');
       parts.push(`<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`);
     }

@@ -14,7 +14,8 @@ export function markdownTable(t: Table): string {
 /** report.md: the main table first, then the details, each with its unit and notes. */
 export function markdownReport(m: ReportModel, chartFiles: Map<string, string>): string {
   const out: string[] = [`# ${m.title}`, ''];
-  if (m.status !== 'ok') out.push(`> Run status: **${m.status}**${m.error ? `: ${m.error}` : ''}. Figures below are what was measured before it stopped.`, '');
+  if (m.status !== 'ok')
+    out.push(`> Run status: **${m.status}**${m.error ? `: ${m.error}` : ''}. Figures below are what was measured before it stopped.`, '');
   for (const t of m.tables) {
     out.push(`## ${t.title}`, '', t.description, '');
     if (t.rows.length) out.push(markdownTable(t), '');

@@ -20,7 +20,11 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 }
 
 export function svgToPng(svg: string, scale = 2): Buffer {
-  return new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: 'white' })
+  return new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    background: 'white',
+  })
     .render()
     .asPng();
 }

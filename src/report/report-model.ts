@@ -98,7 +98,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     const latency = (k: 'p50Ms' | 'p99Ms'): Cell =>
       !s.workload
         ? reasonFor(l, 'no workload ran')
-        : !w || w.status !== 'ok'
+        : w?.status !== 'ok'
           ? `${NOT_MEASURED}: ${w?.reason ?? 'workload did not run on this layout'}`
           : !join
             ? `${NOT_MEASURED}: ${JOIN_QUERY} not in the mix`
@@ -115,14 +115,22 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         : full?.status === 'ok' && full.seconds !== null
           ? full.seconds
           : notMeasuredBecause(full?.reason ?? l.backup.reason ?? 'no verified full backup'),
-      tenantBackup: !l.backup ? reasonFor(l, 'backups did not run') : tenant?.seconds ?? `${NOT_MEASURED}: no verified single-tenant backup`,
-      migration: !l.migration ? reasonFor(l, 'migrations did not run') : l.migration.status === 'ok' ? l.migration.seconds : `failed (${l.migration.unitsFailed} of ${l.migration.units} units)`,
+      tenantBackup: !l.backup
+        ? reasonFor(l, 'backups did not run')
+        : (tenant?.seconds ?? `${NOT_MEASURED}: no verified single-tenant backup`),
+      migration: !l.migration
+        ? reasonFor(l, 'migrations did not run')
+        : l.migration.status === 'ok'
+          ? l.migration.seconds
+          : `failed (${l.migration.unitsFailed} of ${l.migration.units} units)`,
       seed: l.seed ? l.seed.seconds.total : l.status === 'ok' ? `${NOT_MEASURED}: seeded by an earlier run` : reasonFor(l, 'not seeded'),
     });
     if (tenant) main.notes.push(`${name}: single-tenant backup = ${tenant.method} of ${tenant.tenant}, restored and verified.`);
   }
   if (s.workload) {
-    main.notes.push(`P50/P99: the ${JOIN_QUERY} query (a tenant's recent orders joined to their customers), ${s.workload.config.mode} loop, response time over the valid repeats.`);
+    main.notes.push(
+      `P50/P99: the ${JOIN_QUERY} query (a tenant's recent orders joined to their customers), ${s.workload.config.mode} loop, response time over the valid repeats.`,
+    );
   }
   // A sweep run has no single run at one tenant count: its tables come first.
   if (s.sweep) {
@@ -155,7 +163,11 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           offered: r.offeredPerS ?? (r.mode === 'closed' ? 'closed loop' : NOT_MEASURED),
           errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
           p99Spread: r.spread.p99Ms.min === null ? NOT_MEASURED : `${r.spread.p99Ms.min.toFixed(2)}–${r.spread.p99Ms.max!.toFixed(2)}`,
-          valid: r.valid ? 'yes' : r.repeats.some((x) => x.valid) ? `${r.repeats.filter((x) => x.valid).length} of ${r.repeats.length} repeats` : 'NO',
+          valid: r.valid
+            ? 'yes'
+            : r.repeats.some((x) => x.valid)
+              ? `${r.repeats.filter((x) => x.valid).length} of ${r.repeats.length} repeats`
+              : 'NO',
         });
       }
     }
@@ -182,7 +194,10 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         'valid: "yes" when every repeat was valid; "k of n repeats" when some were not (their latencies are left out of the percentiles, the reasons follow); NO when none was.',
         ...Object.entries(wl.layouts)
           .filter(([, w]) => w && (w.status !== 'ok' || !w.valid))
-          .map(([name, w]) => `${name}: ${w!.status !== 'ok' ? `${w!.status}: ${w!.reason}` : `invalid repeats: ${w!.invalidReasons.join('; ')}`}`),
+          .map(
+            ([name, w]) =>
+              `${name}: ${w!.status !== 'ok' ? `${w!.status}: ${w!.reason}` : `invalid repeats: ${w!.invalidReasons.join('; ')}`}`,
+          ),
         ...Object.entries(wl.layouts)
           .filter(([, w]) => w?.leakProbes)
           .map(([name, w]) => {
@@ -193,7 +208,11 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     });
     const pct = ordered.flatMap(([name, w]) => {
       const j = w?.queries[JOIN_QUERY];
-      return j ? (['p50Ms', 'p95Ms', 'p99Ms'] as const).filter((k) => j[k] !== null).map((k) => ({ layout: name, percentile: k.replace('Ms', '').toUpperCase(), ms: j[k] })) : [];
+      return j
+        ? (['p50Ms', 'p95Ms', 'p99Ms'] as const)
+            .filter((k) => j[k] !== null)
+            .map((k) => ({ layout: name, percentile: k.replace('Ms', '').toUpperCase(), ms: j[k] }))
+        : [];
     });
     if (pct.length) {
       charts.push({
@@ -221,7 +240,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       tables.push({
         id: 'noisy-neighbour',
         title: 'Noisy neighbour',
-        description: 'The other tenants\' latency while one large tenant runs heavy queries, against the same tenants without it.',
+        description: "The other tenants' latency while one large tenant runs heavy queries, against the same tenants without it.",
         columns: [
           { key: 'layout', label: 'layout' },
           { key: 'quietP50', label: 'quiet P50', unit: 'ms', digits: 2 },
@@ -232,18 +251,29 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         ],
         rows: noisy.map(([name, w]) => {
           const n = w!.noisyNeighbour!;
-          return { layout: name, quietP50: n.quiet.p50Ms, quietP99: n.quiet.p99Ms, noisyP50: n.noisy.p50Ms, noisyP99: n.noisy.p99Ms, ratio: n.p99Ratio };
+          return {
+            layout: name,
+            quietP50: n.quiet.p50Ms,
+            quietP99: n.quiet.p99Ms,
+            noisyP50: n.noisy.p50Ms,
+            noisyP99: n.noisy.p99Ms,
+            ratio: n.p99Ratio,
+          };
         }),
         notes: [],
       });
       charts.push({
         id: 'noisy-neighbour',
-        title: 'Noisy neighbour: other tenants\' P99',
+        title: "Noisy neighbour: other tenants' P99",
         spec: barSpec(
-          'Other tenants\' P99 quiet and noisy (ms)',
+          "Other tenants' P99 quiet and noisy (ms)",
           noisy.flatMap(([name, w]) => [
             { layout: name, load: 'quiet', ms: w!.noisyNeighbour!.quiet.p99Ms },
-            { layout: name, load: 'noisy (extra)', ms: Math.max(0, (w!.noisyNeighbour!.noisy.p99Ms ?? 0) - (w!.noisyNeighbour!.quiet.p99Ms ?? 0)) },
+            {
+              layout: name,
+              load: 'noisy (extra)',
+              ms: Math.max(0, (w!.noisyNeighbour!.noisy.p99Ms ?? 0) - (w!.noisyNeighbour!.quiet.p99Ms ?? 0)),
+            },
           ]),
           'ms',
           'load',
@@ -257,7 +287,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       tables.push({
         id: 'http',
         title: 'HTTP level',
-        description: 'A tenant-aware HTTP service (tenant from a header, answered through the layout\'s router) driven by autocannon on loopback: end-to-end latency next to the database-level figures.',
+        description:
+          "A tenant-aware HTTP service (tenant from a header, answered through the layout's router) driven by autocannon on loopback: end-to-end latency next to the database-level figures.",
         columns: [
           { key: 'layout', label: 'layout' },
           { key: 'p50', label: 'HTTP P50', unit: 'ms', digits: 1 },
@@ -265,7 +296,13 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           { key: 'dbP50', label: 'database P50 (all queries)', unit: 'ms', digits: 2 },
           { key: 'dbP99', label: 'database P99 (all queries)', unit: 'ms', digits: 2 },
         ],
-        rows: http.map(([name, w]) => ({ layout: name, p50: w!.http!.p50Ms, p99: w!.http!.p99Ms, dbP50: w!.all?.p50Ms ?? null, dbP99: w!.all?.p99Ms ?? null })),
+        rows: http.map(([name, w]) => ({
+          layout: name,
+          p50: w!.http!.p50Ms,
+          p99: w!.http!.p99Ms,
+          dbP50: w!.all?.p50Ms ?? null,
+          dbP99: w!.all?.p99Ms ?? null,
+        })),
         notes: ['autocannon reports latency with 1 ms resolution.'],
       });
     }
@@ -274,7 +311,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   const seed: Table = {
     id: 'seed',
     title: 'Seeding',
-    description: 'Building the identical dataset under each layout: seconds per phase (wall clock) and rows per second over the whole seed.',
+    description:
+      'Building the identical dataset under each layout: seconds per phase (wall clock) and rows per second over the whole seed.',
     columns: [
       { key: 'layout', label: 'layout' },
       { key: 'method', label: 'method' },
@@ -311,7 +349,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   const sizes: Table = {
     id: 'sizes',
     title: 'Sizes',
-    description: 'Bytes on disk of the tenant tables, their indexes and TOAST, the databases, and the catalog entries (pg_class rows) each layout needs.',
+    description:
+      'Bytes on disk of the tenant tables, their indexes and TOAST, the databases, and the catalog entries (pg_class rows) each layout needs.',
     columns: [
       { key: 'layout', label: 'layout' },
       { key: 'tableMb', label: 'tables', unit: 'MB', digits: 1 },
@@ -340,7 +379,9 @@ export function buildReportModel(r: LoadedResults): ReportModel {
     });
   }
   if (layouts.some(([, l]) => l.migration)) {
-    sizes.notes.push('Measured after the migrations of this run (they add two columns, a constraint and an index), so index sizes include the migration\'s index.');
+    sizes.notes.push(
+      "Measured after the migrations of this run (they add two columns, a constraint and an index), so index sizes include the migration's index.",
+    );
   }
   tables.push(sizes);
 
@@ -389,7 +430,9 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         const ul = l.migration!.underLoad;
         if (ul.status !== 'measured') return `${name}: migration under load: ${ul.status} (${ul.reason})`;
         const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
-        const errs = Object.entries(ul.during.errorsBySqlstate).map(([k, v]) => `${k}: ${v}`).join(', ');
+        const errs = Object.entries(ul.during.errorsBySqlstate)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ');
         return (
           `${name}: migration under load (${ul.users} ${ul.mode === 'closed' ? 'users' : 'connections'}, ${ul.windowSeconds} s window, ${(ul.coveredFraction * 100).toFixed(0)}% of the migration inside it): ` +
           `${ul.migration.seconds.toFixed(2)} s vs ${ul.migration.quietSeconds.toFixed(2)} s quiet; P50 ${f(ul.quiet.p50Ms)} → ${f(ul.during.p50Ms)} ms, P99 ${f(ul.quiet.p99Ms)} → ${f(ul.during.p99Ms)} ms, ` +
@@ -427,13 +470,18 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         seconds: a.seconds ?? (a.reason ? notMeasuredBecause(a.reason) : NOT_MEASURED),
         mb: a.bytes === null ? NOT_MEASURED : a.bytes / MB,
         restore: a.restore?.seconds ?? NOT_MEASURED,
-        verified: a.restore ? (a.restore.status === 'ok' ? `yes (${a.restore.rowsRestored} rows)` : `FAILED: ${a.restore.error ?? `${a.restore.rowsLost} rows lost`}`) : 'no',
+        verified: a.restore
+          ? a.restore.status === 'ok'
+            ? `yes (${a.restore.rowsRestored} rows)`
+            : `FAILED: ${a.restore.error ?? `${a.restore.rowsLost} rows lost`}`
+          : 'no',
       })),
     );
     tables.push({
       id: 'backup',
       title: 'Backups and restores',
-      description: 'Every backup is restored into a fresh database and its rows counted and checksummed against the source; one that was not verified is not reported as a backup.',
+      description:
+        'Every backup is restored into a fresh database and its rows counted and checksummed against the source; one that was not verified is not reported as a backup.',
       columns: [
         { key: 'layout', label: 'layout' },
         { key: 'scope', label: 'scope' },
@@ -445,10 +493,21 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         { key: 'verified', label: 'restored and verified' },
       ],
       rows,
-      notes: backedUp.filter(([, l]) => l.backup!.copyFromUnderRls?.refused).map(([name, l]) => `${name}: COPY FROM as the RLS application role is refused (SQLSTATE ${l.backup!.copyFromUnderRls!.sqlstate}); pooled restores go through a staging table.`),
+      notes: backedUp
+        .filter(([, l]) => l.backup!.copyFromUnderRls?.refused)
+        .map(
+          ([name, l]) =>
+            `${name}: COPY FROM as the RLS application role is refused (SQLSTATE ${l.backup!.copyFromUnderRls!.sqlstate}); pooled restores go through a staging table.`,
+        ),
     });
     const backupBars = backedUp.flatMap(([name, l]) =>
-      l.backup!.artifacts.filter((a) => a.seconds !== null && a.status === 'ok').map((a) => ({ layout: name, backup: `${a.scope === 'full' ? 'full' : 'one tenant'}: ${shortMethod(a.method)}`, seconds: a.seconds })),
+      l
+        .backup!.artifacts.filter((a) => a.seconds !== null && a.status === 'ok')
+        .map((a) => ({
+          layout: name,
+          backup: `${a.scope === 'full' ? 'full' : 'one tenant'}: ${shortMethod(a.method)}`,
+          seconds: a.seconds,
+        })),
     );
     if (backupBars.length) {
       charts.push({
@@ -507,7 +566,14 @@ export function buildReportModel(r: LoadedResults): ReportModel {
         { key: 'total', label: 'total', unit: 's', digits: 2 },
         { key: 'status', label: 'status' },
       ],
-      rows: moves.map(({ layout, m }) => ({ layout, tenant: m.tenant, to: m.to, rows: m.rows, total: m.seconds.total, status: m.status === 'ok' ? `ok (checksum ${m.checksumMoved})` : `FAILED: ${m.error}` })),
+      rows: moves.map(({ layout, m }) => ({
+        layout,
+        tenant: m.tenant,
+        to: m.to,
+        rows: m.rows,
+        total: m.seconds.total,
+        status: m.status === 'ok' ? `ok (checksum ${m.checksumMoved})` : `FAILED: ${m.error}`,
+      })),
       notes: [],
     });
   }
@@ -519,7 +585,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
   tables.push({
     id: 'dataset',
     title: 'Dataset check',
-    description: 'Per-tenant checksums computed by the server in every layout (row counts and a 64-bit hash sum of the data columns, tenant_id excluded).',
+    description:
+      'Per-tenant checksums computed by the server in every layout (row counts and a 64-bit hash sum of the data columns, tenant_id excluded).',
     columns: [
       { key: 'layout', label: 'layout' },
       { key: 'rows', label: 'rows', digits: 0 },
@@ -548,8 +615,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       id: 'isolation',
       title: 'Isolation probes',
       description:
-        'Each probe connects as the application does (the layout\'s unprivileged role and router) and tries to cross the tenant boundary. ' +
-        'blocked: the boundary held; LEAKED: another tenant\'s rows were reached; finding: a documented weakness; n/a: does not apply to the layout.',
+        "Each probe connects as the application does (the layout's unprivileged role and router) and tries to cross the tenant boundary. " +
+        "blocked: the boundary held; LEAKED: another tenant's rows were reached; finding: a documented weakness; n/a: does not apply to the layout.",
       columns: [{ key: 'probe', label: 'probe' }, ...Object.keys(iso.layouts).map((l) => ({ key: l, label: l }))],
       rows: probeIds.map((id) => {
         const row: Record<string, Cell> = { probe: id };
@@ -572,7 +639,8 @@ export function buildReportModel(r: LoadedResults): ReportModel {
 
   const env = r.environment;
   const settings = env?.server?.settings ?? {};
-  const setting = (k: string) => (settings[k] ? `${settings[k]!.value}${settings[k]!.unit ? ` (${settings[k]!.unit})` : ''}` : NOT_MEASURED);
+  const setting = (k: string) =>
+    settings[k] ? `${settings[k]!.value}${settings[k]!.unit ? ` (${settings[k]!.unit})` : ''}` : NOT_MEASURED;
   tables.push({
     id: 'environment',
     title: 'Environment',
@@ -582,18 +650,40 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       { key: 'value', label: 'value' },
     ],
     rows: [
-      { key: 'scenario', value: `${s.scenario.name}: ${s.scenario.tenants} tenants, ${s.scenario.rows} rows, sizes ${String(s.scenario.sizes.kind)}, seed ${s.scenario.seed}` },
+      {
+        key: 'scenario',
+        value: `${s.scenario.name}: ${s.scenario.tenants} tenants, ${s.scenario.rows} rows, sizes ${String(s.scenario.sizes.kind)}, seed ${s.scenario.seed}`,
+      },
       { key: 'PostgreSQL', value: env?.server?.version ?? s.target.serverVersion ?? NOT_MEASURED },
       { key: 'target', value: env?.target?.description ?? s.target.kind },
-      { key: 'machine', value: env?.machine ? `${env.machine.cpus} CPUs (${env.machine.cpuModel}), ${((env.machine.memoryBytes ?? 0) / 2 ** 30).toFixed(1)} GiB, ${env.machine.platform} ${env.machine.release}` : NOT_MEASURED },
-      { key: 'harness', value: env?.harness ? `tenantbench ${env.harness.version} (${env.harness.gitCommit?.slice(0, 12) ?? 'no git commit'}${env.harness.gitDirty ? ', uncommitted changes' : ''}), Node ${env.harness.node}` : NOT_MEASURED },
+      {
+        key: 'machine',
+        value: env?.machine
+          ? `${env.machine.cpus} CPUs (${env.machine.cpuModel}), ${((env.machine.memoryBytes ?? 0) / 2 ** 30).toFixed(1)} GiB, ${env.machine.platform} ${env.machine.release}`
+          : NOT_MEASURED,
+      },
+      {
+        key: 'harness',
+        value: env?.harness
+          ? `tenantbench ${env.harness.version} (${env.harness.gitCommit?.slice(0, 12) ?? 'no git commit'}${env.harness.gitDirty ? ', uncommitted changes' : ''}), Node ${env.harness.node}`
+          : NOT_MEASURED,
+      },
       {
         key: 'CPU sharing',
         value: env?.scheduler
           ? `load average at start ${env.scheduler.loadAverage?.join(' / ') ?? '?'} (1/5/15 min); autogroup scheduling ${env.scheduler.autogroup === null ? 'absent' : env.scheduler.autogroup ? `on, harness group nice ${env.scheduler.harnessAutogroupNice ?? '?'}` : 'not in effect for the harness (switched off, or the harness runs in a cgroup task group)'}${env.scheduler.warning ? ` (warning: ${env.scheduler.warning})` : ''}`
           : NOT_MEASURED,
       },
-      ...['shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_connections', 'max_wal_size', 'fsync', 'synchronous_commit', 'jit'].map((k) => ({ key: k, value: setting(k) })),
+      ...[
+        'shared_buffers',
+        'work_mem',
+        'maintenance_work_mem',
+        'max_connections',
+        'max_wal_size',
+        'fsync',
+        'synchronous_commit',
+        'jit',
+      ].map((k) => ({ key: k, value: setting(k) })),
       { key: 'dataset checksum', value: ds.checksum ?? NOT_MEASURED },
       { key: 'run', value: `${s.runId}, ${s.command}, status ${s.status}${s.error ? ` (${s.error})` : ''}` },
     ],
@@ -602,7 +692,9 @@ export function buildReportModel(r: LoadedResults): ReportModel {
 
   // Charts: data inlined, so a spec file alone re-renders the chart.
   const seedPhases = layouts.flatMap(([name, l]) =>
-    l.seed ? (['provision', 'load', 'index', 'analyze'] as const).map((phase) => ({ layout: name, phase, seconds: l.seed!.seconds[phase] })) : [],
+    l.seed
+      ? (['provision', 'load', 'index', 'analyze'] as const).map((phase) => ({ layout: name, phase, seconds: l.seed!.seconds[phase] }))
+      : [],
   );
   if (seedPhases.length) {
     charts.push({
@@ -621,7 +713,11 @@ export function buildReportModel(r: LoadedResults): ReportModel {
       : [],
   );
   if (sizeParts.length) {
-    charts.push({ id: 'sizes', title: 'Size on disk per layout', spec: barSpec('Size on disk per layout (MB)', sizeParts, 'mb', 'part', 'MB', ['tables', 'indexes', 'TOAST']) });
+    charts.push({
+      id: 'sizes',
+      title: 'Size on disk per layout',
+      spec: barSpec('Size on disk per layout (MB)', sizeParts, 'mb', 'part', 'MB', ['tables', 'indexes', 'TOAST']),
+    });
   }
 
   return {
@@ -663,7 +759,14 @@ function placementTable(p: NonNullable<LoadedResults['summary']['placement']>): 
   };
 }
 
-function barSpec(title: string, values: Record<string, unknown>[], field: string, colour: string, unit: string, order: string[]): Record<string, unknown> {
+function barSpec(
+  title: string,
+  values: Record<string, unknown>[],
+  field: string,
+  colour: string,
+  unit: string,
+  order: string[],
+): Record<string, unknown> {
   const ranked = values.map((v) => ({ ...v, rank: order.indexOf(String(v[colour])) }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -24,20 +24,67 @@ const dump = (l: SweepLayout) => (l.tenantDump && l.tenantDump.status !== 'not m
 
 const COSTS: Cost[] = [
   { id: 'seed', title: 'Seed time', unit: 's', digits: 1, value: (l) => l.seedSeconds ?? reason(l, 'seed', 'not seeded') },
-  { id: 'pg-class', title: 'Catalog entries (pg_class rows)', unit: 'rows', digits: 0, value: (l) => l.pgClassRows ?? reason(l, 'catalog', 'sizes not collected') },
-  { id: 'catalog-bytes', title: 'Catalog size', unit: 'MB', digits: 2, value: (l) => (l.catalogBytes === null ? reason(l, 'catalog', 'sizes not collected') : l.catalogBytes / MB) },
+  {
+    id: 'pg-class',
+    title: 'Catalog entries (pg_class rows)',
+    unit: 'rows',
+    digits: 0,
+    value: (l) => l.pgClassRows ?? reason(l, 'catalog', 'sizes not collected'),
+  },
+  {
+    id: 'catalog-bytes',
+    title: 'Catalog size',
+    unit: 'MB',
+    digits: 2,
+    value: (l) => (l.catalogBytes === null ? reason(l, 'catalog', 'sizes not collected') : l.catalogBytes / MB),
+  },
   {
     id: 'catalog-cache',
     title: 'Backend catalog cache after touching every tenant',
     unit: 'MB',
     digits: 2,
-    value: (l) => (l.catalogCache ? l.catalogCache.bytesAfter / MB : l.pgClassRows === null ? reason(l, 'catalog', 'sizes not collected') : reason(l, 'catalog cache', 'sizes not collected')),
+    value: (l) =>
+      l.catalogCache
+        ? l.catalogCache.bytesAfter / MB
+        : l.pgClassRows === null
+          ? reason(l, 'catalog', 'sizes not collected')
+          : reason(l, 'catalog cache', 'sizes not collected'),
   },
-  { id: 'p50', title: 'Workload P50 (all queries)', unit: 'ms', digits: 2, value: (l) => l.workload?.p50Ms ?? reason(l, 'workload', 'no workload ran') },
-  { id: 'p99', title: 'Workload P99 (all queries)', unit: 'ms', digits: 2, value: (l) => l.workload?.p99Ms ?? reason(l, 'workload', 'no workload ran') },
-  { id: 'migration-sequential', title: 'Migration, one unit at a time', unit: 's', digits: 2, value: (l) => l.migration?.sequentialSeconds ?? reason(l, 'migration', 'migrations did not run') },
-  { id: 'migration-parallel', title: 'Migration, units in parallel', unit: 's', digits: 2, value: (l) => l.migration?.parallelSeconds ?? reason(l, 'migration', 'migrations did not run') },
-  { id: 'tenant-backup', title: 'Single-tenant backup (largest tenant, verified)', unit: 's', digits: 2, value: (l) => (dump(l)?.status === 'ok' ? dump(l)!.seconds : reason(l, 'single-tenant backup', dump(l)?.error ?? 'did not run')) },
+  {
+    id: 'p50',
+    title: 'Workload P50 (all queries)',
+    unit: 'ms',
+    digits: 2,
+    value: (l) => l.workload?.p50Ms ?? reason(l, 'workload', 'no workload ran'),
+  },
+  {
+    id: 'p99',
+    title: 'Workload P99 (all queries)',
+    unit: 'ms',
+    digits: 2,
+    value: (l) => l.workload?.p99Ms ?? reason(l, 'workload', 'no workload ran'),
+  },
+  {
+    id: 'migration-sequential',
+    title: 'Migration, one unit at a time',
+    unit: 's',
+    digits: 2,
+    value: (l) => l.migration?.sequentialSeconds ?? reason(l, 'migration', 'migrations did not run'),
+  },
+  {
+    id: 'migration-parallel',
+    title: 'Migration, units in parallel',
+    unit: 's',
+    digits: 2,
+    value: (l) => l.migration?.parallelSeconds ?? reason(l, 'migration', 'migrations did not run'),
+  },
+  {
+    id: 'tenant-backup',
+    title: 'Single-tenant backup (largest tenant, verified)',
+    unit: 's',
+    digits: 2,
+    value: (l) => (dump(l)?.status === 'ok' ? dump(l)!.seconds : reason(l, 'single-tenant backup', dump(l)?.error ?? 'did not run')),
+  },
 ];
 
 function reason(l: SweepLayout, what: string, fallback: string): string {
@@ -58,7 +105,15 @@ function cell(st: SweepStepSummary, layout: LayoutName, f: (l: SweepLayout) => C
   return f(l);
 }
 
-function lineChart(id: string, title: string, values: Record<string, unknown>[], y: string, yTitle: string, colour = 'layout', dash?: string): Chart {
+function lineChart(
+  id: string,
+  title: string,
+  values: Record<string, unknown>[],
+  y: string,
+  yTitle: string,
+  colour = 'layout',
+  dash?: string,
+): Chart {
   return {
     id,
     title,
@@ -120,7 +175,10 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
       id: `sweep-${c.id}`,
       title: `Tenant scale: ${c.title}`,
       description: `${c.title} (${c.unit}) against the tenant count, one column per layout.`,
-      columns: [{ key: 'tenants', label: 'tenants', digits: 0 }, ...layouts.map((l) => ({ key: l, label: l, unit: c.unit, digits: c.digits }))],
+      columns: [
+        { key: 'tenants', label: 'tenants', digits: 0 },
+        ...layouts.map((l) => ({ key: l, label: l, unit: c.unit, digits: c.digits })),
+      ],
       rows: sweep.steps.map((st) => ({ tenants: st.tenants, ...Object.fromEntries(layouts.map((l) => [l, cell(st, l, c.value)])) })),
       notes: [],
     });
@@ -158,14 +216,15 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
           };
         }),
       ),
-      notes: ['Server backends: client backends on the layout\'s databases in pg_stat_activity, sampled every 50 ms during the workload.'],
+      notes: ["Server backends: client backends on the layout's databases in pg_stat_activity, sampled every 50 ms during the workload."],
     });
   }
 
   tables.push({
     id: 'sweep-harness',
-    title: 'Tenant scale: the harness\'s own memory',
-    description: 'Resident set size and V8 heap of the harness process (the server and pg_dump are other processes), sampled every 100 ms during each step.',
+    title: "Tenant scale: the harness's own memory",
+    description:
+      'Resident set size and V8 heap of the harness process (the server and pg_dump are other processes), sampled every 100 ms during each step.',
     columns: [
       { key: 'tenants', label: 'tenants', digits: 0 },
       { key: 'layouts', label: 'layouts' },
@@ -210,11 +269,14 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
       if (!m) return [];
       return [
         ...(m.sequentialSeconds !== null ? [{ tenants: st.tenants, layout, pass: 'one unit at a time', value: m.sequentialSeconds }] : []),
-        ...(m.parallelSeconds !== null ? [{ tenants: st.tenants, layout, pass: `${m.parallel} units at a time`, value: m.parallelSeconds }] : []),
+        ...(m.parallelSeconds !== null
+          ? [{ tenants: st.tenants, layout, pass: `${m.parallel} units at a time`, value: m.parallelSeconds }]
+          : []),
       ];
     }),
   );
-  if (migration.length) charts.push(lineChart('sweep-migration', 'Migration time vs tenants (s)', migration, 'value', 's', 'layout', 'pass'));
+  if (migration.length)
+    charts.push(lineChart('sweep-migration', 'Migration time vs tenants (s)', migration, 'value', 's', 'layout', 'pass'));
   const rss = sweep.steps.flatMap((st) =>
     st.harness
       ? [

@@ -21,8 +21,8 @@ export interface WrittenReport {
 
 function write(dir: string, name: string, data: string | Buffer, files: string[]): void {
   const p = join(dir, name);
-  writeFileSync(p + '.tmp', data);
-  renameSync(p + '.tmp', p);
+  writeFileSync(`${p}.tmp`, data);
+  renameSync(`${p}.tmp`, p);
   files.push(name);
 }
 
@@ -36,7 +36,7 @@ export async function writeReport(results: LoadedResults, outDir?: string): Prom
   const svgs = new Map<string, string>();
   const pngs = new Map<string, string>();
   for (const c of model.charts) {
-    write(dir, `${c.id}.vl.json`, JSON.stringify(c.spec, null, 2) + '\n', files);
+    write(dir, `${c.id}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`, files);
     const svg = await renderSvg(c.spec);
     svgs.set(c.id, svg);
     write(dir, `${c.id}.svg`, svg, files);

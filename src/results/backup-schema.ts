@@ -16,7 +16,9 @@ export const restoreCheckSchema = z.object({
 
 export const backupArtifactSchema = z.object({
   scope: z.enum(['full', 'tenant']),
-  method: z.string().describe('pg_dump -Fc, pg_dump -Fd -j N, pg_dump -n, pg_dump of the tenant database, COPY export, pg_dump --enable-row-security'),
+  method: z
+    .string()
+    .describe('pg_dump -Fc, pg_dump -Fd -j N, pg_dump -n, pg_dump of the tenant database, COPY export, pg_dump --enable-row-security'),
   tenant: z.string().nullable(),
   status: z.enum(['ok', 'failed', 'not measured']).describe('ok only when the backup was restored and verified'),
   reason: z.string().nullable(),

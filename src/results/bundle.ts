@@ -17,7 +17,11 @@ export function defaultResultsDir(): string {
 }
 
 export function createBundle(resultsDir: string, scenarioName: string, now = new Date()): Bundle {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
   const runId = `${stamp}-${scenarioName}-${randomBytes(2).toString('hex')}`;
   const dir = join(resolve(resultsDir), runId);
   mkdirSync(dir, { recursive: true });
@@ -27,15 +31,15 @@ export function createBundle(resultsDir: string, scenarioName: string, now = new
 /** Write atomically (temp file + rename) so a crash never leaves half a file. */
 export function writeJson(bundle: Bundle, name: string, value: unknown): string {
   const p = join(bundle.dir, name);
-  writeFileSync(p + '.tmp', JSON.stringify(value, null, 2) + '\n');
-  renameSync(p + '.tmp', p);
+  writeFileSync(`${p}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(`${p}.tmp`, p);
   return p;
 }
 
 export function writeCsv(bundle: Bundle, name: string, header: string[], rows: unknown[][]): string {
   const p = join(bundle.dir, name);
-  writeFileSync(p + '.tmp', stringify([header, ...rows]));
-  renameSync(p + '.tmp', p);
+  writeFileSync(`${p}.tmp`, stringify([header, ...rows]));
+  renameSync(`${p}.tmp`, p);
   return p;
 }
 

@@ -11,10 +11,10 @@ export const extractionMoveSchema = z.object({
   checksumMoved: z.string().nullable(),
   seconds: z.object({
     provision: seconds.nullable().describe('create the schema or database and its tables'),
-    copy: seconds.nullable().describe('copy the tenant\'s rows'),
+    copy: seconds.nullable().describe("copy the tenant's rows"),
     index: seconds.nullable().describe('keys, indexes, ANALYZE'),
     verify: seconds.nullable().describe('checksum source and copy'),
-    delete: seconds.nullable().describe('delete the tenant\'s rows from the pooled tables (one transaction)'),
+    delete: seconds.nullable().describe("delete the tenant's rows from the pooled tables (one transaction)"),
     total: seconds.nullable(),
   }),
   error: z.string().nullable(),

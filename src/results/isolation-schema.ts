@@ -12,11 +12,15 @@ const count = z.number().int().nonnegative();
 export const probeResultSchema = z.object({
   id: z.string(),
   description: z.string(),
-  outcome: z.enum(OUTCOMES).describe('blocked: boundary held (with a working own-tenant control); leaked: another tenant reached; finding: documented weakness or broken behaviour; not-applicable'),
+  outcome: z
+    .enum(OUTCOMES)
+    .describe(
+      'blocked: boundary held (with a working own-tenant control); leaked: another tenant reached; finding: documented weakness or broken behaviour; not-applicable',
+    ),
   expected: z.string(),
   observed: z.object({
-    rowsSeen: count.optional().describe("rows of other tenants read"),
-    rowsAffected: count.optional().describe("rows of other tenants written"),
+    rowsSeen: count.optional().describe('rows of other tenants read'),
+    rowsAffected: count.optional().describe('rows of other tenants written'),
     sqlstate: z.string().optional(),
     detail: z.string().optional(),
   }),
@@ -36,7 +40,9 @@ export const layoutIsolationSchema = z.object({
 
 export const selfTestSchema = z.object({
   allFlagged: z.boolean().describe('every broken variant flagged and no healthy baseline leaked; false = a verifier bug'),
-  baselines: z.array(z.object({ layout: z.enum(LAYOUT_NAMES), rolePerTenant: z.boolean(), probes: z.array(probeResultSchema), ...countsShape })),
+  baselines: z.array(
+    z.object({ layout: z.enum(LAYOUT_NAMES), rolePerTenant: z.boolean(), probes: z.array(probeResultSchema), ...countsShape }),
+  ),
   variants: z.array(
     z.object({
       id: z.string(),

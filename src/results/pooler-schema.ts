@@ -9,7 +9,9 @@ export const poolerRowSchema = z.object({
   layout: z.enum(LAYOUT_NAMES),
   context: z
     .enum(['per-transaction', 'session-level'])
-    .describe("per-transaction: the layout's own router (BEGIN; set_config(..., true) / SET LOCAL); session-level: a session-level SET once per client connection, then BEGIN ... COMMIT"),
+    .describe(
+      "per-transaction: the layout's own router (BEGIN; set_config(..., true) / SET LOCAL); session-level: a session-level SET once per client connection, then BEGIN ... COMMIT",
+    ),
   route: z.enum(['pgbouncer', 'direct']),
   expected: z.enum(['no leak', 'leak']).describe('what this combination is expected to show'),
   status: z.enum(['ok', 'failed', 'not measured']),
@@ -26,22 +28,45 @@ export const poolerRowSchema = z.object({
 /** summary.pooler: the workload through PgBouncer and the leak demonstration. */
 export const poolerSummarySchema = z.object({
   kind: z.literal('pgbouncer'),
-  managed: z.boolean().describe('true: started and stopped by the harness; false: an existing PgBouncer (--pgbouncer-address), whose settings are its own'),
+  managed: z
+    .boolean()
+    .describe('true: started and stopped by the harness; false: an existing PgBouncer (--pgbouncer-address), whose settings are its own'),
   version: z.string().describe('pgbouncer --version'),
   binary: z.string().describe('the binary the harness ran, or the external PgBouncer'),
   poolMode: z.literal('transaction'),
-  poolSize: z.number().int().positive().describe('default_pool_size: server connections per (database, user) pair (applied only when managed)'),
+  poolSize: z
+    .number()
+    .int()
+    .positive()
+    .describe('default_pool_size: server connections per (database, user) pair (applied only when managed)'),
   maxClientConn: z.number().int().positive(),
   settings: z.record(z.string(), z.string()).describe('the [pgbouncer] section the harness wrote'),
   preparedStatements: z.enum(['named', 'unnamed']).describe('statements through the pooler'),
   preparedReason: z.string(),
   workloadThroughPooler: z.boolean().describe('summary.workload holds the per-transaction segments measured through PgBouncer'),
-  sessionLevelMix: z.record(z.string(), z.number()).nullable().describe('the read-only mix of the session-level segments (a leaked context would write into another tenant); null when they did not run'),
+  sessionLevelMix: z
+    .record(z.string(), z.number())
+    .nullable()
+    .describe(
+      'the read-only mix of the session-level segments (a leaked context would write into another tenant); null when they did not run',
+    ),
   rows: z.array(poolerRowSchema),
   leaks: z.object({
-    perTransaction: z.number().int().nonnegative().describe('leaked probes with per-transaction context, any route: must be 0 (else exit 1)'),
-    sessionLevelThroughPooler: z.number().int().nonnegative().describe('leaked probes with session-level context through PgBouncer: the expected finding'),
-    sessionLevelDirect: z.number().int().nonnegative().describe('leaked probes with session-level context on direct connections (a connection per tenant): expected 0'),
+    perTransaction: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('leaked probes with per-transaction context, any route: must be 0 (else exit 1)'),
+    sessionLevelThroughPooler: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('leaked probes with session-level context through PgBouncer: the expected finding'),
+    sessionLevelDirect: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('leaked probes with session-level context on direct connections (a connection per tenant): expected 0'),
   }),
 });
 

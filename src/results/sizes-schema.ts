@@ -9,15 +9,15 @@ export const tenantSizeSchema = z.object({
   indexBytes: bytes.nullable(),
   toastBytes: bytes.nullable(),
   totalBytes: bytes.nullable(),
-  dataBytes: bytes.describe('sum of pg_column_size of the tenant\'s rows: its data without page and index overhead'),
-  databaseBytes: bytes.nullable().describe('pg_database_size of the tenant\'s own database (database layout), else null'),
+  dataBytes: bytes.describe("sum of pg_column_size of the tenant's rows: its data without page and index overhead"),
+  databaseBytes: bytes.nullable().describe("pg_database_size of the tenant's own database (database layout), else null"),
 });
 
 export const databaseSizeSchema = z.object({
   db: z.string(),
   databaseBytes: bytes.describe('pg_database_size'),
   relationBytes: bytes.describe('every relation of the database, all forks (catalogs included)'),
-  tenantBytes: bytes.describe('tables, indexes and TOAST of the layout\'s schemas'),
+  tenantBytes: bytes.describe("tables, indexes and TOAST of the layout's schemas"),
   catalogBytes: bytes.describe('relations in pg_catalog, information_schema and their TOAST'),
   otherBytes: z.number().int().describe('databaseBytes - relationBytes: files that are not relations (relcache init file, filenode map)'),
   pgClassRows: z.number().int().nonnegative().describe('rows in pg_class of that database'),
@@ -35,8 +35,8 @@ export const catalogMemorySchema = z.object({
 export const sizesDetailSchema = z.object({
   perTenant: z.array(tenantSizeSchema),
   perDatabase: z.array(databaseSizeSchema),
-  pgClassRows: z.number().int().nonnegative().describe('pg_class rows over the layout\'s databases'),
-  catalogBytes: bytes.describe('catalog relations over the layout\'s databases'),
+  pgClassRows: z.number().int().nonnegative().describe("pg_class rows over the layout's databases"),
+  catalogBytes: bytes.describe("catalog relations over the layout's databases"),
   catalogMemory: z.union([catalogMemorySchema, notMeasuredSchema]),
 });
 

@@ -11,7 +11,13 @@ describe('summary.json schema', () => {
 
   it('keeps a workload section instead of stripping it, and rejects a malformed one', () => {
     const base = {
-      schemaVersion: 1, runId: 'r', command: 'run', status: 'ok', error: null, startedAt: 'x', finishedAt: null,
+      schemaVersion: 1,
+      runId: 'r',
+      command: 'run',
+      status: 'ok',
+      error: null,
+      startedAt: 'x',
+      finishedAt: null,
       scenario: { name: 's', tenants: 1, rows: 1, seed: 1, sizes: {}, layouts: ['shared'] },
       target: { kind: 'embedded', serverVersion: null },
       dataset: { checksum: null, identicalAcrossLayouts: null, layoutsCompared: [], mismatches: [], tenants: [] },
@@ -19,7 +25,22 @@ describe('summary.json schema', () => {
     };
     const workload = {
       schemaVersion: 1,
-      config: { mix: { 'point-lookup': 1 }, mode: 'closed', users: 1, thinkMs: 0, ratePerS: null, arrival: null, warmupSeconds: 0, durationSeconds: 1, repeats: 1, tenantChoice: { kind: 'uniform' }, prepared: true, explicitTenantFilter: false, lateMs: 10, maxEventLoopLagMs: 50 },
+      config: {
+        mix: { 'point-lookup': 1 },
+        mode: 'closed',
+        users: 1,
+        thinkMs: 0,
+        ratePerS: null,
+        arrival: null,
+        warmupSeconds: 0,
+        durationSeconds: 1,
+        repeats: 1,
+        tenantChoice: { kind: 'uniform' },
+        prepared: true,
+        explicitTenantFilter: false,
+        lateMs: 10,
+        maxEventLoopLagMs: 50,
+      },
       order: [['shared']],
       layouts: {},
     };

@@ -25,7 +25,9 @@ const bytes = z.number().int().nonnegative().describe('bytes');
 export const tableChecksumSchema = z.object({ rows: z.number().int().nonnegative(), hash: z.string() });
 
 export const layoutSeedSchema = z.object({
-  method: z.enum(['generator-copy', 'template-copy']).describe('generator-copy: rows generated and streamed with COPY; template-copy: CREATE DATABASE ... TEMPLATE of another layout'),
+  method: z
+    .enum(['generator-copy', 'template-copy'])
+    .describe('generator-copy: rows generated and streamed with COPY; template-copy: CREATE DATABASE ... TEMPLATE of another layout'),
   copiedFrom: z.enum(LAYOUT_NAMES).nullable(),
   seconds: z.object({
     provision: seconds.describe('create databases, roles, tables, policies, grants'),
@@ -45,7 +47,7 @@ export const layoutSizesSchema = z.object({
   toastBytes: bytes,
   databaseBytes: bytes.describe('pg_database_size of every database the layout owns'),
   databases: z.number().int().nonnegative(),
-  relations: z.number().int().nonnegative().describe('pg_class rows in the layout\'s namespaces'),
+  relations: z.number().int().nonnegative().describe("pg_class rows in the layout's namespaces"),
   detail: sizesDetailSchema.optional().describe('per tenant, per database and catalog figures (sizes operation)'),
 });
 
@@ -114,8 +116,12 @@ export const summarySchema = z.object({
   placement: placementSummarySchema.optional().describe('tenants placed on several servers; absent with one server'),
   /** Capacity per layout from a rate sweep (`rateSweep:` in the scenario); absent when no sweep ran. */
   capacity: capacitySummarySchema.optional(),
-  pooler: poolerSummarySchema.optional().describe('the pooler scenario (PgBouncer, per-transaction vs session-level context); absent when no pooler ran'),
-  sweep: sweepSummarySchema.optional().describe('tenant-scale sweep (all on a scenario with sweep): every cost per step and layout; absent otherwise'),
+  pooler: poolerSummarySchema
+    .optional()
+    .describe('the pooler scenario (PgBouncer, per-transaction vs session-level context); absent when no pooler ran'),
+  sweep: sweepSummarySchema
+    .optional()
+    .describe('tenant-scale sweep (all on a scenario with sweep): every cost per step and layout; absent otherwise'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

@@ -15,8 +15,8 @@ export const sweepLayoutSchema = z.object({
   reason: z.string().nullable().describe('why it failed or did not run'),
   seedSeconds: seconds.nullable().describe('seed wall clock: provision + load + index + analyze'),
   rows: count.nullable(),
-  pgClassRows: count.nullable().describe('pg_class rows over the layout\'s databases (as seeded)'),
-  catalogBytes: bytes.nullable().describe('catalog relations over the layout\'s databases'),
+  pgClassRows: count.nullable().describe("pg_class rows over the layout's databases (as seeded)"),
+  catalogBytes: bytes.nullable().describe("catalog relations over the layout's databases"),
   databases: count.nullable(),
   catalogCache: z
     .object({
@@ -44,7 +44,9 @@ export const sweepLayoutSchema = z.object({
       units: count.describe('units migrated: 1 for pooled tables, one per tenant schema or database'),
       parallel: z.number().int().positive(),
       sequentialSeconds: seconds.nullable().describe('one unit at a time (a single unit: the one run)'),
-      parallelSeconds: seconds.nullable().describe('`parallel` units at a time, after the one-at-a-time pass was undone (a single unit: the same run as sequentialSeconds)'),
+      parallelSeconds: seconds
+        .nullable()
+        .describe('`parallel` units at a time, after the one-at-a-time pass was undone (a single unit: the same run as sequentialSeconds)'),
     })
     .nullable(),
   tenantDump: z
@@ -61,14 +63,23 @@ export const sweepLayoutSchema = z.object({
       notMeasuredSchema,
     ])
     .nullable()
-    .describe('single-tenant backup (pg_dump where it can select one tenant; the shared baseline has no such pg_dump and uses the COPY export)'),
+    .describe(
+      'single-tenant backup (pg_dump where it can select one tenant; the shared baseline has no such pg_dump and uses the COPY export)',
+    ),
   connections: z
     .object({
-      cap: z.number().int().positive().nullable().describe('the router\'s global connection cap (database, hybrid); null for pooled routers'),
+      cap: z
+        .number()
+        .int()
+        .positive()
+        .nullable()
+        .describe("the router's global connection cap (database, hybrid); null for pooled routers"),
       opened: count,
       closed: count.describe('connections the router closed (least recently used ones evicted at the cap, and at the end)'),
       peakOpen: count.describe('most connections the router held at once'),
-      serverPeak: count.nullable().describe('most client backends on the layout\'s databases in pg_stat_activity (sampled every 50 ms during the workload)'),
+      serverPeak: count
+        .nullable()
+        .describe("most client backends on the layout's databases in pg_stat_activity (sampled every 50 ms during the workload)"),
     })
     .nullable()
     .describe('during the workload segment(s)'),
@@ -82,7 +93,7 @@ export const sweepStepSchema = z.object({
   status: z.enum(['ok', 'failed', 'not-run']),
   reason: z.string().nullable(),
   seconds: seconds.nullable().describe('wall clock of the step (seed to the last operation, drop excluded)'),
-  datasetChecksum: z.string().nullable().describe('identical across the step\'s layouts, or the step failed'),
+  datasetChecksum: z.string().nullable().describe("identical across the step's layouts, or the step failed"),
   harness: z
     .object({
       peakRssBytes: bytes.describe('highest resident set size of the harness process sampled during the step'),
@@ -93,7 +104,7 @@ export const sweepStepSchema = z.object({
       sampleIntervalMs: z.number().positive(),
     })
     .nullable()
-    .describe('the harness process\'s own memory (node process only: the server and pg_dump are separate processes)'),
+    .describe("the harness process's own memory (node process only: the server and pg_dump are separate processes)"),
   perLayout: z.partialRecord(z.enum(LAYOUT_NAMES), sweepLayoutSchema),
 });
 
@@ -101,8 +112,12 @@ export const sweepSummarySchema = z.object({
   tenantCounts: z.array(z.number().int().positive()),
   rows: z.number().int().positive().describe('total rows in every step'),
   parallel: z.number().int().positive().describe('units migrated at once in the parallel pass'),
-  databaseMaxConnections: z.number().int().positive().describe('the database layout\'s connection cap (layoutOptions.database.maxConnections)'),
-  serverMaxConnections: z.number().int().positive().nullable().describe('the server\'s max_connections'),
+  databaseMaxConnections: z
+    .number()
+    .int()
+    .positive()
+    .describe("the database layout's connection cap (layoutOptions.database.maxConnections)"),
+  serverMaxConnections: z.number().int().positive().nullable().describe("the server's max_connections"),
   steps: z.array(sweepStepSchema),
 });
 

@@ -26,14 +26,25 @@ const spreadSchema = z
 
 export const queryResultSchema = latencySchema.extend({
   count: z.number().int().nonnegative().describe('successful requests in the measured windows of the valid repeats'),
-  errors: z.record(z.string(), z.number().int().positive()).describe('failed requests by SQLSTATE; "connection" = the connection broke, "client" = no SQLSTATE'),
+  errors: z
+    .record(z.string(), z.number().int().positive())
+    .describe('failed requests by SQLSTATE; "connection" = the connection broke, "client" = no SQLSTATE'),
   throughputPerS: z.number().nonnegative().nullable().describe('successful requests per second (mean over valid repeats)'),
   mode: z.enum(['closed', 'open']),
   offeredPerS: z.number().nonnegative().nullable().describe('open loop: scheduled requests per second of this query; null in closed loop'),
-  late: z.number().int().nonnegative().nullable().describe('open loop: requests whose session came more than lateMs after their intended start; null in closed loop'),
+  late: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe('open loop: requests whose session came more than lateMs after their intended start; null in closed loop'),
   dropped: z.number().int().nonnegative().nullable().describe('open loop: requests not sent because the backlog was full'),
-  valid: z.boolean().describe('false when any repeat was invalid (see the layout\'s invalidReasons); percentiles then cover the valid repeats only'),
-  latencyBasis: z.enum(['intended-start', 'actual-start']).describe('open loop: from the intended start (coordinated omission corrected); closed loop: from the actual start'),
+  valid: z
+    .boolean()
+    .describe("false when any repeat was invalid (see the layout's invalidReasons); percentiles then cover the valid repeats only"),
+  latencyBasis: z
+    .enum(['intended-start', 'actual-start'])
+    .describe('open loop: from the intended start (coordinated omission corrected); closed loop: from the actual start'),
   service: latencySchema.describe('service time: from the tenant-scoped session in hand to COMMIT done'),
   byTenantClass: z.object({
     small: latencySchema.extend({ count: z.number().int().nonnegative() }),
@@ -41,7 +52,10 @@ export const queryResultSchema = latencySchema.extend({
   }),
   repeats: z.array(repeatSchema),
   spread: z.object({ p50Ms: spreadSchema, p99Ms: spreadSchema, throughputPerS: spreadSchema }),
-  histogram: z.string().nullable().describe('response-time HdrHistogram (microseconds), compressed base64 V2 encoding, merged over the valid repeats'),
+  histogram: z
+    .string()
+    .nullable()
+    .describe('response-time HdrHistogram (microseconds), compressed base64 V2 encoding, merged over the valid repeats'),
   serviceHistogram: z.string().nullable().describe('service-time HdrHistogram, same encoding'),
 });
 
@@ -49,11 +63,9 @@ export const leakProbesSchema = z
   .object({
     probes: z.number().int().nonnegative().describe('read-type leak probes run during the measured windows (all repeats)'),
     leaked: z.number().int().nonnegative().describe('probes that reached rows of another tenant'),
-    findings: z.number().int().nonnegative().describe('probes that proved nothing (an error, or the tenant\'s own control failed)'),
+    findings: z.number().int().nonnegative().describe("probes that proved nothing (an error, or the tenant's own control failed)"),
     rowsOfOtherTenants: z.number().int().nonnegative().describe('rows of other tenants seen, summed over the leaked probes'),
-    firstLeak: z
-      .object({ probe: z.string(), tenant: z.string().describe('the tenant the probe acted as'), detail: z.string() })
-      .nullable(),
+    firstLeak: z.object({ probe: z.string(), tenant: z.string().describe('the tenant the probe acted as'), detail: z.string() }).nullable(),
   })
   .describe('leak probes mixed into the workload (run --leak-probes) through the same router as the measured requests');
 
@@ -66,15 +78,22 @@ export const layoutWorkloadSchema = z.object({
   all: queryResultSchema.nullable().describe('every query of the mix together'),
   eventLoopLagMs: z.object({ p99: z.number(), max: z.number() }).nullable().describe('worst over the repeats'),
   clientCpuPercentOfOneCore: z.number().nullable().describe('harness process CPU during the measured windows (mean over repeats)'),
-  connections: z.object({ opened: z.number().int(), closed: z.number().int(), peakOpen: z.number().int() }).nullable().describe('summed over the repeats'),
+  connections: z
+    .object({ opened: z.number().int(), closed: z.number().int(), peakOpen: z.number().int() })
+    .nullable()
+    .describe('summed over the repeats'),
   noisyNeighbour: z
     .object({
       tenant: z.string(),
       query: z.string(),
       users: z.number().int(),
-      noisyRequestsPerS: z.number().nullable().describe('the noisy tenant\'s own completed requests per second'),
-      quiet: latencySchema.extend({ count: z.number().int().nonnegative(), valid: z.boolean() }).describe('the other tenants, all queries, without the noisy load'),
-      noisy: latencySchema.extend({ count: z.number().int().nonnegative(), valid: z.boolean() }).describe('the other tenants, all queries, with the noisy load'),
+      noisyRequestsPerS: z.number().nullable().describe("the noisy tenant's own completed requests per second"),
+      quiet: latencySchema
+        .extend({ count: z.number().int().nonnegative(), valid: z.boolean() })
+        .describe('the other tenants, all queries, without the noisy load'),
+      noisy: latencySchema
+        .extend({ count: z.number().int().nonnegative(), valid: z.boolean() })
+        .describe('the other tenants, all queries, with the noisy load'),
       p99Ratio: z.number().nullable().describe('noisy p99 / quiet p99'),
     })
     .nullable()
@@ -92,7 +111,9 @@ export const layoutWorkloadSchema = z.object({
       repeats: z.number().int().nonnegative(),
     })
     .nullable()
-    .describe('end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured'),
+    .describe(
+      'end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured',
+    ),
   leakProbes: leakProbesSchema.nullable().optional().describe('null or absent when leak probes were off'),
 });
 
@@ -114,7 +135,7 @@ export const workloadSummarySchema = z.object({
     lateMs: z.number(),
     maxEventLoopLagMs: z.number(),
   }),
-  order: z.array(z.array(z.enum(LAYOUT_NAMES))).describe('the layouts\' order in each repeat (interleaved, shuffled per repeat)'),
+  order: z.array(z.array(z.enum(LAYOUT_NAMES))).describe("the layouts' order in each repeat (interleaved, shuffled per repeat)"),
   layouts: z.partialRecord(z.enum(LAYOUT_NAMES), layoutWorkloadSchema),
 });
 

@@ -10,7 +10,7 @@ import { summaryJsonSchema } from './summary-schema.js';
 export const SCHEMA_FILE = join(packageRoot(), 'results', 'summary.schema.json');
 
 export function schemaText(): string {
-  return JSON.stringify(summaryJsonSchema(), null, 2) + '\n';
+  return `${JSON.stringify(summaryJsonSchema(), null, 2)}\n`;
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -31,7 +31,14 @@ export class HarnessMemorySampler {
 
   /** The figures so far (the sampler keeps running). */
   current(): HarnessMemory {
-    return { peakRssBytes: this.peakRss, peakHeapUsedBytes: this.peakHeap, rssStartBytes: this.rssStart, rssEndBytes: process.memoryUsage.rss(), samples: this.samples, sampleIntervalMs: this.intervalMs };
+    return {
+      peakRssBytes: this.peakRss,
+      peakHeapUsedBytes: this.peakHeap,
+      rssStartBytes: this.rssStart,
+      rssEndBytes: process.memoryUsage.rss(),
+      samples: this.samples,
+      sampleIntervalMs: this.intervalMs,
+    };
   }
 
   stop(): HarnessMemory {

@@ -14,7 +14,11 @@ export interface ServerConnectionSampler {
   stop(): Promise<Map<LayoutName, number> | null>;
 }
 
-export async function sampleServerConnections(ctx: LayoutContext, layouts: readonly LayoutName[], intervalMs = 50): Promise<ServerConnectionSampler> {
+export async function sampleServerConnections(
+  ctx: LayoutContext,
+  layouts: readonly LayoutName[],
+  intervalMs = 50,
+): Promise<ServerConnectionSampler> {
   const owner = new Map<string, LayoutName>();
   for (const l of layouts) for (const db of layoutOf(l).databases(ctx)) owner.set(db, l);
   const client = new pg.Client(ctx.target.config(ctx.target.admin.database));

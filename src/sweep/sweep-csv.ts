@@ -39,5 +39,10 @@ export function writeSweepCsv(bundle: Bundle, sweep: SweepSummary): void {
   const rows = sweep.steps.flatMap((st) =>
     Object.entries(st.perLayout).flatMap(([layout, l]) => (l ? [COLUMNS.map(([, get]) => get(st, l, layout) ?? '')] : [])),
   );
-  writeCsv(bundle, 'sweep.csv', COLUMNS.map(([name]) => name), rows);
+  writeCsv(
+    bundle,
+    'sweep.csv',
+    COLUMNS.map(([name]) => name),
+    rows,
+  );
 }

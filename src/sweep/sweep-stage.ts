@@ -51,14 +51,26 @@ interface StepExtras {
 export async function sweepStage(s: RunSession, o: SweepOptions): Promise<void> {
   const sweep = s.scenario.sweep;
   if (!sweep) throw new Error('sweepStage: the scenario has no sweep');
-  const serverMax = await withAdmin(s.target, s.target.admin.database, async (c) => Number((await c.query<{ v: string }>("SELECT current_setting('max_connections') AS v")).rows[0]!.v));
+  const serverMax = await withAdmin(s.target, s.target.admin.database, async (c) =>
+    Number((await c.query<{ v: string }>("SELECT current_setting('max_connections') AS v")).rows[0]!.v),
+  );
   const summary: SweepSummary = {
     tenantCounts: sweep.steps.map((st) => st.tenants),
     rows: s.scenario.rows,
     parallel: o.parallel,
     databaseMaxConnections: s.scenario.layoutOptions.database.maxConnections,
     serverMaxConnections: Number.isFinite(serverMax) && serverMax > 0 ? serverMax : null,
-    steps: sweep.steps.map((st) => ({ tenants: st.tenants, rows: st.scenario.rows, layouts: [...st.layouts], status: 'not-run', reason: 'not reached', seconds: null, datasetChecksum: null, harness: null, perLayout: {} })),
+    steps: sweep.steps.map((st) => ({
+      tenants: st.tenants,
+      rows: st.scenario.rows,
+      layouts: [...st.layouts],
+      status: 'not-run',
+      reason: 'not reached',
+      seconds: null,
+      datasetChecksum: null,
+      harness: null,
+      perLayout: {},
+    })),
   };
   s.summary.sweep = summary;
   for (const l of s.layouts) Object.assign(s.summary.layouts[l]!, { status: 'not-run', reason: SWEEP_LAYOUT_REASON });
@@ -78,7 +90,13 @@ export async function sweepStage(s: RunSession, o: SweepOptions): Promise<void> 
       s.out(`sweep: dropped the ${sweep.steps[i - 1]!.tenants}-tenant step's databases in ${sw.seconds().toFixed(1)} s`);
     }
     const entry = summary.steps[i]!;
-    const ctx = makeLayoutContext({ target: s.target, scenario: step.scenario, prefix: s.ctx.naming.prefix, progress: s.progress, serverVersionNum: s.ctx.serverVersionNum });
+    const ctx = makeLayoutContext({
+      target: s.target,
+      scenario: step.scenario,
+      prefix: s.ctx.naming.prefix,
+      progress: s.progress,
+      serverVersionNum: s.ctx.serverVersionNum,
+    });
     previous = { ctx, layouts: step.layouts };
     s.out(`sweep step ${i + 1}/${sweep.steps.length}: ${step.tenants} tenants, layouts ${step.layouts.join(', ')}`);
     try {
@@ -109,7 +127,20 @@ async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, 
     ...s.summary,
     scenario: { ...s.summary.scenario, tenants: step.tenants, layouts: [...step.layouts] },
     dataset: compareLayouts(ctx.plan, checksums),
-    layouts: Object.fromEntries(step.layouts.map((l) => [l, { status: 'not-run', description: layoutOf(l).description, reason: 'not reached', rows: null, checksum: null, seed: null, sizes: null }])),
+    layouts: Object.fromEntries(
+      step.layouts.map((l) => [
+        l,
+        {
+          status: 'not-run',
+          description: layoutOf(l).description,
+          reason: 'not reached',
+          rows: null,
+          checksum: null,
+          seed: null,
+          sizes: null,
+        },
+      ]),
+    ),
     workload: undefined,
     isolation: undefined,
     sweep: undefined,
@@ -121,7 +152,8 @@ async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, 
     entry.datasetChecksum = stepSummary.dataset.identicalAcrossLayouts ? stepSummary.dataset.checksum : null;
     entry.seconds = sw.seconds();
     entry.harness = memory.current();
-    for (const l of step.layouts) entry.perLayout[l] = layoutFigures(l, stepSummary, extras, s.scenario.layoutOptions.database.maxConnections);
+    for (const l of step.layouts)
+      entry.perLayout[l] = layoutFigures(l, stepSummary, extras, s.scenario.layoutOptions.database.maxConnections);
   };
   // A session of its own: the stages write into the step's summary; every flush folds it into
   // summary.sweep and rewrites the run's summary.json (the stages' own CSV writers are not kept:
@@ -190,10 +222,28 @@ async function tenantDump(s: RunSession, layout: LayoutName): Promise<NonNullabl
     const a = b.artifacts[0];
     if (!a) return { status: 'not measured', reason: `not measured: ${b.reason ?? 'no single-tenant backup applies'}` };
     if (a.status === 'not measured') return { status: 'not measured', reason: a.reason ?? 'not measured' };
-    s.out(`${layout}: single-tenant backup of ${tenant.slug} (${a.method}): ${a.status}${a.seconds !== null ? ` in ${a.seconds.toFixed(2)} s` : ''}${a.restore?.seconds != null ? `, restored and verified in ${a.restore.seconds.toFixed(2)} s` : ''}`);
-    return { status: a.status, method: a.method, tenant: tenant.slug, seconds: a.seconds, bytes: a.bytes, restoreSeconds: a.restore?.seconds ?? null, error: a.reason };
+    s.out(
+      `${layout}: single-tenant backup of ${tenant.slug} (${a.method}): ${a.status}${a.seconds !== null ? ` in ${a.seconds.toFixed(2)} s` : ''}${a.restore?.seconds != null ? `, restored and verified in ${a.restore.seconds.toFixed(2)} s` : ''}`,
+    );
+    return {
+      status: a.status,
+      method: a.method,
+      tenant: tenant.slug,
+      seconds: a.seconds,
+      bytes: a.bytes,
+      restoreSeconds: a.restore?.seconds ?? null,
+      error: a.reason,
+    };
   } catch (err) {
-    return { status: 'failed', method: 'unknown', tenant: tenant.slug, seconds: null, bytes: null, restoreSeconds: null, error: errorMessage(err) };
+    return {
+      status: 'failed',
+      method: 'unknown',
+      tenant: tenant.slug,
+      seconds: null,
+      bytes: null,
+      restoreSeconds: null,
+      error: errorMessage(err),
+    };
   }
 }
 
@@ -202,12 +252,13 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
   const notes: string[] = [];
   const detail = e.sizes?.detail ?? null;
   const mem = detail?.catalogMemory ?? null;
-  if (!detail) notes.push(`catalog: ${e.status === 'ok' ? 'not measured: sizes not collected' : `not measured: ${e.reason ?? 'layout not seeded'}`}`);
+  if (!detail)
+    notes.push(`catalog: ${e.status === 'ok' ? 'not measured: sizes not collected' : `not measured: ${e.reason ?? 'layout not seeded'}`}`);
   else if (mem && mem.status !== 'ok') notes.push(`catalog cache: ${mem.reason}`);
   const w = step.workload?.layouts[l] ?? null;
   const all = w?.all ?? null;
   if (extras.skipped.has('workload')) notes.push(`workload: ${extras.skipped.get('workload')}`);
-  else if (!w || w.status !== 'ok') notes.push(`workload: not measured: ${w?.reason ?? 'did not run'}`);
+  else if (w?.status !== 'ok') notes.push(`workload: not measured: ${w?.reason ?? 'did not run'}`);
   else if (!w.valid) notes.push(`workload: invalid repeats: ${w.invalidReasons.join('; ')}`);
   const m = e.migration ?? null;
   if (extras.skipped.has('migration')) notes.push(`migration: ${extras.skipped.get('migration')}`);
@@ -224,10 +275,25 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
     pgClassRows: detail?.pgClassRows ?? null,
     catalogBytes: detail?.catalogBytes ?? null,
     databases: e.sizes?.databases ?? null,
-    catalogCache: mem && mem.status === 'ok' ? { backends: mem.backends, relationsTouched: mem.relationsTouched, bytesBefore: mem.cacheBytesBefore, bytesAfter: mem.cacheBytesAfter } : null,
+    catalogCache:
+      mem && mem.status === 'ok'
+        ? {
+            backends: mem.backends,
+            relationsTouched: mem.relationsTouched,
+            bytesBefore: mem.cacheBytesBefore,
+            bytesAfter: mem.cacheBytesAfter,
+          }
+        : null,
     workload:
       w && w.status === 'ok' && all
-        ? { p50Ms: all.p50Ms, p99Ms: all.p99Ms, count: all.count, errors: Object.values(all.errors).reduce((a, b) => a + b, 0), throughputPerS: all.throughputPerS, valid: all.valid }
+        ? {
+            p50Ms: all.p50Ms,
+            p99Ms: all.p99Ms,
+            count: all.count,
+            errors: Object.values(all.errors).reduce((a, b) => a + b, 0),
+            throughputPerS: all.throughputPerS,
+            valid: all.valid,
+          }
         : null,
     migration: m
       ? {
@@ -240,7 +306,13 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
       : null,
     tenantDump: dump,
     connections: w?.connections
-      ? { cap: capped ? cap : null, opened: w.connections.opened, closed: w.connections.closed, peakOpen: w.connections.peakOpen, serverPeak: extras.serverPeaks ? (extras.serverPeaks.get(l) ?? 0) : null }
+      ? {
+          cap: capped ? cap : null,
+          opened: w.connections.opened,
+          closed: w.connections.closed,
+          peakOpen: w.connections.peakOpen,
+          serverPeak: extras.serverPeaks ? (extras.serverPeaks.get(l) ?? 0) : null,
+        }
       : null,
     notes,
   };

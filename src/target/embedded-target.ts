@@ -110,7 +110,7 @@ export class EmbeddedTarget implements Target {
         debug('reusing cluster in %s', dataDir);
       } else {
         password = randomBytes(18).toString('base64url');
-        writeFileSync(pwFile, password + '\n', { mode: 0o600 });
+        writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
         own(pwFile);
         initdb(binaries, dataDir, pwFile, osUser);
       }
@@ -136,7 +136,15 @@ export class EmbeddedTarget implements Target {
       const osNice = renice(child.pid, opts.serverNice ?? DEFAULT_SERVER_NICE);
       startWatchdog(child.pid, baseDir, persistent);
       const admin: ConnParams = { host: '127.0.0.1', port, user: ADMIN_USER, password, database: 'postgres' };
-      const target = new EmbeddedTarget(binaries, admin, { ...settings, profile, os_nice: String(osNice) }, baseDir, persistent, child, logFile);
+      const target = new EmbeddedTarget(
+        binaries,
+        admin,
+        { ...settings, profile, os_nice: String(osNice) },
+        baseDir,
+        persistent,
+        child,
+        logFile,
+      );
       target.unregister = registerCleanup({
         name: `embedded PostgreSQL (pid ${child.pid})`,
         cleanup: () => target.stop(),
@@ -200,7 +208,10 @@ export class EmbeddedTarget implements Target {
     this.stopped = true;
     this.unregister();
     // Fast shutdown (SIGINT): active sessions are rolled back, then the server exits.
-    await stopChild(this.child, 'SIGINT', [['SIGQUIT', 30_000], ['SIGKILL', 40_000]]);
+    await stopChild(this.child, 'SIGINT', [
+      ['SIGQUIT', 30_000],
+      ['SIGKILL', 40_000],
+    ]);
     debug('embedded server stopped');
     if (!this.persistent) rmSync(this.baseDir, { recursive: true, force: true });
   }
@@ -212,12 +223,15 @@ export class EmbeddedTarget implements Target {
 
 function initdb(bin: PgBinaries, dataDir: string, pwFile: string, osUser: OsUser | null): void {
   const args = [
-    '-D', dataDir,
-    '-U', ADMIN_USER,
+    '-D',
+    dataDir,
+    '-U',
+    ADMIN_USER,
     `--pwfile=${pwFile}`,
     '--auth-local=scram-sha-256',
     '--auth-host=scram-sha-256',
-    '-E', 'UTF8',
+    '-E',
+    'UTF8',
     '--locale=C',
     // A throwaway cluster: skipping the final fsync saves seconds; the server itself keeps fsync.
     '--no-sync',
@@ -253,9 +267,13 @@ export function freePort(): Promise<number> {
 export function startWatchdog(childPid: number | undefined, baseDir: string, persistent: boolean, stopSignal?: NodeJS.Signals): void {
   if (!childPid) return;
   const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
-  const w = spawn(process.execPath, [script, String(process.pid), String(childPid), baseDir, persistent ? '1' : '0', ...(stopSignal ? [stopSignal] : [])], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const w = spawn(
+    process.execPath,
+    [script, String(process.pid), String(childPid), baseDir, persistent ? '1' : '0', ...(stopSignal ? [stopSignal] : [])],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   w.unref();
 }

@@ -9,7 +9,12 @@ export interface Environment {
   capturedAt: string;
   harness: { version: string; gitCommit: string | null; gitDirty: boolean | null; node: string };
   machine: { hostname: string; platform: string; release: string; cpuModel: string; cpus: number; memoryBytes: number };
-  target: { kind: string; description: string; binaries: { dir: string; source: string; version: string } | null; appliedSettings: Record<string, string> };
+  target: {
+    kind: string;
+    description: string;
+    binaries: { dir: string; source: string; version: string } | null;
+    appliedSettings: Record<string, string>;
+  };
   server: { version: string; versionNum: number; settings: Record<string, { value: string; unit: string | null; source: string }> };
   /** How the harness shares the CPU with a server on the same machine (src/measure/scheduler.ts). */
   scheduler: SchedulerInfo & { loadAverage: number[] };
@@ -17,10 +22,25 @@ export interface Environment {
 
 /** Settings that matter for the numbers, recorded even when at their defaults. */
 const KEY_SETTINGS = [
-  'shared_buffers', 'effective_cache_size', 'work_mem', 'maintenance_work_mem', 'max_connections', 'max_wal_size',
-  'checkpoint_timeout', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'jit', 'random_page_cost',
-  'max_parallel_workers_per_gather', 'max_parallel_maintenance_workers', 'max_locks_per_transaction', 'autovacuum',
-  'huge_pages', 'wal_compression',
+  'shared_buffers',
+  'effective_cache_size',
+  'work_mem',
+  'maintenance_work_mem',
+  'max_connections',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'fsync',
+  'synchronous_commit',
+  'full_page_writes',
+  'wal_level',
+  'jit',
+  'random_page_cost',
+  'max_parallel_workers_per_gather',
+  'max_parallel_maintenance_workers',
+  'max_locks_per_transaction',
+  'autovacuum',
+  'huge_pages',
+  'wal_compression',
 ];
 
 function git(args: string[]): string | null {
@@ -69,7 +89,9 @@ export async function captureEnvironment(target: Target, scheduler: SchedulerInf
       target: {
         kind: target.kind,
         description: target.description,
-        binaries: target.binaries ? { dir: target.binaries.binDir, source: target.binaries.source, version: target.binaries.version } : null,
+        binaries: target.binaries
+          ? { dir: target.binaries.binDir, source: target.binaries.source, version: target.binaries.version }
+          : null,
         appliedSettings: { ...target.appliedSettings },
       },
       server: { version: v.rows[0]!.version, versionNum: Number(v.rows[0]!.num), settings },

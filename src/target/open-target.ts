@@ -38,7 +38,14 @@ export function checkTargetOptions(o: TargetOptions): void {
 
 export async function openTarget(o: TargetOptions): Promise<Target> {
   if (o.placement) {
-    return PlacedTarget.open(o.placement, { pgBin: o.pgBin, preferEmbeddedPackage: o.preferEmbeddedPackage, profile: o.profile, settings: o.settings, serverNice: o.serverNice, log: o.log });
+    return PlacedTarget.open(o.placement, {
+      pgBin: o.pgBin,
+      preferEmbeddedPackage: o.preferEmbeddedPackage,
+      profile: o.profile,
+      settings: o.settings,
+      serverNice: o.serverNice,
+      log: o.log,
+    });
   }
   // A --database-url alone means "use that server".
   const kind = o.databaseUrl ? 'url' : o.target;

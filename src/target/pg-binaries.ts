@@ -136,7 +136,11 @@ export function findPgBinaries(pgBin?: string, opts: { preferEmbeddedPackage?: b
  * Client tools (pg_dump, pg_restore, psql, pgbench) compatible with a server of `serverMajor`:
  * pg_dump must be at least the server's major. Returns null with the reason when none is found.
  */
-export function findClientTool(tool: string, serverMajor: number, prefer?: string): { path: string; major: number } | { path: null; reason: string } {
+export function findClientTool(
+  tool: string,
+  serverMajor: number,
+  prefer?: string,
+): { path: string; major: number } | { path: null; reason: string } {
   const dirs = [prefer, ...candidates().map((c) => c.dir)].filter((d): d is string => !!d);
   let best: { path: string; major: number } | null = null;
   for (const dir of new Set(dirs)) {
@@ -150,5 +154,10 @@ export function findClientTool(tool: string, serverMajor: number, prefer?: strin
       // not runnable
     }
   }
-  return best ?? { path: null, reason: `no ${tool} of major version >= ${serverMajor} found (pg_config --bindir, /usr/lib/postgresql/*/bin, PATH)` };
+  return (
+    best ?? {
+      path: null,
+      reason: `no ${tool} of major version >= ${serverMajor} found (pg_config --bindir, /usr/lib/postgresql/*/bin, PATH)`,
+    }
+  );
 }

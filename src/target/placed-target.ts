@@ -90,7 +90,10 @@ export class PlacedTarget implements Target {
     try {
       for (const s of spec.servers) {
         // One at a time: each embedded server picks a free port once the previous one holds its own.
-        const target = s.url === null ? await EmbeddedTarget.start({ ...embedded, dataDir: undefined, log: (l) => embedded.log?.(`${s.name}: ${l}`) }) : await UrlTarget.open(s.url);
+        const target =
+          s.url === null
+            ? await EmbeddedTarget.start({ ...embedded, dataDir: undefined, log: (l) => embedded.log?.(`${s.name}: ${l}`) })
+            : await UrlTarget.open(s.url);
         servers.push({ name: s.name, target });
       }
     } catch (err) {
@@ -145,7 +148,9 @@ export async function serverVersion(target: Target): Promise<{ version: string; 
   const c = new pg.Client(target.config(target.admin.database));
   await c.connect();
   try {
-    const r = await c.query<{ v: string; n: string }>("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n");
+    const r = await c.query<{ v: string; n: string }>(
+      "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
+    );
     return { version: r.rows[0]!.v, versionNum: Number(r.rows[0]!.n) };
   } finally {
     await c.end().catch(() => {});

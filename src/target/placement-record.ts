@@ -29,7 +29,14 @@ export async function describePlacement(target: Target, ctx: LayoutContext): Pro
       databaseBytes: null,
     });
   }
-  return { source: target.spec.source, rule: target.rule, routerCap: 'per-server', servers, tenants, reason: 'not measured: the command ended before the per-server figures were taken' };
+  return {
+    source: target.spec.source,
+    rule: target.rule,
+    routerCap: 'per-server',
+    servers,
+    tenants,
+    reason: 'not measured: the command ended before the per-server figures were taken',
+  };
 }
 
 /** Databases of this run on each server and their bytes (pg_database_size), now. */

@@ -28,7 +28,9 @@ export type PlacementRule = (typeof PLACEMENT_RULES)[number];
 /** At most this many servers (embedded servers each take a postmaster and shared memory). */
 export const MAX_SERVERS = 16;
 
-const serverName = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, 'a server name: lower-case letters, digits, "_" or "-", starting with a letter, at most 31 characters');
+const serverName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,30}$/, 'a server name: lower-case letters, digits, "_" or "-", starting with a letter, at most 31 characters');
 
 export const placementFileSchema = z.strictObject({
   servers: z
@@ -78,25 +80,45 @@ export interface PlacementFlags {
  * not have.
  */
 export function resolvePlacement(f: PlacementFlags, tenantCount: number): PlacementSpec | null {
-  if (f.servers !== undefined && f.placementFile) throw new UsageError('--servers and --placement: give one (the placement file lists its servers)', 'servers');
-  if (f.servers !== undefined && f.databaseUrls.length) throw new UsageError('--servers starts embedded servers; with --database-url give the url once per server instead', 'servers');
-  if (f.placementFile && f.databaseUrls.length > 1) throw new UsageError('--placement and several --database-url: list the servers in the placement file', 'placement');
+  if (f.servers !== undefined && f.placementFile)
+    throw new UsageError('--servers and --placement: give one (the placement file lists its servers)', 'servers');
+  if (f.servers !== undefined && f.databaseUrls.length)
+    throw new UsageError('--servers starts embedded servers; with --database-url give the url once per server instead', 'servers');
+  if (f.placementFile && f.databaseUrls.length > 1)
+    throw new UsageError('--placement and several --database-url: list the servers in the placement file', 'placement');
   let spec: PlacementSpec | null = null;
   if (f.placementFile) {
     spec = loadPlacementFile(f.placementFile, f.databaseUrls[0]);
   } else if (f.servers !== undefined) {
-    if (!Number.isInteger(f.servers) || f.servers < 1 || f.servers > MAX_SERVERS) throw new UsageError(`--servers ${f.servers}: an integer from 1 to ${MAX_SERVERS}`, 'servers');
+    if (!Number.isInteger(f.servers) || f.servers < 1 || f.servers > MAX_SERVERS)
+      throw new UsageError(`--servers ${f.servers}: an integer from 1 to ${MAX_SERVERS}`, 'servers');
     if (f.servers === 1) return null;
-    spec = { source: 'servers', servers: Array.from({ length: f.servers }, (_, i) => ({ name: `s${i + 1}`, url: null })), rule: 'round-robin', tenants: {} };
+    spec = {
+      source: 'servers',
+      servers: Array.from({ length: f.servers }, (_, i) => ({ name: `s${i + 1}`, url: null })),
+      rule: 'round-robin',
+      tenants: {},
+    };
   } else if (f.databaseUrls.length > 1) {
-    spec = { source: 'database-url', servers: f.databaseUrls.map((url, i) => ({ name: `s${i + 1}`, url })), rule: 'round-robin', tenants: {} };
+    spec = {
+      source: 'database-url',
+      servers: f.databaseUrls.map((url, i) => ({ name: `s${i + 1}`, url })),
+      rule: 'round-robin',
+      tenants: {},
+    };
   }
   if (!spec) return null;
   checkDistinctServers(spec.servers);
   const embedded = spec.servers.some((s) => s.url === null);
-  if (embedded && f.target !== 'embedded') throw new UsageError(`several embedded servers need --target embedded (got --target ${f.target})`, spec.source === 'servers' ? 'servers' : 'placement.servers');
-  if (embedded && f.pgData) throw new UsageError('--pg-data keeps one embedded cluster; it cannot be combined with several embedded servers', 'pg-data');
-  if (spec.rule === 'extra-servers' && spec.servers.length < 2) throw new UsageError('placement rule "extra-servers" needs at least two servers', 'placement.rule');
+  if (embedded && f.target !== 'embedded')
+    throw new UsageError(
+      `several embedded servers need --target embedded (got --target ${f.target})`,
+      spec.source === 'servers' ? 'servers' : 'placement.servers',
+    );
+  if (embedded && f.pgData)
+    throw new UsageError('--pg-data keeps one embedded cluster; it cannot be combined with several embedded servers', 'pg-data');
+  if (spec.rule === 'extra-servers' && spec.servers.length < 2)
+    throw new UsageError('placement rule "extra-servers" needs at least two servers', 'placement.rule');
   checkAssignments(spec, tenantCount);
   return spec;
 }
@@ -106,10 +128,16 @@ function checkAssignments(spec: PlacementSpec, tenantCount: number): void {
   for (const [slug, server] of Object.entries(spec.tenants)) {
     const n = Number(slug.slice(1));
     if (n < 1 || n > tenantCount) {
-      throw new UsageError(`placement field "tenants.${slug}": ${slug} is not a tenant of this scenario (${tenantSlug(0)}..${tenantSlug(tenantCount - 1)})`, `placement.tenants.${slug}`);
+      throw new UsageError(
+        `placement field "tenants.${slug}": ${slug} is not a tenant of this scenario (${tenantSlug(0)}..${tenantSlug(tenantCount - 1)})`,
+        `placement.tenants.${slug}`,
+      );
     }
     if (!names.includes(server)) {
-      throw new UsageError(`placement field "tenants.${slug}": unknown server "${server}"; allowed: ${names.join(', ')}`, `placement.tenants.${slug}`);
+      throw new UsageError(
+        `placement field "tenants.${slug}": unknown server "${server}"; allowed: ${names.join(', ')}`,
+        `placement.tenants.${slug}`,
+      );
     }
   }
 }
@@ -142,20 +170,27 @@ export function loadPlacementFile(path: string, primaryUrl: string | undefined):
   const file = parsed.data;
   const seen = new Set<string>();
   for (const [i, s] of file.servers.entries()) {
-    if (seen.has(s.name)) throw new UsageError(`placement field "servers.${i}.name": "${s.name}" is listed twice`, `placement.servers.${i}.name`);
+    if (seen.has(s.name))
+      throw new UsageError(`placement field "servers.${i}.name": "${s.name}" is listed twice`, `placement.servers.${i}.name`);
     seen.add(s.name);
     if (s.url !== undefined) {
       try {
         UrlTarget.parse(s.url);
       } catch (err) {
-        throw new UsageError(`placement field "servers.${i}.url": ${(err as Error).message.replace(/^--database-url:?\s*/, '')}`, `placement.servers.${i}.url`);
+        throw new UsageError(
+          `placement field "servers.${i}.url": ${(err as Error).message.replace(/^--database-url:?\s*/, '')}`,
+          `placement.servers.${i}.url`,
+        );
       }
     }
   }
   const withUrl = file.servers.filter((s) => s.url !== undefined).length;
   if (withUrl && withUrl < file.servers.length) {
     const i = file.servers.findIndex((s) => s.url === undefined);
-    throw new UsageError(`placement field "servers.${i}.url": give a url for every server or for none (none = embedded servers the harness starts)`, `placement.servers.${i}.url`);
+    throw new UsageError(
+      `placement field "servers.${i}.url": give a url for every server or for none (none = embedded servers the harness starts)`,
+      `placement.servers.${i}.url`,
+    );
   }
   if (primaryUrl !== undefined && withUrl) {
     throw new UsageError('--database-url and a placement file with urls: the placement file lists every server', 'placement.servers');
@@ -185,7 +220,11 @@ export function checkDistinctServers(servers: readonly PlacementServerSpec[]): v
     const p = UrlTarget.parse(s.url);
     const key = `${p.host}:${p.port}`;
     const j = seen.get(key);
-    if (j !== undefined) throw new UsageError(`servers ${j + 1} and ${i + 1} are the same server (${key}): each placement server must be a different PostgreSQL server`, 'database-url');
+    if (j !== undefined)
+      throw new UsageError(
+        `servers ${j + 1} and ${i + 1} are the same server (${key}): each placement server must be a different PostgreSQL server`,
+        'database-url',
+      );
     seen.set(key, i);
   }
 }

@@ -33,7 +33,9 @@ export class TestcontainersTarget implements Target {
     return clientConfig(this.admin, database, user);
   }
 
-  static async start(opts: { profile?: SettingsProfile; settings?: Record<string, string>; log?: (l: string) => void } = {}): Promise<TestcontainersTarget> {
+  static async start(
+    opts: { profile?: SettingsProfile; settings?: Record<string, string>; log?: (l: string) => void } = {},
+  ): Promise<TestcontainersTarget> {
     const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
     try {
       await getContainerRuntimeClient();
@@ -53,7 +55,13 @@ export class TestcontainersTarget implements Target {
       .withExposedPorts(5432)
       .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
       .start();
-    const admin: ConnParams = { host: container.getHost(), port: container.getMappedPort(5432), user: 'tenantbench', password, database: 'postgres' };
+    const admin: ConnParams = {
+      host: container.getHost(),
+      port: container.getMappedPort(5432),
+      user: 'tenantbench',
+      password,
+      database: 'postgres',
+    };
     const target = new TestcontainersTarget(admin, { ...settings, profile }, container);
     target.unregister = registerCleanup({ name: 'PostgreSQL container', cleanup: () => target.stop() });
     const c = new pg.Client(target.config('postgres'));

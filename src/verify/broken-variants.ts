@@ -112,7 +112,8 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     async apply(ctx) {
       const role = rls.appRole(ctx);
       const config = ctx.target.config(rls.db(ctx), { name: role, password: ctx.naming.password(role) });
-      const make = (n: number) => new SessionSetRouter(config, n, (t) => `SELECT set_config(${literal(TENANT_SETTING)}, ${literal(t.id)}, false)`);
+      const make = (n: number) =>
+        new SessionSetRouter(config, n, (t) => `SELECT set_config(${literal(TENANT_SETTING)}, ${literal(t.id)}, false)`);
       return { router: make(2), newRouter: make };
     },
   },

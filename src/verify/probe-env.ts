@@ -38,7 +38,8 @@ export function probeTier(ctx: LayoutContext, name: LayoutName): TenantPlan[] {
 /** The probe environment of one seeded layout. The caller closes `env.router`. */
 export function makeProbeEnv(ctx: LayoutContext, name: LayoutName, o: EnvOverrides = {}): ProbeEnv {
   const impl = layoutOf(name);
-  const cfg = (database: string, role: string): ClientConfig => ctx.target.config(database, { name: role, password: ctx.naming.password(role) });
+  const cfg = (database: string, role: string): ClientConfig =>
+    ctx.target.config(database, { name: role, password: ctx.naming.password(role) });
   const tenants = ctx.plan.tenants;
   let tier: readonly TenantPlan[] = tenants;
   let crossVictim: TenantPlan | null = null;
@@ -94,7 +95,8 @@ export function makeProbeEnv(ctx: LayoutContext, name: LayoutName, o: EnvOverrid
       appFilter: false,
       rls: true,
       contextKind: 'setting',
-      login: (t, db) => (dedicated.has(t.slug) && inDb ? cfg(db ?? tierDb.dbOf(ctx, t), tierDb.roleOf(ctx, t)) : cfg(db ?? l.db(ctx), l.appRole(ctx))),
+      login: (t, db) =>
+        dedicated.has(t.slug) && inDb ? cfg(db ?? tierDb.dbOf(ctx, t), tierDb.roleOf(ctx, t)) : cfg(db ?? l.db(ctx), l.appRole(ctx)),
       databaseOf: (t) => (dedicated.has(t.slug) && inDb ? tierDb.dbOf(ctx, t) : l.db(ctx)),
       schemaOf: (t) => (dedicated.has(t.slug) && !inDb ? t.slug : 'public'),
       roleOf: (t) => (dedicated.has(t.slug) && inDb ? tierDb.roleOf(ctx, t) : l.appRole(ctx)),

@@ -72,7 +72,12 @@ export class Script {
 }
 
 /** Run `fn` in a session the router scoped to `tenant`, and roll it back whatever happens. */
-export async function inSession<T>(router: TenantRouter, tenant: TenantPlan, fn: (s: Script, session: TenantSession) => Promise<T>, sql: string[] = []): Promise<T> {
+export async function inSession<T>(
+  router: TenantRouter,
+  tenant: TenantPlan,
+  fn: (s: Script, session: TenantSession) => Promise<T>,
+  sql: string[] = [],
+): Promise<T> {
   const session = await router.acquire(tenant);
   const script = new Script((text, values) => session.query(text, values), true, sql);
   try {
@@ -127,7 +132,7 @@ export function failureText(f: Failed): string {
 
 /** ` AND <alias>.tenant_id = $n` when the application adds the tenant filter itself (shared). */
 export function appFilter(appFilterOn: boolean, param: number, alias = ''): string {
-  return appFilterOn ? ` AND ${alias ? alias + '.' : ''}tenant_id = $${param}` : '';
+  return appFilterOn ? ` AND ${alias ? `${alias}.` : ''}tenant_id = $${param}` : '';
 }
 
 /**

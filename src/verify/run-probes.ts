@@ -26,7 +26,13 @@ export async function runProbe(p: Probe, env: ProbeEnv): Promise<ProbeResult> {
     return { ...base, ...o };
   } catch (err) {
     debug('%s %s: error %s', env.layout, p.id, errorMessage(err));
-    return { ...base, outcome: 'finding', sql: [], expected: 'the probe runs', observed: { sqlstate: sqlState(err) ?? undefined, detail: `probe could not run: ${errorMessage(err)}` } };
+    return {
+      ...base,
+      outcome: 'finding',
+      sql: [],
+      expected: 'the probe runs',
+      observed: { sqlstate: sqlState(err) ?? undefined, detail: `probe could not run: ${errorMessage(err)}` },
+    };
   }
 }
 

@@ -100,7 +100,12 @@ export async function runSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   const baseline = async (layout: LayoutName, rolePerTenant: boolean) => {
     const found = baselines.find((b) => b.layout === layout && b.rolePerTenant === rolePerTenant);
     if (found) return found;
-    const ctx = makeLayoutContext({ target: o.target, scenario: selfTestScenario(rolePerTenant), prefix: `${prefix}b${baselines.length}`, serverVersionNum: o.serverVersionNum });
+    const ctx = makeLayoutContext({
+      target: o.target,
+      scenario: selfTestScenario(rolePerTenant),
+      prefix: `${prefix}b${baselines.length}`,
+      serverVersionNum: o.serverVersionNum,
+    });
     say(`self-test: healthy ${layout}${rolePerTenant ? ' (role per tenant)' : ''}`);
     const b = { layout, rolePerTenant, ctx, probes: [] as ProbeResult[], ...countOutcomes([]) };
     baselines.push(b);
@@ -118,7 +123,12 @@ export async function runSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       if (v.onBaseline) {
         probes = await probeLayout(base.ctx, v.layout, v);
       } else {
-        const ctx = makeLayoutContext({ target: o.target, scenario: selfTestScenario(v.rolePerTenant ?? false), prefix: `${prefix}${i}`, serverVersionNum: o.serverVersionNum });
+        const ctx = makeLayoutContext({
+          target: o.target,
+          scenario: selfTestScenario(v.rolePerTenant ?? false),
+          prefix: `${prefix}${i}`,
+          serverVersionNum: o.serverVersionNum,
+        });
         try {
           await layoutOf(v.layout).seed(ctx);
           probes = await probeLayout(ctx, v.layout, v);
@@ -127,8 +137,20 @@ export async function runSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
         }
       }
       const flaggedBy = flagsOf(probes, base.probes);
-      debug('variant %s flagged by %o', v.id, flaggedBy.map((f) => f.probe));
-      out.push({ id: v.id, layout: v.layout, description: v.description, flagged: flaggedBy.length > 0, flaggedBy, probes, ...countOutcomes(probes) });
+      debug(
+        'variant %s flagged by %o',
+        v.id,
+        flaggedBy.map((f) => f.probe),
+      );
+      out.push({
+        id: v.id,
+        layout: v.layout,
+        description: v.description,
+        flagged: flaggedBy.length > 0,
+        flaggedBy,
+        probes,
+        ...countOutcomes(probes),
+      });
     }
   } finally {
     for (const b of baselines) await layoutOf(b.layout).destroy(b.ctx);

@@ -5,7 +5,11 @@ import { SweepCursor } from './rate-sweep-plan.js';
 
 const target = { p99TargetMs: 50, minAchievedFraction: 0.95, maxErrorFraction: 0.001 };
 const ok = { valid: true, p99Ms: 20, offeredPerS: 100, achievedPerS: 100, dropped: 0, unfinished: 0, errors: {}, offeredCount: 1000 };
-const step = (ratePerS: number, meets: boolean | null) => ({ ratePerS, meets, invalidReasons: meets === null ? ['load generator saturated'] : [] });
+const step = (ratePerS: number, meets: boolean | null) => ({
+  ratePerS,
+  meets,
+  invalidReasons: meets === null ? ['load generator saturated'] : [],
+});
 
 describe('a rate sweep step against the target', () => {
   it('meets it with P99 within the target, everything achieved, nothing dropped, no error', () => {
@@ -65,7 +69,11 @@ describe('capacity from the steps', () => {
 });
 
 describe('the sweep cursor', () => {
-  const run = (rates: number[], opts: { stopAfterMisses?: number; refine?: number }, verdict: (rate: number, attempt: number) => boolean | null) => {
+  const run = (
+    rates: number[],
+    opts: { stopAfterMisses?: number; refine?: number },
+    verdict: (rate: number, attempt: number) => boolean | null,
+  ) => {
     const c = new SweepCursor({ rates, stopAfterMisses: opts.stopAfterMisses ?? 1, refine: opts.refine ?? 0 });
     const tried: string[] = [];
     const attempts = new Map<number, number>();
@@ -79,17 +87,36 @@ describe('the sweep cursor', () => {
   };
 
   it('climbs until the first miss, then bisects `refine` times', () => {
-    assert.deepEqual(run([100, 200, 400, 800], {}, (r) => r < 400), ['100', '200', '400']);
-    assert.deepEqual(run([100, 200, 400, 800], { refine: 2 }, (r) => r < 350), ['100', '200', '400', 'r300', 'r350']);
-    assert.deepEqual(run([100, 200], { refine: 2 }, () => true), ['100', '200'], 'nothing to refine without a miss');
+    assert.deepEqual(
+      run([100, 200, 400, 800], {}, (r) => r < 400),
+      ['100', '200', '400'],
+    );
+    assert.deepEqual(
+      run([100, 200, 400, 800], { refine: 2 }, (r) => r < 350),
+      ['100', '200', '400', 'r300', 'r350'],
+    );
+    assert.deepEqual(
+      run([100, 200], { refine: 2 }, () => true),
+      ['100', '200'],
+      'nothing to refine without a miss',
+    );
   });
 
   it('goes on past a miss with stopAfterMisses > 1', () => {
-    assert.deepEqual(run([100, 200, 400, 800], { stopAfterMisses: 2 }, (r) => r !== 200), ['100', '200', '400', '800']);
+    assert.deepEqual(
+      run([100, 200, 400, 800], { stopAfterMisses: 2 }, (r) => r !== 200),
+      ['100', '200', '400', '800'],
+    );
   });
 
   it('retries an invalid step once, then stops there', () => {
-    assert.deepEqual(run([100, 200, 400], {}, (r, a) => (r === 200 && a === 1 ? null : true)), ['100', '200', '200', '400']);
-    assert.deepEqual(run([100, 200, 400], {}, (r) => (r === 200 ? null : true)), ['100', '200', '200']);
+    assert.deepEqual(
+      run([100, 200, 400], {}, (r, a) => (r === 200 && a === 1 ? null : true)),
+      ['100', '200', '200', '400'],
+    );
+    assert.deepEqual(
+      run([100, 200, 400], {}, (r) => (r === 200 ? null : true)),
+      ['100', '200', '200'],
+    );
   });
 });

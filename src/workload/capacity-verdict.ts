@@ -13,19 +13,27 @@ export type StepFigures = Pick<CapacityStep, 'valid' | 'p99Ms' | 'offeredPerS' |
  * minAchievedFraction of what was offered, dropped and left unfinished nothing and failed at most
  * maxErrorFraction.
  */
-export function judgeStep(f: StepFigures, sweep: Pick<ResolvedRateSweep, 'p99TargetMs' | 'minAchievedFraction' | 'maxErrorFraction'>, maxBacklog: number): { meets: boolean | null; misses: string[] } {
+export function judgeStep(
+  f: StepFigures,
+  sweep: Pick<ResolvedRateSweep, 'p99TargetMs' | 'minAchievedFraction' | 'maxErrorFraction'>,
+  maxBacklog: number,
+): { meets: boolean | null; misses: string[] } {
   if (!f.valid) return { meets: null, misses: [] };
   const misses: string[] = [];
   if (f.p99Ms === null) misses.push('no request completed');
   else if (f.p99Ms > sweep.p99TargetMs) misses.push(`P99 ${f.p99Ms.toFixed(1)} ms > ${sweep.p99TargetMs} ms`);
   if (f.offeredPerS !== null && f.offeredPerS > 0 && (f.achievedPerS ?? 0) < sweep.minAchievedFraction * f.offeredPerS) {
-    misses.push(`achieved ${(f.achievedPerS ?? 0).toFixed(1)}/s < ${(sweep.minAchievedFraction * 100).toFixed(0)}% of offered ${f.offeredPerS.toFixed(1)}/s`);
+    misses.push(
+      `achieved ${(f.achievedPerS ?? 0).toFixed(1)}/s < ${(sweep.minAchievedFraction * 100).toFixed(0)}% of offered ${f.offeredPerS.toFixed(1)}/s`,
+    );
   }
   if (f.dropped > 0) misses.push(`${f.dropped} dropped (backlog of ${maxBacklog} full)`);
   if (f.unfinished > 0) misses.push(`${f.unfinished} requests still unfinished after the window's drain`);
   const errors = Object.values(f.errors).reduce((a, b) => a + b, 0);
   if (errors > sweep.maxErrorFraction * Math.max(1, f.offeredCount)) {
-    misses.push(`${errors} errors (${((errors / Math.max(1, f.offeredCount)) * 100).toFixed(2)}% > ${(sweep.maxErrorFraction * 100).toFixed(2)}%)`);
+    misses.push(
+      `${errors} errors (${((errors / Math.max(1, f.offeredCount)) * 100).toFixed(2)}% > ${(sweep.maxErrorFraction * 100).toFixed(2)}%)`,
+    );
   }
   return { meets: misses.length === 0, misses };
 }
@@ -57,7 +65,13 @@ export function capacityOf(steps: readonly Pick<CapacityStep, 'ratePerS' | 'meet
     return { kind: 'at-least', ratePerS: best, firstMissPerS: null, label: `≥ ${rate(best!)}`, reason };
   }
   if (best === null) {
-    return { kind: 'below', ratePerS: firstMiss, firstMissPerS: firstMiss, label: `below ${rate(firstMiss)}`, reason: `the lowest rate tried, ${rate(firstMiss)}, already missed the target` };
+    return {
+      kind: 'below',
+      ratePerS: firstMiss,
+      firstMissPerS: firstMiss,
+      label: `below ${rate(firstMiss)}`,
+      reason: `the lowest rate tried, ${rate(firstMiss)}, already missed the target`,
+    };
   }
   return { kind: 'measured', ratePerS: best, firstMissPerS: firstMiss, label: rate(best), reason: null };
 }

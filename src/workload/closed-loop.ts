@@ -73,5 +73,11 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
   recorder.closeInterval(performance.now());
   // Stopped early (target gone): rates are over the time actually measured.
   const measuredSeconds = Math.max(0.001, Math.min(ctx.durationMs, performance.now() - measureStart) / 1000);
-  return { mode: 'closed', measuredSeconds: ctx.health.abortReason ? measuredSeconds : ctx.durationMs / 1000, offeredPerS: null, dropped: 0, unfinished };
+  return {
+    mode: 'closed',
+    measuredSeconds: ctx.health.abortReason ? measuredSeconds : ctx.durationMs / 1000,
+    offeredPerS: null,
+    dropped: 0,
+    unfinished,
+  };
 }

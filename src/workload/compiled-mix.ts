@@ -54,7 +54,9 @@ export class CompiledMix {
           if (!st) {
             const { text, tenantParam } = query.sql(shape);
             // The name is derived from the text: node-postgres refuses one name for two texts on a connection.
-            const stmtName = prepared ? `tb_${name.replace(/-/g, '_')}_${createHash('sha1').update(text).digest('hex').slice(0, 10)}` : null;
+            const stmtName = prepared
+              ? `tb_${name.replace(/-/g, '_')}_${createHash('sha1').update(text).digest('hex').slice(0, 10)}`
+              : null;
             st = { text, name: stmtName, tenantParam };
             cache.set(key, st);
           }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { TenantRouter } from '../layouts/layout.js';
+import type { TenantRouter, TenantSession } from '../layouts/layout.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { sqlState } from '../errors.js';
 import type { MixQuery } from './compiled-mix.js';
@@ -47,8 +47,14 @@ function connectionSurvives(state: string | null): boolean {
  * A server-reported error rolls back and keeps the connection (COMMIT of an aborted transaction is
  * a rollback); a broken connection is discarded with release(err), and the router opens a new one.
  */
-export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: MixQuery, values: unknown[], wantRows = false): Promise<Outcome> {
-  let session;
+export async function executeRequest(
+  o: RequestOptions,
+  tenant: TenantPlan,
+  q: MixQuery,
+  values: unknown[],
+  wantRows = false,
+): Promise<Outcome> {
+  let session: TenantSession;
   try {
     session = await o.router.acquire(tenant);
   } catch (err) {
@@ -71,5 +77,7 @@ export async function executeRequest(o: RequestOptions, tenant: TenantPlan, q: M
   } catch (err) {
     return { error: label(err), acquiredAt, endAt: performance.now() };
   }
-  return body === undefined ? { error: null, acquiredAt, endAt: performance.now() } : { error: null, acquiredAt, endAt: performance.now(), body };
+  return body === undefined
+    ? { error: null, acquiredAt, endAt: performance.now() }
+    : { error: null, acquiredAt, endAt: performance.now(), body };
 }

@@ -23,7 +23,13 @@ export interface HttpLoadResult {
  * connections), a tenant per request from `chooseTenant` via the x-tenant header. autocannon runs
  * in this process, so the client and the service share one event loop: the figures include both.
  */
-export async function driveHttp(url: string, chooseTenant: (rnd: Rnd) => TenantPlan, connections: number, durationSeconds: number, seed: number): Promise<HttpLoadResult> {
+export async function driveHttp(
+  url: string,
+  chooseTenant: (rnd: Rnd) => TenantPlan,
+  connections: number,
+  durationSeconds: number,
+  seed: number,
+): Promise<HttpLoadResult> {
   const rnd = mulberry32(hash32(seed, 0x4c));
   const r = await autocannon({
     url: `${url}/recent-orders`,

@@ -81,7 +81,13 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const tenants = noisyTenant ? ctx.plan.tenants.filter((t) => t !== noisyTenant) : ctx.plan.tenants;
     const writes = mix.writes || (o.noisy === true && QUERIES[w.noisyNeighbour?.query as QueryName]?.writes === true);
     if (writes) await removeWrittenRows(router, ctx.plan.tenants);
-    const ids: IdSource = writes ? await allocateIds(router, ctx.plan.tenants) : { next: () => { throw new Error('this mix does not write'); } };
+    const ids: IdSource = writes
+      ? await allocateIds(router, ctx.plan.tenants)
+      : {
+          next: () => {
+            throw new Error('this mix does not write');
+          },
+        };
     const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(ctx.plan.tenants));
     const lagMonitor = new EventLoopLagMonitor();
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
@@ -121,7 +127,14 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
         lagMonitor.start();
         cpu0 = process.cpuUsage();
         if (w.leakProbes.enabled) {
-          probeLoop = startLeakProbes({ ctx, layout: o.layout, router, everyMs: w.leakProbes.everyMs, seed: hash32(ctx.scenario.seed, 0x1e, o.repeat), tenants });
+          probeLoop = startLeakProbes({
+            ctx,
+            layout: o.layout,
+            router,
+            everyMs: w.leakProbes.everyMs,
+            seed: hash32(ctx.scenario.seed, 0x1e, o.repeat),
+            tenants,
+          });
         }
         o.onMeasureStart?.(recorder);
       },
@@ -131,8 +144,19 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
         probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
       },
     };
-    debug('%s repeat %d: %s loop, warm-up %d s, measuring %d s%s', o.layout, o.repeat, w.mode, w.warmupSeconds, w.durationSeconds, o.noisy ? ', noisy neighbour' : '');
-    const noisyLoad = o.noisy && noisyTenant ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed) : null;
+    debug(
+      '%s repeat %d: %s loop, warm-up %d s, measuring %d s%s',
+      o.layout,
+      o.repeat,
+      w.mode,
+      w.warmupSeconds,
+      w.durationSeconds,
+      o.noisy ? ', noisy neighbour' : '',
+    );
+    const noisyLoad =
+      o.noisy && noisyTenant
+        ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed)
+        : null;
     let drive: DriveResult;
     let noisy: SegmentResult['noisy'] = null;
     let leakProbes: LeakProbes | null = null;

@@ -25,7 +25,14 @@ export interface NoisyLoad {
  * disturbance, not the measurement). Started before the warm-up so the load is steady when the
  * measured window opens.
  */
-export function startNoisyLoad(request: RequestOptions, ids: IdSource, tenant: TenantPlan, query: string, users: number, seed: number): NoisyLoad {
+export function startNoisyLoad(
+  request: RequestOptions,
+  ids: IdSource,
+  tenant: TenantPlan,
+  query: string,
+  users: number,
+  seed: number,
+): NoisyLoad {
   const mix = new CompiledMix({ [query]: 1 }, request.prepared);
   const q = mix.queries[0]!;
   let stopped = false;

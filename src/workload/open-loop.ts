@@ -90,6 +90,8 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   const unfinished = await drain(() => inFlight);
   if (intervalTimer) clearInterval(intervalTimer);
   recorder.closeInterval(performance.now());
-  const measuredSeconds = ctx.health.abortReason ? Math.max(0.001, Math.min(ctx.durationMs, stoppedAt - measureStart) / 1000) : ctx.durationMs / 1000;
+  const measuredSeconds = ctx.health.abortReason
+    ? Math.max(0.001, Math.min(ctx.durationMs, stoppedAt - measureStart) / 1000)
+    : ctx.durationMs / 1000;
   return { mode: 'open', measuredSeconds, offeredPerS: offered / measuredSeconds, dropped, unfinished };
 }

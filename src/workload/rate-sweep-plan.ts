@@ -52,6 +52,7 @@ export class SweepCursor {
     this.retried = false;
     if (!step.meets) this.misses++;
     this.index++;
-    if (this.misses >= this.sweep.stopAfterMisses || this.index >= this.sweep.rates.length) this.phase = this.sweep.refine > 0 ? 'refine' : 'done';
+    if (this.misses >= this.sweep.stopAfterMisses || this.index >= this.sweep.rates.length)
+      this.phase = this.sweep.refine > 0 ? 'refine' : 'done';
   }
 }

@@ -54,7 +54,11 @@ export async function measureStep(o: StepOptions): Promise<{ step: CapacityStep;
  * left unfinished by a lag-free generator are the layout not keeping up: a miss, not an invalid
  * step. Latencies of an invalid step are withheld.
  */
-export function stepOf(seg: SegmentResult, o: Pick<StepOptions, 'sweep' | 'ratePerS' | 'round' | 'phase'>, w: Pick<ResolvedWorkload, 'maxBacklog' | 'maxEventLoopLagMs'>): CapacityStep {
+export function stepOf(
+  seg: SegmentResult,
+  o: Pick<StepOptions, 'sweep' | 'ratePerS' | 'round' | 'phase'>,
+  w: Pick<ResolvedWorkload, 'maxBacklog' | 'maxEventLoopLagMs'>,
+): CapacityStep {
   const valid = seg.lag.p99Ms <= w.maxEventLoopLagMs && !seg.incomplete;
   const all = new QueryRecord();
   for (const q of seg.recorder.queries) all.add(q);

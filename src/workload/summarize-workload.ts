@@ -16,7 +16,12 @@ function spread(xs: Array<number | null>) {
 }
 
 /** One query's (or the whole mix's) result over the repeats of a layout. */
-function queryResult(w: ResolvedWorkload, segs: SegmentResult[], pick: (s: SegmentResult) => QueryRecord, shareOfOffered: number): QueryResult {
+function queryResult(
+  w: ResolvedWorkload,
+  segs: SegmentResult[],
+  pick: (s: SegmentResult) => QueryRecord,
+  shareOfOffered: number,
+): QueryResult {
   const valid = segs.filter((s) => s.valid);
   const merged = new QueryRecord();
   for (const s of valid) merged.add(pick(s));
@@ -26,7 +31,14 @@ function queryResult(w: ResolvedWorkload, segs: SegmentResult[], pick: (s: Segme
   const tput = valid.map((s) => pick(s).ok / s.drive.measuredSeconds);
   const repeats = segs.map((s) => {
     const r = pick(s);
-    return { repeat: s.repeat, valid: s.valid, count: r.ok, p50Ms: r.response.percentileMs(50), p99Ms: r.response.percentileMs(99), throughputPerS: r.ok / s.drive.measuredSeconds };
+    return {
+      repeat: s.repeat,
+      valid: s.valid,
+      count: r.ok,
+      p50Ms: r.response.percentileMs(50),
+      p99Ms: r.response.percentileMs(99),
+      throughputPerS: r.ok / s.drive.measuredSeconds,
+    };
   });
   const cls = (h: LatencyHistogram) => ({ ...h.summary(), count: h.count });
   return {
@@ -54,10 +66,28 @@ function queryResult(w: ResolvedWorkload, segs: SegmentResult[], pick: (s: Segme
 }
 
 /** A layout's workload section from its segments (one per repeat). */
-export function summarizeLayout(w: ResolvedWorkload, segs: SegmentResult[], noisySegs: SegmentResult[] = [], httpRuns: HttpLoadResult[] = []): LayoutWorkload {
+export function summarizeLayout(
+  w: ResolvedWorkload,
+  segs: SegmentResult[],
+  noisySegs: SegmentResult[] = [],
+  httpRuns: HttpLoadResult[] = [],
+): LayoutWorkload {
   const first = segs[0];
   if (!first) {
-    return { status: 'not-run', reason: 'not reached', valid: false, invalidReasons: [], queries: {}, all: null, eventLoopLagMs: null, clientCpuPercentOfOneCore: null, connections: null, noisyNeighbour: null, http: null, leakProbes: null };
+    return {
+      status: 'not-run',
+      reason: 'not reached',
+      valid: false,
+      invalidReasons: [],
+      queries: {},
+      all: null,
+      eventLoopLagMs: null,
+      clientCpuPercentOfOneCore: null,
+      connections: null,
+      noisyNeighbour: null,
+      http: null,
+      leakProbes: null,
+    };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
   const total = weights.reduce((a, b) => a + b, 0);

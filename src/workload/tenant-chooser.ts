@@ -15,7 +15,10 @@ export function makeTenantChooser(choice: TenantChoice, tenants: readonly Tenant
     const cumulative: number[] = [];
     let acc = 0;
     const total = tenants.reduce((a, t) => a + t.rows, 0);
-    for (const t of tenants) cumulative.push((acc += t.rows / total));
+    for (const t of tenants) {
+      acc += t.rows / total;
+      cumulative.push(acc);
+    }
     return (rnd) => {
       const r = rnd();
       // Binary search: O(log n) per request for 100k tenants.
@@ -29,7 +32,9 @@ export function makeTenantChooser(choice: TenantChoice, tenants: readonly Tenant
       return tenants[lo]!;
     };
   }
-  const hot = choice.tenant ? tenants.find((t) => t.slug === choice.tenant) : [...tenants].sort((a, b) => b.rows - a.rows || a.index - b.index)[0];
+  const hot = choice.tenant
+    ? tenants.find((t) => t.slug === choice.tenant)
+    : [...tenants].sort((a, b) => b.rows - a.rows || a.index - b.index)[0];
   if (!hot) throw new Error(`hot tenant ${choice.tenant} is not in the plan`);
   const others = tenants.filter((t) => t !== hot);
   const share = choice.share;

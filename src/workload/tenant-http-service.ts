@@ -22,7 +22,11 @@ export interface TenantHttpService {
  * transaction, JSON. 200 = ok; 400 = no or unknown tenant; 503 = a database error (SQLSTATE in the
  * body). Listens on 127.0.0.1 only.
  */
-export async function startTenantHttpService(request: RequestOptions, tenants: readonly TenantPlan[], seed: number): Promise<TenantHttpService> {
+export async function startTenantHttpService(
+  request: RequestOptions,
+  tenants: readonly TenantPlan[],
+  seed: number,
+): Promise<TenantHttpService> {
   const bySlug = new Map(tenants.map((t) => [t.slug, t]));
   const mix = new CompiledMix({ 'recent-orders': 1 }, request.prepared);
   const q = mix.queries[0]!;

@@ -55,7 +55,8 @@ export class WorkloadRecorder {
   private intervalErrors = 0;
   private intervalStart = 0;
   private windowStart = 0;
-  private tapState: { from: number; until: number; record: QueryRecord; completedInside: number; errors: Map<string, number> } | null = null;
+  private tapState: { from: number; until: number; record: QueryRecord; completedInside: number; errors: Map<string, number> } | null =
+    null;
 
   constructor(
     queryCount: number,

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { ident, literal } from '../../db/sql.js';
 import { withAdmin } from '../../db/client.js';
 import type { LayoutContext } from '../layout.js';

@@ -38,7 +38,12 @@ export async function copyIn(c: pg.Client, table: string, columns: readonly stri
  * A pooled database: the tenants directory plus every tenant table with tenant_id leading.
  * Tables load concurrently (no foreign keys yet), keys and indexes come after, then ANALYZE.
  */
-export async function seedPooledDatabase(ctx: LayoutContext, layout: LayoutName, db: string, tenants: readonly TenantPlan[]): Promise<Phases> {
+export async function seedPooledDatabase(
+  ctx: LayoutContext,
+  layout: LayoutName,
+  db: string,
+  tenants: readonly TenantPlan[],
+): Promise<Phases> {
   const phases = zeroPhases();
   const opts = { tenantColumn: true };
   let sw = stopwatch();
@@ -59,7 +64,12 @@ export async function seedPooledDatabase(ctx: LayoutContext, layout: LayoutName,
   const order = [...TENANT_TABLES].sort((a, b) => ctx.plan.totals[b] - ctx.plan.totals[a]);
   await runLimited(order, ctx.scenario.seeding.concurrency, async (table) => {
     await withAdmin(ctx.target, db, (c) =>
-      copyIn(c, table, copyColumns(table, opts), tableCopyStream(table, tenants, ctx.pools, { ...opts, onRows: (n) => ctx.progress.rows(layout, n) })),
+      copyIn(
+        c,
+        table,
+        copyColumns(table, opts),
+        tableCopyStream(table, tenants, ctx.pools, { ...opts, onRows: (n) => ctx.progress.rows(layout, n) }),
+      ),
     );
   });
   phases.load = sw.seconds();
@@ -137,7 +147,11 @@ export async function seedTenantSchemas(
 
   sw = stopwatch();
   ctx.progress.phase(layout, 'index');
-  await buildIndexes(ctx, db, tenants.map((t) => ({ tenantColumn: false, schema: ident(t.slug) })));
+  await buildIndexes(
+    ctx,
+    db,
+    tenants.map((t) => ({ tenantColumn: false, schema: ident(t.slug) })),
+  );
   phases.index = sw.seconds();
 
   sw = stopwatch();
@@ -160,7 +174,7 @@ export async function seedTenantDatabases(
 ): Promise<Phases> {
   const phases = zeroPhases();
   const opts = { tenantColumn: false };
-  let sw = stopwatch();
+  const sw = stopwatch();
   ctx.progress.phase(layout, 'provision');
   // CREATE DATABASE ... TEMPLATE copies within one server: with several servers (placement), one
   // template per server that holds tenants of this layout, bound to that server.
@@ -191,7 +205,12 @@ export async function seedTenantDatabases(
     withAdmin(ctx.target, dbOf(t), async (c) => {
       let s = stopwatch();
       for (const table of TENANT_TABLES) {
-        await copyIn(c, table, copyColumns(table, opts), tableCopyStream(table, [t], ctx.pools, { ...opts, onRows: (n) => ctx.progress.rows(layout, n) }));
+        await copyIn(
+          c,
+          table,
+          copyColumns(table, opts),
+          tableCopyStream(table, [t], ctx.pools, { ...opts, onRows: (n) => ctx.progress.rows(layout, n) }),
+        );
       }
       load += s.seconds();
       s = stopwatch();

@@ -16,7 +16,11 @@ function emptyChecksums(): TableChecksums {
 }
 
 /** Pooled tables: one GROUP BY tenant_id scan per table. Tenants with no rows still appear (0 rows). */
-export async function pooledChecksums(ctx: LayoutContext, db: string, tenants: readonly TenantPlan[]): Promise<Map<string, TableChecksums>> {
+export async function pooledChecksums(
+  ctx: LayoutContext,
+  db: string,
+  tenants: readonly TenantPlan[],
+): Promise<Map<string, TableChecksums>> {
   const byId = new Map(tenants.map((t) => [t.id, t]));
   const out = new Map(tenants.map((t) => [t.slug, emptyChecksums()]));
   await withAdmin(ctx.target, db, async (c) => {
@@ -40,7 +44,9 @@ export async function tenantChecksums(ctx: LayoutContext, db: string, schema: st
   const out = emptyChecksums();
   await withAdmin(ctx.target, db, async (c) => {
     for (const table of TENANT_TABLES) {
-      const r = await c.query<{ n: string; hash: string }>(checksumSql(table, { tenantColumn: false, schema: schema ? ident(schema) : undefined }));
+      const r = await c.query<{ n: string; hash: string }>(
+        checksumSql(table, { tenantColumn: false, schema: schema ? ident(schema) : undefined }),
+      );
       out[table] = { rows: Number(r.rows[0]!.n), hash: r.rows[0]!.hash };
     }
   });

@@ -27,7 +27,9 @@ export async function enableRls(c: pg.Client, schema = 'public'): Promise<void> 
     const q = `${ident(schema)}.${ident(table)}`;
     await c.query(`ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY`);
     await c.query(`ALTER TABLE ${q} FORCE ROW LEVEL SECURITY`);
-    await c.query(`CREATE POLICY tenant_isolation ON ${q} FOR ALL USING (${policyPredicate(column)}) WITH CHECK (${policyPredicate(column)})`);
+    await c.query(
+      `CREATE POLICY tenant_isolation ON ${q} FOR ALL USING (${policyPredicate(column)}) WITH CHECK (${policyPredicate(column)})`,
+    );
   }
 }
 

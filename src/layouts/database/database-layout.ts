@@ -46,7 +46,11 @@ export class DatabaseLayout implements Layout {
     const servers = serversOf(ctx.target);
     for (const [i, server] of servers.entries()) {
       const here = tenants.filter((t) => this.serverIndex(ctx, t) === i);
-      await recreateRoles(ctx, here.map((t) => ({ name: this.roleOf(ctx, t), login: true })), server);
+      await recreateRoles(
+        ctx,
+        here.map((t) => ({ name: this.roleOf(ctx, t), login: true })),
+        server,
+      );
     }
     await runLimited(tenants, ctx.scenario.seeding.concurrency, (t) =>
       withAdmin(ctx.target, this.dbOf(ctx, t), (c) => grantDml(c, this.dbOf(ctx, t), this.roleOf(ctx, t), ['public'])),
@@ -62,7 +66,10 @@ export class DatabaseLayout implements Layout {
   }
 
   sizes(ctx: LayoutContext) {
-    return measureSizes(ctx, this.tenantsOf(ctx).map((t) => ({ db: this.dbOf(ctx, t), schemas: ['public'] })));
+    return measureSizes(
+      ctx,
+      this.tenantsOf(ctx).map((t) => ({ db: this.dbOf(ctx, t), schemas: ['public'] })),
+    );
   }
 
   /** Index of the server holding the tenant's database (0 with one server). */
@@ -90,11 +97,17 @@ export class DatabaseLayout implements Layout {
     await dropDatabases(ctx, this.databases(ctx));
     for (const server of serversOf(ctx.target)) {
       const stale = await withAdmin(server, server.admin.database, async (c) => {
-        const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${ctx.naming.db(this.part)}\\_t%`]);
+        const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+          `${ctx.naming.db(this.part)}\\_t%`,
+        ]);
         return r.rows.map((x) => x.datname);
       });
       await dropDatabases(ctx, stale, server);
-      await dropRoles(ctx, this.tenantsOf(ctx).map((t) => this.roleOf(ctx, t)), server);
+      await dropRoles(
+        ctx,
+        this.tenantsOf(ctx).map((t) => this.roleOf(ctx, t)),
+        server,
+      );
     }
   }
 }

@@ -8,7 +8,16 @@ import { PoolRouter } from '../common/pool-router.js';
 import { enableRls, rlsContextSql } from '../common/rls-policy.js';
 import { DatabaseLayout } from '../database/database-layout.js';
 import { schemaContextSql } from '../schema/schema-layout.js';
-import type { Layout, LayoutContext, LayoutSizes, RouterOptions, RouterStats, SeedResult, TableChecksums, TenantRouter } from '../layout.js';
+import type {
+  Layout,
+  LayoutContext,
+  LayoutSizes,
+  RouterOptions,
+  RouterStats,
+  SeedResult,
+  TableChecksums,
+  TenantRouter,
+} from '../layout.js';
 
 /** The dedicated (enterprise) tier: explicit slugs, or the largest tenants (ties: lower number first). */
 export function dedicatedTenants(ctx: Pick<LayoutContext, 'plan' | 'scenario'>): TenantPlan[] {
@@ -52,7 +61,7 @@ export class HybridLayout implements Layout {
     if (this.placement(ctx) === 'schema') {
       phases = addPhases(phases, await seedTenantSchemas(ctx, this.name, db, dedicated, { createDatabase: false }));
     }
-    let sw = stopwatch();
+    const sw = stopwatch();
     ctx.progress.phase(this.name, 'policies');
     await recreateRoles(ctx, [{ name: this.appRole(ctx), login: true }]);
     await withAdmin(ctx.target, db, async (c) => {
@@ -114,7 +123,13 @@ export class HybridLayout implements Layout {
       stats: (): RouterStats => {
         const a = pooled.stats();
         const b = dedicatedRouter.stats();
-        return { open: a.open + b.open, peakOpen: a.peakOpen + b.peakOpen, opened: a.opened + b.opened, closed: a.closed + b.closed, waits: a.waits + b.waits };
+        return {
+          open: a.open + b.open,
+          peakOpen: a.peakOpen + b.peakOpen,
+          opened: a.opened + b.opened,
+          closed: a.closed + b.closed,
+          waits: a.waits + b.waits,
+        };
       },
       close: async () => {
         await Promise.all([pooled.close(), dedicatedRouter.close()]);

@@ -54,7 +54,12 @@ export class SchemaLayout implements Layout {
           await c.query(`GRANT ${ident(role)} TO ${ident(app)}`);
         }
       } else {
-        await grantDml(c, db, app, ctx.plan.tenants.map((t) => t.slug));
+        await grantDml(
+          c,
+          db,
+          app,
+          ctx.plan.tenants.map((t) => t.slug),
+        );
       }
     });
     phases.provision += sw.seconds();
@@ -84,7 +89,12 @@ export class SchemaLayout implements Layout {
 
   async destroy(ctx: LayoutContext): Promise<void> {
     await dropDatabases(ctx, [this.db(ctx)]);
-    await dropRoles(ctx, this.roles(ctx).map((r) => r.name).reverse());
+    await dropRoles(
+      ctx,
+      this.roles(ctx)
+        .map((r) => r.name)
+        .reverse(),
+    );
   }
 }
 

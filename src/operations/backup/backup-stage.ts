@@ -60,7 +60,11 @@ function tenantsFor(layout: LayoutName, ctx: LayoutContext, slugs?: string[]): T
   });
 }
 
-export async function backupLayout(s: { ctx: LayoutContext; target: Target }, layout: LayoutName, opts: BackupOptions = {}): Promise<LayoutBackup> {
+export async function backupLayout(
+  s: { ctx: LayoutContext; target: Target },
+  layout: LayoutName,
+  opts: BackupOptions = {},
+): Promise<LayoutBackup> {
   const { ctx } = s;
   const jobs = opts.jobs ?? 2;
   const tools = clientTools(s.target, ctx.serverVersionNum);
@@ -69,7 +73,11 @@ export async function backupLayout(s: { ctx: LayoutContext; target: Target }, la
   }
   const env: OpsEnv = { ctx, tools, jobs };
   const dir = mkdtempSync(join(tmpdir(), 'tenantbench-backup-'));
-  const unregister = registerCleanup({ name: `backup dir ${dir}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }), emergency: () => rmSync(dir, { recursive: true, force: true }) });
+  const unregister = registerCleanup({
+    name: `backup dir ${dir}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    emergency: () => rmSync(dir, { recursive: true, force: true }),
+  });
   const artifacts: BackupArtifact[] = [];
   let probe: RlsCopyProbe | null = null;
   try {
@@ -83,7 +91,17 @@ export async function backupLayout(s: { ctx: LayoutContext; target: Target }, la
       const unit = unitOf(layout, ctx, tenant.slug);
       const all = methodsFor(unit);
       for (const method of opts.firstMethodOnly ? [all.find((m) => m !== 'copy-export') ?? all[0]!] : all) {
-        const a: BackupArtifact = { scope: 'tenant', method: METHOD_LABEL[method], tenant: tenant.slug, status: 'failed', reason: null, databases: 1, seconds: null, bytes: null, restore: null };
+        const a: BackupArtifact = {
+          scope: 'tenant',
+          method: METHOD_LABEL[method],
+          tenant: tenant.slug,
+          status: 'failed',
+          reason: null,
+          databases: 1,
+          seconds: null,
+          bytes: null,
+          restore: null,
+        };
         artifacts.push(a);
         try {
           const b = await backupTenant(env, unit, tenant, method, dir);
@@ -102,7 +120,7 @@ export async function backupLayout(s: { ctx: LayoutContext; target: Target }, la
           method: 'pg_dump --enable-row-security',
           tenant: tenant.slug,
           status: 'not measured',
-          reason: 'this layout has no row level security, so pg_dump cannot filter a tenant\'s rows (see the COPY export)',
+          reason: "this layout has no row level security, so pg_dump cannot filter a tenant's rows (see the COPY export)",
           databases: 1,
           seconds: null,
           bytes: null,
@@ -133,7 +151,10 @@ export async function backupStage(s: RunSession, opts: BackupOptions = {}): Prom
     s.flush();
     if (b.status === 'failed') failures.push(`${name}: ${b.reason}`);
     const line = b.artifacts
-      .map((a) => `${a.method}${a.tenant ? ` ${a.tenant}` : ''}: ${a.status}${a.seconds !== null ? ` ${a.seconds.toFixed(2)} s` : ''}${a.bytes !== null ? ` ${a.bytes} B` : ''}${a.restore?.seconds != null ? `, restore ${a.restore.seconds.toFixed(2)} s` : ''}`)
+      .map(
+        (a) =>
+          `${a.method}${a.tenant ? ` ${a.tenant}` : ''}: ${a.status}${a.seconds !== null ? ` ${a.seconds.toFixed(2)} s` : ''}${a.bytes !== null ? ` ${a.bytes} B` : ''}${a.restore?.seconds != null ? `, restore ${a.restore.seconds.toFixed(2)} s` : ''}`,
+      )
       .join('; ');
     s.out(`${name}: backup ${b.status}${b.reason && b.status !== 'ok' ? ` (${b.reason})` : ''}: ${line}`);
   }

@@ -15,7 +15,13 @@ import type { OpsEnv } from './tenant-backup.js';
 
 export type FullFormat = 'custom' | 'directory';
 
-export async function fullBackup(env: OpsEnv, databases: readonly string[], units: readonly TableUnit[], format: FullFormat, dir: string): Promise<BackupArtifact> {
+export async function fullBackup(
+  env: OpsEnv,
+  databases: readonly string[],
+  units: readonly TableUnit[],
+  format: FullFormat,
+  dir: string,
+): Promise<BackupArtifact> {
   const { ctx, tools, jobs } = env;
   // Each database is dumped from, and restored onto, the server it lives on.
   const adminOf = (db: string) => serverOf(ctx.target, db).admin;
@@ -57,7 +63,13 @@ export async function fullBackup(env: OpsEnv, databases: readonly string[], unit
   for (const db of databases) {
     const fresh = await freshDatabase(ctx, db);
     try {
-      const args = ['--exit-on-error', '--no-owner', ...(format === 'directory' ? ['-j', String(jobs)] : []), ...connArgs(adminOf(fresh.db), fresh.db), paths.get(db)!];
+      const args = [
+        '--exit-on-error',
+        '--no-owner',
+        ...(format === 'directory' ? ['-j', String(jobs)] : []),
+        ...connArgs(adminOf(fresh.db), fresh.db),
+        paths.get(db)!,
+      ];
       restoreSeconds += await runTool(tools.pgRestore, args, { password: adminOf(fresh.db).password });
       for (const u of units.filter((x) => x.db === db)) {
         for (const [k, v] of await unitChecksums(ctx, u, db)) expected.set(k, v);
@@ -70,11 +82,16 @@ export async function fullBackup(env: OpsEnv, databases: readonly string[], unit
       await fresh.dispose();
     }
   }
-  artifact.restore = compareRestore(format === 'custom' ? 'pg_restore into fresh databases' : `pg_restore -j ${jobs} into fresh databases`, expected, error ? null : restored, {
-    seconds: error ? null : restoreSeconds,
-    foreign: null,
-    error,
-  });
+  artifact.restore = compareRestore(
+    format === 'custom' ? 'pg_restore into fresh databases' : `pg_restore -j ${jobs} into fresh databases`,
+    expected,
+    error ? null : restored,
+    {
+      seconds: error ? null : restoreSeconds,
+      foreign: null,
+      error,
+    },
+  );
   artifact.status = artifact.restore.status;
   if (artifact.status === 'failed') artifact.reason = artifact.restore.error;
   return artifact;

@@ -18,7 +18,12 @@ import { bindNear } from '../../target/placed-target.js';
 const rowsOf = (t: TableChecksums) => TENANT_TABLES.reduce((a, tb) => a + t[tb].rows, 0);
 
 /** Checksums of `tenants` as stored in `unit`'s shape, read from database `db` (the source or a restored copy). */
-export async function unitChecksums(ctx: LayoutContext, unit: TableUnit, db: string, tenants: readonly TenantPlan[] = unit.tenants): Promise<Map<string, TableChecksums>> {
+export async function unitChecksums(
+  ctx: LayoutContext,
+  unit: TableUnit,
+  db: string,
+  tenants: readonly TenantPlan[] = unit.tenants,
+): Promise<Map<string, TableChecksums>> {
   if (unit.pooled) {
     const all = await pooledChecksums(ctx, db, tenants);
     return new Map(tenants.map((t) => [t.slug, all.get(t.slug)!]));
@@ -31,7 +36,10 @@ export async function foreignRows(ctx: LayoutContext, db: string, keep: readonly
   return withAdmin(ctx.target, db, async (c) => {
     let n = 0;
     for (const table of TENANT_TABLES) {
-      const r = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.${ident(table)} WHERE NOT (tenant_id = ANY($1::uuid[]))`, [keep.map((t) => t.id)]);
+      const r = await c.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM public.${ident(table)} WHERE NOT (tenant_id = ANY($1::uuid[]))`,
+        [keep.map((t) => t.id)],
+      );
       n += Number(r.rows[0]!.n);
     }
     return n;
@@ -50,14 +58,22 @@ export function compareRestore(
   const rowsRestored = restored ? [...restored.values()].reduce((a, t) => a + rowsOf(t), 0) : null;
   const checksumRestored = restored ? sum(restored) : null;
   const checksumExpected = sum(expected);
-  const ok = o.error === null && restored !== null && checksumRestored === checksumExpected && rowsRestored === rowsExpected && (o.foreign ?? 0) === 0;
+  const ok =
+    o.error === null &&
+    restored !== null &&
+    checksumRestored === checksumExpected &&
+    rowsRestored === rowsExpected &&
+    (o.foreign ?? 0) === 0;
   let error = o.error;
   if (!error && !ok) {
     const diffs: string[] = [];
     for (const [slug, t] of expected) {
       for (const table of TENANT_TABLES) {
         const g = restored?.get(slug)?.[table];
-        if (!g || g.rows !== t[table].rows || g.hash !== t[table].hash) diffs.push(`${slug}.${table}: ${g?.rows ?? 'none'} of ${t[table].rows} rows${g && g.rows === t[table].rows ? ', hash differs' : ''}`);
+        if (!g || g.rows !== t[table].rows || g.hash !== t[table].hash)
+          diffs.push(
+            `${slug}.${table}: ${g?.rows ?? 'none'} of ${t[table].rows} rows${g && g.rows === t[table].rows ? ', hash differs' : ''}`,
+          );
       }
     }
     if (o.foreign) diffs.push(`${o.foreign} rows of other tenants`);

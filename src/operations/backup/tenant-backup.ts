@@ -11,7 +11,7 @@
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import pgCopy from 'pg-copy-streams';
 import { withAdmin, withClient } from '../../db/client.js';
 import { assertUuid, ident, literal } from '../../db/sql.js';
@@ -68,7 +68,13 @@ function pooledColumns(table: (typeof TABLE_ORDER)[number]): string[] {
   return table === 'tenants' ? ['id', 'slug', 'name', 'plan', 'created_at'] : copyColumns(table, { tenantColumn: true });
 }
 
-export async function backupTenant(env: OpsEnv, unit: TableUnit, tenant: TenantPlan, method: TenantBackupMethod, dir: string): Promise<TenantBackup> {
+export async function backupTenant(
+  env: OpsEnv,
+  unit: TableUnit,
+  tenant: TenantPlan,
+  method: TenantBackupMethod,
+  dir: string,
+): Promise<TenantBackup> {
   const { ctx, tools } = env;
   // The server holding the unit's database (the primary unless tenants are placed on several servers).
   const admin = serverOf(ctx.target, unit.db).admin;
@@ -76,7 +82,9 @@ export async function backupTenant(env: OpsEnv, unit: TableUnit, tenant: TenantP
   let seconds: number;
   switch (method) {
     case 'schema-dump':
-      seconds = await runTool(tools.pgDump, ['-Fc', '-n', unit.schema, '-f', path, ...connArgs(admin, unit.db)], { password: admin.password });
+      seconds = await runTool(tools.pgDump, ['-Fc', '-n', unit.schema, '-f', path, ...connArgs(admin, unit.db)], {
+        password: admin.password,
+      });
       break;
     case 'database-dump':
       seconds = await runTool(tools.pgDump, ['-Fc', '-f', path, ...connArgs(admin, unit.db)], { password: admin.password });
@@ -89,7 +97,15 @@ export async function backupTenant(env: OpsEnv, unit: TableUnit, tenant: TenantP
       // granted to it, so it is left out (a real operator would grant it or dump it separately).
       seconds = await runTool(
         tools.pgDump,
-        ['-Fc', '--enable-row-security', '--exclude-schema=t[0-9][0-9][0-9][0-9]*', `--exclude-table=${unit.schema}.tenantbench_migrations*`, '-f', path, ...connArgs(admin, unit.db, { name: role, password: '' })],
+        [
+          '-Fc',
+          '--enable-row-security',
+          '--exclude-schema=t[0-9][0-9][0-9][0-9]*',
+          `--exclude-table=${unit.schema}.tenantbench_migrations*`,
+          '-f',
+          path,
+          ...connArgs(admin, unit.db, { name: role, password: '' }),
+        ],
         { password: ctx.naming.password(role), pgOptions: `-c app.tenant_id=${assertUuid(tenant.id)}` },
       );
       break;
@@ -198,7 +214,9 @@ export async function restoreTenant(env: OpsEnv, b: TenantBackup, probe?: (p: Rl
         seconds = sw.seconds();
       } else {
         method = `pg_restore${b.method === 'rls-dump' ? ' (as the admin role)' : ''}`;
-        seconds = await runTool(tools.pgRestore, ['--exit-on-error', '--no-owner', ...connArgs(admin, fresh.db), b.path], { password: admin.password });
+        seconds = await runTool(tools.pgRestore, ['--exit-on-error', '--no-owner', ...connArgs(admin, fresh.db), b.path], {
+          password: admin.password,
+        });
       }
     } catch (err) {
       return compareRestore(method, expected, null, { seconds: null, foreign: null, error: errorMessage(err) });

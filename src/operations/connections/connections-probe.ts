@@ -42,7 +42,10 @@ export async function connectionsProbe(layout: LayoutName, ctx: LayoutContext, o
             ),
           ),
         );
-        serverPeak = Math.max(serverPeak ?? 0, counts.reduce((a, r) => a + Number(r.rows[0]!.n), 0));
+        serverPeak = Math.max(
+          serverPeak ?? 0,
+          counts.reduce((a, r) => a + Number(r.rows[0]!.n), 0),
+        );
       } catch {
         // keep sampling; a missing figure stays null
       }
@@ -77,5 +80,14 @@ export async function connectionsProbe(layout: LayoutName, ctx: LayoutContext, o
   const seconds = sw.seconds();
   const st = router.stats();
   await router.close();
-  return { concurrency, sessions, peakOpen: st.peakOpen, opened: st.opened, closed: st.closed, waits: st.waits, serverBackends: serverPeak, seconds };
+  return {
+    concurrency,
+    sessions,
+    peakOpen: st.peakOpen,
+    opened: st.opened,
+    closed: st.closed,
+    waits: st.waits,
+    serverBackends: serverPeak,
+    seconds,
+  };
 }

@@ -7,6 +7,8 @@ export async function connectionsStage(s: RunSession, opts: ConnectionsOptions =
     const c = await connectionsProbe(name, s.ctx, opts);
     s.summary.layouts[name]!.connections = c;
     s.flush();
-    s.out(`${name}: connections at concurrency ${c.concurrency}: peak ${c.peakOpen} open (server saw ${c.serverBackends ?? 'n/a'}), ${c.opened} opened, ${c.waits} waits over ${c.sessions} sessions`);
+    s.out(
+      `${name}: connections at concurrency ${c.concurrency}: peak ${c.peakOpen} open (server saw ${c.serverBackends ?? 'n/a'}), ${c.opened} opened, ${c.waits} waits over ${c.sessions} sessions`,
+    );
   }
 }

@@ -63,7 +63,11 @@ export async function extractTenant(ctx: LayoutContext, tenant: TenantPlan, o: E
         for (const t of TENANT_TABLES) {
           const cols = dataColumns(t).join(', ');
           // Enum columns: the pooled enum type and the schema's are different types; go through text.
-          const select = dataColumns(t).map((col) => (col === 'status' || col === 'segment' ? `${col}::text::${q}.${col === 'status' ? 'order_status' : 'customer_segment'}` : col)).join(', ');
+          const select = dataColumns(t)
+            .map((col) =>
+              col === 'status' || col === 'segment' ? `${col}::text::${q}.${col === 'status' ? 'order_status' : 'customer_segment'}` : col,
+            )
+            .join(', ');
           await c.query(`INSERT INTO ${q}.${ident(t)} (${cols}) SELECT ${select} FROM public.${ident(t)} WHERE tenant_id = ${id}`);
         }
         await c.query('COMMIT');
@@ -110,7 +114,8 @@ export async function extractTenant(ctx: LayoutContext, tenant: TenantPlan, o: E
     move.seconds.delete = sw.seconds();
     move.seconds.total = total.seconds();
     move.status = move.checksumSource === move.checksumMoved ? 'ok' : 'failed';
-    if (move.status === 'failed') move.error = `checksum of the moved tenant ${move.checksumMoved} differs from the source ${move.checksumSource}`;
+    if (move.status === 'failed')
+      move.error = `checksum of the moved tenant ${move.checksumMoved} differs from the source ${move.checksumSource}`;
   } catch (err) {
     move.error = errorMessage(err);
   } finally {

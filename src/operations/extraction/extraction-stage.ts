@@ -21,14 +21,25 @@ export async function extractionFor(layout: LayoutName, ctx: LayoutContext, slug
     if (!t) return null;
     const sourceDb = new RlsLayout().db(ctx);
     return {
-      moves: [await extractTenant(ctx, t, { sourceDb, from: 'rls', to: 'schema' }), await extractTenant(ctx, t, { sourceDb, from: 'rls', to: 'database' })],
+      moves: [
+        await extractTenant(ctx, t, { sourceDb, from: 'rls', to: 'schema' }),
+        await extractTenant(ctx, t, { sourceDb, from: 'rls', to: 'database' }),
+      ],
     };
   }
   if (layout === 'hybrid') {
     const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
     const t = pick(ctx.plan.tenants.filter((x) => !dedicated.has(x.slug)));
     if (!t) return null;
-    return { moves: [await extractTenant(ctx, t, { sourceDb: new HybridLayout().db(ctx), from: 'hybrid pooled tier', to: ctx.scenario.layoutOptions.hybrid.placement })] };
+    return {
+      moves: [
+        await extractTenant(ctx, t, {
+          sourceDb: new HybridLayout().db(ctx),
+          from: 'hybrid pooled tier',
+          to: ctx.scenario.layoutOptions.hybrid.placement,
+        }),
+      ],
+    };
   }
   return null;
 }
@@ -40,7 +51,9 @@ export async function extractionStage(s: RunSession, opts: { tenant?: string } =
     s.summary.layouts[name]!.extraction = e;
     s.flush();
     for (const m of e.moves) {
-      s.out(`${name}: move ${m.tenant} ${m.from} -> own ${m.to}: ${m.status}${m.seconds.total !== null ? ` in ${m.seconds.total.toFixed(2)} s (copy ${m.seconds.copy?.toFixed(2)} s, ${m.rows} rows)` : ''}${m.error ? `: ${m.error}` : ''}`);
+      s.out(
+        `${name}: move ${m.tenant} ${m.from} -> own ${m.to}: ${m.status}${m.seconds.total !== null ? ` in ${m.seconds.total.toFixed(2)} s (copy ${m.seconds.copy?.toFixed(2)} s, ${m.rows} rows)` : ''}${m.error ? `: ${m.error}` : ''}`,
+      );
     }
   }
 }

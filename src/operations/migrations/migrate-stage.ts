@@ -53,12 +53,18 @@ export function toolVersion(): string {
 }
 
 /** Migrate one layout and return its summary section. */
-export async function migrateLayout(s: Pick<RunSession, 'ctx' | 'target'>, layout: LayoutName, opts: MigrateOptions = {}): Promise<LayoutMigration> {
+export async function migrateLayout(
+  s: Pick<RunSession, 'ctx' | 'target'>,
+  layout: LayoutName,
+  opts: MigrateOptions = {},
+): Promise<LayoutMigration> {
   const parallel = opts.parallel ?? 1;
   const units = tableUnits(layout, s.ctx);
   const run = (p: number) => {
     const sw = stopwatch();
-    return mapLimited(units, p, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs })).then((perUnit) => ({ perUnit, seconds: sw.seconds() }));
+    return mapLimited(units, p, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs })).then(
+      (perUnit) => ({ perUnit, seconds: sw.seconds() }),
+    );
   };
   let sequential: LayoutMigration['sequential'] = null;
   const before = await Promise.all(units.map((u) => readVersion(s.target, u)));
@@ -107,7 +113,9 @@ async function underLoad(
     m.underLoad = notMeasured('nothing to migrate: every unit was already at the target version');
     return;
   }
-  const undone = await mapLimited(units, m.parallel, async (u, i) => (counts[i]! > 0 ? migrateUnit(s.target, u, { direction: 'down', count: counts[i]!, lockTimeoutMs: opts.lockTimeoutMs }) : null));
+  const undone = await mapLimited(units, m.parallel, async (u, i) =>
+    counts[i]! > 0 ? migrateUnit(s.target, u, { direction: 'down', count: counts[i]!, lockTimeoutMs: opts.lockTimeoutMs }) : null,
+  );
   const failedUndo = undone.find((u) => u && u.status !== 'ok');
   if (failedUndo) throw new Error(`undoing the migrations before the run under load failed for ${failedUndo.unit}: ${failedUndo.error}`);
   try {
@@ -121,7 +129,9 @@ async function underLoad(
   const versions = await Promise.all(units.map((u) => readVersion(s.target, u)));
   await mapLimited(units, m.parallel, async (u, i) => {
     const behind = reached[i]! - (versions[i]?.version ?? 0);
-    return behind > 0 || versions[i] === null ? migrateUnit(s.target, u, { count: Math.max(1, behind), lockTimeoutMs: opts.lockTimeoutMs }) : null;
+    return behind > 0 || versions[i] === null
+      ? migrateUnit(s.target, u, { count: Math.max(1, behind), lockTimeoutMs: opts.lockTimeoutMs })
+      : null;
   });
   const final = await Promise.all(units.map((u) => readVersion(s.target, u)));
   m.unitsAtTarget = final.filter((v) => v !== null && v.version >= m.targetVersion).length;
@@ -143,7 +153,8 @@ async function summarize(
     Number((await c.query<{ v: string }>("SELECT current_setting('max_locks_per_transaction') AS v")).rows[0]!.v),
   );
   const errorsBySqlstate: Record<string, number> = {};
-  for (const u of perUnit) if (u.status === 'failed') errorsBySqlstate[u.sqlstate ?? 'none'] = (errorsBySqlstate[u.sqlstate ?? 'none'] ?? 0) + 1;
+  for (const u of perUnit)
+    if (u.status === 'failed') errorsBySqlstate[u.sqlstate ?? 'none'] = (errorsBySqlstate[u.sqlstate ?? 'none'] ?? 0) + 1;
   const locks = perUnit.map((u) => u.locksHeld).filter((n): n is number => n !== null);
   const failed = perUnit.filter((u) => u.status === 'failed').length;
   return {
@@ -179,10 +190,13 @@ export async function migrateStage(s: RunSession, opts: MigrateOptions = {}): Pr
     entry.migration = m;
     s.flush();
     for (const u of m.perUnit) if (u.status === 'failed') failures.push(`${name}/${u.unit}: ${u.error}`);
-    if (m.status === 'failed' && !m.unitsFailed) failures.push(`${name}: ${m.units - m.unitsAtTarget} unit(s) not at version ${m.targetVersion} after the migration under load`);
+    if (m.status === 'failed' && !m.unitsFailed)
+      failures.push(`${name}: ${m.units - m.unitsAtTarget} unit(s) not at version ${m.targetVersion} after the migration under load`);
     s.out(
       `${name}: migrated ${m.unitsOk}/${m.units} units to version ${m.targetVersion} in ${m.seconds.toFixed(2)} s (parallel ${m.parallel}${m.sequential ? `; one at a time: ${m.sequential.seconds.toFixed(2)} s` : ''})${m.maxLocksHeld !== null ? `, at most ${m.maxLocksHeld} locks held per unit` : ''}${
-        m.oneTransactionLocks ? `; one transaction over every tenant table: ${m.oneTransactionLocks.status} (${m.oneTransactionLocks.locksHeld} locks, nominal capacity ${m.oneTransactionLocks.nominalCapacity})` : ''
+        m.oneTransactionLocks
+          ? `; one transaction over every tenant table: ${m.oneTransactionLocks.status} (${m.oneTransactionLocks.locksHeld} locks, nominal capacity ${m.oneTransactionLocks.nominalCapacity})`
+          : ''
       }${m.unitsFailed ? `, ${m.unitsFailed} failed` : ''}`,
     );
     const ul = m.underLoad;
@@ -194,5 +208,6 @@ export async function migrateStage(s: RunSession, opts: MigrateOptions = {}): Pr
       );
     } else s.out(`${name}: under load: not measured (${ul.reason})`);
   }
-  if (failures.length) throw new MigrationFailedError(`migration failed for ${failures.length} unit(s):\n  ${failures.slice(0, 10).join('\n  ')}`);
+  if (failures.length)
+    throw new MigrationFailedError(`migration failed for ${failures.length} unit(s):\n  ${failures.slice(0, 10).join('\n  ')}`);
 }

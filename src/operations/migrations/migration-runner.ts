@@ -67,7 +67,13 @@ export interface MigrateUnitOptions {
 /** node-pg-migrate's default loader goes through jiti; the compiled steps are plain ESM, import them natively. */
 type Loader = Extract<NonNullable<RunnerOption['migrationLoaderStrategies']>[number]['loader'], (...a: never[]) => unknown>;
 const loadSteps: Loader = async (paths) =>
-  Promise.all(paths.map(async (p) => ({ id: p, filePaths: [p], actions: (await import(pathToFileURL(p).href)) as Awaited<ReturnType<Loader>>[number]['actions'] })));
+  Promise.all(
+    paths.map(async (p) => ({
+      id: p,
+      filePaths: [p],
+      actions: (await import(pathToFileURL(p).href)) as Awaited<ReturnType<Loader>>[number]['actions'],
+    })),
+  );
 
 /** Advisory lock key per unit: units of one database (schemas) may migrate in parallel. */
 function lockValueOf(u: TableUnit): number {
@@ -161,7 +167,12 @@ async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOp
       checkOrder: true,
       lockValue: lockValueOf(u),
       advisoryLockMode: 'fail',
-      logger: { debug: (m: string) => debug(m), info: (m: string) => debug(m), warn: (m: string) => debug(m), error: (m: string) => debug(m) },
+      logger: {
+        debug: (m: string) => debug(m),
+        info: (m: string) => debug(m),
+        warn: (m: string) => debug(m),
+        error: (m: string) => debug(m),
+      },
     });
     out.applied = applied.map((m) => m.name);
   } catch (err) {

@@ -37,7 +37,11 @@ export interface LockWaits {
  * several servers (placement) each server is sampled on its own connection; the figures are the
  * largest over the servers (samples are not synchronised across servers, so waiters are not summed).
  */
-export async function startLockSampler(target: Target, serverVersionNum: number, intervalMs = LOCK_SAMPLE_INTERVAL_MS): Promise<{ stop: () => Promise<LockWaits> }> {
+export async function startLockSampler(
+  target: Target,
+  serverVersionNum: number,
+  intervalMs = LOCK_SAMPLE_INTERVAL_MS,
+): Promise<{ stop: () => Promise<LockWaits> }> {
   const servers = serversOf(target);
   if (servers.length === 1) return startServerLockSampler(target, serverVersionNum, intervalMs);
   const samplers = await Promise.all(servers.map((s) => startServerLockSampler(s, serverVersionNum, intervalMs)));
@@ -45,12 +49,22 @@ export async function startLockSampler(target: Target, serverVersionNum: number,
     stop: async () => {
       const r = await Promise.all(samplers.map((x) => x.stop()));
       const max = (k: keyof LockWaits) => Math.max(...r.map((x) => x[k]));
-      return { intervalMs, samples: max('samples'), samplesWithWaiters: max('samplesWithWaiters'), maxWaiting: max('maxWaiting'), longestWaitMs: max('longestWaitMs') };
+      return {
+        intervalMs,
+        samples: max('samples'),
+        samplesWithWaiters: max('samplesWithWaiters'),
+        maxWaiting: max('maxWaiting'),
+        longestWaitMs: max('longestWaitMs'),
+      };
     },
   };
 }
 
-async function startServerLockSampler(target: Target, serverVersionNum: number, intervalMs: number): Promise<{ stop: () => Promise<LockWaits> }> {
+async function startServerLockSampler(
+  target: Target,
+  serverVersionNum: number,
+  intervalMs: number,
+): Promise<{ stop: () => Promise<LockWaits> }> {
   const c = new pg.Client(target.config(target.admin.database));
   await c.connect();
   // pg_locks.waitstart exists from PostgreSQL 14; before it, the waiting statement's age is the bound.

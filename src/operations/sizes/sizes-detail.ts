@@ -42,7 +42,9 @@ async function perTenant(ctx: LayoutContext, u: TableUnit): Promise<TenantSize[]
           data.set(x.id, (data.get(x.id) ?? 0) + Number(x.b));
         }
       } else {
-        const r = await c.query<{ n: string; b: string }>(`SELECT count(*)::text AS n, coalesce(sum(pg_column_size(t.*)), 0)::text AS b FROM ${schema}.${ident(table)} t`);
+        const r = await c.query<{ n: string; b: string }>(
+          `SELECT count(*)::text AS n, coalesce(sum(pg_column_size(t.*)), 0)::text AS b FROM ${schema}.${ident(table)} t`,
+        );
         const id = u.tenants[0]!.id;
         rows.set(id, (rows.get(id) ?? 0) + Number(r.rows[0]!.n));
         data.set(id, (data.get(id) ?? 0) + Number(r.rows[0]!.b));
@@ -63,9 +65,24 @@ async function perTenant(ctx: LayoutContext, u: TableUnit): Promise<TenantSize[]
     }
     const t = u.tenants[0]!;
     const s = (await c.query<{ table_bytes: string; toast_bytes: string; index_bytes: string }>(SCHEMA_BYTES_SQL, [[u.schema]])).rows[0]!;
-    const own = u.schema === 'public' ? Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database())::text AS b')).rows[0]!.b) : null;
+    const own =
+      u.schema === 'public'
+        ? Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database())::text AS b')).rows[0]!.b)
+        : null;
     const [tb, ib, xb] = [Number(s.table_bytes), Number(s.index_bytes), Number(s.toast_bytes)];
-    return [{ tenant: t.slug, rows: rows.get(t.id) ?? 0, pooled: false, tableBytes: tb, indexBytes: ib, toastBytes: xb, totalBytes: tb + ib + xb, dataBytes: data.get(t.id) ?? 0, databaseBytes: own }];
+    return [
+      {
+        tenant: t.slug,
+        rows: rows.get(t.id) ?? 0,
+        pooled: false,
+        tableBytes: tb,
+        indexBytes: ib,
+        toastBytes: xb,
+        totalBytes: tb + ib + xb,
+        dataBytes: data.get(t.id) ?? 0,
+        databaseBytes: own,
+      },
+    ];
   });
 }
 
@@ -132,7 +149,14 @@ async function catalogMemory(ctx: LayoutContext, units: readonly TableUnit[]): P
   } catch (err) {
     return notMeasured(`not measured: pg_backend_memory_contexts: ${errorMessage(err)}`);
   }
-  return { status: 'ok', backends: byDb.size, relationsTouched: touched, cacheBytesBefore: before, cacheBytesAfter: after, backendBytesAfter: total };
+  return {
+    status: 'ok',
+    backends: byDb.size,
+    relationsTouched: touched,
+    cacheBytesBefore: before,
+    cacheBytesAfter: after,
+    backendBytesAfter: total,
+  };
 }
 
 export async function sizesDetail(layout: LayoutName, ctx: LayoutContext): Promise<SizesDetail> {

@@ -9,7 +9,12 @@ export async function sizesStage(s: RunSession): Promise<void> {
     const detail = await sizesDetail(name, s.ctx);
     s.summary.layouts[name]!.sizes = { ...base, detail };
     s.flush();
-    const mem = detail.catalogMemory.status === 'ok' ? `catalog cache ${detail.catalogMemory.cacheBytesBefore} -> ${detail.catalogMemory.cacheBytesAfter} B over ${detail.catalogMemory.backends} backend(s)` : detail.catalogMemory.reason;
-    s.out(`${name}: sizes: ${base.databaseBytes} B in ${base.databases} database(s), ${detail.pgClassRows} pg_class rows, catalogs ${detail.catalogBytes} B; ${mem}`);
+    const mem =
+      detail.catalogMemory.status === 'ok'
+        ? `catalog cache ${detail.catalogMemory.cacheBytesBefore} -> ${detail.catalogMemory.cacheBytesAfter} B over ${detail.catalogMemory.backends} backend(s)`
+        : detail.catalogMemory.reason;
+    s.out(
+      `${name}: sizes: ${base.databaseBytes} B in ${base.databases} database(s), ${detail.pgClassRows} pg_class rows, catalogs ${detail.catalogBytes} B; ${mem}`,
+    );
   }
 }

@@ -22,7 +22,8 @@ function pairs(env: ProbeEnv): [TenantPlan, TenantPlan][] {
 export const connectOtherDatabase: Probe = {
   id: 'connect-other-database',
   description: "connect to another tenant's database with the tenant's own role",
-  appliesTo: (env) => env.contextKind === 'database' || (env.crossVictim !== null && env.databaseOf(env.crossVictim) !== env.databaseOf(env.self)),
+  appliesTo: (env) =>
+    env.contextKind === 'database' || (env.crossVictim !== null && env.databaseOf(env.crossVictim) !== env.databaseOf(env.self)),
   async run(env) {
     const sql: string[] = [];
     const details: string[] = [];
@@ -41,7 +42,8 @@ export const connectOtherDatabase: Probe = {
         continue;
       }
       try {
-        const q = "SELECT coalesce(sum(reltuples), 0)::bigint::text AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace";
+        const q =
+          "SELECT coalesce(sum(reltuples), 0)::bigint::text AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace";
         sql.push(q);
         const est = await r.client.query<{ n: string }>(q);
         if (who.slug !== whose.slug) {
@@ -56,7 +58,11 @@ export const connectOtherDatabase: Probe = {
     }
     const expected = 'refused (SQLSTATE 42501: no CONNECT privilege)';
     if (leaked) return observation('leaked', sql, expected, { rowsSeen: 0, detail: details.join('; ') });
-    if (!('client' in own)) return observation('finding', sql, expected, { sqlstate, detail: `control failed: the tenant cannot log in to its own database (${failureText(own)})` });
+    if (!('client' in own))
+      return observation('finding', sql, expected, {
+        sqlstate,
+        detail: `control failed: the tenant cannot log in to its own database (${failureText(own)})`,
+      });
     return observation('blocked', sql, expected, { sqlstate, detail: details.join('; ') });
   },
 };

@@ -15,14 +15,23 @@ export const emptyContextAfterLocal: Probe = {
     inSession(env.router, env.self, async (s) => {
       const before = await s.try('SELECT id FROM order_items');
       await s.commit();
-      const setting = await s.run<{ v: string | null; p: string; u: string }>("SELECT current_setting('app.tenant_id', true) AS v, current_setting('search_path') AS p, current_user AS u");
+      const setting = await s.run<{ v: string | null; p: string; u: string }>(
+        "SELECT current_setting('app.tenant_id', true) AS v, current_setting('search_path') AS p, current_user AS u",
+      );
       const after = await s.try('SELECT id FROM order_items');
       const expected = 'no rows, or an error';
       const ctxText = `after COMMIT: app.tenant_id=${JSON.stringify(setting.rows[0]!.v)}, search_path=${setting.rows[0]!.p}, current_user=${setting.rows[0]!.u}`;
       if (after.ok && after.rows.length) return observation('leaked', s.sql, expected, { rowsSeen: after.rows.length, detail: ctxText });
       if (!before.ok || !before.rows.length) {
-        return observation('finding', s.sql, expected, { rowsSeen: 0, detail: `control failed: the tenant saw none of its own rows inside the scoped transaction; ${ctxText}` });
+        return observation('finding', s.sql, expected, {
+          rowsSeen: 0,
+          detail: `control failed: the tenant saw none of its own rows inside the scoped transaction; ${ctxText}`,
+        });
       }
-      return observation('blocked', s.sql, expected, { rowsSeen: 0, sqlstate: after.ok ? undefined : (after.sqlstate ?? undefined), detail: ctxText });
+      return observation('blocked', s.sql, expected, {
+        rowsSeen: 0,
+        sqlstate: after.ok ? undefined : (after.sqlstate ?? undefined),
+        detail: ctxText,
+      });
     }),
 };

@@ -32,7 +32,15 @@ export const fkExistenceOracle: Probe = {
       const foreign = ownerOf(env.ctx, 'customers', { id: target }) !== env.self.slug;
       const detail = `reference to ${env.victim.slug}'s customer ${target}: ${outcomeText(existing)}; to an id nobody has: ${outcomeText(missing)}`;
       const expected = 'the same answer for an existing foreign id and a missing id (no existence oracle)';
-      if (differ && foreign) return observation('finding', s.sql, expected, { rowsSeen: 0, detail: `${detail}: the other tenant's id is revealed to exist${existing.ok ? ' and can be referenced' : ''}` });
-      return observation('blocked', s.sql, expected, { rowsSeen: 0, sqlstate: existing.ok ? undefined : (existing.sqlstate ?? undefined), detail });
+      if (differ && foreign)
+        return observation('finding', s.sql, expected, {
+          rowsSeen: 0,
+          detail: `${detail}: the other tenant's id is revealed to exist${existing.ok ? ' and can be referenced' : ''}`,
+        });
+      return observation('blocked', s.sql, expected, {
+        rowsSeen: 0,
+        sqlstate: existing.ok ? undefined : (existing.sqlstate ?? undefined),
+        detail,
+      });
     }),
 };

@@ -39,8 +39,16 @@ export const leakyFunction: Probe = {
           const own = Number(seen.rows[0]!.own || 0);
           const foreign = Number(seen.rows[0]!.foreign || 0);
           const expected = "the function sees only the tenant's own rows";
-          if (foreign > 0) return observation('leaked', s.sql, expected, { rowsSeen: foreign, detail: `the function was called with ${foreign} rows of other tenants (each one RAISEd to the client)` });
-          if (!own) return observation('finding', s.sql, expected, { rowsSeen: 0, detail: 'control failed: the function saw no row at all, not even own ones' });
+          if (foreign > 0)
+            return observation('leaked', s.sql, expected, {
+              rowsSeen: foreign,
+              detail: `the function was called with ${foreign} rows of other tenants (each one RAISEd to the client)`,
+            });
+          if (!own)
+            return observation('finding', s.sql, expected, {
+              rowsSeen: 0,
+              detail: 'control failed: the function saw no row at all, not even own ones',
+            });
           return observation('blocked', s.sql, expected, { rowsSeen: 0, detail: `the function saw ${own} own rows only` });
         }),
     ),

@@ -9,7 +9,7 @@ import { insertCustomer, pooledOnly } from './insert-for-other-tenant.js';
  */
 export const moveRowToOtherTenant: Probe = {
   id: 'move-row-to-other-tenant',
-  description: "move an own row to another tenant by updating tenant_id (WITH CHECK)",
+  description: 'move an own row to another tenant by updating tenant_id (WITH CHECK)',
   appliesTo: pooledOnly,
   run: (env) =>
     inSession(env.router, env.self, async (s) => {

@@ -24,7 +24,7 @@ export const pooledSessionResidue: Probe = {
   appliesTo: contextLayouts,
   async run(env) {
     const router = env.newRouter(1);
-    const sql: string[] = ['-- request 1, for ' + env.victim.slug];
+    const sql: string[] = [`-- request 1, for ${env.victim.slug}`];
     try {
       const first = await router.acquire(env.victim);
       try {
@@ -35,7 +35,7 @@ export const pooledSessionResidue: Probe = {
         await first.release(err);
         throw err;
       }
-      sql.push('-- request 2, for ' + env.self.slug + ' (same connection)');
+      sql.push(`-- request 2, for ${env.self.slug} (same connection)`);
       return await inSession(
         router,
         env.self,
@@ -46,8 +46,13 @@ export const pooledSessionResidue: Probe = {
           const after = await s.try(`SELECT ${ownerCols(env.pooled)} FROM orders`);
           const residue = after.ok ? foreignRows(env, 'orders', after.rows) : 0;
           const expected = "request 2 sees only its own rows; nothing of request 1's context is left on the connection";
-          if (foreign > 0) return observation('leaked', s.sql, expected, { rowsSeen: foreign, detail: `request 2 saw ${foreign} rows of ${env.victim.slug}` });
-          if (!during.ok || during.rows.length === 0) return observation('finding', s.sql, expected, { rowsSeen: 0, detail: 'control failed: request 2 saw none of its own rows' });
+          if (foreign > 0)
+            return observation('leaked', s.sql, expected, {
+              rowsSeen: foreign,
+              detail: `request 2 saw ${foreign} rows of ${env.victim.slug}`,
+            });
+          if (!during.ok || during.rows.length === 0)
+            return observation('finding', s.sql, expected, { rowsSeen: 0, detail: 'control failed: request 2 saw none of its own rows' });
           if (residue > 0) {
             return observation('finding', s.sql, expected, {
               rowsSeen: 0,

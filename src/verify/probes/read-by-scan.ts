@@ -12,11 +12,17 @@ export const readByScan: Probe = {
   appliesTo: () => true,
   run: (env) =>
     inSession(env.router, env.self, async (s) => {
-      const r = await s.try(`SELECT ${ownerCols(env.pooled)} FROM order_items WHERE true${appFilter(env.appFilter, 1)}`, env.appFilter ? [env.self.id] : []);
+      const r = await s.try(
+        `SELECT ${ownerCols(env.pooled)} FROM order_items WHERE true${appFilter(env.appFilter, 1)}`,
+        env.appFilter ? [env.self.id] : [],
+      );
       const foreign = r.ok ? foreignRows(env, 'order_items', r.rows) : 0;
       let directory = 0;
       if (env.pooled) {
-        const d = await s.try<{ id: string }>(`SELECT id::text AS id FROM tenants WHERE true${env.appFilter ? ' AND id = $1' : ''}`, env.appFilter ? [env.self.id] : []);
+        const d = await s.try<{ id: string }>(
+          `SELECT id::text AS id FROM tenants WHERE true${env.appFilter ? ' AND id = $1' : ''}`,
+          env.appFilter ? [env.self.id] : [],
+        );
         directory = d.ok ? d.rows.filter((x) => x.id !== env.self.id).length : 0;
       }
       return verdict({
@@ -26,7 +32,9 @@ export const readByScan: Probe = {
         sql: s.sql,
         expected: "only the tenant's own rows",
         sqlstate: r.ok ? null : r.sqlstate,
-        detail: r.ok ? `${r.rows.length} rows returned${directory ? `; ${directory} other tenants in the tenants directory` : ''}` : undefined,
+        detail: r.ok
+          ? `${r.rows.length} rows returned${directory ? `; ${directory} other tenants in the tenants directory` : ''}`
+          : undefined,
       });
     }),
 };

@@ -21,7 +21,8 @@ export const readThroughAggregate: Probe = {
       if (other.ok && other.rows[0]!.n > 0) {
         const r = other.rows[0]!;
         // The range lies inside one tenant's ids: its owner decides whether the numbers are foreign.
-        if (ownerOf(env.ctx, 'orders', { id: r.lo }) !== env.self.slug || ownerOf(env.ctx, 'orders', { id: r.hi }) !== env.self.slug) foreign = r.n;
+        if (ownerOf(env.ctx, 'orders', { id: r.lo }) !== env.self.slug || ownerOf(env.ctx, 'orders', { id: r.hi }) !== env.self.slug)
+          foreign = r.n;
       }
       return verdict({
         foreign,

@@ -20,7 +20,9 @@ export const readThroughJoin: Probe = {
       ]);
       const rows = r.ok ? r.rows : [];
       const foreign = rows.filter(
-        (x) => ownerOf(env.ctx, 'orders', { id: x.o_id, tenant_id: x.o_tenant }) !== env.self.slug || ownerOf(env.ctx, 'order_items', { id: x.i_id, tenant_id: x.i_tenant }) !== env.self.slug,
+        (x) =>
+          ownerOf(env.ctx, 'orders', { id: x.o_id, tenant_id: x.o_tenant }) !== env.self.slug ||
+          ownerOf(env.ctx, 'order_items', { id: x.i_id, tenant_id: x.i_tenant }) !== env.self.slug,
       ).length;
       return verdict({
         foreign,

@@ -26,7 +26,14 @@ export const roleConfiguration: Probe = {
         if (r.rolbypassrls) failures.push(`${r.rolname} has BYPASSRLS`);
       }
       if (env.rls) {
-        const tables = await s.run<{ t: string; rls: boolean; force: boolean; owned: boolean; cmds: string[] | null; exprs: string | null }>(
+        const tables = await s.run<{
+          t: string;
+          rls: boolean;
+          force: boolean;
+          owned: boolean;
+          cmds: string[] | null;
+          exprs: string | null;
+        }>(
           `SELECT c.oid::regclass::text AS t, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
                   pg_has_role(current_user, c.relowner, 'USAGE') OR pg_has_role(session_user, c.relowner, 'USAGE') AS owned,
                   (SELECT array_agg(p.polcmd::text) FROM pg_policy p WHERE p.polrelid = c.oid AND p.polpermissive) AS cmds,
@@ -36,15 +43,22 @@ export const roleConfiguration: Probe = {
         );
         for (const t of tables.rows) {
           if (!t.rls) failures.push(`${t.t}: row level security not enabled`);
-          if (t.owned && !t.force) failures.push(`${t.t}: owned by the application role without FORCE ROW LEVEL SECURITY (the owner bypasses the policies)`);
+          if (t.owned && !t.force)
+            failures.push(`${t.t}: owned by the application role without FORCE ROW LEVEL SECURITY (the owner bypasses the policies)`);
           else if (!t.force) findings.push(`${t.t}: no FORCE ROW LEVEL SECURITY`);
           const cmds = new Set(t.cmds ?? []);
           const missing = cmds.has('*') ? [] : Object.keys(COMMANDS).filter((c) => !cmds.has(c));
-          if (t.rls && missing.length) findings.push(`${t.t}: no permissive policy for ${missing.map((c) => COMMANDS[c]).join(', ')} (default deny breaks the application and invites a careless fix)`);
-          if (t.rls && !(t.exprs ?? '').includes(TENANT_SETTING)) findings.push(`${t.t}: no policy reads ${TENANT_SETTING}, the setting the router sets`);
+          if (t.rls && missing.length)
+            findings.push(
+              `${t.t}: no permissive policy for ${missing.map((c) => COMMANDS[c]).join(', ')} (default deny breaks the application and invites a careless fix)`,
+            );
+          if (t.rls && !(t.exprs ?? '').includes(TENANT_SETTING))
+            findings.push(`${t.t}: no policy reads ${TENANT_SETTING}, the setting the router sets`);
         }
       }
-      const expected = 'not superuser, no BYPASSRLS, no table owned without FORCE' + (env.rls ? '; RLS enabled and forced, all commands covered by a policy on app.tenant_id' : '');
+      const expected =
+        'not superuser, no BYPASSRLS, no table owned without FORCE' +
+        (env.rls ? '; RLS enabled and forced, all commands covered by a policy on app.tenant_id' : '');
       const detail = [...failures, ...findings].join('; ') || `roles ${roles.rows.map((r) => r.rolname).join(', ')}: as expected`;
       return observation(failures.length ? 'leaked' : findings.length ? 'finding' : 'blocked', s.sql, expected, { detail });
     }),

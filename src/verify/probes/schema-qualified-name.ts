@@ -38,13 +38,25 @@ export const schemaQualifiedName: Probe = {
       const sharedRole = env.contextKind !== 'role';
       if (foreign > 0) {
         const why = env.layout === 'hybrid' ? HYBRID_ROLE : SHARED_ROLE;
-        return observation(sharedRole ? 'finding' : 'leaked', s.sql, expected, { rowsSeen: foreign, detail: sharedRole ? why : `role ${env.roleOf(env.self)} reads ${schema}` });
+        return observation(sharedRole ? 'finding' : 'leaked', s.sql, expected, {
+          rowsSeen: foreign,
+          detail: sharedRole ? why : `role ${env.roleOf(env.self)} reads ${schema}`,
+        });
       }
       const sqlstate = r.ok ? undefined : (r.sqlstate ?? undefined);
-      if (!own.ok || !own.rows.length) return observation('finding', s.sql, expected, { rowsSeen: 0, sqlstate, detail: "control failed: the tenant cannot read its own schema's table" });
+      if (!own.ok || !own.rows.length)
+        return observation('finding', s.sql, expected, {
+          rowsSeen: 0,
+          sqlstate,
+          detail: "control failed: the tenant cannot read its own schema's table",
+        });
       // Refused by the table's privileges, but a schema another tenant may use is a boundary one GRANT away from a leak.
       if (usage.rows[0]!.usage && v.slug !== env.self.slug && !sharedRole) {
-        return observation('finding', s.sql, expected, { rowsSeen: 0, sqlstate, detail: `the tenant's role has USAGE on schema ${schema} of another tenant (rows refused only by table privileges)` });
+        return observation('finding', s.sql, expected, {
+          rowsSeen: 0,
+          sqlstate,
+          detail: `the tenant's role has USAGE on schema ${schema} of another tenant (rows refused only by table privileges)`,
+        });
       }
       return observation('blocked', s.sql, expected, { rowsSeen: 0, sqlstate, detail: r.ok ? undefined : r.message });
     }),

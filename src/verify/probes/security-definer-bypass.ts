@@ -37,7 +37,9 @@ export const securityDefinerBypass: Probe = {
           if (existing.rows.length || direct) {
             return observation('leaked', s.sql, expected, {
               rowsSeen: direct,
-              detail: existing.rows.length ? `SECURITY DEFINER functions of a superuser/BYPASSRLS owner executable by the application: ${existing.rows.map((r) => r.f).join(', ')}` : 'other tenants visible without the function',
+              detail: existing.rows.length
+                ? `SECURITY DEFINER functions of a superuser/BYPASSRLS owner executable by the application: ${existing.rows.map((r) => r.f).join(', ')}`
+                : 'other tenants visible without the function',
             });
           }
           if (seen > 0) {

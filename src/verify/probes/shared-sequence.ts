@@ -26,6 +26,9 @@ export const sharedSequence: Probe = {
           detail: `usable sequences shared with other tenants: ${r.rows.map((x) => x.seq).join(', ')}: the gaps between a tenant's own ids count everyone else's inserts`,
         });
       }
-      return observation('blocked', s.sql, expected, { detail: 'no shared sequence reachable; row ids come from the application (a global id counter there would be the same side channel)' });
+      return observation('blocked', s.sql, expected, {
+        detail:
+          'no shared sequence reachable; row ids come from the application (a global id counter there would be the same side channel)',
+      });
     }),
 };

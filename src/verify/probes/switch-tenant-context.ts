@@ -31,12 +31,23 @@ export const switchTenantContext: Probe = {
       const before = await s.try(`SELECT ${cols} FROM orders`);
       const expected = "switching refused, or a finding: the other tenant's rows become visible";
       if (before.ok && foreignRows(env, 'orders', before.rows) > 0) {
-        return observation('leaked', s.sql, expected, { rowsSeen: foreignRows(env, 'orders', before.rows), detail: 'other tenants visible before any switch' });
+        return observation('leaked', s.sql, expected, {
+          rowsSeen: foreignRows(env, 'orders', before.rows),
+          detail: 'other tenants visible before any switch',
+        });
       }
       const sw = await s.try(switchSql(env));
       const after = sw.ok ? await s.try(`SELECT ${cols} FROM orders`) : sw;
       const foreign = after.ok ? foreignRows(env, 'orders', after.rows) : 0;
-      if (foreign > 0) return observation('finding', s.sql, expected, { rowsSeen: foreign, detail: `after the switch the session sees ${foreign} rows of ${env.victim.slug}: ${EXPLAIN}` });
-      return observation('blocked', s.sql, expected, { rowsSeen: 0, sqlstate: after.ok ? undefined : (after.sqlstate ?? undefined), detail: after.ok ? 'switch had no effect' : after.message });
+      if (foreign > 0)
+        return observation('finding', s.sql, expected, {
+          rowsSeen: foreign,
+          detail: `after the switch the session sees ${foreign} rows of ${env.victim.slug}: ${EXPLAIN}`,
+        });
+      return observation('blocked', s.sql, expected, {
+        rowsSeen: 0,
+        sqlstate: after.ok ? undefined : (after.sqlstate ?? undefined),
+        detail: after.ok ? 'switch had no effect' : after.message,
+      });
     }),
 };

@@ -17,7 +17,9 @@ export const uniqueViolationOracle: Probe = {
     const sql: string[] = [];
     const victimTable = env.pooled ? 'customers' : `${ident(env.schemaOf(env.victim))}.customers`;
     const known = await env.admin(env.databaseOf(env.victim), async (c) => {
-      const r = await c.query<{ id: string; email: string }>(`SELECT id::text, email FROM ${victimTable} WHERE id = $1`, [env.victim.idStart.customers]);
+      const r = await c.query<{ id: string; email: string }>(`SELECT id::text, email FROM ${victimTable} WHERE id = $1`, [
+        env.victim.idStart.customers,
+      ]);
       return r.rows[0] ?? null;
     });
     if (!known) throw new Error(`no customer ${env.victim.idStart.customers} for ${env.victim.slug}`);
@@ -37,9 +39,15 @@ export const uniqueViolationOracle: Probe = {
         const hits = [byEmail, byId].filter((a) => !a.ok && a.sqlstate === '23505') as { message: string }[];
         const expected = "both inserts accepted (keys are per tenant): nothing about the other tenant's values is revealed";
         if (hits.length && foreign) {
-          return observation('finding', s.sql, expected, { sqlstate: '23505', detail: `a key spans tenants: ${hits.map((h) => h.message).join('; ')}` });
+          return observation('finding', s.sql, expected, {
+            sqlstate: '23505',
+            detail: `a key spans tenants: ${hits.map((h) => h.message).join('; ')}`,
+          });
         }
-        return observation('blocked', s.sql, expected, { rowsSeen: 0, detail: `email: ${byEmail.ok ? 'accepted' : byEmail.sqlstate}; id: ${byId.ok ? 'accepted' : byId.sqlstate}` });
+        return observation('blocked', s.sql, expected, {
+          rowsSeen: 0,
+          detail: `email: ${byEmail.ok ? 'accepted' : byEmail.sqlstate}; id: ${byId.ok ? 'accepted' : byId.sqlstate}`,
+        });
       },
       sql,
     );

@@ -43,7 +43,9 @@ export const viewOwnerBypass: Probe = {
           if (existing.rows.length || leakedBy) {
             return observation('leaked', s.sql, expected, {
               rowsSeen: leakedBy,
-              detail: existing.rows.length ? `views reachable by the application that bypass the policies: ${existing.rows.map((r) => r.v).join(', ')}` : 'other tenants visible without the view',
+              detail: existing.rows.length
+                ? `views reachable by the application that bypass the policies: ${existing.rows.map((r) => r.v).join(', ')}`
+                : 'other tenants visible without the view',
             });
           }
           if (foreignCount(owner) > 0) {
