@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { withAdmin } from '../src/db/client.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { runCleanups } from '../src/lifecycle.js';

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { Bench } from 'tinybench';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutContext, TenantRouter } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { runCleanups } from '../src/lifecycle.js';

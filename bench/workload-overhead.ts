@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { runCleanups } from '../src/lifecycle.js';
 import { LatencyHistogram } from '../src/measure/latency-histogram.js';

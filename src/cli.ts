@@ -10,7 +10,7 @@ import { registerVerify } from './commands/verify-command.js';
 import { registerMigrate } from './commands/migrate-command.js';
 import { registerBackup } from './commands/backup-command.js';
 import { registerOperations } from './commands/operations-command.js';
-import { SessionError } from './commands/run-session.js';
+import { SessionError } from './pipeline/run-session.js';
 import { errorMessage, exitCodeOf } from './errors.js';
 import { runCleanups } from './lifecycle.js';
 import { harnessVersion } from './paths.js';

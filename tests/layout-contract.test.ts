@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { withAdmin } from '../src/db/client.js';
 import type { Layout, LayoutContext, TableChecksums, TenantRouter } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';

@@ -8,7 +8,7 @@ import { readFileSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import type { LayoutContext } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';

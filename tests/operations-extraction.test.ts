@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { withAdmin } from '../src/db/client.js';
 import type { LayoutContext } from '../src/layouts/layout.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import type { LayoutContext, TableChecksums } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { loadScenario } from '../src/config/load-scenario.js';
 import { UsageError } from '../src/errors.js';
 import type { LayoutContext, LayoutName, TenantRouter } from '../src/layouts/layout.js';

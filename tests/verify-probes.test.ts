@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClientConfig } from 'pg';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { withAdmin } from '../src/db/client.js';
 import { PoolRouter } from '../src/layouts/common/pool-router.js';
 import { rlsContextSql } from '../src/layouts/common/rls-policy.js';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { QueryResultRow } from 'pg';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
-import { makeLayoutContext } from '../src/commands/run-session.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutContext, TenantRouter } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';

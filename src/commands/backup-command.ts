@@ -3,8 +3,8 @@ import { UsageError } from '../errors.js';
 import { backupStage } from '../operations/backup/backup-stage.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from './run-session.js';
-import { seedStage } from './seed-stage.js';
+import { withRunSession } from '../pipeline/run-session.js';
+import { seedStage } from '../pipeline/seed-stage.js';
 
 export interface BackupOpts extends CommonOpts {
   seeded?: boolean;

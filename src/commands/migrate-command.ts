@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { migrateStage } from '../operations/migrations/migrate-stage.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from './run-session.js';
-import { seedStage } from './seed-stage.js';
+import { withRunSession } from '../pipeline/run-session.js';
+import { seedStage } from '../pipeline/seed-stage.js';
 
 export interface MigrateOpts extends CommonOpts {
   seeded?: boolean;

@@ -4,10 +4,10 @@ import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, re
 import type { CommonOpts } from './common-options.js';
 import { rateSweepOptions, rateSweepOverrides } from './rate-sweep-options.js';
 import type { RateSweepOpts } from './rate-sweep-options.js';
-import { rateSweepStage } from './rate-sweep-stage.js';
-import { runStage, workloadTable } from './run-stage.js';
-import { withRunSession } from './run-session.js';
-import { seedStage } from './seed-stage.js';
+import { rateSweepStage } from '../pipeline/rate-sweep-stage.js';
+import { runStage, workloadTable } from '../pipeline/run-stage.js';
+import { withRunSession } from '../pipeline/run-session.js';
+import { seedStage } from '../pipeline/seed-stage.js';
 import { addPoolerOptions } from '../pooler/pooler-options.js';
 import { poolerStage, preflightPooler } from '../pooler/pooler-stage.js';
 

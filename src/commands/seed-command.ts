@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from './run-session.js';
-import { seedStage, seedTable } from './seed-stage.js';
+import { withRunSession } from '../pipeline/run-session.js';
+import { seedStage, seedTable } from '../pipeline/seed-stage.js';
 
 export function registerSeed(program: Command): void {
   const cmd = program

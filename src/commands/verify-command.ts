@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from './run-session.js';
-import { seedStage } from './seed-stage.js';
-import { selfTestStage, verifyStage } from './verify-stage.js';
+import { withRunSession } from '../pipeline/run-session.js';
+import { seedStage } from '../pipeline/seed-stage.js';
+import { selfTestStage, verifyStage } from '../pipeline/verify-stage.js';
 
 export function registerVerify(program: Command): void {
   const cmd = program

@@ -4,7 +4,7 @@
  * tables), sizes, connections, and tenant extraction last (it rolls its deletes back and drops its
  * copies, but runs last anyway).
  */
-import type { RunSession } from '../commands/run-session.js';
+import type { RunSession } from '../pipeline/run-session.js';
 import { BackupFailedError, backupStage } from './backup/backup-stage.js';
 import type { BackupOptions } from './backup/backup-stage.js';
 import { connectionsStage } from './connections/connections-stage.js';

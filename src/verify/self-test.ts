@@ -6,7 +6,7 @@
 import createDebug from 'debug';
 import { resolveScenario } from '../config/load-scenario.js';
 import type { ResolvedScenario } from '../config/load-scenario.js';
-import { makeLayoutContext } from '../commands/run-session.js';
+import { makeLayoutContext } from '../pipeline/run-session.js';
 import type { LayoutContext, LayoutName } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import type { Target } from '../target/target.js';

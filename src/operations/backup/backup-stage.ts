@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunSession } from '../../commands/run-session.js';
+import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { errorMessage } from '../../errors.js';
 import { dedicatedTenants } from '../../layouts/hybrid/hybrid-layout.js';

@@ -1,4 +1,4 @@
-import type { RunSession } from '../../commands/run-session.js';
+import type { RunSession } from '../../pipeline/run-session.js';
 import { connectionsProbe } from './connections-probe.js';
 import type { ConnectionsOptions } from './connections-probe.js';
 

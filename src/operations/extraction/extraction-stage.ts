@@ -1,4 +1,4 @@
-import type { RunSession } from '../../commands/run-session.js';
+import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { dedicatedTenants, HybridLayout } from '../../layouts/hybrid/hybrid-layout.js';
 import type { LayoutContext } from '../../layouts/layout.js';

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { withAdmin } from '../../db/client.js';
 import { stopwatch } from '../../measure/timer.js';
-import type { RunSession } from '../../commands/run-session.js';
+import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { notMeasured } from '../../results/measure-schemas.js';
 import type { LayoutMigration } from '../../results/migration-schema.js';

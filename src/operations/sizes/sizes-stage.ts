@@ -1,4 +1,4 @@
-import type { RunSession } from '../../commands/run-session.js';
+import type { RunSession } from '../../pipeline/run-session.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
 import { sizesDetail } from './sizes-detail.js';
 
