@@ -17,7 +17,7 @@ import { clientTools } from '../src/operations/backup/pg-tool.js';
 import type { ClientTools } from '../src/operations/backup/pg-tool.js';
 import { backupTenant, methodsFor, restoreTenant } from '../src/operations/backup/tenant-backup.js';
 import type { OpsEnv, RlsCopyProbe } from '../src/operations/backup/tenant-backup.js';
-import { unitOf } from '../src/operations/tenant-units.js';
+import { unitOf } from '../src/layouts/unit-of.js';
 import { migrateLayout } from '../src/operations/migrations/migrate-stage.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { tinyScenario } from './helpers.js';
@@ -50,7 +50,7 @@ describe('single-tenant backups', () => {
   for (const name of LAYOUTS) {
     it(`${name}: every method restores into a fresh database with the source checksum and no other tenant's rows`, async () => {
       for (const tenant of defaultBackupTenants(name, ctx)) {
-        const unit = unitOf(name, ctx, tenant.slug);
+        const unit = unitOf(layoutOf(name), ctx, tenant.slug);
         const methods = methodsFor(unit);
         assert.ok(methods.length >= 1);
         for (const method of methods) {
@@ -74,7 +74,7 @@ describe('single-tenant backups', () => {
 
   it('a COPY export missing one row is reported as failed, with the row counted as lost', async () => {
     const tenant = defaultBackupTenants('rls', ctx)[0]!;
-    const unit = unitOf('rls', ctx, tenant.slug);
+    const unit = unitOf(layoutOf('rls'), ctx, tenant.slug);
     const b = await backupTenant(env, unit, tenant, 'copy-export', dir);
     const file = join(b.path, 'order_items.copy');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -88,7 +88,7 @@ describe('single-tenant backups', () => {
 
   it('a custom-format dump cut in half is reported as failed', async () => {
     const tenant = ctx.plan.tenants[1]!;
-    const unit = unitOf('schema', ctx, tenant.slug);
+    const unit = unitOf(layoutOf('schema'), ctx, tenant.slug);
     const b = await backupTenant(env, unit, tenant, 'schema-dump', dir);
     truncateSync(b.path, Math.floor(statSync(b.path).size / 2));
     const r = await restoreTenant(env, b);
@@ -128,7 +128,7 @@ describe('after migrations, hybrid with the dedicated tier in schemas', () => {
     assert.equal((await migrateLayout({ ctx: hctx, target }, 'hybrid', { parallel: 2 })).status, 'ok');
     const henv = { ...env, ctx: hctx };
     for (const tenant of defaultBackupTenants('hybrid', hctx)) {
-      const unit = unitOf('hybrid', hctx, tenant.slug);
+      const unit = unitOf(layoutOf('hybrid'), hctx, tenant.slug);
       for (const method of methodsFor(unit)) {
         const r = await restoreTenant(henv, await backupTenant(henv, unit, tenant, method, dir));
         assert.equal(r.status, 'ok', `${tenant.slug} ${method}: ${r.error}`);

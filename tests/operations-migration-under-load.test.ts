@@ -12,7 +12,6 @@ import type { LayoutContext, TableChecksums } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { migrateLayout } from '../src/operations/migrations/migrate-stage.js';
 import { migrationNames, readVersion } from '../src/operations/migrations/migration-runner.js';
-import { tableUnits } from '../src/operations/tenant-units.js';
 import { layoutMigrationSchema } from '../src/results/migration-schema.js';
 import type { LayoutMigration } from '../src/results/migration-schema.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
@@ -64,9 +63,9 @@ describe('migration under load', () => {
       if (ul.status !== 'measured') return;
       // The migration completed: every unit at the target version.
       assert.equal(ul.migration.unitsFailed, 0, JSON.stringify(ul.migration.errorsBySqlstate));
-      assert.equal(ul.migration.units, tableUnits(name, ctx).length);
+      assert.equal(ul.migration.units, layoutOf(name).tableUnits(ctx).length);
       assert.equal(m.unitsAtTarget, m.units);
-      for (const u of tableUnits(name, ctx)) assert.equal((await readVersion(target, u))?.version, migrationNames().length, u.key);
+      for (const u of layoutOf(name).tableUnits(ctx)) assert.equal((await readVersion(target, u))?.version, migrationNames().length, u.key);
       // Figures exist.
       assert.ok(ul.migration.seconds > 0);
       assert.ok(ul.quiet.count > 0 && ul.quiet.p99Ms !== null, 'quiet segment recorded requests');

@@ -14,8 +14,7 @@ import type { LayoutContext, TableChecksums } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { migrateLayout } from '../src/operations/migrations/migrate-stage.js';
 import { migrationNames } from '../src/operations/migrations/migration-runner.js';
-import { tableUnits } from '../src/operations/tenant-units.js';
-import type { TableUnit } from '../src/operations/tenant-units.js';
+import type { TableUnit } from '../src/layouts/layout.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { tinyScenario } from './helpers.js';
 
@@ -105,7 +104,7 @@ describe('migrations across tenants', () => {
         const m = await migrateLayout({ ctx, target }, name, { count: 1, parallel: 2 });
         assert.equal(m.status, 'ok', JSON.stringify(m.perUnit.filter((u) => u.status !== 'ok')));
         assert.equal(m.unitsAtTarget, m.units);
-        const units = tableUnits(name, ctx);
+        const units = layoutOf(name).tableUnits(ctx);
         assert.equal(m.units, units.length);
         if (name === 'schema' || name === 'database') assert.equal(units.length, ctx.plan.tenants.length);
         for (const u of units) {
@@ -135,7 +134,7 @@ describe('migrations across tenants', () => {
   }
 
   it('a tenant whose data violates the constraint is left unchanged, the others migrate, and a re-run completes', async () => {
-    const units = tableUnits('schema', failCtx);
+    const units = layoutOf('schema').tableUnits(failCtx);
     const bad = units[2]!;
     await withAdmin(target, bad.db, (c) =>
       c.query(`UPDATE ${ident(bad.schema)}.orders SET total = -1 WHERE id = (SELECT min(id) FROM ${ident(bad.schema)}.orders)`),
@@ -177,7 +176,7 @@ describe('migrations across tenants', () => {
       assert.equal(u.applied.length, 5);
       assert.equal(u.versionAfter, 5);
     }
-    for (const u of tableUnits('schema', seqCtx)) {
+    for (const u of layoutOf('schema').tableUnits(seqCtx)) {
       await withAdmin(target, u.db, async (c) => {
         for (const step of [1, 2, 3, 4, 5]) assert.ok(await hasChange(c, u, step), `${u.key} step ${step}`);
       });

@@ -12,7 +12,6 @@ import { after, before, describe, it } from 'node:test';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { withAdmin } from '../src/db/client.js';
-import { DatabaseLayout } from '../src/layouts/database/database-layout.js';
 import { dedicatedTenants } from '../src/layouts/hybrid/hybrid-layout.js';
 import type { LayoutContext, TableChecksums } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
@@ -89,19 +88,19 @@ describe('placement over two embedded servers', () => {
     const onServer = await Promise.all(
       [0, 1].map((i) => names(i, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'tbpl\\_%'")),
     );
-    const db = new DatabaseLayout();
+    const db = layoutOf('database').locate(ctx);
     for (const t of ctx.plan.tenants) {
-      const name = db.dbOf(ctx, t);
+      const name = db(t).database;
       const where = [0, 1].filter((i) => onServer[i]!.includes(name));
       assert.deepEqual(where, [expected(t.slug)], `${name} on server ${expected(t.slug)} only`);
     }
-    const hybridTier = new DatabaseLayout('hybrid');
+    const hybridTier = layoutOf('hybrid').locate(ctx);
     const dedicated = dedicatedTenants(ctx);
     assert.deepEqual(
       dedicated.map((t) => t.slug),
       ['t0001'],
     );
-    const hdb = hybridTier.dbOf(ctx, dedicated[0]!);
+    const hdb = hybridTier(dedicated[0]!).database;
     assert.deepEqual(
       [0, 1].filter((i) => onServer[i]!.includes(hdb)),
       [1],
@@ -118,10 +117,10 @@ describe('placement over two embedded servers', () => {
   });
 
   it('creates each tenant role on its own server only', async () => {
-    const db = new DatabaseLayout();
+    const db = layoutOf('database').locate(ctx);
     const roles = await Promise.all([0, 1].map((i) => names(i, "SELECT rolname AS name FROM pg_roles WHERE rolname LIKE 'tbpl\\_db\\_%'")));
     for (const t of ctx.plan.tenants) {
-      const role = db.roleOf(ctx, t);
+      const role = db(t).loginRole;
       assert.deepEqual(
         [0, 1].filter((i) => roles[i]!.includes(role)),
         [assignServer(SPEC, t)],
@@ -138,7 +137,7 @@ describe('placement over two embedded servers', () => {
         const r = await s.query<{ port: number; db: string }>('SELECT inet_server_port() AS port, current_database() AS db');
         await s.release();
         assert.equal(r.rows[0]!.port, target.servers[assignServer(SPEC, t)]!.target.admin.port, t.slug);
-        assert.equal(r.rows[0]!.db, new DatabaseLayout().dbOf(ctx, t));
+        assert.equal(r.rows[0]!.db, layoutOf('database').locate(ctx)(t).database);
       }
     } finally {
       await router.close();
@@ -224,7 +223,7 @@ describe('placement over two embedded servers', () => {
     const steps = migrationNames().length;
     for (const t of ctx.plan.tenants) {
       const server = target.servers[assignServer(SPEC, t)]!.target;
-      const n = await withAdmin(server, new DatabaseLayout().dbOf(ctx, t), async (c) =>
+      const n = await withAdmin(server, layoutOf('database').locate(ctx)(t).database, async (c) =>
         Number((await c.query<{ n: string }>('SELECT count(*)::text AS n FROM tenantbench_migrations')).rows[0]!.n),
       );
       assert.equal(n, steps, t.slug);

@@ -21,7 +21,7 @@ import { PgBouncer, targetThrough } from '../src/pooler/pgbouncer.js';
 import { findPgBouncer } from '../src/pooler/pgbouncer-binary.js';
 import type { PgBouncerBinary } from '../src/pooler/pgbouncer-binary.js';
 import { poolerUsers, preflightPooler } from '../src/pooler/pooler-stage.js';
-import { sessionLevelRouter } from '../src/pooler/session-level-router.js';
+import { sessionLevelRouter } from '../src/pooler/session-pinned-router.js';
 import type { Summary } from '../src/results/summary-schema.js';
 import { summarySchema } from '../src/results/summary-schema.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';

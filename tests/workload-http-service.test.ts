@@ -11,7 +11,6 @@ import { layout as layoutOf } from '../src/layouts/registry.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { driveHttp } from '../src/workload/http-load.js';
 import { makeTenantChooser } from '../src/workload/tenant-chooser.js';
-import { tenantColumnOf } from '../src/workload/tenant-column.js';
 import { startTenantHttpService, TENANT_HEADER } from '../src/workload/tenant-http-service.js';
 import type { TenantHttpService } from '../src/workload/tenant-http-service.js';
 import { tinyScenario } from './helpers.js';
@@ -28,7 +27,7 @@ before(async () => {
   (ctx.seeded as Set<LayoutName>).add('rls');
   router = layoutOf('rls').router(ctx, { maxConnections: 4 });
   service = await startTenantHttpService(
-    { router, prepared: true, explicitTenantFilter: false, tenantColumn: tenantColumnOf('rls', ctx) },
+    { router, prepared: true, explicitTenantFilter: false, tenantColumn: (t) => layoutOf('rls').locate(ctx)(t).pooled },
     ctx.plan.tenants,
     1,
   );

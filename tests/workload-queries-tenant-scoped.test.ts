@@ -15,7 +15,6 @@ import { CompiledMix, queryConfig } from '../src/workload/compiled-mix.js';
 import { allocateIds } from '../src/workload/id-allocator.js';
 import { QUERY_NAMES } from '../src/workload/query-registry.js';
 import type { QueryName } from '../src/workload/query-registry.js';
-import { tenantColumnOf } from '../src/workload/tenant-column.js';
 import type { IdSource } from '../src/workload/workload-query.js';
 import { mulberry32 } from '../seed/prng.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
@@ -49,7 +48,8 @@ describe('hybrid with schema placement, prepared statements on shared connection
     try {
       const mix = new CompiledMix(allQueries, true);
       const ids = await allocateIds(router, c.plan.tenants);
-      const col = tenantColumnOf('hybrid', c);
+      const locate = layoutOf('hybrid').locate(c);
+      const col = (t: TenantPlan) => locate(t).pooled;
       for (let round = 0; round < 2; round++) {
         for (const t of c.plan.tenants) {
           for (const q of mix.queries) {
@@ -95,7 +95,7 @@ async function run<R extends QueryResultRow>(
   const q = mix.queries.find((x) => x.name === name)!;
   const s = await router.acquire(tenant);
   try {
-    const tc = tenantColumnOf(layout, ctx)(tenant);
+    const tc = layoutOf(layout).locate(ctx)(tenant).pooled;
     const st = q.statement({ tenantFilter: s.needsTenantFilter || (explicit && tc), tenantColumn: tc }, tenant);
     const r = await s.query<R>(queryConfig(st, tenant, values));
     await s.release();

@@ -2,9 +2,17 @@ import { z } from 'zod';
 import { rateSweepSchema } from './rate-sweep-schema.js';
 import { poolerSchema } from '../pooler/pooler-config.js';
 
-/** Every isolation strategy the harness knows. The registry maps each name to its folder. */
-export const LAYOUT_NAMES = ['shared', 'rls', 'schema', 'database', 'hybrid'] as const;
-export type LayoutName = (typeof LAYOUT_NAMES)[number];
+import { isLayoutName, layoutNames } from '../layouts/layout-names.js';
+import type { LayoutName } from '../layouts/layout-names.js';
+
+export { LAYOUT_NAMES } from '../layouts/layout-names.js';
+export type { LayoutName };
+
+/** A built-in layout's name or one registered at run time (the registry is the source of valid names). */
+const layoutNameSchema = z.string().transform((v, ctx): LayoutName => {
+  if (!isLayoutName(v)) ctx.addIssue({ code: 'invalid_value', values: [...layoutNames()], input: v, message: 'unknown layout' });
+  return v as LayoutName;
+});
 
 const positiveInt = z.number().int().positive();
 
@@ -177,7 +185,7 @@ export const scenarioFileSchema = z
       .strict(),
     /** Total rows over the tenant-owned tables (customers, products, orders, order_items). */
     rows: positiveInt.max(2_000_000_000),
-    layouts: z.array(z.enum(LAYOUT_NAMES)).min(1).optional(),
+    layouts: z.array(layoutNameSchema).min(1).optional(),
     layoutOptions: z
       .object({
         schema: z

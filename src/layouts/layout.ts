@@ -99,9 +99,108 @@ export interface TenantRouter {
   close(): Promise<void>;
 }
 
+/**
+ * How a session is scoped to a tenant: a transaction-local setting read by RLS policies, the
+ * search_path, a per-tenant role (switched to with SET ROLE), the database itself, or nothing
+ * (the application filters by tenant_id).
+ */
+export type ContextKind = 'setting' | 'search_path' | 'role' | 'database' | 'none';
+
+/** Where one tenant's rows live and how the application reaches them (names as on the server). */
+export interface TenantLocation {
+  /** The database holding the tenant's tables. */
+  readonly database: string;
+  /** The schema holding the tenant's tables. */
+  readonly schema: string;
+  /** The role the application logs in as for this tenant. */
+  readonly loginRole: string;
+  /** The role the tenant's statements run as: the login role, or the per-tenant role it switches to. */
+  readonly tenantRole: string;
+  /** The tables are shared with other tenants and carry tenant_id (inserts must fill it). */
+  readonly pooled: boolean;
+  /** The application adds `tenant_id = $n` itself (the shared baseline). */
+  readonly appFilter: boolean;
+  /** Row level security guards the tenant's rows. */
+  readonly rls: boolean;
+  readonly context: ContextKind;
+  /** Key of the table unit holding the tenant (see `TableUnit.key`). */
+  readonly unit: string;
+}
+
+/**
+ * Where a layout keeps its tables, as the units an operation loops over: the pooled database once
+ * (shared, rls, the pooled part of hybrid), or one unit per tenant (its schema, or its database).
+ * Migrations keep their version table in each unit; backups and sizes address tenants through it.
+ */
+export interface TableUnit {
+  /** `pooled` for shared tables, else the tenant slug. */
+  key: string;
+  db: string;
+  /** Schema holding the tables (and the unit's migration version table). */
+  schema: string;
+  /** Shared tables with tenant_id (one unit holds many tenants). */
+  pooled: boolean;
+  /** Tenants whose rows live in this unit. */
+  tenants: readonly TenantPlan[];
+  /** Role the application uses for this unit, when it is subject to RLS (pooled rls/hybrid). */
+  rlsRole: string | null;
+}
+
+/** Tenants stored alike (one tier in most layouts; the hybrid has a dedicated and a pooled tier). */
+export interface TenantTier {
+  /** The tier's tables are pooled (carry tenant_id). */
+  readonly pooled: boolean;
+  /** In plan order. */
+  readonly tenants: readonly TenantPlan[];
+}
+
+/**
+ * The session-level (is_local = false) variant of a layout's context: one connection per tenant,
+ * its context set once after connecting, as `loginRole` on `database`.
+ */
+export interface SessionLevelContext {
+  readonly database: string;
+  readonly loginRole: string;
+  /** Session-level statement(s) that set a tenant's context, run once per connection. */
+  sql(t: TenantPlan): string;
+}
+
+/** Pooled tenants the extraction operation may move out of shared tables, and where to. */
+export interface PooledExtraction {
+  /** The pooled database the rows are in. */
+  readonly sourceDb: string;
+  /** Label of the source for the summary. */
+  readonly from: string;
+  /** Where a moved tenant goes, in the order the moves run. */
+  readonly to: readonly ('schema' | 'database')[];
+  readonly tenants: readonly TenantPlan[];
+}
+
+/**
+ * A layout answers every "where does this tenant live / how is it scoped" question itself; callers
+ * never test its name (Kysely's dialect/adapter split: ask the adapter).
+ */
 export interface Layout {
   readonly name: LayoutName;
   readonly description: string;
+  /**
+   * Where each tenant lives. Build once per context, then ask per tenant: the answer is cheap
+   * (memoised), so the measured loop may call it per request.
+   */
+  locate(ctx: LayoutContext): (t: TenantPlan) => TenantLocation;
+  /** The tenants grouped by how they are stored (every tenant in exactly one tier). */
+  tiers(ctx: LayoutContext): TenantTier[];
+  /** The units operations loop over (migrations, backups, sizes). */
+  tableUnits(ctx: LayoutContext): TableUnit[];
+  /**
+   * The most server connections the router opens per database under the layout's own cap
+   * (layoutOptions), or null when the caller's pool size (RouterOptions) is the only limit.
+   */
+  connectionCap(scenario: ResolvedScenario): number | null;
+  /** The session-level variant of the context, or the reason the layout has none. */
+  sessionLevelContext(ctx: LayoutContext): SessionLevelContext | { reason: string };
+  /** Pooled tenants the extraction operation moves out, or null when the layout has none to move. */
+  extraction(ctx: LayoutContext): PooledExtraction | null;
   /** Databases this layout owns. */
   databases(ctx: LayoutContext): string[];
   /** Drop anything left from an earlier run, create databases/roles/tables, load, index, analyze. */

@@ -6,7 +6,7 @@
  */
 import createDebug from 'debug';
 import type { ResolvedScenario } from '../config/load-scenario.js';
-import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import { errorMessage } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
@@ -88,7 +88,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
   const bundle = createBundle(o.resultsDir, scenario.name);
   writeJson(bundle, 'scenario.json', scenario);
   writeJson(bundle, 'summary.schema.json', summaryJsonSchema());
-  const layouts = LAYOUT_NAMES.filter((l) => scenario.layouts.includes(l));
+  const layouts = layoutNames().filter((l) => scenario.layouts.includes(l));
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     runId: bundle.runId,

@@ -27,7 +27,7 @@ import { PgBouncer, targetThrough } from './pgbouncer.js';
 import { findPgBouncer, supportsNamedPreparedStatements } from './pgbouncer-binary.js';
 import type { PgBouncerBinary } from './pgbouncer-binary.js';
 import type { ResolvedPooler } from './pooler-config.js';
-import { sessionLevelRouter } from './session-level-router.js';
+import { sessionLevelRouter } from './session-pinned-router.js';
 
 type Context = PoolerRow['context'];
 type Route = PoolerRow['route'];

@@ -1,5 +1,7 @@
 import type { ClientConfig } from 'pg';
 import { CappedKeyedRouter } from '../layouts/common/capped-router.js';
+import type { LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
+import { layout as layoutOf } from '../layouts/registry.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 
 /**
@@ -22,4 +24,20 @@ export class SessionPinnedRouter extends CappedKeyedRouter {
   ) {
     super(cap, configOf, () => '', sessionContextSql);
   }
+}
+
+/**
+ * The session-level variant of a layout's context (`Layout.sessionLevelContext`), connecting as
+ * the layout's application role through `ctx.target` (direct, or a pooled view of it). Returns
+ * the layout's reason instead when it has no session context to set this way.
+ */
+export function sessionLevelRouter(ctx: LayoutContext, layout: LayoutName, cap: number): TenantRouter | { reason: string } {
+  const c = layoutOf(layout).sessionLevelContext(ctx);
+  if ('reason' in c) return c;
+  const cfg = ctx.target.config(c.database, { name: c.loginRole, password: ctx.naming.password(c.loginRole) });
+  return new SessionPinnedRouter(
+    cap,
+    () => cfg,
+    (t) => c.sql(t),
+  );
 }

@@ -152,8 +152,7 @@ async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, 
     entry.datasetChecksum = stepSummary.dataset.identicalAcrossLayouts ? stepSummary.dataset.checksum : null;
     entry.seconds = sw.seconds();
     entry.harness = memory.current();
-    for (const l of step.layouts)
-      entry.perLayout[l] = layoutFigures(l, stepSummary, extras, s.scenario.layoutOptions.database.maxConnections);
+    for (const l of step.layouts) entry.perLayout[l] = layoutFigures(l, stepSummary, extras, layoutOf(l).connectionCap(s.scenario));
   };
   // A session of its own: the stages write into the step's summary; every flush folds it into
   // summary.sweep and rewrites the run's summary.json (the stages' own CSV writers are not kept:
@@ -247,7 +246,8 @@ async function tenantDump(s: RunSession, layout: LayoutName): Promise<NonNullabl
   }
 }
 
-function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: number): SweepLayout {
+/** `cap`: the layout's own per-database connection cap, null when it has none. */
+function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: number | null): SweepLayout {
   const e = step.layouts[l]!;
   const notes: string[] = [];
   const detail = e.sizes?.detail ?? null;
@@ -266,7 +266,6 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
   const dump = extras.dumps.get(l) ?? null;
   if (extras.skipped.has('tenantDump')) notes.push(`single-tenant backup: ${extras.skipped.get('tenantDump')}`);
   else if (dump && dump.status === 'not measured') notes.push(`single-tenant backup: ${dump.reason}`);
-  const capped = l === 'database' || l === 'hybrid';
   return {
     status: e.status,
     reason: e.reason,
@@ -307,7 +306,7 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
     tenantDump: dump,
     connections: w?.connections
       ? {
-          cap: capped ? cap : null,
+          cap,
           opened: w.connections.opened,
           closed: w.connections.closed,
           peakOpen: w.connections.peakOpen,

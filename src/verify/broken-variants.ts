@@ -7,10 +7,8 @@ import type pg from 'pg';
 import { withAdmin } from '../db/client.js';
 import { ident, literal } from '../db/sql.js';
 import { policyPredicate, TENANT_SETTING } from '../layouts/common/rls-policy.js';
-import { DatabaseLayout } from '../layouts/database/database-layout.js';
-import type { LayoutContext, LayoutName } from '../layouts/layout.js';
-import { RlsLayout } from '../layouts/rls/rls-layout.js';
-import { SchemaLayout } from '../layouts/schema/schema-layout.js';
+import type { LayoutContext, LayoutName, TenantLocation } from '../layouts/layout.js';
+import { layout as layoutOf } from '../layouts/registry.js';
 import { TENANT_TABLES } from '../../seed/tenant-plan.js';
 import type { EnvOverrides } from './probe-env.js';
 import { SessionSetRouter } from './session-set-router.js';
@@ -27,11 +25,12 @@ export interface BrokenVariant {
   apply(ctx: LayoutContext): Promise<EnvOverrides>;
 }
 
-const rls = new RlsLayout();
+/** Where a layout keeps a tenant (the rls layout: its one pooled database and application role). */
+const where = (ctx: LayoutContext, name: LayoutName, t = ctx.plan.tenants[0]!): TenantLocation => layoutOf(name).locate(ctx)(t);
 const POOLED_TABLES: [string, string][] = [['tenants', 'id'], ...TENANT_TABLES.map((t): [string, string] => [t, 'tenant_id'])];
 
 async function onRls(ctx: LayoutContext, fn: (c: pg.Client) => Promise<void>): Promise<EnvOverrides> {
-  await withAdmin(ctx.target, rls.db(ctx), fn);
+  await withAdmin(ctx.target, where(ctx, 'rls').database, fn);
   return {};
 }
 
@@ -69,7 +68,7 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     apply: (ctx) =>
       onRls(ctx, async (c) => {
         for (const [table] of POOLED_TABLES) {
-          await c.query(`ALTER TABLE ${ident(table)} OWNER TO ${ident(rls.appRole(ctx))}`);
+          await c.query(`ALTER TABLE ${ident(table)} OWNER TO ${ident(where(ctx, 'rls').loginRole)}`);
           await c.query(`ALTER TABLE ${ident(table)} NO FORCE ROW LEVEL SECURITY`);
         }
       }),
@@ -78,7 +77,7 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     id: 'rls-bypassrls',
     layout: 'rls',
     description: 'the application role has BYPASSRLS',
-    apply: (ctx) => onRls(ctx, (c) => c.query(`ALTER ROLE ${ident(rls.appRole(ctx))} BYPASSRLS`).then(() => undefined)),
+    apply: (ctx) => onRls(ctx, (c) => c.query(`ALTER ROLE ${ident(where(ctx, 'rls').loginRole)} BYPASSRLS`).then(() => undefined)),
   },
   {
     id: 'schema-usage-public',
@@ -86,7 +85,7 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     rolePerTenant: true,
     description: 'schema per tenant with a role per tenant, but USAGE on every tenant schema granted to PUBLIC',
     async apply(ctx) {
-      await withAdmin(ctx.target, new SchemaLayout().db(ctx), async (c) => {
+      await withAdmin(ctx.target, where(ctx, 'schema').database, async (c) => {
         for (const t of ctx.plan.tenants) await c.query(`GRANT USAGE ON SCHEMA ${ident(t.slug)} TO PUBLIC`);
       });
       return {};
@@ -97,9 +96,9 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     layout: 'database',
     description: 'database per tenant, but CONNECT on every tenant database granted to PUBLIC',
     async apply(ctx) {
-      const l = new DatabaseLayout();
+      const locate = layoutOf('database').locate(ctx);
       await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
-        for (const t of ctx.plan.tenants) await c.query(`GRANT CONNECT ON DATABASE ${ident(l.dbOf(ctx, t))} TO PUBLIC`);
+        for (const t of ctx.plan.tenants) await c.query(`GRANT CONNECT ON DATABASE ${ident(locate(t).database)} TO PUBLIC`);
       });
       return {};
     },
@@ -110,8 +109,8 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     onBaseline: true,
     description: 'the tenant is set with a session-level SET when the pool first hands out a connection, not per transaction',
     async apply(ctx) {
-      const role = rls.appRole(ctx);
-      const config = ctx.target.config(rls.db(ctx), { name: role, password: ctx.naming.password(role) });
+      const { database, loginRole: role } = where(ctx, 'rls');
+      const config = ctx.target.config(database, { name: role, password: ctx.naming.password(role) });
       const make = (n: number) =>
         new SessionSetRouter(config, n, (t) => `SELECT set_config(${literal(TENANT_SETTING)}, ${literal(t.id)}, false)`);
       return { router: make(2), newRouter: make };

@@ -1,18 +1,12 @@
 /**
  * What the probes need to know about a layout: which tenants to play, how the application logs
- * in for a tenant, where a tenant's rows live. Built from the layouts' own public helpers, so a
- * probe connects exactly as the application does.
+ * in for a tenant, where a tenant's rows live. Read from the layout's own contract (`locate`,
+ * `tiers`), so a probe connects exactly as the application does.
  */
 import type { ClientConfig } from 'pg';
 import { withAdmin } from '../db/client.js';
-import { dedicatedTenants } from '../layouts/hybrid/hybrid-layout.js';
-import type { LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
+import type { Layout, LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
-import { RlsLayout } from '../layouts/rls/rls-layout.js';
-import { SchemaLayout } from '../layouts/schema/schema-layout.js';
-import { SharedLayout } from '../layouts/shared/shared-layout.js';
-import { DatabaseLayout } from '../layouts/database/database-layout.js';
-import { HybridLayout } from '../layouts/hybrid/hybrid-layout.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { ProbeEnv } from './probe.js';
 
@@ -26,13 +20,22 @@ export interface EnvOverrides {
 }
 
 /**
- * The tenants `self` may be chosen from: the layout's one tier, or hybrid's pooled tier (the
- * probes act as a pooled tenant; the dedicated tier is the cross victim).
+ * The tenants `self` may be chosen from (`tier`): the layout's one tier, or with several its pooled
+ * tier (the boundary under test is inside shared tables); the first tenant of another tier is the
+ * cross victim.
  */
+function probeTiers(impl: Layout, ctx: LayoutContext): { tier: readonly TenantPlan[]; crossVictim: TenantPlan | null } {
+  const tiers = impl.tiers(ctx);
+  const own = tiers.find((x) => x.pooled) ?? tiers[0];
+  const others = new Set(tiers.filter((x) => x !== own).flatMap((x) => x.tenants.map((t) => t.slug)));
+  // The first such tenant in plan order.
+  const crossVictim = ctx.plan.tenants.find((t) => others.has(t.slug)) ?? null;
+  return { tier: own?.tenants ?? [], crossVictim };
+}
+
+/** The tenants `self` may be chosen from (see probeTiers). */
 export function probeTier(ctx: LayoutContext, name: LayoutName): TenantPlan[] {
-  if (name !== 'hybrid') return [...ctx.plan.tenants];
-  const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
-  return ctx.plan.tenants.filter((t) => !dedicated.has(t.slug));
+  return [...probeTiers(layoutOf(name), ctx).tier];
 }
 
 /** The probe environment of one seeded layout. The caller closes `env.router`. */
@@ -41,74 +44,24 @@ export function makeProbeEnv(ctx: LayoutContext, name: LayoutName, o: EnvOverrid
   const cfg = (database: string, role: string): ClientConfig =>
     ctx.target.config(database, { name: role, password: ctx.naming.password(role) });
   const tenants = ctx.plan.tenants;
-  let tier: readonly TenantPlan[] = tenants;
-  let crossVictim: TenantPlan | null = null;
-  let base: Omit<ProbeEnv, 'ctx' | 'layout' | 'router' | 'newRouter' | 'self' | 'victim' | 'crossVictim' | 'admin'>;
-
-  if (name === 'shared' || name === 'rls') {
-    const l = name === 'shared' ? new SharedLayout() : new RlsLayout();
-    base = {
-      pooled: true,
-      appFilter: name === 'shared',
-      rls: name === 'rls',
-      contextKind: name === 'rls' ? 'setting' : 'none',
-      login: (_t, db) => cfg(db ?? l.db(ctx), l.appRole(ctx)),
-      databaseOf: () => l.db(ctx),
-      schemaOf: () => 'public',
-      roleOf: () => l.appRole(ctx),
-    };
-  } else if (name === 'schema') {
-    const l = new SchemaLayout();
-    const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
-    base = {
-      pooled: false,
-      appFilter: false,
-      rls: false,
-      contextKind: perTenant ? 'role' : 'search_path',
-      login: (_t, db) => cfg(db ?? l.db(ctx), l.appRole(ctx)),
-      databaseOf: () => l.db(ctx),
-      schemaOf: (t) => t.slug,
-      roleOf: (t) => (perTenant ? l.tenantRole(ctx, t) : l.appRole(ctx)),
-    };
-  } else if (name === 'database') {
-    const l = new DatabaseLayout();
-    base = {
-      pooled: false,
-      appFilter: false,
-      rls: false,
-      contextKind: 'database',
-      login: (t, db) => cfg(db ?? l.dbOf(ctx, t), l.roleOf(ctx, t)),
-      databaseOf: (t) => l.dbOf(ctx, t),
-      schemaOf: () => 'public',
-      roleOf: (t) => l.roleOf(ctx, t),
-    };
-  } else {
-    const l = new HybridLayout();
-    const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
-    const inDb = ctx.scenario.layoutOptions.hybrid.placement === 'database';
-    // The dedicated tier's databases and roles are named like the database layout's, with part "hybrid".
-    const tierDb = new DatabaseLayout('hybrid');
-    tier = tenants.filter((t) => !dedicated.has(t.slug));
-    crossVictim = tenants.find((t) => dedicated.has(t.slug)) ?? null;
-    base = {
-      pooled: true,
-      appFilter: false,
-      rls: true,
-      contextKind: 'setting',
-      login: (t, db) =>
-        dedicated.has(t.slug) && inDb ? cfg(db ?? tierDb.dbOf(ctx, t), tierDb.roleOf(ctx, t)) : cfg(db ?? l.db(ctx), l.appRole(ctx)),
-      databaseOf: (t) => (dedicated.has(t.slug) && inDb ? tierDb.dbOf(ctx, t) : l.db(ctx)),
-      schemaOf: (t) => (dedicated.has(t.slug) && !inDb ? t.slug : 'public'),
-      roleOf: (t) => (dedicated.has(t.slug) && inDb ? tierDb.roleOf(ctx, t) : l.appRole(ctx)),
-    };
-  }
+  const { tier, crossVictim } = probeTiers(impl, ctx);
   // Act as the second tenant of the tier against the first (the largest under skewed sizes).
   if (tier.length < 1) throw new Error(`layout ${name}: no tenant to probe with`);
+  const locate = impl.locate(ctx);
+  // The facts of the tier the probes act as (every tenant of a tier is stored alike).
+  const home = locate(tier[0]!);
   const self = o.self ?? tier[1] ?? tier[0]!;
   const victim = o.victim ?? tier.find((t) => t.slug !== self.slug) ?? crossVictim ?? tenants.find((t) => t.slug !== self.slug);
   if (!victim) throw new Error(`layout ${name}: the probes need at least two tenants`);
   return {
-    ...base,
+    pooled: home.pooled,
+    appFilter: home.appFilter,
+    rls: home.rls,
+    contextKind: home.context,
+    login: (t, db) => cfg(db ?? locate(t).database, locate(t).loginRole),
+    databaseOf: (t) => locate(t).database,
+    schemaOf: (t) => locate(t).schema,
+    roleOf: (t) => locate(t).tenantRole,
     layout: name,
     ctx,
     router: o.router ?? impl.router(ctx, { maxConnections: 4 }),

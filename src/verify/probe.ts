@@ -7,7 +7,7 @@
  */
 import type { ClientConfig } from 'pg';
 import type pg from 'pg';
-import type { LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
+import type { ContextKind, LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
 import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
 
 /**
@@ -55,7 +55,7 @@ export interface ProbeEnv {
   /** The layout promises row level security for `self`. */
   readonly rls: boolean;
   /** How the context is carried: a setting (rls), search_path (schema), a database (database), or nothing. */
-  readonly contextKind: 'setting' | 'search_path' | 'role' | 'database' | 'none';
+  readonly contextKind: ContextKind;
   /** The application's login for a tenant's rows (raw connection, no context applied): database + role. */
   login(t: TenantPlan, database?: string): ClientConfig;
   /** The database that holds a tenant's rows. */

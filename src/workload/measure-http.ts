@@ -6,17 +6,18 @@ import { hash32 } from '../../seed/prng.js';
 import { driveHttp } from './http-load.js';
 import type { HttpLoadResult } from './http-load.js';
 import { makeTenantChooser } from './tenant-chooser.js';
-import { tenantColumnOf } from './tenant-column.js';
 import { startTenantHttpService } from './tenant-http-service.js';
 
 /** One HTTP-level measurement of a layout: a fresh router, the service on loopback, autocannon. */
 export async function measureHttp(ctx: LayoutContext, layout: LayoutName, w: ResolvedWorkload, repeat: number): Promise<HttpLoadResult> {
   const http = w.http;
   if (!http) throw new Error('the scenario has no workload.http');
-  const router = layoutOf(layout).router(ctx, { maxConnections: w.users });
+  const impl = layoutOf(layout);
+  const router = impl.router(ctx, { maxConnections: w.users });
+  const locate = impl.locate(ctx);
   const seed = hash32(ctx.scenario.seed, 0x48, repeat);
   const service = await startTenantHttpService(
-    { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: tenantColumnOf(layout, ctx) },
+    { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: (t) => locate(t).pooled },
     ctx.plan.tenants,
     seed,
   );

@@ -18,7 +18,6 @@ import type { QueryName } from './query-registry.js';
 import { removeWrittenRows } from './remove-written-rows.js';
 import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
-import { tenantColumnOf } from './tenant-column.js';
 import { WorkloadRecorder } from './workload-recorder.js';
 import { startLeakProbes } from './leak-probes-under-load.js';
 import type { LeakProbeLoop } from './leak-probes-under-load.js';
@@ -99,7 +98,10 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // Open the pool's connections before the warm-up (a running service's pool is already full):
     // connection set-up (tens of ms) must not land in the measured window of a short warm-up.
     // Never more than the per-database cap at once: holding sessions beyond it would wait forever.
-    const perDatabaseCap = o.layout === 'database' || o.layout === 'hybrid' ? ctx.scenario.layoutOptions.database.maxConnections : Infinity;
+    const impl = layoutOf(o.layout);
+    const perDatabaseCap = impl.connectionCap(ctx.scenario) ?? Infinity;
+    // Inserts fill tenant_id where the tenant's tables are pooled.
+    const locate = impl.locate(ctx);
     await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     let errorsAtLastCheck = 0;
@@ -115,7 +117,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       health,
       mix,
       chooseTenant: makeTenantChooser(w.tenantChoice, tenants),
-      request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: tenantColumnOf(o.layout, ctx) },
+      request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: (t) => locate(t).pooled },
       ids,
       recorder,
       // The same streams for every layout of a repeat; another repeat draws other requests.

@@ -2,7 +2,21 @@ import { dropDatabases, dropRoles } from './admin-sql.js';
 import { measureSizes, pooledChecksums } from './inspect.js';
 import { PoolRouter } from './pool-router.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
-import type { Layout, LayoutContext, LayoutName, RouterOptions, SeedResult, TableChecksums, TenantRouter, LayoutSizes } from '../layout.js';
+import type {
+  Layout,
+  LayoutContext,
+  LayoutName,
+  LayoutSizes,
+  PooledExtraction,
+  RouterOptions,
+  SeedResult,
+  SessionLevelContext,
+  TableChecksums,
+  TableUnit,
+  TenantLocation,
+  TenantRouter,
+  TenantTier,
+} from '../layout.js';
 
 /**
  * What the two pooled layouts (shared and rls) have in common: one database named after the
@@ -24,6 +38,46 @@ export abstract class PooledLayout implements Layout {
   }
   databases(ctx: LayoutContext): string[] {
     return [this.db(ctx)];
+  }
+
+  /** RLS guards the pooled rows (the rls layout), or the application's filter alone (shared). */
+  protected get rls(): boolean {
+    return !this.needsTenantFilter;
+  }
+
+  locate(ctx: LayoutContext): (t: TenantPlan) => TenantLocation {
+    const role = this.appRole(ctx);
+    const where: TenantLocation = {
+      database: this.db(ctx),
+      schema: 'public',
+      loginRole: role,
+      tenantRole: role,
+      pooled: true,
+      appFilter: this.needsTenantFilter,
+      rls: this.rls,
+      context: this.rls ? 'setting' : 'none',
+      unit: 'pooled',
+    };
+    return () => where;
+  }
+
+  tiers(ctx: LayoutContext): TenantTier[] {
+    return [{ pooled: true, tenants: ctx.plan.tenants }];
+  }
+
+  tableUnits(ctx: LayoutContext): TableUnit[] {
+    const db = this.db(ctx);
+    return [{ key: 'pooled', db, schema: 'public', pooled: true, tenants: ctx.plan.tenants, rlsRole: this.rls ? this.appRole(ctx) : null }];
+  }
+
+  connectionCap(): number | null {
+    return null;
+  }
+
+  abstract sessionLevelContext(ctx: LayoutContext): SessionLevelContext | { reason: string };
+
+  extraction(_ctx: LayoutContext): PooledExtraction | null {
+    return null;
   }
 
   checksums(ctx: LayoutContext): Promise<Map<string, TableChecksums>> {

@@ -37,3 +37,8 @@ export async function enableRls(c: pg.Client, schema = 'public'): Promise<void> 
 export function rlsContextSql(t: TenantPlan): string {
   return `SELECT set_config(${literal(TENANT_SETTING)}, ${literal(assertUuid(t.id))}, true)`;
 }
+
+/** Session-level (is_local = false) RLS context: it lasts as long as the server session. */
+export function rlsSessionContextSql(t: TenantPlan): string {
+  return `SELECT set_config(${literal(TENANT_SETTING)}, ${literal(assertUuid(t.id))}, false)`;
+}

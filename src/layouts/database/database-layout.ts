@@ -7,7 +7,19 @@ import { measureSizes, tenantChecksums } from '../common/inspect.js';
 import { CappedKeyedRouter } from '../common/capped-router.js';
 import { PerServerRouter } from '../common/per-server-router.js';
 import { serverIndexOf, serversOf } from '../../target/placed-target.js';
-import type { Layout, LayoutContext, LayoutName, SeedResult, TableChecksums, TenantRouter } from '../layout.js';
+import type { ResolvedScenario } from '../../config/load-scenario.js';
+import { memoByTenant } from '../common/memo-by-tenant.js';
+import type {
+  Layout,
+  LayoutContext,
+  LayoutName,
+  SeedResult,
+  TableChecksums,
+  TableUnit,
+  TenantLocation,
+  TenantRouter,
+  TenantTier,
+} from '../layout.js';
 
 /**
  * One database per tenant, with a role per tenant that may CONNECT to its own database only.
@@ -34,6 +46,48 @@ export class DatabaseLayout implements Layout {
   }
   databases(ctx: LayoutContext): string[] {
     return this.tenantsOf(ctx).map((t) => this.dbOf(ctx, t));
+  }
+
+  locate(ctx: LayoutContext): (t: TenantPlan) => TenantLocation {
+    return memoByTenant((t) => ({
+      database: this.dbOf(ctx, t),
+      schema: 'public',
+      loginRole: this.roleOf(ctx, t),
+      tenantRole: this.roleOf(ctx, t),
+      pooled: false,
+      appFilter: false,
+      rls: false,
+      context: 'database',
+      unit: t.slug,
+    }));
+  }
+
+  tiers(ctx: LayoutContext): TenantTier[] {
+    return [{ pooled: false, tenants: this.tenantsOf(ctx) }];
+  }
+
+  tableUnits(ctx: LayoutContext): TableUnit[] {
+    return this.tenantsOf(ctx).map((t) => ({
+      key: t.slug,
+      db: this.dbOf(ctx, t),
+      schema: 'public',
+      pooled: false,
+      tenants: [t],
+      rlsRole: null,
+    }));
+  }
+
+  /** layoutOptions.database.maxConnections: a connection serves one tenant only (see router()). */
+  connectionCap(scenario: ResolvedScenario): number | null {
+    return scenario.layoutOptions.database.maxConnections;
+  }
+
+  sessionLevelContext() {
+    return { reason: "the database is the context: a connection, and PgBouncer's pool per (database, user), serves one tenant only" };
+  }
+
+  extraction(): null {
+    return null;
   }
 
   async seed(ctx: LayoutContext): Promise<SeedResult> {

@@ -7,16 +7,22 @@ import { measureSizes, pooledChecksums, tenantChecksums } from '../common/inspec
 import { PoolRouter } from '../common/pool-router.js';
 import { enableRls, rlsContextSql } from '../common/rls-policy.js';
 import { DatabaseLayout } from '../database/database-layout.js';
+import type { ResolvedScenario } from '../../config/load-scenario.js';
+import { memoByTenant } from '../common/memo-by-tenant.js';
 import { schemaContextSql } from '../schema/schema-layout.js';
 import type {
   Layout,
   LayoutContext,
   LayoutSizes,
+  PooledExtraction,
   RouterOptions,
   RouterStats,
   SeedResult,
   TableChecksums,
+  TableUnit,
+  TenantLocation,
   TenantRouter,
+  TenantTier,
 } from '../layout.js';
 
 /** The dedicated (enterprise) tier: explicit slugs, or the largest tenants (ties: lower number first). */
@@ -51,6 +57,82 @@ export class HybridLayout implements Layout {
   }
   databases(ctx: LayoutContext): string[] {
     return [this.db(ctx), ...(this.placement(ctx) === 'database' ? this.dedicatedDbs.databases(ctx) : [])];
+  }
+
+  locate(ctx: LayoutContext): (t: TenantPlan) => TenantLocation {
+    const ids = new Set(dedicatedTenants(ctx).map((t) => t.slug));
+    const db = this.db(ctx);
+    const app = this.appRole(ctx);
+    const inDb = this.placement(ctx) === 'database';
+    // The dedicated tier's databases and roles are named like the database layout's, with part "hybrid".
+    const tierDb = this.dedicatedDbs.locate(ctx);
+    const pooled: TenantLocation = {
+      database: db,
+      schema: 'public',
+      loginRole: app,
+      tenantRole: app,
+      pooled: true,
+      appFilter: false,
+      rls: true,
+      context: 'setting',
+      unit: 'pooled',
+    };
+    return memoByTenant((t) => {
+      if (!ids.has(t.slug)) return pooled;
+      if (inDb) return tierDb(t);
+      return {
+        database: db,
+        schema: t.slug,
+        loginRole: app,
+        tenantRole: app,
+        pooled: false,
+        appFilter: false,
+        rls: false,
+        context: 'search_path',
+        unit: t.slug,
+      };
+    });
+  }
+
+  /** The dedicated tier, then the pooled tier (each in plan order). */
+  tiers(ctx: LayoutContext): TenantTier[] {
+    const ids = new Set(dedicatedTenants(ctx).map((t) => t.slug));
+    return [
+      { pooled: false, tenants: ctx.plan.tenants.filter((t) => ids.has(t.slug)) },
+      { pooled: true, tenants: ctx.plan.tenants.filter((t) => !ids.has(t.slug)) },
+    ];
+  }
+
+  /** The pooled unit (even when empty), then one unit per dedicated tenant. */
+  tableUnits(ctx: LayoutContext): TableUnit[] {
+    const { pooled, dedicated } = this.split(ctx);
+    const db = this.db(ctx);
+    const units: TableUnit[] = [{ key: 'pooled', db, schema: 'public', pooled: true, tenants: pooled, rlsRole: this.appRole(ctx) }];
+    for (const t of dedicated) {
+      units.push(
+        this.placement(ctx) === 'schema'
+          ? { key: t.slug, db, schema: t.slug, pooled: false, tenants: [t], rlsRole: null }
+          : { key: t.slug, db: this.dedicatedDbs.dbOf(ctx, t), schema: 'public', pooled: false, tenants: [t], rlsRole: null },
+      );
+    }
+    return units;
+  }
+
+  /**
+   * The dedicated tier's database cap. Reported whatever the placement (with placement schema the
+   * router has no per-database cap): the harness has always treated the hybrid as capped.
+   */
+  connectionCap(scenario: ResolvedScenario): number | null {
+    return scenario.layoutOptions.database.maxConnections;
+  }
+
+  sessionLevelContext() {
+    return { reason: 'the session-level variant is built for the rls and schema layouts (hybrid routes by tier)' };
+  }
+
+  /** The largest pooled tenant promoted to the dedicated tier's placement. */
+  extraction(ctx: LayoutContext): PooledExtraction {
+    return { sourceDb: this.db(ctx), from: 'hybrid pooled tier', to: [this.placement(ctx)], tenants: this.split(ctx).pooled };
   }
 
   async seed(ctx: LayoutContext): Promise<SeedResult> {

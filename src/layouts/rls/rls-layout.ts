@@ -5,8 +5,8 @@ import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import { grantDml, recreateDatabase, recreateRoles } from '../common/admin-sql.js';
 import { seedPooledDatabase, zeroPhases } from '../common/bulk-load.js';
 import { PooledLayout } from '../common/pooled-layout.js';
-import { enableRls, rlsContextSql } from '../common/rls-policy.js';
-import type { LayoutContext, SeedResult } from '../layout.js';
+import { enableRls, rlsContextSql, rlsSessionContextSql } from '../common/rls-policy.js';
+import type { LayoutContext, PooledExtraction, SeedResult, SessionLevelContext } from '../layout.js';
 
 /**
  * The shared tables plus ENABLE + FORCE ROW LEVEL SECURITY and a USING / WITH CHECK policy on
@@ -20,6 +20,15 @@ export class RlsLayout extends PooledLayout {
 
   protected contextSql(t: TenantPlan): string {
     return rlsContextSql(t);
+  }
+
+  sessionLevelContext(ctx: LayoutContext): SessionLevelContext {
+    return { database: this.db(ctx), loginRole: this.appRole(ctx), sql: rlsSessionContextSql };
+  }
+
+  /** The largest tenant moved into its own schema and into its own database. */
+  override extraction(ctx: LayoutContext): PooledExtraction {
+    return { sourceDb: this.db(ctx), from: 'rls', to: ['schema', 'database'], tenants: ctx.plan.tenants };
   }
 
   async seed(ctx: LayoutContext): Promise<SeedResult> {

@@ -7,7 +7,18 @@ import type { RoleSpec } from '../common/admin-sql.js';
 import { seedTenantSchemas } from '../common/bulk-load.js';
 import { measureSizes, tenantChecksums } from '../common/inspect.js';
 import { PoolRouter } from '../common/pool-router.js';
-import type { Layout, LayoutContext, RouterOptions, SeedResult, TableChecksums } from '../layout.js';
+import { memoByTenant } from '../common/memo-by-tenant.js';
+import type {
+  Layout,
+  LayoutContext,
+  RouterOptions,
+  SeedResult,
+  SessionLevelContext,
+  TableChecksums,
+  TableUnit,
+  TenantLocation,
+  TenantTier,
+} from '../layout.js';
 
 /**
  * One schema per tenant in one database, the same tables without tenant_id, routed with
@@ -31,6 +42,50 @@ export class SchemaLayout implements Layout {
   databases(ctx: LayoutContext): string[] {
     return [this.db(ctx)];
   }
+
+  locate(ctx: LayoutContext): (t: TenantPlan) => TenantLocation {
+    const db = this.db(ctx);
+    const app = this.appRole(ctx);
+    const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
+    return memoByTenant((t) => ({
+      database: db,
+      schema: t.slug,
+      loginRole: app,
+      tenantRole: perTenant ? this.tenantRole(ctx, t) : app,
+      pooled: false,
+      appFilter: false,
+      rls: false,
+      context: perTenant ? 'role' : 'search_path',
+      unit: t.slug,
+    }));
+  }
+
+  tiers(ctx: LayoutContext): TenantTier[] {
+    return [{ pooled: false, tenants: ctx.plan.tenants }];
+  }
+
+  tableUnits(ctx: LayoutContext): TableUnit[] {
+    const db = this.db(ctx);
+    return ctx.plan.tenants.map((t) => ({ key: t.slug, db, schema: t.slug, pooled: false, tenants: [t], rlsRole: null }));
+  }
+
+  connectionCap(): number | null {
+    return null;
+  }
+
+  sessionLevelContext(ctx: LayoutContext): SessionLevelContext {
+    const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
+    return {
+      database: this.db(ctx),
+      loginRole: this.appRole(ctx),
+      sql: (t) => schemaSessionContextSql(t, perTenant ? this.tenantRole(ctx, t) : null),
+    };
+  }
+
+  extraction(): null {
+    return null;
+  }
+
   private roles(ctx: LayoutContext): RoleSpec[] {
     const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
     const app: RoleSpec = { name: this.appRole(ctx), login: true, inherit: !perTenant };
@@ -102,4 +157,10 @@ export class SchemaLayout implements Layout {
 export function schemaContextSql(t: TenantPlan, role: string | null): string {
   const path = `SELECT set_config('search_path', ${literal(ident(assertSlug(t.slug)))}, true)`;
   return role ? `${path}; SET LOCAL ROLE ${ident(role)}` : path;
+}
+
+/** Session-level search_path (and role, with a role per tenant): both last as long as the session. */
+export function schemaSessionContextSql(t: TenantPlan, role: string | null): string {
+  const path = `SELECT set_config('search_path', ${literal(ident(assertSlug(t.slug)))}, false)`;
+  return role ? `${path}; SET SESSION ROLE ${ident(role)}` : path;
 }

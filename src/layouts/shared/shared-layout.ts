@@ -19,6 +19,10 @@ export class SharedLayout extends PooledLayout {
     return '';
   }
 
+  sessionLevelContext() {
+    return { reason: "no session context to set: the shared layout scopes by the application's tenant_id filter only" };
+  }
+
   async seed(ctx: LayoutContext): Promise<SeedResult> {
     const total = stopwatch();
     const phases = await seedPooledDatabase(ctx, this.name, this.db(ctx), ctx.plan.tenants);

@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { errorMessage } from '../../errors.js';
-import { dedicatedTenants } from '../../layouts/hybrid/hybrid-layout.js';
 import type { LayoutContext } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
+import { unitOf } from '../../layouts/unit-of.js';
 import { registerCleanup } from '../../lifecycle.js';
 import type { BackupArtifact, LayoutBackup } from '../../results/backup-schema.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { Target } from '../../target/target.js';
-import { tableUnits, unitOf } from '../tenant-units.js';
 import { fullBackup } from './full-backup.js';
 import { clientTools } from './pg-tool.js';
 import { backupTenant, METHOD_LABEL, methodsFor, restoreTenant } from './tenant-backup.js';
@@ -43,12 +42,12 @@ export class BackupFailedError extends Error {
 
 const bySize = (ts: readonly TenantPlan[]) => [...ts].sort((a, b) => b.rows - a.rows || a.index - b.index);
 
+/** The largest tenant of each tier (hybrid: the dedicated tier's, then the pooled tier's). */
 export function defaultBackupTenants(layout: LayoutName, ctx: LayoutContext): TenantPlan[] {
-  if (layout !== 'hybrid') return bySize(ctx.plan.tenants).slice(0, 1);
-  const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
-  const d = bySize(ctx.plan.tenants.filter((t) => dedicated.has(t.slug)))[0];
-  const p = bySize(ctx.plan.tenants.filter((t) => !dedicated.has(t.slug)))[0];
-  return [d, p].filter((t): t is TenantPlan => !!t);
+  return layoutOf(layout)
+    .tiers(ctx)
+    .map((tier) => bySize(tier.tenants)[0])
+    .filter((t): t is TenantPlan => !!t);
 }
 
 function tenantsFor(layout: LayoutName, ctx: LayoutContext, slugs?: string[]): TenantPlan[] {
@@ -81,14 +80,15 @@ export async function backupLayout(
   const artifacts: BackupArtifact[] = [];
   let probe: RlsCopyProbe | null = null;
   try {
-    const units = tableUnits(layout, ctx);
-    const dbs = layoutOf(layout).databases(ctx);
+    const impl = layoutOf(layout);
+    const units = impl.tableUnits(ctx);
+    const dbs = impl.databases(ctx);
     if (opts.full !== false) {
       artifacts.push(await fullBackup(env, dbs, units, 'custom', dir));
       artifacts.push(await fullBackup(env, dbs, units, 'directory', dir));
     }
     for (const tenant of tenantsFor(layout, ctx, opts.tenants)) {
-      const unit = unitOf(layout, ctx, tenant.slug);
+      const unit = unitOf(impl, ctx, tenant.slug);
       const all = methodsFor(unit);
       for (const method of opts.firstMethodOnly ? [all.find((m) => m !== 'copy-export') ?? all[0]!] : all) {
         const a: BackupArtifact = {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../../errors.js';
 import type { TableChecksums } from '../../layouts/layout.js';
 import type { BackupArtifact } from '../../results/backup-schema.js';
-import type { TableUnit } from '../tenant-units.js';
+import type { TableUnit } from '../../layouts/layout.js';
 import { serverOf } from '../../target/placed-target.js';
 import { connArgs, diskBytes, runTool } from './pg-tool.js';
 import { compareRestore, freshDatabase, unitChecksums } from './restore-check.js';

@@ -12,7 +12,7 @@ import type { RestoreCheck } from '../../results/backup-schema.js';
 import { datasetChecksum, tenantChecksum } from '../../seed-check.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
-import type { TableUnit } from '../tenant-units.js';
+import type { TableUnit } from '../../layouts/layout.js';
 import { bindNear } from '../../target/placed-target.js';
 
 const rowsOf = (t: TableChecksums) => TENANT_TABLES.reduce((a, tb) => a + t[tb].rows, 0);

@@ -24,7 +24,7 @@ import type { RestoreCheck } from '../../results/backup-schema.js';
 import { copyColumns, postLoadDdl, tableDdl, tenantsTableDdl, typesDdl } from '../../../seed/dataset.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
-import type { TableUnit } from '../tenant-units.js';
+import type { TableUnit } from '../../layouts/layout.js';
 import { serverOf } from '../../target/placed-target.js';
 import { connArgs, diskBytes, runTool } from './pg-tool.js';
 import type { ClientTools } from './pg-tool.js';

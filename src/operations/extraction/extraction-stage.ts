@@ -1,8 +1,7 @@
 import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
-import { dedicatedTenants, HybridLayout } from '../../layouts/hybrid/hybrid-layout.js';
 import type { LayoutContext } from '../../layouts/layout.js';
-import { RlsLayout } from '../../layouts/rls/rls-layout.js';
+import { layout as layoutOf } from '../../layouts/registry.js';
 import type { LayoutExtraction } from '../../results/extraction-schema.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import { extractTenant } from './extract-tenant.js';
@@ -10,38 +9,18 @@ import { extractTenant } from './extract-tenant.js';
 const largest = (ts: readonly TenantPlan[]) => [...ts].sort((a, b) => b.rows - a.rows || a.index - b.index)[0];
 
 /**
- * rls: the largest tenant moved into its own schema and into its own database; hybrid: the largest
- * pooled tenant promoted to the dedicated tier's placement. Other layouts have no pooled tenant to
- * move (null).
+ * The largest pooled tenant (or `slug`) moved out of the layout's shared tables, to each place the
+ * layout names (rls: its own schema, then its own database; hybrid: the dedicated tier's
+ * placement). Layouts with no pooled tenant to move give null.
  */
 export async function extractionFor(layout: LayoutName, ctx: LayoutContext, slug?: string): Promise<LayoutExtraction | null> {
-  const pick = (ts: readonly TenantPlan[]) => (slug ? ts.find((t) => t.slug === slug) : largest(ts));
-  if (layout === 'rls') {
-    const t = pick(ctx.plan.tenants);
-    if (!t) return null;
-    const sourceDb = new RlsLayout().db(ctx);
-    return {
-      moves: [
-        await extractTenant(ctx, t, { sourceDb, from: 'rls', to: 'schema' }),
-        await extractTenant(ctx, t, { sourceDb, from: 'rls', to: 'database' }),
-      ],
-    };
-  }
-  if (layout === 'hybrid') {
-    const dedicated = new Set(dedicatedTenants(ctx).map((t) => t.slug));
-    const t = pick(ctx.plan.tenants.filter((x) => !dedicated.has(x.slug)));
-    if (!t) return null;
-    return {
-      moves: [
-        await extractTenant(ctx, t, {
-          sourceDb: new HybridLayout().db(ctx),
-          from: 'hybrid pooled tier',
-          to: ctx.scenario.layoutOptions.hybrid.placement,
-        }),
-      ],
-    };
-  }
-  return null;
+  const x = layoutOf(layout).extraction(ctx);
+  if (!x) return null;
+  const t = slug ? x.tenants.find((t) => t.slug === slug) : largest(x.tenants);
+  if (!t) return null;
+  const moves: LayoutExtraction['moves'] = [];
+  for (const to of x.to) moves.push(await extractTenant(ctx, t, { sourceDb: x.sourceDb, from: x.from, to }));
+  return { moves };
 }
 
 export async function extractionStage(s: RunSession, opts: { tenant?: string } = {}): Promise<void> {

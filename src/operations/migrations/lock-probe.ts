@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { errorMessage, sqlState } from '../../errors.js';
 import type { Target } from '../../target/target.js';
-import type { TableUnit } from '../tenant-units.js';
+import type { TableUnit } from '../../layouts/layout.js';
 
 export interface LockProbe {
   relations: number;

@@ -13,7 +13,8 @@ import { notMeasured } from '../../results/measure-schemas.js';
 import type { LayoutMigration } from '../../results/migration-schema.js';
 import { errorMessage } from '../../errors.js';
 import { mapLimited, spread } from '../map-limited.js';
-import { tableUnits } from '../tenant-units.js';
+import type { TableUnit } from '../../layouts/layout.js';
+import { layout as layoutOf } from '../../layouts/registry.js';
 import { lockProbe } from './lock-probe.js';
 import { migrateUnit, migrationNames, readVersion } from './migration-runner.js';
 import type { UnitOutcome } from './migration-runner.js';
@@ -59,7 +60,7 @@ export async function migrateLayout(
   opts: MigrateOptions = {},
 ): Promise<LayoutMigration> {
   const parallel = opts.parallel ?? 1;
-  const units = tableUnits(layout, s.ctx);
+  const units = layoutOf(layout).tableUnits(s.ctx);
   const run = (p: number) => {
     const sw = stopwatch();
     return mapLimited(units, p, (u) => migrateUnit(s.target, u, { count: opts.count, lockTimeoutMs: opts.lockTimeoutMs })).then(
@@ -97,7 +98,7 @@ export async function migrateLayout(
 async function underLoad(
   s: Pick<RunSession, 'ctx' | 'target'>,
   layout: LayoutName,
-  units: ReturnType<typeof tableUnits>,
+  units: TableUnit[],
   before: Array<{ version: number } | null>,
   applied: UnitOutcome[],
   m: LayoutMigration,

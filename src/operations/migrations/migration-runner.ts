@@ -17,7 +17,7 @@ import { errorMessage, sqlState } from '../../errors.js';
 import { ident, literal } from '../../db/sql.js';
 import { stopwatch } from '../../measure/timer.js';
 import type { Target } from '../../target/target.js';
-import type { TableUnit } from '../tenant-units.js';
+import type { TableUnit } from '../../layouts/layout.js';
 
 const debug = createDebug('tenantbench:migrate');
 

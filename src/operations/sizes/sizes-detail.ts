@@ -8,13 +8,12 @@ import pg from 'pg';
 import { withAdmin } from '../../db/client.js';
 import { ident } from '../../db/sql.js';
 import { errorMessage } from '../../errors.js';
-import type { LayoutContext } from '../../layouts/layout.js';
+import type { LayoutContext, TableUnit } from '../../layouts/layout.js';
+import { layout as layoutOf } from '../../layouts/registry.js';
 import { notMeasured } from '../../results/measure-schemas.js';
 import type { DatabaseSize, SizesDetail, TenantSize } from '../../results/sizes-schema.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
-import { tableUnits } from '../tenant-units.js';
-import type { TableUnit } from '../tenant-units.js';
 
 /** First OID of user objects: everything below it (and not shared) was created by initdb, i.e. catalogs. */
 const FIRST_NORMAL_OBJECT_ID = 16384;
@@ -160,7 +159,7 @@ async function catalogMemory(ctx: LayoutContext, units: readonly TableUnit[]): P
 }
 
 export async function sizesDetail(layout: LayoutName, ctx: LayoutContext): Promise<SizesDetail> {
-  const units = tableUnits(layout, ctx);
+  const units = layoutOf(layout).tableUnits(ctx);
   const tenants: TenantSize[] = [];
   for (const u of units) tenants.push(...(await perTenant(ctx, u)));
   const order = new Map(ctx.plan.tenants.map((t, i) => [t.slug, i]));

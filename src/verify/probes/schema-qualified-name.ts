@@ -3,9 +3,13 @@ import { inSession, observation } from '../probe-kit.js';
 import { foreignRows } from '../probe.js';
 import type { Probe, ProbeEnv } from '../probe.js';
 
-/** The tenant whose schema is the target: the other schema tenant, or hybrid's dedicated tier in schemas. */
+/**
+ * The tenant whose schema is the target: the victim when the tier keeps each tenant in its own
+ * schema (the context is a search_path or a per-tenant role: the schema layout), else a tenant of
+ * another tier kept in a schema of its own (hybrid's dedicated tier in schemas).
+ */
 function target(env: ProbeEnv) {
-  if (env.layout === 'schema') return env.victim;
+  if (env.contextKind === 'search_path' || env.contextKind === 'role') return env.victim;
   const v = env.crossVictim;
   return v && env.schemaOf(v) !== 'public' ? v : null;
 }
@@ -37,7 +41,8 @@ export const schemaQualifiedName: Probe = {
       const expected = 'refused (SQLSTATE 42501) with a role per tenant; with one shared role a documented finding';
       const sharedRole = env.contextKind !== 'role';
       if (foreign > 0) {
-        const why = env.layout === 'hybrid' ? HYBRID_ROLE : SHARED_ROLE;
+        // The target in another tier: the pooled tier's one role reaches the dedicated tier's schemas.
+        const why = v === env.crossVictim ? HYBRID_ROLE : SHARED_ROLE;
         return observation(sharedRole ? 'finding' : 'leaked', s.sql, expected, {
           rowsSeen: foreign,
           detail: sharedRole ? why : `role ${env.roleOf(env.self)} reads ${schema}`,
