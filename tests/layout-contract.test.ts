@@ -17,6 +17,7 @@ import { compareLayouts } from '../src/seed-check.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { TENANT_TABLES } from '../seed/tenant-plan.js';
 import { tinyScenario } from './helpers.js';
+import { checkLocations } from './layout-location-check.js';
 
 let target: EmbeddedTarget;
 let ctx: LayoutContext;
@@ -84,6 +85,10 @@ for (const name of LAYOUT_NAMES) {
       assert.deepEqual(ds.mismatches, []);
       assert.equal(ds.identicalAcrossLayouts, true);
       assert.deepEqual(sums.get(name), sums.get('shared'));
+    });
+
+    it('says where each tenant lives: the database, schema and roles of its sessions, pooled tables, tiers and units', async () => {
+      await checkLocations(impls.get(name)!, ctx);
     });
 
     it("hands out sessions that see only their tenant's rows", async () => {

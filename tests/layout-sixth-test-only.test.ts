@@ -35,6 +35,7 @@ import { measureSegment } from '../src/workload/measure-segment.js';
 import { TENANT_TABLES } from '../seed/tenant-plan.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
 import { tinyScenario } from './helpers.js';
+import { checkLocations } from './layout-location-check.js';
 
 /** Pooled tables with RLS (ENABLE + FORCE, per-transaction setting), built from the common pieces only. */
 class TestOnlyRlsLayout extends PooledLayout {
@@ -124,7 +125,7 @@ describe('the sixth, test-only layout, through the registry alone', () => {
     assert.deepEqual(mine, sums.get('rls'));
   });
 
-  it('says where each tenant lives', () => {
+  it('says where each tenant lives, as its sessions show', async () => {
     const impl = layoutOf(name);
     const where = impl.locate(ctx)(ctx.plan.tenants[0]!);
     assert.deepEqual(where, {
@@ -139,8 +140,26 @@ describe('the sixth, test-only layout, through the registry alone', () => {
       unit: 'pooled',
     });
     assert.deepEqual(impl.databases(ctx), ['tbx_test_only_rls']);
+    await checkLocations(impl, ctx);
     assert.equal(impl.connectionCap(ctx.scenario), null);
     assert.equal(impl.tableUnits(ctx).length, 1);
+  });
+
+  it("hands out sessions that see only their tenant's rows", async () => {
+    const router = layoutOf(name).router(ctx, { maxConnections: 2 });
+    try {
+      for (const t of ctx.plan.tenants) {
+        const s = await router.acquire(t);
+        const r = await s.query<{ n: string; foreign: string }>(
+          'SELECT count(*)::text AS n, count(*) FILTER (WHERE tenant_id <> $1)::text AS foreign FROM orders',
+          [t.id],
+        );
+        await s.release();
+        assert.deepEqual(r.rows[0], { n: String(t.counts.orders), foreign: '0' }, t.slug);
+      }
+    } finally {
+      await router.close();
+    }
   });
 
   it('runs a measured workload segment with reads and writes, without errors', async () => {
