@@ -3,9 +3,9 @@
  * or a finding the healthy layout does not have). Each is a healthy layout seeded under its own
  * prefix, then broken as the admin, or served through a broken router.
  */
-import type pg from 'pg';
 import { withAdmin } from '../db/client.js';
 import { ident, literal } from '../db/sql.js';
+import type { DbClient } from '../db/types.js';
 import { policyPredicate, TENANT_SETTING } from '../layouts/common/rls-policy.js';
 import { DatabaseLayout } from '../layouts/database/database-layout.js';
 import type { LayoutContext, LayoutName } from '../layouts/layout.js';
@@ -30,7 +30,7 @@ export interface BrokenVariant {
 const rls = new RlsLayout();
 const POOLED_TABLES: [string, string][] = [['tenants', 'id'], ...TENANT_TABLES.map((t): [string, string] => [t, 'tenant_id'])];
 
-async function onRls(ctx: LayoutContext, fn: (c: pg.Client) => Promise<void>): Promise<EnvOverrides> {
+async function onRls(ctx: LayoutContext, fn: (c: DbClient) => Promise<void>): Promise<EnvOverrides> {
   await withAdmin(ctx.target, rls.db(ctx), fn);
   return {};
 }
