@@ -14,9 +14,9 @@
  *   npm run bench:context -- [--time 2000] [--tenants 8] [--profile test|benchmark]
  */
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { Bench } from 'tinybench';
 import { resolveScenario } from '../src/config/load-scenario.js';
+import { connect } from '../src/db/client.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutContext, TenantRouter } from '../src/layouts/layout.js';
@@ -82,8 +82,10 @@ async function main(): Promise<void> {
     bench.add('new pg.Client per request (no pool)', async () => {
       const t = ctx.plan.tenants[j++ % ctx.plan.tenants.length]!;
       const role = ctx.naming.role('rls_app');
-      const c = new pg.Client(target.config(ctx.naming.db('rls'), { name: role, password: ctx.naming.password(role) }));
-      await c.connect();
+      // A bare connect, as an application without a pool does: no session settings round trip.
+      const c = await connect(target.config(ctx.naming.db('rls'), { name: role, password: ctx.naming.password(role) }), {
+        sessionSettings: false,
+      });
       await c.query(`BEGIN; SELECT set_config('app.tenant_id', '${t.id}', true)`);
       await c.query('COMMIT');
       await c.end();

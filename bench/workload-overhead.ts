@@ -22,8 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { resolveScenario } from '../src/config/load-scenario.js';
+import { createPool } from '../src/db/pool.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
@@ -96,7 +96,8 @@ async function main(): Promise<void> {
 
     // (b) bare node-postgres loop: same statement, same transaction shape, nothing else
     const text = recentOrders.sql({ tenantFilter: true, tenantColumn: true }).text;
-    const pool = new pg.Pool({ ...appConfig, max: clients });
+    // Session settings run once per connection, when it opens (in the warm-up), never per request.
+    const pool = createPool(appConfig, { max: clients });
     const rnd = mulberry32(1);
     let done = 0;
     let measuring = false;

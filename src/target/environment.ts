@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, hostname, loadavg, platform, release, totalmem, availableParallelism } from 'node:os';
-import pg from 'pg';
+import { connect } from '../db/client.js';
 import { harnessVersion, packageRoot } from '../paths.js';
 import type { Target } from './target.js';
 import type { SchedulerInfo } from '../measure/scheduler.js';
@@ -53,8 +53,9 @@ function git(args: string[]): string | null {
 
 /** What the target and this machine are, plus how the harness shares the CPU (`scheduler`, applied by the caller). */
 export async function captureEnvironment(target: Target, scheduler: SchedulerInfo): Promise<Environment> {
-  const c = new pg.Client(target.config(target.admin.database));
-  await c.connect();
+  // Without the session settings: a session SET would mark TimeZone and DateStyle as source
+  // 'session' in pg_settings, and the capture below would leave them out.
+  const c = await connect(target.config(target.admin.database), { sessionSettings: false });
   try {
     const v = await c.query<{ version: string; num: string }>("SELECT version() AS version, current_setting('server_version_num') AS num");
     const s = await c.query<{ name: string; setting: string; unit: string | null; source: string }>(

@@ -9,13 +9,13 @@
  * own cleanup and watchdog when it started).
  */
 import createDebug from 'debug';
-import pg from 'pg';
+import { withClient } from '../db/client.js';
+import type { ConnectionConfig, Credentials } from '../db/types.js';
 import { errorMessage } from '../errors.js';
 import { EmbeddedTarget } from './embedded-target.js';
 import type { EmbeddedOptions } from './embedded-target.js';
 import { assignServer } from './placement.js';
 import type { PlacementRule, PlacementSpec } from './placement.js';
-import type { ClientConfig } from 'pg';
 import type { ConnParams, Target } from './target.js';
 import { UrlTarget } from './url-target.js';
 
@@ -80,7 +80,7 @@ export class PlacedTarget implements Target {
     return this.servers[this.serverIndexOf(database)]!.target;
   }
 
-  config(database: string, user?: { name: string; password: string }): ClientConfig {
+  config(database: string, user?: Credentials): ConnectionConfig {
     return this.serverFor(database).config(database, user);
   }
 
@@ -145,14 +145,10 @@ export function bindNear(target: Target, database: string, near: string): void {
 
 /** Server version string and number of one server (for the placement record). */
 export async function serverVersion(target: Target): Promise<{ version: string; versionNum: number }> {
-  const c = new pg.Client(target.config(target.admin.database));
-  await c.connect();
-  try {
+  return withClient(target.config(target.admin.database), async (c) => {
     const r = await c.query<{ v: string; n: string }>(
       "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
     );
     return { version: r.rows[0]!.v, versionNum: Number(r.rows[0]!.n) };
-  } finally {
-    await c.end().catch(() => {});
-  }
+  });
 }

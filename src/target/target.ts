@@ -1,4 +1,4 @@
-import type { ClientConfig } from 'pg';
+import type { ConnectionConfig, Credentials } from '../db/types.js';
 import type { PgBinaries } from './pg-binaries.js';
 
 export type TargetKind = 'embedded' | 'url' | 'testcontainers';
@@ -23,12 +23,12 @@ export interface Target {
   /** Settings the harness applied at start (embedded), recorded in the environment. */
   readonly appliedSettings: Readonly<Record<string, string>>;
   /** Connection config for `database`, as `user` (default: the admin role). */
-  config(database: string, user?: { name: string; password: string }): ClientConfig;
+  config(database: string, user?: Credentials): ConnectionConfig;
   /** Stop what this target started (no-op for url); idempotent. */
   stop(): Promise<void>;
 }
 
-export function clientConfig(p: ConnParams, database: string, user?: { name: string; password: string }): ClientConfig {
+export function clientConfig(p: ConnParams, database: string, user?: Credentials): ConnectionConfig {
   return {
     host: p.host,
     port: p.port,

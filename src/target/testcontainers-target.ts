@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { connect } from '../db/client.js';
 import { TargetError } from '../errors.js';
 import { registerCleanup } from '../lifecycle.js';
 import { serverSettings } from './server-settings.js';
@@ -64,9 +64,8 @@ export class TestcontainersTarget implements Target {
     };
     const target = new TestcontainersTarget(admin, { ...settings, profile }, container);
     target.unregister = registerCleanup({ name: 'PostgreSQL container', cleanup: () => target.stop() });
-    const c = new pg.Client(target.config('postgres'));
-    await c.connect();
-    await c.end();
+    // The container logged "ready"; one connection proves the mapped port reaches it.
+    await (await connect(target.config('postgres'), { sessionSettings: false })).end();
     opts.log?.(target.description);
     return target;
   }

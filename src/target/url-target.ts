@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { connect } from '../db/client.js';
+import type { DbClient } from '../db/types.js';
 import { TargetError, UsageError, errorMessage } from '../errors.js';
 import { clientConfig } from './target.js';
 import type { ConnParams, Target } from './target.js';
@@ -44,9 +45,9 @@ export class UrlTarget implements Target {
    */
   static async open(url: string): Promise<UrlTarget> {
     const admin = UrlTarget.parse(url);
-    const c = new pg.Client(clientConfig(admin, admin.database));
+    let c: DbClient;
     try {
-      await c.connect();
+      c = await connect(clientConfig(admin, admin.database));
     } catch (err) {
       throw new TargetError(`cannot connect to ${admin.host}:${admin.port}/${admin.database} as ${admin.user}: ${errorMessage(err)}`);
     }

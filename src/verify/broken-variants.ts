@@ -3,9 +3,9 @@
  * or a finding the healthy layout does not have). Each is a healthy layout seeded under its own
  * prefix, then broken as the admin, or served through a broken router.
  */
-import type pg from 'pg';
 import { withAdmin } from '../db/client.js';
 import { ident, literal } from '../db/sql.js';
+import type { DbClient } from '../db/types.js';
 import { policyPredicate, TENANT_SETTING } from '../layouts/common/rls-policy.js';
 import type { LayoutContext, LayoutName, TenantLocation } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -29,7 +29,7 @@ export interface BrokenVariant {
 const where = (ctx: LayoutContext, name: LayoutName, t = ctx.plan.tenants[0]!): TenantLocation => layoutOf(name).locate(ctx)(t);
 const POOLED_TABLES: [string, string][] = [['tenants', 'id'], ...TENANT_TABLES.map((t): [string, string] => [t, 'tenant_id'])];
 
-async function onRls(ctx: LayoutContext, fn: (c: pg.Client) => Promise<void>): Promise<EnvOverrides> {
+async function onRls(ctx: LayoutContext, fn: (c: DbClient) => Promise<void>): Promise<EnvOverrides> {
   await withAdmin(ctx.target, where(ctx, 'rls').database, fn);
   return {};
 }

@@ -3,14 +3,15 @@
  * (inside a transaction, under a savepoint so the session stays usable), sessions that always roll
  * back (a probe never changes data), and the tenant's first row ids.
  */
-import pg from 'pg';
-import type { ClientConfig, QueryResultRow } from 'pg';
+import { connect } from '../db/client.js';
+import type { DriverConfig } from '../db/driver.js';
+import type { ConnectionConfig, DbClient, QueryResult, Row } from '../db/types.js';
 import { sqlState } from '../errors.js';
 import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
 import type { TenantRouter, TenantSession } from '../layouts/layout.js';
 import type { Observation, Observed, Outcome } from './probe.js';
 
-export interface Ok<R extends QueryResultRow = QueryResultRow> {
+export interface Ok<R extends Row = Row> {
   ok: true;
   rows: R[];
   rowCount: number;
@@ -20,9 +21,9 @@ export interface Failed {
   sqlstate: string | null;
   message: string;
 }
-export type Attempt<R extends QueryResultRow = QueryResultRow> = Ok<R> | Failed;
+export type Attempt<R extends Row = Row> = Ok<R> | Failed;
 
-type Exec = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+type Exec = (text: string, values?: unknown[]) => Promise<QueryResult>;
 
 /** Runs statements and remembers them (with their parameter values) for the report. */
 export class Script {
@@ -43,7 +44,7 @@ export class Script {
   }
 
   /** Run, record, and throw on error. */
-  async run<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<Ok<R>> {
+  async run<R extends Row = Row>(text: string, values?: unknown[]): Promise<Ok<R>> {
     this.note(text, values);
     const r = await this.exec(text, values);
     return { ok: true, rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
@@ -56,7 +57,7 @@ export class Script {
   }
 
   /** Run and record; an error is returned, not thrown, and leaves the transaction usable. */
-  async try<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<Attempt<R>> {
+  async try<R extends Row = Row>(text: string, values?: unknown[]): Promise<Attempt<R>> {
     this.note(text, values);
     const sp = `tb_probe_${++this.sp}`;
     if (this.inTransaction) await this.exec(`SAVEPOINT ${sp}`);
@@ -89,10 +90,12 @@ export async function inSession<T>(
 }
 
 /** A raw connection as `config` (no router, no tenant context), closed afterwards. */
-export async function inConnection<T>(config: ClientConfig, fn: (s: Script, c: pg.Client) => Promise<T>, sql: string[] = []): Promise<T> {
-  const c = new pg.Client(config);
-  c.on('error', () => {});
-  await c.connect();
+export async function inConnection<T>(
+  config: ConnectionConfig | DriverConfig,
+  fn: (s: Script, c: DbClient) => Promise<T>,
+  sql: string[] = [],
+): Promise<T> {
+  const c = await connect(config, { ignoreIdleErrors: true });
   try {
     return await fn(new Script((text, values) => c.query(text, values), false, sql), c);
   } finally {
@@ -101,14 +104,10 @@ export async function inConnection<T>(config: ClientConfig, fn: (s: Script, c: p
 }
 
 /** Try to connect; the error (with its SQLSTATE) instead of a throw. */
-export async function tryConnect(config: ClientConfig): Promise<{ client: pg.Client } | Failed> {
-  const c = new pg.Client(config);
-  c.on('error', () => {});
+export async function tryConnect(config: ConnectionConfig | DriverConfig): Promise<{ client: DbClient } | Failed> {
   try {
-    await c.connect();
-    return { client: c };
+    return { client: await connect(config, { ignoreIdleErrors: true }) };
   } catch (err) {
-    await c.end().catch(() => {});
     return { ok: false, sqlstate: sqlState(err), message: (err as Error).message };
   }
 }
@@ -175,7 +174,7 @@ export function verdict(o: {
  * whatever happens. `ddl` gets the quoted schema name.
  */
 export async function withScratchSchema<T>(
-  admin: <X>(db: string, f: (c: pg.Client) => Promise<X>) => Promise<X>,
+  admin: <X>(db: string, f: (c: DbClient) => Promise<X>) => Promise<X>,
   database: string,
   ddl: (schema: string) => string[],
   fn: (schema: string) => Promise<T>,

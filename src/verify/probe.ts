@@ -5,8 +5,8 @@
  * visible / writable in the same session), so a layout that denies everything is not mistaken
  * for one that isolates.
  */
-import type { ClientConfig } from 'pg';
-import type pg from 'pg';
+import type { DriverConfig } from '../db/driver.js';
+import type { DbClient } from '../db/types.js';
 import type { ContextKind, LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
 import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
 
@@ -56,8 +56,11 @@ export interface ProbeEnv {
   readonly rls: boolean;
   /** How the context is carried: a setting (rls), search_path (schema), a database (database), or nothing. */
   readonly contextKind: ContextKind;
-  /** The application's login for a tenant's rows (raw connection, no context applied): database + role. */
-  login(t: TenantPlan, database?: string): ClientConfig;
+  /**
+   * The application's login for a tenant's rows (raw connection, no context applied): database + role.
+   * Typed DriverConfig until probe-env.ts builds ConnectionConfigs (it annotates pg.ClientConfig).
+   */
+  login(t: TenantPlan, database?: string): DriverConfig;
   /** The database that holds a tenant's rows. */
   databaseOf(t: TenantPlan): string;
   /** The schema that holds a tenant's tables. */
@@ -71,7 +74,7 @@ export interface ProbeEnv {
    */
   readonly ignoreUnplannedIds?: boolean;
   /** Admin connection to a database, for scratch objects and fixtures only. */
-  admin<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T>;
+  admin<T>(database: string, fn: (c: DbClient) => Promise<T>): Promise<T>;
 }
 
 export interface Probe {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { QueryConfig } from 'pg';
+import type { QueryConfig } from '../db/types.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { QUERIES } from './query-registry.js';
 import type { QueryName } from './query-registry.js';

@@ -11,10 +11,10 @@
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
-import pgCopy from 'pg-copy-streams';
 import { withAdmin, withClient } from '../../db/client.js';
+import { copyFrom, copyTo } from '../../db/copy.js';
 import { assertUuid, ident, literal } from '../../db/sql.js';
+import type { DbClient } from '../../db/types.js';
 import { errorMessage, sqlState } from '../../errors.js';
 import { grantDml } from '../../layouts/common/admin-sql.js';
 import { enableRls, rlsContextSql } from '../../layouts/common/rls-policy.js';
@@ -119,7 +119,7 @@ export async function backupTenant(
         for (const table of TABLE_ORDER) {
           const where = table === 'tenants' ? 'id' : 'tenant_id';
           const sql = `COPY (SELECT ${pooledColumns(table).join(', ')} FROM public.${ident(table)} WHERE ${where} = ${literal(assertUuid(tenant.id))}) TO STDOUT`;
-          await pipeline(c.query(pgCopy.to(sql)), createWriteStream(join(path, `${table}.copy`)));
+          await pipeline(copyTo(c, sql), createWriteStream(join(path, `${table}.copy`)));
         }
         await c.query('COMMIT');
       });
@@ -131,7 +131,7 @@ export async function backupTenant(
 }
 
 /** Pooled tables (types, tenants directory, tenant tables, keys) in an empty database. */
-async function createPooledSchema(c: pg.Client): Promise<void> {
+async function createPooledSchema(c: DbClient): Promise<void> {
   const opts = { tenantColumn: true };
   for (const s of typesDdl(opts)) await c.query(s);
   await c.query(tenantsTableDdl(opts));
@@ -139,8 +139,8 @@ async function createPooledSchema(c: pg.Client): Promise<void> {
   for (const t of TENANT_TABLES) for (const s of postLoadDdl(t, opts)) await c.query(s);
 }
 
-async function copyFile(c: pg.ClientBase, table: string, columns: readonly string[], file: string): Promise<void> {
-  await pipeline(createReadStream(file), c.query(pgCopy.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+async function copyFile(c: DbClient, table: string, columns: readonly string[], file: string): Promise<void> {
+  await pipeline(createReadStream(file), copyFrom(c, `COPY ${table} (${columns.join(', ')}) FROM STDIN`));
 }
 
 export interface RlsCopyProbe {

@@ -6,7 +6,7 @@
  * waited. pg_stat_activity is sampled alongside as the server's view.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { connect } from '../../db/client.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import type { LayoutContext } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
@@ -28,8 +28,7 @@ export async function connectionsProbe(layout: LayoutName, ctx: LayoutContext, o
   const perWorker = o.sessionsPerWorker ?? Math.max(4, Math.ceil((2 * tenants.length) / concurrency));
   const router = layoutOf(layout).router(ctx, { maxConnections: concurrency });
   // One admin connection per server (several with a placement): the backends seen in one round are summed.
-  const admins = serversOf(ctx.target).map((t) => new pg.Client(t.config(t.admin.database)));
-  await Promise.all(admins.map((a) => a.connect()));
+  const admins = await Promise.all(serversOf(ctx.target).map((t) => connect(t.config(t.admin.database))));
   let serverPeak: number | null = null;
   let sampling = true;
   const sampler = (async () => {

@@ -6,8 +6,8 @@
  * is rolled back, so the layout keeps its dataset for later stages; the copy is dropped afterwards.
  */
 import { pipeline } from 'node:stream/promises';
-import pgCopy from 'pg-copy-streams';
 import { withAdmin } from '../../db/client.js';
+import { copyFrom, copyTo } from '../../db/copy.js';
 import { assertUuid, ident, literal } from '../../db/sql.js';
 import { errorMessage } from '../../errors.js';
 import { dropDatabases, recreateDatabase } from '../../layouts/common/admin-sql.js';
@@ -78,8 +78,8 @@ export async function extractTenant(ctx: LayoutContext, tenant: TenantPlan, o: E
           for (const t of TENANT_TABLES) {
             const cols = dataColumns(t).join(', ');
             await pipeline(
-              src.query(pgCopy.to(`COPY (SELECT ${cols} FROM public.${ident(t)} WHERE tenant_id = ${id}) TO STDOUT`)),
-              dst.query(pgCopy.from(`COPY public.${ident(t)} (${cols}) FROM STDIN`)),
+              copyTo(src, `COPY (SELECT ${cols} FROM public.${ident(t)} WHERE tenant_id = ${id}) TO STDOUT`),
+              copyFrom(dst, `COPY public.${ident(t)} (${cols}) FROM STDIN`),
             );
           }
         }),

@@ -5,7 +5,7 @@
  * server's lock table is full (SQLSTATE 53200: raise max_locks_per_transaction). The transaction
  * is rolled back.
  */
-import pg from 'pg';
+import { connect } from '../../db/client.js';
 import { errorMessage, sqlState } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { TableUnit } from '../../layouts/layout.js';
@@ -30,8 +30,7 @@ export async function lockProbe(target: Target, units: readonly TableUnit[]): Pr
   for (const u of units) byDb.set(u.db, [...(byDb.get(u.db) ?? []), u.schema]);
   const out: LockProbe = { relations: 0, locksHeld: 0, nominalCapacity: null, status: 'ok', sqlstate: null, error: null };
   for (const [db, schemas] of byDb) {
-    const c = new pg.Client(target.config(db));
-    await c.connect();
+    const c = await connect(target.config(db));
     try {
       const cap = await c.query<{ n: string }>(
         `SELECT (current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int + current_setting('autovacuum_max_workers')::int + 1

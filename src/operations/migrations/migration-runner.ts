@@ -10,11 +10,13 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import createDebug from 'debug';
-import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { RunnerOption } from 'node-pg-migrate';
 import { errorMessage, sqlState } from '../../errors.js';
+import { connect, connectDriver } from '../../db/client.js';
+import type { DriverClient } from '../../db/driver.js';
 import { ident, literal } from '../../db/sql.js';
+import type { QueryResult } from '../../db/types.js';
 import { stopwatch } from '../../measure/timer.js';
 import type { Target } from '../../target/target.js';
 import type { TableUnit } from '../../layouts/layout.js';
@@ -81,8 +83,7 @@ function lockValueOf(u: TableUnit): number {
 }
 
 export async function readVersion(target: Target, u: TableUnit): Promise<{ version: number; last: string | null } | null> {
-  const c = new pg.Client(target.config(u.db));
-  await c.connect();
+  const c = await connect(target.config(u.db));
   try {
     const exists = await c.query(`SELECT to_regclass(${literal(`${ident(u.schema)}.${MIGRATIONS_TABLE}`)}) IS NOT NULL AS ok`);
     if (!exists.rows[0]?.ok) return { version: 0, last: null };
@@ -124,7 +125,7 @@ export async function migrateUnit(target: Target, u: TableUnit, opts: MigrateUni
 async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOptions): Promise<UnitOutcome> {
   const before = await readVersion(target, u);
   const sw = stopwatch();
-  const c = new pg.Client(target.config(u.db));
+  let c: DriverClient | null = null;
   let locksHeld: number | null = null;
   const out: UnitOutcome = {
     unit: u.key,
@@ -141,11 +142,12 @@ async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOp
     sqlstate: null,
   };
   try {
-    await c.connect();
+    // node-pg-migrate drives node-postgres' own Client.
+    c = await connectDriver(target.config(u.db));
     await c.query(`SET lock_timeout = ${Number(opts.lockTimeoutMs ?? 10_000)}`);
     // Count the locks the migration transaction holds right before it commits (what it blocks others on).
-    const query = c.query.bind(c) as (...a: unknown[]) => Promise<pg.QueryResult>;
-    (c as unknown as { query: (...a: unknown[]) => Promise<pg.QueryResult> }).query = async (...args: unknown[]) => {
+    const query = c.query.bind(c) as (...a: unknown[]) => Promise<QueryResult>;
+    (c as unknown as { query: (...a: unknown[]) => Promise<QueryResult> }).query = async (...args: unknown[]) => {
       if (typeof args[0] === 'string' && /^\s*COMMIT;?\s*$/i.test(args[0])) {
         const r = await query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = pg_backend_pid()').catch(() => null);
         const n = (r?.rows[0] as { n?: number } | undefined)?.n;
@@ -182,7 +184,7 @@ async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOp
     out.sqlstate = sqlState(err) ?? sqlState(cause);
     out.error = errorMessage(err).split('\n')[0]!;
   } finally {
-    await c.end().catch(() => {});
+    await c?.end().catch(() => {});
   }
   out.seconds = sw.seconds();
   out.locksHeld = locksHeld;

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
-import pg from 'pg';
+import { connect } from '../../db/client.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { errorMessage } from '../../errors.js';
 import type { LayoutContext } from '../../layouts/layout.js';
@@ -65,8 +65,7 @@ async function startServerLockSampler(
   serverVersionNum: number,
   intervalMs: number,
 ): Promise<{ stop: () => Promise<LockWaits> }> {
-  const c = new pg.Client(target.config(target.admin.database));
-  await c.connect();
+  const c = await connect(target.config(target.admin.database));
   // pg_locks.waitstart exists from PostgreSQL 14; before it, the waiting statement's age is the bound.
   const longest =
     serverVersionNum >= 140000

@@ -4,8 +4,7 @@
  * relations, catalogs and the rest), and the catalog cache memory one backend takes after
  * touching every tenant's tables (thousands of schemas are known to exhaust memory that way).
  */
-import pg from 'pg';
-import { withAdmin } from '../../db/client.js';
+import { connect, withAdmin } from '../../db/client.js';
 import { ident } from '../../db/sql.js';
 import { errorMessage } from '../../errors.js';
 import type { LayoutContext, TableUnit } from '../../layouts/layout.js';
@@ -127,8 +126,7 @@ async function catalogMemory(ctx: LayoutContext, units: readonly TableUnit[]): P
   let touched = 0;
   try {
     for (const [db, schemas] of byDb) {
-      const c = new pg.Client(ctx.target.config(db));
-      await c.connect();
+      const c = await connect(ctx.target.config(db));
       try {
         const b = (await c.query<{ cache: string }>(CACHE_SQL)).rows[0]!;
         const tables = await c.query<{ q: string }>(
