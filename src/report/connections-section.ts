@@ -2,12 +2,11 @@
  * Connections: server connections each layout needs to serve every tenant at a given concurrency.
  */
 import type { Summary } from '../results/summary-schema.js';
-import { type Chart, layoutEntries, type Section, sectionOf, type Table } from './section.js';
+import { layoutEntries, type Section, sectionOf, type Table } from './section.js';
 
 export function connectionsSection(s: Summary): Section | null {
   const layouts = layoutEntries(s);
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const connected = layouts.filter(([, l]) => l.connections);
   if (connected.length) {
     tables.push({
@@ -26,5 +25,5 @@ export function connectionsSection(s: Summary): Section | null {
       notes: [],
     });
   }
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }

@@ -3,12 +3,11 @@
  */
 import type { Summary } from '../results/summary-schema.js';
 import { NOT_MEASURED } from './not-measured.js';
-import { type Chart, layoutEntries, type Section, sectionOf, type Table } from './section.js';
+import { layoutEntries, type Section, sectionOf, type Table } from './section.js';
 
 export function datasetSection(s: Summary): Section | null {
   const layouts = layoutEntries(s);
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const ds = s.dataset;
   tables.push({
     id: 'dataset',
@@ -35,5 +34,5 @@ export function datasetSection(s: Summary): Section | null {
           : 'No layout was checked.',
     ],
   });
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }

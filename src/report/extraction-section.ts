@@ -2,12 +2,11 @@
  * Moving a tenant out: one tenant copied out of the pooled tables into its own schema or database, verified by checksum.
  */
 import type { Summary } from '../results/summary-schema.js';
-import { type Chart, layoutEntries, type Section, sectionOf, type Table } from './section.js';
+import { layoutEntries, type Section, sectionOf, type Table } from './section.js';
 
 export function extractionSection(s: Summary): Section | null {
   const layouts = layoutEntries(s);
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const moves = layouts.flatMap(([name, l]) => (l.extraction?.moves ?? []).map((m) => ({ layout: name, m })));
   if (moves.length) {
     tables.push({
@@ -33,5 +32,5 @@ export function extractionSection(s: Summary): Section | null {
       notes: [],
     });
   }
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }

@@ -2,12 +2,11 @@
  * The HTTP level: a tenant-aware HTTP service driven by autocannon, end-to-end latency next to the database-level figures.
  */
 import type { Summary } from '../results/summary-schema.js';
-import { type Chart, type Section, sectionOf, type Table } from './section.js';
+import { type Section, sectionOf, type Table } from './section.js';
 import { workloadLayouts } from './workload-section.js';
 
 export function httpSection(s: Summary): Section | null {
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const http = workloadLayouts(s).filter(([, w]) => w?.http);
   if (http.length) {
     tables.push({
@@ -32,5 +31,5 @@ export function httpSection(s: Summary): Section | null {
       notes: ['autocannon reports latency with 1 ms resolution.'],
     });
   }
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }

@@ -3,11 +3,10 @@
  */
 import type { Summary } from '../results/summary-schema.js';
 import { NOT_MEASURED, notMeasured } from './not-measured.js';
-import { type Cell, type Chart, type Section, sectionOf, type Table } from './section.js';
+import { type Cell, type Section, sectionOf, type Table } from './section.js';
 
 export function isolationSection(s: Summary): Section | null {
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const iso = s.isolation;
   if (iso) {
     const probeIds = [...new Set(Object.values(iso.layouts).flatMap((l) => l?.probes.map((p) => p.id) ?? []))];
@@ -34,5 +33,5 @@ export function isolationSection(s: Summary): Section | null {
       ],
     });
   }
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }

@@ -9,7 +9,6 @@ import { type Chart, layoutEntries, type Section, sectionOf, type Table } from '
 export function seedSection(s: Summary): Section | null {
   const layouts = layoutEntries(s);
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const seed: Table = {
     id: 'seed',
     title: 'Seeding',
@@ -47,7 +46,7 @@ export function seedSection(s: Summary): Section | null {
     });
   }
   tables.push(seed);
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }
 
 /** Seeding time per phase and layout (listed with the charts after the tables, as before). */

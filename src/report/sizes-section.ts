@@ -9,7 +9,6 @@ import { type Chart, layoutEntries, MB, type Section, sectionOf, type Table } fr
 export function sizesSection(s: Summary): Section | null {
   const layouts = layoutEntries(s);
   const tables: Table[] = [];
-  const charts: Chart[] = [];
   const sizes: Table = {
     id: 'sizes',
     title: 'Sizes',
@@ -48,7 +47,7 @@ export function sizesSection(s: Summary): Section | null {
     );
   }
   tables.push(sizes);
-  return sectionOf(tables, charts);
+  return sectionOf(tables);
 }
 
 /** Size on disk per part and layout (listed with the charts after the tables, as before). */
