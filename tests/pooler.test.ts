@@ -281,7 +281,7 @@ workload:
     const r = await runCli(['run', '--scenario', scenarioFile(), '--profile', 'test', '--results-dir', results], { timeoutMs: 480_000 });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /PgBouncer \d+\.\d+/);
-    assert.match(r.stdout, /\| layout \| context \| route \| requests \|/);
+    assert.match(r.stdout, /\| layout \| tenant context \| route \| requests \|/);
     const dirs = readdirSync(results);
     const summary = summarySchema.parse(readJson<Summary>(join(results, dirs[0]!, 'summary.json')));
     const p = summary.pooler!;

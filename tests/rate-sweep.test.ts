@@ -111,7 +111,11 @@ describe('rate sweep on tiny data', () => {
       assert.equal(l.capacity.label, passes.length ? `${l.capacity.ratePerS} req/s` : `below ${firstMiss} req/s`);
       for (const s of l.steps.filter((x) => x.meets)) assert.ok(s.p99Ms! <= 250 && s.dropped === 0, JSON.stringify(s));
       const valid = l.steps.filter((x) => x.valid).length;
-      assert.ok(output.includes(`| ${layout} | ${l.capacity.label} | ${firstMiss} req/s | ${valid} of ${l.steps.length} |`), output);
+      // The report's capacity table, printed by the stage: first miss in req/s (the header's unit).
+      assert.ok(
+        output.includes(`| ${layout} | ${l.capacity.label} | ${firstMiss.toLocaleString('en-US')} | ${valid} of ${l.steps.length} |`),
+        output,
+      );
     }
     // Fair interleaving: every round runs each layout still sweeping once.
     assert.deepEqual([...c.order[0]!].sort(), ['schema', 'shared']);
@@ -192,7 +196,7 @@ describe('rate sweep where every rate passes', () => {
     assert.equal(c.capacity.ratePerS, 40);
     assert.equal(c.capacity.label, '≥ 40 req/s');
     assert.equal(c.capacity.firstMissPerS, null);
-    assert.match(r.stdout, /\| rls \| ≥ 40 req\/s \| - \|/);
+    assert.match(r.stdout, /\| rls \| ≥ 40 req\/s \| none \|/);
   });
 });
 

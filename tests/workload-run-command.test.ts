@@ -82,7 +82,7 @@ describe('run: a short closed-loop run on tiny data', () => {
     );
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /\| shared \| recent-orders \| [\d.]+ \|/);
-    assert.match(r.stdout, /\| layout \| HTTP p50 ms \|/);
+    assert.match(r.stdout, /\| layout \| HTTP P50 \(ms\) \|/);
     const dir = join(results, readdirSync(results)[0]!);
     const summary = summarySchema.parse(readJson<Summary>(join(dir, 'summary.json')));
     const ws = summary.workload!;

@@ -8,6 +8,8 @@ import { capacityOf } from '../workload/capacity-verdict.js';
 import { SweepCursor } from '../workload/rate-sweep-plan.js';
 import { measureStep } from '../workload/rate-sweep-step.js';
 import { layoutOrder } from './run-stage.js';
+import { capacitySection } from '../report/capacity-section.js';
+import { sectionLines } from '../report/terminal-section.js';
 import type { RunSession } from './run-session.js';
 
 /**
@@ -127,22 +129,9 @@ function stepLine(st: CapacityStep, target: number): string {
   );
 }
 
-/** The capacity per layout, as printed at the end of the sweep. */
+/** The capacity per layout, as printed at the end of the sweep: the report's capacity table. */
 export function capacityTable(summary: Summary): string[] {
-  const c = summary.capacity;
-  if (!c) return [];
-  const lines = [
-    `| layout | capacity at P99 <= ${c.config.p99TargetMs} ms | first miss | valid steps | note |`,
-    '|---|---:|---:|---:|---|',
-  ];
-  for (const [layout, l] of Object.entries(c.layouts)) {
-    const valid = l.steps.filter((x) => x.valid).length;
-    const note = l.status !== 'ok' ? `${l.status}: ${l.reason}` : (l.capacity.reason ?? '');
-    lines.push(
-      `| ${layout} | ${l.capacity.label} | ${l.capacity.firstMissPerS === null ? '-' : `${l.capacity.firstMissPerS} req/s`} | ${valid} of ${l.steps.length} | ${note} |`,
-    );
-  }
-  return lines;
+  return sectionLines(capacitySection(summary), ['capacity']);
 }
 
 function writeCapacityCsv(s: RunSession, cs: CapacitySummary): void {

@@ -13,6 +13,10 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantRouter } from '../layouts/layout.js';
 import { IsolationLeakError } from '../verify/verify-errors.js';
 import type { EnvOverrides } from '../verify/probe-env.js';
+import { httpSection } from '../report/http-section.js';
+import { noisyNeighbourSection } from '../report/noisy-neighbour-section.js';
+import { sectionLines } from '../report/terminal-section.js';
+import { workloadSection } from '../report/workload-section.js';
 import type { RunSession } from './run-session.js';
 import { breakHook } from './verify-stage.js';
 
@@ -252,67 +256,9 @@ export function leakProbeTable(summary: Summary): string[] {
   return lines;
 }
 
-/** Lines of the latency table printed at the end of `run`. */
+/** What `run` prints at the end: the report's workload, noisy-neighbour and HTTP sections. */
 export function workloadTable(summary: Summary): string[] {
-  const ws = summary.workload;
-  if (!ws) return [];
-  const lines = [
-    '| layout | query | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | count | errors | req/s | p99 spread ms | valid |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|',
-  ];
-  for (const [layout, l] of Object.entries(ws.layouts)) {
-    if (l.status !== 'ok') {
-      lines.push(`| ${layout} | (${l.status}) | | | | | | | ${l.reason ?? ''} | | | |`);
-      continue;
-    }
-    const entries: [string, (typeof l.queries)[string]][] = Object.entries(l.queries);
-    if (l.all) entries.push(['(all)', l.all]);
-    for (const [name, q] of entries) {
-      if (q.count === 0 && !q.valid) {
-        // Every repeat was invalid: its figures are withheld, not printed as if measured.
-        lines.push(
-          `| ${layout} | ${name} | withheld: invalid (${l.invalidReasons.length} reason(s) in summary.json) | | | | | | | | | NO |`,
-        );
-        continue;
-      }
-      const errs =
-        Object.entries(q.errors)
-          .map(([k, v]) => `${k}:${v}`)
-          .join(' ') || '0';
-      const sp = q.spread.p99Ms.min === null ? 'n/a' : `${fmt(q.spread.p99Ms.min)}–${fmt(q.spread.p99Ms.max)}`;
-      lines.push(
-        `| ${layout} | ${name} | ${fmt(q.p50Ms)} | ${fmt(q.p95Ms)} | ${fmt(q.p99Ms)} | ${fmt(q.p999Ms)} | ${fmt(q.maxMs)} | ${q.count} | ${errs} | ${q.throughputPerS?.toFixed(0) ?? 'n/a'} | ${sp} | ${q.valid ? 'yes' : 'NO'} |`,
-      );
-    }
-  }
-  const http = Object.entries(ws.layouts).filter(([, l]) => l.http);
-  if (http.length) {
-    lines.push(
-      '',
-      '| layout | HTTP p50 ms | HTTP p99 ms | HTTP req/s | DB-level recent-orders p50 ms | DB-level p99 ms | non-2xx | errors |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const [layout, l] of http) {
-      const h = l.http!;
-      const db = l.queries['recent-orders'];
-      lines.push(
-        `| ${layout} | ${fmt(h.p50Ms)} | ${fmt(h.p99Ms)} | ${h.requestsPerS.toFixed(0)} | ${fmt(db?.p50Ms)} | ${fmt(db?.p99Ms)} | ${h.non2xx} | ${h.errors} |`,
-      );
-    }
-  }
-  const noisy = Object.entries(ws.layouts).filter(([, l]) => l.noisyNeighbour);
-  if (noisy.length) {
-    lines.push(
-      '',
-      '| layout | noisy tenant | its req/s | others p50 quiet | p50 noisy | p99 quiet | p99 noisy | p99 noisy/quiet |',
-      '|---|---|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const [layout, l] of noisy) {
-      const n = l.noisyNeighbour!;
-      lines.push(
-        `| ${layout} | ${n.tenant} (${n.users} x ${n.query}) | ${n.noisyRequestsPerS?.toFixed(0) ?? 'n/a'} | ${fmt(n.quiet.p50Ms)} | ${fmt(n.noisy.p50Ms)} | ${fmt(n.quiet.p99Ms)} | ${fmt(n.noisy.p99Ms)} | ${n.p99Ratio?.toFixed(2) ?? 'n/a'} |`,
-      );
-    }
-  }
-  return lines;
+  return [workloadSection(summary), noisyNeighbourSection(summary), httpSection(summary)]
+    .filter((x) => x !== null)
+    .flatMap((x, i) => [...(i ? [''] : []), ...sectionLines(x)]);
 }

@@ -5,6 +5,10 @@ import { stopwatch } from '../measure/timer.js';
 import { writeCsv } from '../results/bundle.js';
 import type { Summary } from '../results/summary-schema.js';
 import { datasetChecksum } from '../seed-check.js';
+import { datasetSection } from '../report/dataset-section.js';
+import { seedSection } from '../report/seed-section.js';
+import { sizesSection } from '../report/sizes-section.js';
+import { sectionLines } from '../report/terminal-section.js';
 import { TENANT_TABLES } from '../../seed/tenant-plan.js';
 import type { RunSession } from './run-session.js';
 
@@ -139,19 +143,7 @@ function writeChecksumCsv(s: RunSession): void {
   writeCsv(s.bundle, 'checksums.csv', ['tenant', 'layout', 'table', 'rows', 'hash_sum'], rows);
 }
 
-/** Lines of the main table printed at the end of seed/all. */
+/** What seed prints at the end: the report's seeding, sizes and dataset sections. */
 export function seedTable(s: Summary): string[] {
-  const mb = (b: number | undefined) => (b === undefined ? 'n/a' : (b / 1048576).toFixed(1));
-  const lines = [
-    '| layout | status | rows | seed s | rows/s | method | table MB | index MB | db MB | checksum |',
-    '|---|---|---:|---:|---:|---|---:|---:|---:|---|',
-  ];
-  for (const [name, l] of Object.entries(s.layouts)) {
-    lines.push(
-      `| ${name} | ${l.status} | ${l.rows?.toLocaleString('en-US') ?? 'not measured'} | ${l.seed?.seconds.total.toFixed(1) ?? 'n/a'} | ${
-        l.seed ? Math.round(l.seed.rowsPerSecond).toLocaleString('en-US') : 'n/a'
-      } | ${l.seed?.method ?? 'n/a'} | ${mb(l.sizes?.tableBytes)} | ${mb(l.sizes?.indexBytes)} | ${mb(l.sizes?.databaseBytes)} | ${l.checksum ?? 'n/a'} |`,
-    );
-  }
-  return lines;
+  return [seedSection(s), sizesSection(s), datasetSection(s)].flatMap((x, i) => [...(i ? [''] : []), ...sectionLines(x)]);
 }

@@ -5,7 +5,6 @@
  * deliberately broken variants instead and fails if one of them is not flagged.
  */
 import { errorMessage } from '../errors.js';
-import type { LayoutName } from '../layouts/layout.js';
 import { writeCsv } from '../results/bundle.js';
 import type { IsolationSummary } from '../results/isolation-schema.js';
 import type { Summary } from '../results/summary-schema.js';
@@ -17,6 +16,8 @@ import { countOutcomes, runProbes } from '../verify/run-probes.js';
 import type { ProbeResult } from '../verify/run-probes.js';
 import { runSelfTest } from '../verify/self-test.js';
 import { IsolationLeakError, VerifierBugError } from '../verify/verify-errors.js';
+import { isolationSection } from '../report/isolation-section.js';
+import { sectionLines } from '../report/terminal-section.js';
 import type { RunSession } from './run-session.js';
 
 function isolationOf(summary: Summary): IsolationSummary {
@@ -86,7 +87,7 @@ export async function verifyStage(s: RunSession): Promise<IsolationSummary> {
       s.flush();
     }
   }
-  for (const l of isolationTable(iso)) s.out(l);
+  for (const l of isolationLines(s.summary)) s.out(l);
   const leaks = Object.entries(iso.layouts).flatMap(([l, r]) =>
     r.probes.filter((p) => p.outcome === 'leaked').map((p) => `${l}/${p.id}: ${p.observed.detail ?? JSON.stringify(p.observed)}`),
   );
@@ -132,28 +133,13 @@ export async function selfTestStage(s: RunSession): Promise<IsolationSummary> {
   return iso;
 }
 
-const CELL: Record<ProbeResult['outcome'], string> = { blocked: 'blocked', leaked: 'LEAKED', finding: 'finding', 'not-applicable': 'n/a' };
-
-/** Markdown table: one row per probe, one column per layout; then the leaks and findings explained. */
-export function isolationTable(iso: IsolationSummary): string[] {
-  const layouts = Object.keys(iso.layouts) as LayoutName[];
-  const lines = [`| probe | ${layouts.join(' | ')} |`, `|---|${layouts.map(() => '---').join('|')}|`];
-  for (const p of PROBES) {
-    lines.push(
-      `| ${p.id} | ${layouts
-        .map((l) => {
-          const r = iso.layouts[l]!.probes.find((x) => x.id === p.id);
-          return r ? CELL[r.outcome] : iso.layouts[l]!.status;
-        })
-        .join(' | ')} |`,
-    );
-  }
-  lines.push(
-    `| **blocked / findings / leaked** | ${layouts.map((l) => `${iso.layouts[l]!.blocked} / ${iso.layouts[l]!.findings} / ${iso.layouts[l]!.leaked}`).join(' | ')} |`,
-  );
-  for (const l of layouts) {
-    for (const r of iso.layouts[l]!.probes.filter((x) => x.outcome === 'leaked' || x.outcome === 'finding')) {
-      lines.push(`- ${l}/${r.id} ${CELL[r.outcome]}: ${r.observed.detail ?? JSON.stringify(r.observed)}`);
+/** The report's isolation section, then the leaks and findings explained. */
+function isolationLines(s: Summary): string[] {
+  const iso = isolationOf(s);
+  const lines = sectionLines(isolationSection(s));
+  for (const [l, r] of Object.entries(iso.layouts)) {
+    for (const p of r.probes.filter((x) => x.outcome === 'leaked' || x.outcome === 'finding')) {
+      lines.push(`- ${l}/${p.id} ${p.outcome === 'leaked' ? 'LEAKED' : p.outcome}: ${p.observed.detail ?? JSON.stringify(p.observed)}`);
     }
   }
   return lines;

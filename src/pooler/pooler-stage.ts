@@ -23,6 +23,8 @@ import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-wor
 import { IsolationLeakError } from '../verify/verify-errors.js';
 import type { RunSession } from '../pipeline/run-session.js';
 import { layoutOrder } from '../pipeline/run-stage.js';
+import { poolerSection } from '../report/pooler-section.js';
+import { sectionLines } from '../report/terminal-section.js';
 import { PgBouncer, targetThrough } from './pgbouncer.js';
 import { findPgBouncer, supportsNamedPreparedStatements } from './pgbouncer-binary.js';
 import type { PgBouncerBinary } from './pgbouncer-binary.js';
@@ -240,7 +242,7 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
         }
       }
     }
-    for (const l of poolerTable(ps)) s.out(l);
+    for (const l of sectionLines(poolerSection(s.summary))) s.out(l);
     if (ps.leaks.perTransaction > 0) {
       const bad = ps.rows.filter((x) => x.context === 'per-transaction' && (x.leakProbes?.leaked ?? 0) > 0);
       throw new IsolationLeakError(
@@ -333,26 +335,4 @@ function leakTotals(rows: readonly PoolerRow[]): PoolerSummary['leaks'] {
     sessionLevelThroughPooler: sum((r) => r.context === 'session-level' && r.route === 'pgbouncer'),
     sessionLevelDirect: sum((r) => r.context === 'session-level' && r.route === 'direct'),
   };
-}
-
-const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x < 10 ? x.toFixed(2) : x.toFixed(1));
-
-/** The table printed at the end of the stage (the report builds its own from summary.json). */
-export function poolerTable(ps: PoolerSummary): string[] {
-  const lines = [
-    `| layout | context | route | requests | errors | P50 ms | P99 ms | leak probes | leaked | expected |`,
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---|',
-  ];
-  for (const r of ps.rows) {
-    if (r.status === 'not measured') {
-      lines.push(`| ${r.layout} | ${r.context} | ${r.route} | not measured: ${r.reason} | | | | | | |`);
-      continue;
-    }
-    const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);
-    const leaked = r.leakProbes?.leaked ?? 0;
-    lines.push(
-      `| ${r.layout} | ${r.context} | ${r.route} | ${r.requests ?? (r.valid === false ? 'withheld: invalid' : 'n/a')} | ${errs} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.leakProbes?.probes ?? 0} | ${leaked > 0 ? `${leaked} LEAKED` : '0'} | ${r.expected}${r.status === 'failed' ? ` (FAILED: ${r.reason})` : ''} |`,
-    );
-  }
-  return lines;
 }

@@ -5,7 +5,7 @@
  * the worst case of the baseline by more than the threshold.
  */
 import type { LayoutName } from '../config/scenario-schema.js';
-import type { ComparisonRow, MetricDef, MetricValue } from './compare-runs.js';
+import type { ComparisonRow, MetricDef, MetricValue } from './comparison-row.js';
 
 export const CAPACITY_METRIC: MetricDef = {
   id: 'capacity',

@@ -7,25 +7,9 @@ import { UsageError } from '../errors.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
 import { CAPACITY_METRIC, compareBounded } from './capacity-compare.js';
+import type { ComparisonRow, MetricDef, Verdict } from './comparison-row.js';
 
-export interface MetricValue {
-  value: number;
-  /** Range over repeats, when the run had several. */
-  spread?: { min: number; max: number };
-  /** The value is a bound, not a measurement: the true one is at least it, or below it. */
-  bound?: 'at-least' | 'below';
-}
-
-export interface MetricDef {
-  id: string;
-  label: string;
-  unit: string;
-  /** Which threshold (--max-regression key) applies. */
-  threshold: string;
-  better: 'lower' | 'higher';
-  /** One value per layout, or null when the run did not measure it. */
-  value(r: LoadedResults, layout: LayoutName): MetricValue | null;
-}
+export type { ComparisonRow, MetricDef, MetricValue, Verdict } from './comparison-row.js';
 
 /** Metrics known to compare. Adding one = one entry. */
 const spreadOf = (sp: { min: number | null; max: number | null }) =>
@@ -162,20 +146,6 @@ export function environmentKey(r: LoadedResults): Record<string, string> {
     key[k] = settings[k]?.value ?? 'unknown';
   }
   return key;
-}
-
-export type Verdict = 'ok' | 'regression' | 'improved' | 'within noise' | 'not comparable';
-
-export interface ComparisonRow {
-  layout: LayoutName;
-  metric: string;
-  unit: string;
-  baseline: number | null;
-  current: number | null;
-  changePct: number | null;
-  thresholdPct: number;
-  verdict: Verdict;
-  note: string;
 }
 
 export interface Comparison {

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Table } from './report-model.js';
+import type { Table } from './section.js';
 
 /** One CSV per table: raw numbers (no thousands separators), units in the header. */
 export function tableCsv(t: Table): string {

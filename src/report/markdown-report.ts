@@ -1,5 +1,6 @@
 import { formatCell, header } from './format-cell.js';
-import type { ReportModel, Table } from './report-model.js';
+import type { ReportModel } from './report-model.js';
+import type { Table } from './section.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

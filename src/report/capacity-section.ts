@@ -4,12 +4,12 @@
  * bundle's summary.capacity only.
  */
 import type { Summary } from '../results/summary-schema.js';
-import type { Cell, Chart, Table } from './report-model.js';
+import { VEGA_LITE_SCHEMA } from './charts.js';
+import { NOT_MEASURED, notMeasured } from './not-measured.js';
+import type { Cell, Section, Table } from './section.js';
 
-const NOT_MEASURED = 'not measured';
-
-/** Add the capacity column to the main table, the capacity tables and the chart, when a sweep ran. */
-export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Chart[]): void {
+/** The capacity column of the main table and its note, when a rate sweep ran. */
+export function addCapacityColumn(s: Summary, main: Table): void {
   const c = s.capacity;
   if (!c) return;
   const target = c.config.p99TargetMs;
@@ -17,14 +17,22 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
   for (const row of main.rows) {
     const l = c.layouts[row.layout as keyof typeof c.layouts];
     row.capacity = !l
-      ? `${NOT_MEASURED}: not in the rate sweep`
+      ? notMeasured('not in the rate sweep')
       : l.status === 'failed' && l.capacity.kind === 'not-measured'
-        ? `${NOT_MEASURED}: sweep failed (${l.reason})`
+        ? notMeasured(`sweep failed (${l.reason})`)
         : l.capacity.label;
   }
   main.notes.push(
     `Capacity: the highest offered rate (open loop, ${c.config.arrival}) at which P99 stayed within ${target} ms with nothing dropped; "≥" and "below" are bounds, not measurements.`,
   );
+}
+
+/** The capacity tables (per layout, every step) and latency against throughput, when a rate sweep ran. */
+export function capacitySection(s: Summary): Section | null {
+  const c = s.capacity;
+  if (!c) return null;
+  const target = c.config.p99TargetMs;
+  const tables: Table[] = [];
   const ordered = Object.keys(s.layouts)
     .filter((l) => c.layouts[l as keyof typeof c.layouts])
     .map((l) => [l, c.layouts[l as keyof typeof c.layouts]!] as const);
@@ -79,7 +87,7 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
     ],
     rows: ordered.flatMap(([layout, l]) =>
       l.steps.map((st): Record<string, Cell> => {
-        const withheld = `${NOT_MEASURED}: invalid step`;
+        const withheld = notMeasured('invalid step');
         return {
           layout,
           round: st.round + 1,
@@ -114,15 +122,15 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
       }))
       .sort((a, b) => a.ratePerS - b.ratePerS),
   );
-  if (!points.length) return;
+  if (!points.length) return { tables, charts: [] };
   const x = { field: 'achievedPerS', type: 'quantitative', title: 'achieved throughput (req/s)' };
   const y = { field: 'p99Ms', type: 'quantitative', title: 'P99 from intended start (ms, log scale)', scale: { type: 'log' } };
   const color = { field: 'layout', type: 'nominal', sort: ordered.map(([l]) => l) };
-  charts.push({
+  const chart = {
     id: 'latency-vs-throughput',
     title: 'Latency vs throughput (rate sweep)',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      $schema: VEGA_LITE_SCHEMA,
       title: `P99 vs achieved throughput per layout; rule: the ${target} ms target`,
       width: 480,
       height: 280,
@@ -159,5 +167,6 @@ export function addCapacity(s: Summary, main: Table, tables: Table[], charts: Ch
       ],
       config: { font: 'DejaVu Sans' },
     },
-  });
+  };
+  return { tables, charts: [chart] };
 }

@@ -1,19 +1,21 @@
+/**
+ * Through PgBouncer: the pooler scenario's rows (summary.pooler), per-transaction against
+ * session-level tenant context, with the leak probes of every measured window.
+ */
 import type { Summary } from '../results/summary-schema.js';
-import type { Cell, Table } from './report-model.js';
+import { NOT_MEASURED, notMeasured } from './not-measured.js';
+import type { Cell, Section } from './section.js';
 
-const NOT_MEASURED = 'not measured';
-
-/** The pooler scenario's table (summary.pooler), or null when no pooler ran. */
-export function poolerReportTable(s: Summary): Table | null {
+export function poolerSection(s: Summary): Section | null {
   const p = s.pooler;
   if (!p) return null;
   const rows: Record<string, Cell>[] = p.rows.map((r) => {
     const figure = (v: number | null): Cell =>
       r.status === 'not measured'
-        ? `${NOT_MEASURED}: ${r.reason ?? 'no reason recorded'}`
+        ? notMeasured(r.reason ?? 'no reason recorded')
         : r.status === 'failed'
           ? `failed: ${r.reason ?? ''}`
-          : (v ?? `${NOT_MEASURED}: ${r.reason ?? 'no valid repeat'}`);
+          : (v ?? notMeasured(r.reason ?? 'no valid repeat'));
     const leaked = r.leakProbes?.leaked ?? null;
     return {
       layout: r.layout,
@@ -22,14 +24,14 @@ export function poolerReportTable(s: Summary): Table | null {
       requests: figure(r.requests),
       p50: figure(r.p50Ms),
       p99: figure(r.p99Ms),
-      probes: r.leakProbes ? r.leakProbes.probes : r.status === 'not measured' ? `${NOT_MEASURED}: ${r.reason ?? ''}` : NOT_MEASURED,
+      probes: r.leakProbes ? r.leakProbes.probes : r.status === 'not measured' ? notMeasured(r.reason ?? '') : NOT_MEASURED,
       leaked: leaked === null ? NOT_MEASURED : leaked > 0 ? `${leaked} LEAKED` : 0,
       expected: r.expected,
     };
   });
   const first = p.rows.find((r) => r.context === 'session-level' && r.route === 'pgbouncer' && r.leakProbes?.firstLeak)?.leakProbes
     ?.firstLeak;
-  return {
+  const table = {
     id: 'pooler',
     title: 'Through PgBouncer: per-transaction vs session-level tenant context',
     description:
@@ -63,4 +65,5 @@ export function poolerReportTable(s: Summary): Table | null {
       'Requests and percentiles count valid repeats only (closed loop, response time); leak probes count every repeat.',
     ],
   };
+  return { tables: [table], charts: [] };
 }

@@ -6,10 +6,12 @@
  */
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { SweepLayout, SweepStepSummary, SweepSummary } from '../results/sweep-schema.js';
-import type { Cell, Chart, Table } from './report-model.js';
+import type { Summary } from '../results/summary-schema.js';
+import { VEGA_LITE_SCHEMA } from './charts.js';
+import { NOT_MEASURED, notMeasured } from './not-measured.js';
+import { type Cell, type Chart, MB, type Section, type Table } from './section.js';
 
-const MB = 1048576;
-const NOT_IN_STEP = 'not measured: not in this step';
+const NOT_IN_STEP = notMeasured('not in this step');
 
 interface Cost {
   id: string;
@@ -88,9 +90,9 @@ const COSTS: Cost[] = [
 ];
 
 function reason(l: SweepLayout, what: string, fallback: string): string {
-  if (l.status === 'failed') return `not measured: layout failed (${l.reason ?? 'no reason recorded'})`;
+  if (l.status === 'failed') return notMeasured(`layout failed (${l.reason ?? 'no reason recorded'})`);
   const note = l.notes.find((n) => n.startsWith(`${what}:`));
-  return note ? note.slice(what.length + 2) : `not measured: ${fallback}`;
+  return note ? note.slice(what.length + 2) : notMeasured(fallback);
 }
 
 /** Every layout of the run, in the canonical order of the steps' entries. */
@@ -101,7 +103,7 @@ function layoutsOf(sweep: SweepSummary, runLayouts: readonly LayoutName[]): Layo
 function cell(st: SweepStepSummary, layout: LayoutName, f: (l: SweepLayout) => Cell): Cell {
   if (!st.layouts.includes(layout)) return NOT_IN_STEP;
   const l = st.perLayout[layout];
-  if (!l) return st.status === 'not-run' ? `not measured: ${st.reason ?? 'step not reached'}` : `not measured: step ${st.status}`;
+  if (!l) return notMeasured(st.status === 'not-run' ? (st.reason ?? 'step not reached') : `step ${st.status}`);
   return f(l);
 }
 
@@ -118,7 +120,7 @@ function lineChart(
     id,
     title,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      $schema: VEGA_LITE_SCHEMA,
       title,
       width: 420,
       height: 240,
@@ -135,8 +137,11 @@ function lineChart(
   };
 }
 
-export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName[]): { tables: Table[]; charts: Chart[] } {
-  const layouts = layoutsOf(sweep, runLayouts);
+/** A sweep run has no single run at one tenant count: its tables come first. */
+export function sweepSection(s: Summary): Section | null {
+  const sweep = s.sweep;
+  if (!sweep) return null;
+  const layouts = layoutsOf(sweep, s.scenario.layouts);
   const tables: Table[] = [];
   const charts: Chart[] = [];
   const stepsNote = `Steps: ${sweep.steps.map((st) => `${st.tenants} tenants (${st.layouts.join(', ')})`).join('; ')}; ${sweep.rows.toLocaleString('en-US')} rows in every step.`;
@@ -158,7 +163,7 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
     for (const layout of layouts) {
       const row: Record<string, Cell> = { tenants: st.tenants, layout };
       for (const c of COSTS) row[c.id] = cell(st, layout, c.value);
-      row.rss = st.harness ? st.harness.peakRssBytes / MB : `not measured: step ${st.status}`;
+      row.rss = st.harness ? st.harness.peakRssBytes / MB : notMeasured(`step ${st.status}`);
       overview.rows.push(row);
     }
     if (st.status !== 'ok') overview.notes.push(`${st.tenants} tenants: step ${st.status}${st.reason ? ` (${st.reason})` : ''}.`);
@@ -189,7 +194,7 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
     tables.push({
       id: 'sweep-connections',
       title: 'Tenant scale: connections under the cap',
-      description: `The per-database routers during the workload: a global cap of ${sweep.databaseMaxConnections} connections, least recently used idle connections closed to make room; the server's max_connections is ${sweep.serverMaxConnections ?? 'not measured'}.`,
+      description: `The per-database routers during the workload: a global cap of ${sweep.databaseMaxConnections} connections, least recently used idle connections closed to make room; the server's max_connections is ${sweep.serverMaxConnections ?? NOT_MEASURED}.`,
       columns: [
         { key: 'tenants', label: 'tenants', digits: 0 },
         { key: 'layout', label: 'layout' },
@@ -211,7 +216,7 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
             opened: get((c) => c.opened),
             closed: get((c) => c.closed),
             peakOpen: get((c) => c.peakOpen),
-            serverPeak: get((c) => c.serverPeak ?? 'not measured: pg_stat_activity sampling failed'),
+            serverPeak: get((c) => c.serverPeak ?? notMeasured('pg_stat_activity sampling failed')),
             maxConnections: sweep.serverMaxConnections,
           };
         }),
@@ -236,7 +241,7 @@ export function sweepReport(sweep: SweepSummary, runLayouts: readonly LayoutName
     ],
     rows: sweep.steps.map((st) => {
       const h = st.harness;
-      const why = `not measured: step ${st.status}`;
+      const why = notMeasured(`step ${st.status}`);
       return {
         tenants: st.tenants,
         layouts: st.layouts.join(', '),

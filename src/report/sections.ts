@@ -1,0 +1,46 @@
+/**
+ * The report's sections in the order they appear. Markdown, HTML, CSV and the terminal render
+ * these and nothing else. Adding a section = one file + one line here.
+ */
+import { backupSection } from './backup-section.js';
+import { capacitySection } from './capacity-section.js';
+import { connectionsSection } from './connections-section.js';
+import { datasetSection } from './dataset-section.js';
+import { environmentSection } from './environment-section.js';
+import { extractionSection } from './extraction-section.js';
+import { httpSection } from './http-section.js';
+import { isolationSection } from './isolation-section.js';
+import { mainSection } from './main-section.js';
+import { migrationSection } from './migration-section.js';
+import { noisyNeighbourSection } from './noisy-neighbour-section.js';
+import { placementSection } from './placement-section.js';
+import { poolerSection } from './pooler-section.js';
+import type { SectionBuilder } from './section.js';
+import { seedSection, seedTimeChart } from './seed-section.js';
+import { sizesChart, sizesSection } from './sizes-section.js';
+import { sweepSection } from './sweep-section.js';
+import { workloadSection } from './workload-section.js';
+
+export const SECTIONS: readonly SectionBuilder[] = [
+  // A sweep run has no single run at one tenant count: its tables come first.
+  sweepSection,
+  mainSection,
+  capacitySection,
+  workloadSection,
+  noisyNeighbourSection,
+  httpSection,
+  seedSection,
+  sizesSection,
+  migrationSection,
+  backupSection,
+  connectionsSection,
+  extractionSection,
+  poolerSection,
+  datasetSection,
+  isolationSection,
+  placementSection,
+  environmentSection,
+  // The overview charts close the charts part.
+  seedTimeChart,
+  sizesChart,
+];
