@@ -11,19 +11,22 @@ import { registerMigrate } from './commands/migrate-command.js';
 import { registerBackup } from './commands/backup-command.js';
 import { registerOperations } from './commands/operations-command.js';
 import { SessionError } from './pipeline/run-session.js';
-import { EXIT, errorMessage, exitCodeOf } from './errors.js';
-import { runCleanups } from './lifecycle.js';
+import { EXIT, errorMessage, exitCodeOf, interruptExitCode } from './errors.js';
+import { interruptSignal, runCleanups } from './lifecycle.js';
 import { harnessVersion } from './paths.js';
 
 /**
  * The one place errors become exit codes: commander's own (help and version 0, a bad flag or
- * command 2), then each HarnessError's code (src/errors.ts); anything else is a failed run (1).
+ * command 2), an interrupted run 130 (SIGINT) or 143 (SIGTERM) whatever broke first as its server
+ * was stopped, then each HarnessError's code (src/errors.ts); anything else is a failed run (1).
  */
 function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) {
     const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
     return shown ? EXIT.ok : EXIT.usage;
   }
+  const signal = interruptSignal();
+  if (signal) return interruptExitCode(signal);
   return exitCodeOf(err);
 }
 
