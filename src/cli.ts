@@ -11,11 +11,26 @@ import { registerMigrate } from './commands/migrate-command.js';
 import { registerBackup } from './commands/backup-command.js';
 import { registerOperations } from './commands/operations-command.js';
 import { SessionError } from './pipeline/run-session.js';
-import { errorMessage, exitCodeOf } from './errors.js';
-import { runCleanups } from './lifecycle.js';
+import { EXIT, errorMessage, exitCodeOf, interruptExitCode } from './errors.js';
+import { interruptSignal, runCleanups } from './lifecycle.js';
 import { harnessVersion } from './paths.js';
 
-/** Thin: parse arguments, dispatch to commands/*, map errors to exit codes (2 = bad input). */
+/**
+ * The one place errors become exit codes: commander's own (help and version 0, a bad flag or
+ * command 2), an interrupted run 130 (SIGINT) or 143 (SIGTERM) whatever broke first as its server
+ * was stopped, then each HarnessError's code (src/errors.ts); anything else is a failed run (1).
+ */
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+    return shown ? EXIT.ok : EXIT.usage;
+  }
+  const signal = interruptSignal();
+  if (signal) return interruptExitCode(signal);
+  return exitCodeOf(err);
+}
+
+/** Thin: parse arguments, dispatch to commands/*, map errors to exit codes (exitCodeFor). */
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('tenantbench')
@@ -42,11 +57,9 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
-    }
-    const code = exitCodeOf(err);
+    const code = exitCodeFor(err);
+    // Commander has already printed its message (and the usage hint) for its own errors.
+    if (err instanceof CommanderError) return code;
     process.stderr.write(`tenantbench: ${errorMessage(err)}\n`);
     const bundle = err instanceof SessionError ? err.bundle : null;
     if (bundle) process.stderr.write(`results gathered so far: ${bundle.dir}\n`);
@@ -62,6 +75,6 @@ main(process.argv).then(
   },
   (err: unknown) => {
     process.stderr.write(`tenantbench: ${errorMessage(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = exitCodeFor(err);
   },
 );

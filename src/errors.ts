@@ -1,44 +1,62 @@
 /**
- * Typed errors. Each carries the exit code the CLI should use, so commands can throw early
- * and the CLI maps them in one place.
+ * Typed errors. Every error the harness throws on purpose is a HarnessError carrying the exit code
+ * the CLI should use, so commands and stages throw early and the CLI maps errors in one place
+ * (src/cli.ts, exitCodeOf below).
  *
  * Exit codes: 0 ok, 1 run failed (database error, checksum mismatch, leak...), 2 bad input
- * (flag, scenario, option values) detected before anything touched a database, 130 interrupted.
+ * (flag, scenario, option values) detected before anything touched a database, 130 interrupted
+ * (SIGINT; 143 for SIGTERM and SIGHUP, as a shell reports a process ended by that signal).
  */
-export class UsageError extends Error {
-  readonly exitCode = 2;
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** The exit code for a run stopped by `signal`: 130 for SIGINT (Ctrl-C), 143 for SIGTERM/SIGHUP. */
+export function interruptExitCode(signal: string): number {
+  return signal === 'SIGINT' ? EXIT.interrupted : 143;
+}
+
+export class HarnessError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    // The subclass's own name (IsolationLeakError...), without a constructor per subclass.
+    this.name = new.target.name;
+    this.exitCode = options.exitCode ?? EXIT.failed;
+  }
+}
+
+/** Bad input (flag, scenario, option values), found before anything touched a database (exit 2). */
+export class UsageError extends HarnessError {
   constructor(
     message: string,
     readonly field?: string,
   ) {
-    super(message);
-    this.name = 'UsageError';
+    super(message, { exitCode: EXIT.usage });
   }
 }
 
-export class TargetError extends Error {
-  readonly exitCode = 1;
+/** The target (server, binaries, Docker, URL) could not be started or reached (exit 1). */
+export class TargetError extends HarnessError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'TargetError';
   }
 }
 
-export class ChecksumMismatchError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChecksumMismatchError';
+/** The layouts do not hold identical datasets (exit 1). */
+export class ChecksumMismatchError extends HarnessError {}
+
+/** The run was stopped by a signal (exit 130 for SIGINT, 143 for SIGTERM). */
+export class InterruptedError extends HarnessError {
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`, { exitCode: interruptExitCode(signal) });
   }
 }
 
-export class InterruptedError extends Error {
-  readonly exitCode = 130;
-  constructor(signal: string) {
-    super(`interrupted by ${signal}`);
-    this.name = 'InterruptedError';
-  }
-}
+/**
+ * A stage recorded its results but some of its units failed (a tenant's migration, a backup that
+ * did not verify). The others completed; the pipeline runs its remaining stages and fails at the
+ * end (exit 1).
+ */
+export class PartialFailureError extends HarnessError {}
 
 /** SQLSTATE of a node-postgres DatabaseError, or null. */
 export function sqlState(err: unknown): string | null {
@@ -57,9 +75,7 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/** The exit code for an error: its own if it is a HarnessError, else 1 (a database error, a bug). */
 export function exitCodeOf(err: unknown): number {
-  if (err && typeof err === 'object' && 'exitCode' in err && typeof (err as { exitCode: unknown }).exitCode === 'number') {
-    return (err as { exitCode: number }).exitCode;
-  }
-  return 1;
+  return err instanceof HarnessError ? err.exitCode : EXIT.failed;
 }

@@ -1,4 +1,5 @@
 import createDebug from 'debug';
+import { interruptExitCode } from './errors.js';
 
 const debug = createDebug('tenantbench:lifecycle');
 
@@ -18,7 +19,8 @@ interface Entry {
 const entries: Entry[] = [];
 const interruptHooks: Array<(signal: string) => Promise<void> | void> = [];
 let installed = false;
-let interrupting = false;
+/** The signal being handled (SIGINT, SIGTERM, SIGHUP), or null. */
+let interruptedBy: NodeJS.Signals | null = null;
 
 export function registerCleanup(entry: Entry): () => void {
   install();
@@ -40,7 +42,12 @@ export function onInterrupt(hook: (signal: string) => Promise<void> | void): () 
 }
 
 export function isInterrupting(): boolean {
-  return interrupting;
+  return interruptedBy !== null;
+}
+
+/** The signal that is stopping the run, or null: the pipeline starts no stage after one. */
+export function interruptSignal(): NodeJS.Signals | null {
+  return interruptedBy;
 }
 
 export async function runCleanups(): Promise<void> {
@@ -59,12 +66,12 @@ function install(): void {
   if (installed) return;
   installed = true;
   const handler = (signal: NodeJS.Signals) => {
-    if (interrupting) {
+    if (interruptedBy) {
       // Second signal: do only the synchronous part and leave.
       emergency();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(interruptExitCode(signal));
     }
-    interrupting = true;
+    interruptedBy = signal;
     process.stderr.write(`\ntenantbench: ${signal} received, keeping results gathered so far and stopping what was started...\n`);
     void (async () => {
       for (const hook of [...interruptHooks].reverse()) {
@@ -75,7 +82,7 @@ function install(): void {
         }
       }
       await runCleanups();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(interruptExitCode(signal));
     })();
   };
   process.on('SIGINT', handler);

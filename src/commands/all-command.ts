@@ -6,16 +6,14 @@ import { markdownTable } from '../report/markdown-report.js';
 import { writeReport } from '../report/write-report.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { SessionError, withRunSession } from '../pipeline/run-session.js';
-import { seedStage } from '../pipeline/seed-stage.js';
-import { runStage } from '../pipeline/run-stage.js';
-import { rateSweepStage } from '../pipeline/rate-sweep-stage.js';
-import { verifyStage } from '../pipeline/verify-stage.js';
-import { operationsStage } from '../operations/operations-stage.js';
 import { positiveInt } from './common-options.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { SessionError } from '../pipeline/run-session.js';
+import { skipped } from '../pipeline/stage.js';
+import type { Stage } from '../pipeline/stage.js';
+import { stages } from '../pipeline/stages.js';
 import { addPoolerOptions } from '../pooler/pooler-options.js';
-import { poolerStage, preflightPooler } from '../pooler/pooler-stage.js';
-import { sweepStage } from '../sweep/sweep-stage.js';
+import { preflightPooler } from '../pooler/pooler-stage.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
@@ -51,31 +49,32 @@ export function registerAll(program: Command): void {
         const pgbouncer = scenario.pooler
           ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
           : null;
+        // A scenario with a sweep runs one step per tenant count instead (src/sweep/).
+        const pipeline: Stage[] = scenario.sweep
+          ? [stages.sweep({ parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations })]
+          : [
+              stages.seed(),
+              ...skipped(opts.skipRun && '--skip-run', [stages.workload(pgbouncer), stages.rateSweep(scenario)]),
+              ...skipped(opts.skipVerify && '--skip-verify', [stages.verify()]),
+              ...skipped(
+                opts.skipOperations && '--skip-operations',
+                stages.operations({
+                  migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true },
+                  backup: { jobs: opts.jobs },
+                  concurrency: 8,
+                }),
+              ),
+            ];
         let bundleDir: string | null = null;
         let runId = '';
         let failure: unknown = null;
         try {
-          const s = await withRunSession(
+          const s = await runPipeline(
             { command: 'all', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-            async (session) => {
-              bundleDir = session.bundle.dir;
-              runId = session.bundle.runId;
-              // A scenario with a sweep runs one step per tenant count instead (src/sweep/).
-              if (scenario.sweep)
-                return sweepStage(session, { parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations });
-              await seedStage(session);
-              if (!opts.skipRun) await (pgbouncer ? poolerStage(session, pgbouncer) : runStage(session));
-              if (!opts.skipRun) await rateSweepStage(session);
-              if (!opts.skipVerify) await verifyStage(session);
-              if (!opts.skipOperations) {
-                await operationsStage(session, {
-                  migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true },
-                  backup: { jobs: opts.jobs },
-                  concurrency: 8,
-                });
-              }
-            },
+            pipeline,
           );
+          bundleDir = s.bundle.dir;
+          runId = s.bundle.runId;
           if (!scenario.sweep)
             process.stdout.write(
               `dataset checksum ${s.summary.dataset.checksum} identical across ${s.summary.dataset.layoutsCompared.join(', ')}\n`,

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { backupStage } from '../operations/backup/backup-stage.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from '../pipeline/run-session.js';
-import { seedStage } from '../pipeline/seed-stage.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { stages } from '../pipeline/stages.js';
 
 export interface BackupOpts extends CommonOpts {
   seeded?: boolean;
@@ -42,12 +41,9 @@ export function registerBackup(program: Command): void {
           );
         }
       }
-      const s = await withRunSession(
+      const s = await runPipeline(
         { command: 'backup', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        async (session) => {
-          await seedStage(session, { reuse: opts.seeded });
-          await backupStage(session, { jobs: opts.jobs, tenants: opts.tenant });
-        },
+        [stages.seed({ reuse: opts.seeded }), stages.backup({ jobs: opts.jobs, tenants: opts.tenant })],
       );
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { HarnessError } from '../errors.js';
 import { compareRuns, comparisonMarkdown, DEFAULT_THRESHOLDS, parseThresholds } from '../report/compare-runs.js';
 import { loadResults } from '../report/load-results.js';
 import { defaultReportsDir } from '../report/write-report.js';
 
-export class RegressionFound extends Error {
-  readonly exitCode = 1;
-}
+/** A metric regressed beyond its threshold (exit 1). */
+export class RegressionFound extends HarnessError {}
 
 export function registerCompare(program: Command): void {
   program

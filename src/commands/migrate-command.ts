@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { migrateStage } from '../operations/migrations/migrate-stage.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from '../pipeline/run-session.js';
-import { seedStage } from '../pipeline/seed-stage.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { stages } from '../pipeline/stages.js';
 
 export interface MigrateOpts extends CommonOpts {
   seeded?: boolean;
@@ -35,12 +34,12 @@ export function registerMigrate(program: Command): void {
     .option('--steps <n>', 'apply at most this many pending migrations per unit (default: all)', positiveInt('--steps'))
     .action(async (opts: MigrateOpts) => {
       const { scenario, target } = resolveCommon(opts);
-      const s = await withRunSession(
+      const s = await runPipeline(
         { command: 'migrate', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        async (session) => {
-          await seedStage(session, { reuse: opts.seeded });
-          await migrateStage(session, { parallel: opts.parallel, count: opts.steps, compareSequential: true, underLoad: opts.underLoad });
-        },
+        [
+          stages.seed({ reuse: opts.seeded }),
+          stages.migrate({ parallel: opts.parallel, count: opts.steps, compareSequential: true, underLoad: opts.underLoad }),
+        ],
       );
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });

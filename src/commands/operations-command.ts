@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { operationsStage } from '../operations/operations-stage.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from '../pipeline/run-session.js';
-import { seedStage } from '../pipeline/seed-stage.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { stages } from '../pipeline/stages.js';
 
 export interface OperationsOpts extends CommonOpts {
   seeded?: boolean;
@@ -36,16 +35,16 @@ export function registerOperations(program: Command): void {
     .option('--concurrency <n>', 'sessions held at once by the connections probe', positiveInt('--concurrency'), 8)
     .action(async (opts: OperationsOpts) => {
       const { scenario, target } = resolveCommon(opts);
-      const s = await withRunSession(
+      const s = await runPipeline(
         { command: 'operations', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        async (session) => {
-          await seedStage(session, { reuse: opts.seeded });
-          await operationsStage(session, {
+        [
+          stages.seed({ reuse: opts.seeded }),
+          ...stages.operations({
             migrate: { parallel: opts.parallel, compareSequential: true, underLoad: opts.underLoad },
             backup: { jobs: opts.jobs },
             concurrency: opts.concurrency,
-          });
-        },
+          }),
+        ],
       );
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });

@@ -4,12 +4,11 @@ import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, re
 import type { CommonOpts } from './common-options.js';
 import { rateSweepOptions, rateSweepOverrides } from './rate-sweep-options.js';
 import type { RateSweepOpts } from './rate-sweep-options.js';
-import { rateSweepStage } from '../pipeline/rate-sweep-stage.js';
-import { runStage, workloadTable } from '../pipeline/run-stage.js';
-import { withRunSession } from '../pipeline/run-session.js';
-import { seedStage } from '../pipeline/seed-stage.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { workloadTable } from '../pipeline/run-stage.js';
+import { stages } from '../pipeline/stages.js';
 import { addPoolerOptions } from '../pooler/pooler-options.js';
-import { poolerStage, preflightPooler } from '../pooler/pooler-stage.js';
+import { preflightPooler } from '../pooler/pooler-stage.js';
 
 const nonNegative =
   (name: string) =>
@@ -86,14 +85,9 @@ export function registerRun(program: Command): void {
       const pgbouncer = scenario.pooler
         ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
         : null;
-      const s = await withRunSession(
+      const s = await runPipeline(
         { command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        async (session) => {
-          await seedStage(session, { reuse: opts.seeded });
-          if (pgbouncer) await poolerStage(session, pgbouncer);
-          else await runStage(session);
-          await rateSweepStage(session);
-        },
+        [stages.seed({ reuse: opts.seeded }), stages.workload(pgbouncer), stages.rateSweep(scenario)],
       );
       for (const l of workloadTable(s.summary)) process.stdout.write(`${l}\n`);
       process.stdout.write(`results: ${s.bundle.dir}\n`);

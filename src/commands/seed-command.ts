@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from '../pipeline/run-session.js';
-import { seedStage, seedTable } from '../pipeline/seed-stage.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { seedTable } from '../pipeline/seed-stage.js';
+import { stages } from '../pipeline/stages.js';
 
 export function registerSeed(program: Command): void {
   const cmd = program
@@ -15,9 +16,9 @@ export function registerSeed(program: Command): void {
     .option('--seeded', 'do not seed: check the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .action(async (opts: CommonOpts & { seeded?: boolean }) => {
       const { scenario, target } = resolveCommon(opts);
-      const s = await withRunSession(
+      const s = await runPipeline(
         { command: 'seed', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        (session) => seedStage(session, { reuse: opts.seeded }),
+        [stages.seed({ reuse: opts.seeded })],
       );
       for (const l of seedTable(s.summary)) process.stdout.write(`${l}\n`);
       process.stdout.write(

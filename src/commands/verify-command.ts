@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { withRunSession } from '../pipeline/run-session.js';
-import { seedStage } from '../pipeline/seed-stage.js';
-import { selfTestStage, verifyStage } from '../pipeline/verify-stage.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { stages } from '../pipeline/stages.js';
 
 export function registerVerify(program: Command): void {
   const cmd = program
@@ -30,17 +29,9 @@ export function registerVerify(program: Command): void {
       // Every probe acts as one tenant against another: checked before a server starts.
       if (!opts.selfTest && scenario.tenants < 2)
         throw new UsageError(`verify needs at least 2 tenants (the scenario has ${scenario.tenants})`, 'tenants');
-      const s = await withRunSession(
+      const s = await runPipeline(
         { command: 'verify', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        async (session) => {
-          if (opts.selfTest) {
-            for (const l of Object.values(session.summary.layouts)) l.reason = 'not seeded: --self-test seeds its own tiny variants';
-            await selfTestStage(session);
-            return;
-          }
-          await seedStage(session, { reuse: opts.seeded });
-          await verifyStage(session);
-        },
+        opts.selfTest ? [stages.selfTest()] : [stages.seed({ reuse: opts.seeded }), stages.verify()],
       );
       const iso = s.summary.isolation!;
       if (opts.selfTest) {

@@ -8,7 +8,7 @@ import createDebug from 'debug';
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../config/scenario-schema.js';
-import { errorMessage } from '../errors.js';
+import { HarnessError, errorMessage, exitCodeOf } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
 import { bindPlacement } from '../layouts/common/placement-binding.js';
 import type { LayoutContext, SeedProgress, TableChecksums } from '../layouts/layout.js';
@@ -64,17 +64,13 @@ export interface RunSession {
   flush(): void;
 }
 
-export class SessionError extends Error {
+/** A run that failed or was interrupted: the cause's message and exit code, and where its bundle is. */
+export class SessionError extends HarnessError {
   constructor(
-    override readonly cause: unknown,
+    cause: unknown,
     readonly bundle: Bundle,
   ) {
-    super(errorMessage(cause));
-    this.name = 'SessionError';
-  }
-  get exitCode(): number {
-    const c = this.cause as { exitCode?: unknown };
-    return typeof c?.exitCode === 'number' ? c.exitCode : 1;
+    super(errorMessage(cause), { cause, exitCode: exitCodeOf(cause) });
   }
 }
 

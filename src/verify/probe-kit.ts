@@ -9,7 +9,7 @@ import type { ConnectionConfig, DbClient, QueryResult, Row } from '../db/types.j
 import { sqlState } from '../errors.js';
 import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
 import type { TenantRouter, TenantSession } from '../layouts/layout.js';
-import type { Observation, Observed, Outcome } from './probe.js';
+import type { Observation, Observed, ProbeOutcome } from './probe.js';
 
 export interface Ok<R extends Row = Row> {
   ok: true;
@@ -121,7 +121,7 @@ export function rowId(t: TenantPlan, table: TenantTable, n = 0): number {
 /** An id no tenant uses: far above every planned id. */
 export const UNUSED_ID = 9_000_000_000_000;
 
-export function observation(outcome: Outcome, sql: string[], expected: string, observed: Observed): Observation {
+export function observation(outcome: ProbeOutcome, sql: string[], expected: string, observed: Observed): Observation {
   return { outcome, sql, expected, observed };
 }
 
@@ -155,7 +155,7 @@ export function verdict(o: {
   const observed: Observed = o.write ? { rowsAffected: o.foreign } : { rowsSeen: o.foreign };
   if (o.sqlstate) observed.sqlstate = o.sqlstate;
   const parts = [o.detail].filter(Boolean) as string[];
-  let outcome: Outcome;
+  let outcome: ProbeOutcome;
   if (o.foreign > 0) {
     outcome = o.documented ? 'finding' : 'leaked';
     if (o.documented) parts.push(o.documented);

@@ -15,7 +15,7 @@ import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
  * configuration that hands it out) was reached; finding: a documented weakness or a broken
  * behaviour that is not a cross-tenant read; not-applicable: the probe makes no sense here.
  */
-export type Outcome = 'blocked' | 'leaked' | 'finding' | 'not-applicable';
+export type ProbeOutcome = 'blocked' | 'leaked' | 'finding' | 'not-applicable';
 
 export interface Observed {
   /** Rows of another tenant seen (reads) or returned. */
@@ -27,7 +27,7 @@ export interface Observed {
 }
 
 export interface Observation {
-  outcome: Outcome;
+  outcome: ProbeOutcome;
   /** The statements the probe ran, in order, with the values inlined or as $n placeholders. */
   sql: string[];
   expected: string;

@@ -14,7 +14,7 @@ import { BROKEN_VARIANTS } from './broken-variants.js';
 import type { BrokenVariant } from './broken-variants.js';
 import { makeProbeEnv } from './probe-env.js';
 import type { EnvOverrides } from './probe-env.js';
-import type { Outcome } from './probe.js';
+import type { ProbeOutcome } from './probe.js';
 import { countOutcomes, runProbes } from './run-probes.js';
 import type { Counts, ProbeResult } from './run-probes.js';
 
@@ -22,7 +22,7 @@ const debug = createDebug('tenantbench:verify');
 
 export interface Flag {
   probe: string;
-  outcome: Outcome;
+  outcome: ProbeOutcome;
   detail: string | null;
 }
 

@@ -10,7 +10,7 @@ export const CONNECTION_ERROR = 'connection';
 /** Error label for anything else without a SQLSTATE (a client-side failure). */
 export const CLIENT_ERROR = 'client';
 
-export interface Outcome {
+export interface RequestOutcome {
   /** null = ok; else the SQLSTATE, or `connection` / `client`. */
   error: string | null;
   /** performance.now() when the tenant-scoped session was in hand (null if acquiring failed). */
@@ -53,7 +53,7 @@ export async function executeRequest(
   q: MixQuery,
   values: unknown[],
   wantRows = false,
-): Promise<Outcome> {
+): Promise<RequestOutcome> {
   let session: TenantSession;
   try {
     session = await o.router.acquire(tenant);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
-import { errorMessage } from '../../errors.js';
+import { PartialFailureError, errorMessage } from '../../errors.js';
 import type { LayoutContext } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
 import { unitOf } from '../../layouts/unit-of.js';
@@ -32,13 +32,8 @@ export interface BackupOptions {
   firstMethodOnly?: boolean;
 }
 
-export class BackupFailedError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupFailedError';
-  }
-}
+/** A backup failed or did not verify; the other layouts' backups ran and are recorded (exit 1). */
+export class BackupFailedError extends PartialFailureError {}
 
 const bySize = (ts: readonly TenantPlan[]) => [...ts].sort((a, b) => b.rows - a.rows || a.index - b.index);
 

@@ -9,6 +9,7 @@ import createDebug from 'debug';
 import { findClientTool } from '../../target/pg-binaries.js';
 import type { ConnParams, Target } from '../../target/target.js';
 import { stopwatch } from '../../measure/timer.js';
+import { HarnessError } from '../../errors.js';
 
 const debug = createDebug('tenantbench:backup');
 
@@ -17,15 +18,14 @@ export interface ToolUser {
   password: string;
 }
 
-export class ToolError extends Error {
-  readonly exitCode = 1;
+/** pg_dump or pg_restore failed (exit 1); `stderr` keeps the tool's own words. */
+export class ToolError extends HarnessError {
   constructor(
     message: string,
     readonly tool: string,
     readonly stderr: string,
   ) {
     super(message);
-    this.name = 'ToolError';
   }
 }
 

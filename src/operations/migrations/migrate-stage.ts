@@ -11,7 +11,7 @@ import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { notMeasured } from '../../results/measure-schemas.js';
 import type { LayoutMigration } from '../../results/migration-schema.js';
-import { errorMessage } from '../../errors.js';
+import { PartialFailureError, errorMessage } from '../../errors.js';
 import { mapLimited, spread } from '../map-limited.js';
 import type { TableUnit } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
@@ -39,13 +39,8 @@ export interface MigrateOptions {
   underLoad?: boolean;
 }
 
-export class MigrationFailedError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'MigrationFailedError';
-  }
-}
+/** Some units failed their migration; the others are migrated and recorded (exit 1). */
+export class MigrationFailedError extends PartialFailureError {}
 
 export function toolVersion(): string {
   const require = createRequire(import.meta.url);

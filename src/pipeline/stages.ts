@@ -1,0 +1,84 @@
+/**
+ * The stages the commands are made of, as `{ id, run(session) }`. Each adapts a stage function
+ * (here in src/pipeline/, or beside its subject: src/operations/, src/pooler/, src/sweep/) with
+ * the options the command resolved.
+ */
+import type { ResolvedScenario } from '../config/load-scenario.js';
+import { backupStage } from '../operations/backup/backup-stage.js';
+import type { BackupOptions } from '../operations/backup/backup-stage.js';
+import { connectionsStage } from '../operations/connections/connections-stage.js';
+import { extractionStage } from '../operations/extraction/extraction-stage.js';
+import { migrateStage } from '../operations/migrations/migrate-stage.js';
+import type { MigrateOptions } from '../operations/migrations/migrate-stage.js';
+import { sizesStage } from '../operations/sizes/sizes-stage.js';
+import { poolerStage } from '../pooler/pooler-stage.js';
+import type { PoolerSource } from '../pooler/pooler-stage.js';
+import { sweepStage } from '../sweep/sweep-stage.js';
+import type { SweepOptions } from '../sweep/sweep-stage.js';
+import { rateSweepStage } from './rate-sweep-stage.js';
+import { runStage } from './run-stage.js';
+import { seedStage } from './seed-stage.js';
+import type { Stage } from './stage.js';
+import { selfTestStage, verifyStage } from './verify-stage.js';
+
+export interface OperationsOptions {
+  migrate?: MigrateOptions;
+  backup?: BackupOptions;
+  /** Sessions held at once by the connections probe. */
+  concurrency?: number;
+}
+
+export const stages = {
+  /** Seed every layout and check the datasets are identical; `reuse`: check what an earlier seed left. */
+  seed: (o: { reuse?: boolean } = {}): Stage => ({ id: 'seed', run: (s) => seedStage(s, o) }),
+
+  /** The measured workload, through PgBouncer when the scenario has a pooler. */
+  workload: (pgbouncer: PoolerSource | null): Stage =>
+    pgbouncer ? { id: 'pooler', run: (s) => poolerStage(s, pgbouncer) } : { id: 'run', run: (s) => runStage(s) },
+
+  /** The open-loop capacity search (the scenario's rateSweep:). */
+  rateSweep: (scenario: ResolvedScenario): Stage => ({
+    id: 'rate-sweep',
+    ...(scenario.rateSweep ? {} : { skip: 'the scenario has no rateSweep' }),
+    run: rateSweepStage,
+  }),
+
+  /** The isolation probes. */
+  verify: (): Stage => ({
+    id: 'verify',
+    run: async (s) => {
+      await verifyStage(s);
+    },
+  }),
+
+  /** The verifier's self-test on deliberately broken variants (seeds its own tiny data). */
+  selfTest: (): Stage => ({
+    id: 'self-test',
+    run: async (s) => {
+      for (const l of Object.values(s.summary.layouts)) l.reason = 'not seeded: --self-test seeds its own tiny variants';
+      await selfTestStage(s);
+    },
+  }),
+
+  migrate: (o: MigrateOptions): Stage => ({ id: 'migrate', run: (s) => migrateStage(s, o) }),
+
+  backup: (o: BackupOptions): Stage => ({ id: 'backup', run: (s) => backupStage(s, o) }),
+
+  /**
+   * Every operation, in the order that keeps each one's figures clean: migrations first (they
+   * change the tables the others measure), then backups (verified against the migrated tables),
+   * sizes, connections, and tenant extraction last (it rolls its deletes back and drops its
+   * copies, but runs last anyway). A failed migration or backup does not stop the others
+   * (PartialFailureError: the run fails at the end).
+   */
+  operations: (o: OperationsOptions = {}): Stage[] => [
+    stages.migrate(o.migrate ?? {}),
+    stages.backup(o.backup ?? {}),
+    { id: 'sizes', run: sizesStage },
+    { id: 'connections', run: (s) => connectionsStage(s, { concurrency: o.concurrency }) },
+    { id: 'extraction', run: (s) => extractionStage(s) },
+  ],
+
+  /** The tenant-scale sweep: one step per tenant count, each with its own seed, workload and operations. */
+  sweep: (o: SweepOptions): Stage => ({ id: 'sweep', run: (s) => sweepStage(s, o) }),
+};
