@@ -44,7 +44,7 @@ describe('sizes', () => {
       );
       for (const db of d.perDatabase) {
         const direct = await withAdmin(target, db.db, async (c) =>
-          Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b),
+          Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b),
         );
         assert.equal(db.databaseBytes, direct);
         assert.ok(db.otherBytes >= 0 && db.otherBytes < NON_RELATION_SLACK, `${db.db}: ${db.otherBytes} bytes outside relations`);

@@ -51,18 +51,14 @@ export function connect(config: ConnectionConfig | DriverConfig, opts: ConnectOp
 }
 
 /** Run `fn` with a fresh connection to `database` as the admin role, and always close it. */
-export async function withAdmin<T>(target: Target, database: string, fn: (c: DriverClient) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(target: Target, database: string, fn: (c: DbClient) => Promise<T>): Promise<T> {
   return withClient(target.config(database), fn);
 }
 
-/**
- * Run `fn` with a fresh connection as `config`, and always close it. The callback gets the driver's
- * Client for now (the layouts hand it to COPY and grant helpers typed pg.Client); code outside
- * src/layouts/ types what it takes from it as DbClient or Queryable.
- */
+/** Run `fn` with a fresh connection as `config`, and always close it. */
 export async function withClient<T>(
   config: ConnectionConfig | DriverConfig,
-  fn: (c: DriverClient) => Promise<T>,
+  fn: (c: DbClient) => Promise<T>,
   opts: ConnectOptions = {},
 ): Promise<T> {
   const c = await connectDriver(config, opts);

@@ -3,6 +3,7 @@
  * into it from a Writable; pipe them with stream/promises' pipeline.
  */
 import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import pgCopy from 'pg-copy-streams';
 import type { DbClient } from './types.js';
@@ -20,4 +21,11 @@ export function copyTo(c: DbClient, sql: string): Readable {
 /** `COPY ... FROM STDIN` as a stream the caller writes the data into. */
 export function copyFrom(c: DbClient, sql: string): Writable {
   return driverOf(c).query(pgCopy.from(sql));
+}
+
+/** `COPY ... FROM STDIN` fed from `source`; resolves to the rows the server took. */
+export async function copyFromSource(c: DbClient, sql: string, source: Readable): Promise<number> {
+  const sink = driverOf(c).query(pgCopy.from(sql));
+  await pipeline(source, sink);
+  return Number(sink.rowCount ?? 0);
 }

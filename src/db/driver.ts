@@ -1,8 +1,7 @@
 /**
  * node-postgres' own types, for the few places that still need the driver's objects rather than
  * src/db's narrow types (./types.ts): libraries built on node-postgres (node-pg-migrate takes its
- * Client), and the layouts and verify/probe-env.ts, which pass admin connections to helpers typed
- * `pg.Client` and build `pg.ClientConfig`s, until they move to DbClient and ConnectionConfig.
+ * Client).
  * Type-only: importing this module loads no driver.
  */
 import type pg from 'pg';

@@ -2,7 +2,7 @@
  * The contract every isolation layout implements: a lifecycle object (seed, checksums, sizes,
  * destroy) and a separate hot-path router that hands out sessions already scoped to a tenant.
  */
-import type { QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { QueryConfig, QueryResult, Row } from '../db/types.js';
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { Pools } from '../../seed/pools.js';
@@ -76,8 +76,8 @@ export interface TenantSession {
   readonly tenant: TenantPlan;
   /** True when the application must add `tenant_id = $n` itself (the shared baseline, pooled tables). */
   readonly needsTenantFilter: boolean;
-  /** SQL text with values, or a pg QueryConfig (`{ name, text, values }` = a named prepared statement). */
-  query<R extends QueryResultRow = QueryResultRow>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
+  /** SQL text with values, or a QueryConfig (`{ name, text, values }` = a named prepared statement). */
+  query<R extends Row = Row>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
   /** COMMIT (or ROLLBACK when err is given) and give the connection back; an error discards it. */
   release(err?: unknown): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * in for a tenant, where a tenant's rows live. Read from the layout's own contract (`locate`,
  * `tiers`), so a probe connects exactly as the application does.
  */
-import type { ClientConfig } from 'pg';
+import type { ConnectionConfig } from '../db/types.js';
 import { withAdmin } from '../db/client.js';
 import type { Layout, LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -41,7 +41,7 @@ export function probeTier(ctx: LayoutContext, name: LayoutName): TenantPlan[] {
 /** The probe environment of one seeded layout. The caller closes `env.router`. */
 export function makeProbeEnv(ctx: LayoutContext, name: LayoutName, o: EnvOverrides = {}): ProbeEnv {
   const impl = layoutOf(name);
-  const cfg = (database: string, role: string): ClientConfig =>
+  const cfg = (database: string, role: string): ConnectionConfig =>
     ctx.target.config(database, { name: role, password: ctx.naming.password(role) });
   const tenants = ctx.plan.tenants;
   const { tier, crossVictim } = probeTiers(impl, ctx);

@@ -5,8 +5,7 @@
  * visible / writable in the same session), so a layout that denies everything is not mistaken
  * for one that isolates.
  */
-import type { DriverConfig } from '../db/driver.js';
-import type { DbClient } from '../db/types.js';
+import type { ConnectionConfig, DbClient } from '../db/types.js';
 import type { ContextKind, LayoutContext, LayoutName, TenantRouter } from '../layouts/layout.js';
 import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
 
@@ -56,11 +55,8 @@ export interface ProbeEnv {
   readonly rls: boolean;
   /** How the context is carried: a setting (rls), search_path (schema), a database (database), or nothing. */
   readonly contextKind: ContextKind;
-  /**
-   * The application's login for a tenant's rows (raw connection, no context applied): database + role.
-   * Typed DriverConfig until probe-env.ts builds ConnectionConfigs (it annotates pg.ClientConfig).
-   */
-  login(t: TenantPlan, database?: string): DriverConfig;
+  /** The application's login for a tenant's rows (raw connection, no context applied): database + role. */
+  login(t: TenantPlan, database?: string): ConnectionConfig;
   /** The database that holds a tenant's rows. */
   databaseOf(t: TenantPlan): string;
   /** The schema that holds a tenant's tables. */

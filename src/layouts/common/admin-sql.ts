@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Queryable } from '../../db/types.js';
 import { ident, literal } from '../../db/sql.js';
 import { withAdmin } from '../../db/client.js';
 import type { LayoutContext } from '../layout.js';
@@ -28,7 +28,7 @@ export async function recreateDatabase(ctx: LayoutContext, db: string, template?
  * second identical dataset. It needs the template to be idle, so retry while a straggler (for
  * example an autovacuum worker) is still connected.
  */
-async function createFromTemplate(c: pg.Client, db: string, template: string, versionNum: number): Promise<void> {
+async function createFromTemplate(c: Queryable, db: string, template: string, versionNum: number): Promise<void> {
   // FILE_COPY (PG 15+) copies files after one checkpoint: much faster than WAL_LOG for large databases.
   const strategy = versionNum >= 150000 ? ' STRATEGY FILE_COPY' : '';
   for (let attempt = 0; ; attempt++) {
@@ -88,7 +88,7 @@ export async function dropRoles(ctx: LayoutContext, roles: readonly string[], se
 }
 
 /** Grant CONNECT on a database and full DML on the tables of the given schemas. */
-export async function grantDml(c: pg.Client, db: string, role: string, schemas: readonly string[]): Promise<void> {
+export async function grantDml(c: Queryable, db: string, role: string, schemas: readonly string[]): Promise<void> {
   await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
   for (const s of schemas) {
     await c.query(`GRANT USAGE ON SCHEMA ${ident(s)} TO ${ident(role)}`);

@@ -5,9 +5,8 @@
  * each phase.
  */
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import pgCopy from 'pg-copy-streams';
-import type pg from 'pg';
+import { copyFromSource } from '../../db/copy.js';
+import type { DbClient } from '../../db/types.js';
 import { withAdmin, runLimited } from '../../db/client.js';
 import { ident } from '../../db/sql.js';
 import { bareSchemaDdl, copyColumns, postLoadDdl } from '../../../seed/dataset.js';
@@ -28,10 +27,8 @@ export function addPhases(a: Phases, b: Phases): Phases {
   return { provision: a.provision + b.provision, load: a.load + b.load, index: a.index + b.index, analyze: a.analyze + b.analyze };
 }
 
-export async function copyIn(c: pg.Client, table: string, columns: readonly string[], source: Readable): Promise<number> {
-  const sink = c.query(pgCopy.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(source, sink);
-  return Number(sink.rowCount ?? 0);
+export function copyIn(c: DbClient, table: string, columns: readonly string[], source: Readable): Promise<number> {
+  return copyFromSource(c, `COPY ${table} (${columns.join(', ')}) FROM STDIN`, source);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Queryable } from '../../db/types.js';
 import { ident, assertUuid, literal } from '../../db/sql.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
@@ -21,7 +21,7 @@ export function policyPredicate(column: string): string {
  * it too), with one policy for all commands: USING filters what is read, updated and deleted;
  * WITH CHECK refuses writing a row for another tenant.
  */
-export async function enableRls(c: pg.Client, schema = 'public'): Promise<void> {
+export async function enableRls(c: Queryable, schema = 'public'): Promise<void> {
   const tables: [string, string][] = [['tenants', 'id'], ...TENANT_TABLES.map((t): [string, string] => [t, 'tenant_id'])];
   for (const [table, column] of tables) {
     const q = `${ident(schema)}.${ident(table)}`;
