@@ -26,7 +26,7 @@ import { layoutOrder } from '../pipeline/run-stage.js';
 import { PgBouncer, targetThrough } from './pgbouncer.js';
 import { findPgBouncer, supportsNamedPreparedStatements } from './pgbouncer-binary.js';
 import type { PgBouncerBinary } from './pgbouncer-binary.js';
-import type { ResolvedPooler } from './pooler-config.js';
+import type { ResolvedPooler } from '../config/pooler-schema.js';
 import { sessionLevelRouter } from './session-level-router.js';
 
 type Context = PoolerRow['context'];
