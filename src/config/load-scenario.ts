@@ -52,7 +52,10 @@ export function loadScenario(nameOrPath: string, overrides: ScenarioOverrides = 
   return resolveScenario(raw, path, overrides);
 }
 
-/** Validate a parsed scenario object (from a file or a test) and apply defaults. */
+/**
+ * Validate a parsed scenario object (from a file or a test) with the command-line overrides, and apply
+ * the defaults (all in resolved-scenario.ts's schema); then resolve the tenant-scale sweep's steps.
+ */
 export function resolveScenario(raw: unknown, source: string, overrides: ScenarioOverrides = {}): ResolvedScenario {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UsageError(`scenario ${source}: expected a mapping of fields at the top level`, 'scenario');
@@ -77,12 +80,11 @@ export function resolveScenario(raw: unknown, source: string, overrides: Scenari
   const parsed = scenarioSchema.safeParse(merged);
   if (!parsed.success) {
     const { issues } = parsed.error;
-    const typeIssues = issues.filter((i) => i.code !== 'custom');
-    // A check across fields (scenario-checks.ts) only runs once the types are right, and names one field.
-    const check = typeIssues.length ? undefined : issues[0];
+    const check = issues.length === 1 && issues[0]!.code === 'custom' ? issues[0] : undefined;
+    // A check across fields (scenario-checks.ts) runs once every field is valid, and reports one problem.
     if (check) throw new UsageError(`scenario ${source}: field "${fieldPath(check)}": ${check.message}`, fieldPath(check));
     const overridden = Object.keys(overrides).length ? ' (after the command-line overrides)' : '';
-    throw new UsageError(formatIssues(source + overridden, typeIssues, merged), firstField(typeIssues));
+    throw new UsageError(formatIssues(source + overridden, issues, merged), firstField(issues));
   }
   const { name: fileName, description, ...rest } = parsed.data;
   const name = fileName ?? basename(source, extname(source));

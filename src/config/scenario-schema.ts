@@ -149,6 +149,8 @@ const workloadSchema = z
     ),
   })
   .strict()
+  // The HTTP window defaults to the workload's; the blocks move first and maxOutageSeconds last, the
+  // key order resolved workloads (and so scenario.json) have always had. New settings just follow `rest`.
   .transform(({ noisyNeighbour, http, leakProbes, maxOutageSeconds, ...rest }) => ({
     noisyNeighbour,
     http: http && { ...http, durationSeconds: http.durationSeconds ?? rest.durationSeconds },
@@ -184,9 +186,10 @@ const sweepSchema = z
 export const DEDICATED_FRACTION = 0.05;
 
 /**
- * The scenario file format (YAML or JSON), with its defaults: the one place a setting is declared.
- * Strict: an unknown field is an error, so a typo never silently falls back to a default. Checks
- * across fields: scenario-checks.ts; the resolved scenario: resolved-scenario.ts.
+ * The scenario file format (YAML or JSON), with its defaults: the one place a setting is declared
+ * (adding one = a line here, with its default, plus where it is used). Strict: an unknown field is
+ * an error, so a typo never silently falls back to a default. Checks across fields:
+ * scenario-checks.ts; the resolved scenario (ResolvedScenario) derived from this: resolved-scenario.ts.
  */
 export const scenarioFileSchema = z
   .object({
