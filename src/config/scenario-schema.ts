@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { poolerSchema } from './pooler-schema.js';
 import { rateSweepSchema } from './rate-sweep-schema.js';
-import { poolerSchema } from '../pooler/pooler-config.js';
 
-import { isLayoutName, layoutNames } from '../layouts/layout-names.js';
+import { isLayoutName, LAYOUT_NAMES, layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../layouts/layout-names.js';
 
 export { LAYOUT_NAMES } from '../layouts/layout-names.js';
@@ -15,6 +15,12 @@ const layoutNameSchema = z.string().transform((v, ctx): LayoutName => {
 });
 
 const positiveInt = z.number().int().positive();
+const tenantSlugSchema = z.string().regex(/^t\d{4,}$/);
+
+/** An optional block or value that resolves to null when absent (no HTTP measurement, no pooler...). */
+function orNull<T extends z.ZodType>(schema: T) {
+  return schema.optional().transform((v) => v ?? null);
+}
 
 const sizesSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('uniform') }).strict(),
@@ -46,95 +52,120 @@ const tenantChoiceSchema = z.discriminatedUnion('kind', [
       /** Fraction of requests that go to the hot tenant, [0, 1]; the rest are uniform over the others. */
       share: z.number().min(0).max(1),
       /** The hot tenant (slug); default the largest. */
-      tenant: z
-        .string()
-        .regex(/^t\d{4,}$/)
-        .optional(),
+      tenant: tenantSlugSchema.optional(),
     })
     .strict(),
 ]);
 
-/** The workload a `run` drives against every layout (see src/workload/). */
+/** Reads dominate, as in most SaaS back ends; one request in ten writes. */
+const DEFAULT_MIX = { 'recent-orders': 40, 'point-lookup': 30, 'order-search': 10, 'order-report': 10, 'create-order': 10 };
+
+/**
+ * The workload a `run` drives against every layout (see src/workload/). Validated (and errors listed)
+ * in this key order; the resolved object keeps the key order scenario.json has always had.
+ */
 const workloadSchema = z
   .object({
-    /** Query name -> relative weight (>= 0); at least one weight > 0. Names: src/workload/query-registry.ts. */
-    mix: z.record(z.string(), z.number().min(0)).optional(),
+    /** Query name -> relative weight (>= 0); at least one weight > 0. Names: query-names.ts. */
+    mix: z.record(z.string(), z.number().min(0)).default(() => ({ ...DEFAULT_MIX })),
     /** closed: `users` virtual users back to back; open: requests at `ratePerS` whatever the latency. */
-    mode: z.enum(['closed', 'open']).optional(),
-    /** Virtual users (closed) and connections per pooled router (both modes). */
-    users: positiveInt.max(10_000).optional(),
+    mode: z.enum(['closed', 'open']).default('closed'),
+    /** Virtual users (closed) and connections per pooled router (both modes). 50, as in the seed article's test. */
+    users: positiveInt.max(10_000).default(50),
     /** Closed loop: pause between a user's requests, ms. */
-    thinkMs: z.number().min(0).max(60_000).optional(),
-    /** Open loop: offered requests per second. */
-    ratePerS: z.number().positive().max(1_000_000).optional(),
+    thinkMs: z.number().min(0).max(60_000).default(0),
+    /** Open loop: offered requests per second; 500 is well below a 2-core machine's saturation (thousands per second). */
+    ratePerS: z.number().positive().max(1_000_000).default(500),
     /** Open loop: fixed intervals, or exponential ones (a Poisson process). */
-    arrival: z.enum(['fixed', 'poisson']).optional(),
-    warmupSeconds: z.number().min(0).max(3600).optional(),
+    arrival: z.enum(['fixed', 'poisson']).default('poisson'),
+    warmupSeconds: z.number().min(0).max(3600).default(10),
     durationSeconds: z
       .number()
       .positive()
       .max(24 * 3600)
-      .optional(),
-    repeats: positiveInt.max(100).optional(),
-    tenantChoice: tenantChoiceSchema.optional(),
+      .default(60),
+    repeats: positiveInt.max(100).default(3),
+    tenantChoice: tenantChoiceSchema.default(() => ({ kind: 'uniform' as const })),
     /** Named (server-side prepared) statements, or unnamed ones parsed and planned on every call. */
-    prepared: z.boolean().optional(),
+    prepared: z.boolean().default(true),
     /** rls: add the application's tenant_id = $n as well as the policy (the "both" variant). */
-    explicitTenantFilter: z.boolean().optional(),
-    /** Open loop: a request that starts more than this after its intended time is counted late, ms. */
-    lateMs: z.number().positive().max(60_000).optional(),
+    explicitTenantFilter: z.boolean().default(false),
+    /**
+     * Open loop: a request that starts more than this after its intended time is counted late, ms.
+     * pgbench counts a transaction late against --latency-limit; 10 ms is a tight interactive budget.
+     */
+    lateMs: z.number().positive().max(60_000).default(10),
     /** Open loop: requests waiting beyond this many are dropped (counted), not queued without bound. */
-    maxBacklog: positiveInt.max(1_000_000).optional(),
-    /** The generator's own event-loop lag (p99, ms) above which a measurement is marked invalid. */
-    maxEventLoopLagMs: z.number().positive().max(10_000).optional(),
-    /** No successful request and connection errors for this long = the target is gone: stop the run, keep the results, exit 1. */
-    maxOutageSeconds: z.number().positive().max(3600).optional(),
+    maxBacklog: positiveInt.max(1_000_000).default(100_000),
+    /**
+     * The generator's own event-loop lag (p99, ms) above which a measurement is marked invalid: a
+     * generator whose loop is 50 ms late at p99 timestamps its own delays, not the server's.
+     */
+    maxEventLoopLagMs: z.number().positive().max(10_000).default(50),
+    /**
+     * No successful request and connection errors for this long = the target is gone: stop the run, keep the results, exit 1.
+     * 15 s: long enough for a server restart (crash recovery on small data takes seconds), short enough not to spin for minutes.
+     */
+    maxOutageSeconds: z.number().positive().max(3600).default(15),
     /** Width of the per-interval CSV rows, seconds. */
-    intervalSeconds: z.number().positive().max(3600).optional(),
+    intervalSeconds: z.number().positive().max(3600).default(1),
     /**
      * Noisy neighbour: one tenant runs a heavy query back to back on `users` extra connections
      * during an extra segment per layout; the other tenants' latency is compared quiet vs noisy.
-     * When set, the measured traffic excludes that tenant in every segment.
+     * When set, the measured traffic excludes that tenant in every segment. null = no such segment.
      */
-    noisyNeighbour: z
-      .object({
-        /** The noisy tenant (slug); default the largest. */
-        tenant: z
-          .string()
-          .regex(/^t\d{4,}$/)
-          .optional(),
-        users: positiveInt.max(1000).optional(),
-        /** Its query (a registry name); default order-report. */
-        query: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    noisyNeighbour: orNull(
+      z
+        .object({
+          /** The noisy tenant (slug); null = the largest. */
+          tenant: orNull(tenantSlugSchema),
+          /** Heavy reports on 4 connections: enough to load 2 cores, few enough to leave the others connections. */
+          users: positiveInt.max(1000).default(4),
+          /** Its query (a name of query-names.ts). */
+          query: z.string().default('order-report'),
+        })
+        .strict(),
+    ),
     /**
      * Leak probes under load: while each layout's measured window runs, a side task picks a tenant
      * every `everyMs` and runs one read-type leak probe of the verifier (by id, scan, join,
      * aggregate, in turn) through the workload's own router; a row of another tenant fails the run.
+     * Off unless asked for (`run --leak-probes`).
      */
     leakProbes: z
       .object({
-        enabled: z.boolean().optional(),
-        /** Pause between two probes, ms. */
-        everyMs: z.number().int().min(10).max(60_000).optional(),
+        enabled: z.boolean().default(false),
+        /** Pause between two probes, ms: one every 200 ms is a few per second, next to thousands of requests. */
+        everyMs: z.number().int().min(10).max(60_000).default(200),
       })
       .strict()
-      .optional(),
+      .prefault({}),
     /**
      * HTTP level: after each layout's segment, autocannon drives a small tenant-aware HTTP service
      * (loopback) answering recent-orders from the layout's router; end-to-end P50/P99 per layout.
+     * null = no HTTP-level measurement.
      */
-    http: z
-      .object({
-        connections: positiveInt.max(10_000).optional(),
-        durationSeconds: z.number().positive().max(3600).optional(),
-      })
-      .strict()
-      .optional(),
+    http: orNull(
+      z
+        .object({
+          /** autocannon's default connection count. */
+          connections: positiveInt.max(10_000).default(10),
+          /** Default: the workload's durationSeconds. */
+          durationSeconds: z.number().positive().max(3600).optional(),
+        })
+        .strict(),
+    ),
   })
-  .strict();
+  .strict()
+  // The HTTP window defaults to the workload's; the blocks move first and maxOutageSeconds last, the
+  // key order resolved workloads (and so scenario.json) have always had. New settings just follow `rest`.
+  .transform(({ noisyNeighbour, http, leakProbes, maxOutageSeconds, ...rest }) => ({
+    noisyNeighbour,
+    http: http && { ...http, durationSeconds: http.durationSeconds ?? rest.durationSeconds },
+    leakProbes,
+    ...rest,
+    maxOutageSeconds,
+  }));
 
 const sweepCounts = z.array(positiveInt.max(100_000)).min(1);
 /**
@@ -159,82 +190,100 @@ const sweepSchema = z
   })
   .strict();
 
+/** The largest 5% of tenants (at least 1) go to the hybrid's dedicated tier unless `dedicated` says otherwise. */
+export const DEDICATED_FRACTION = 0.05;
+
 /**
- * The scenario file format (YAML or JSON). Strict: an unknown field is an error, so a typo never
- * silently falls back to a default. Defaults live in `scenario-defaults.ts`, not here.
+ * The scenario file format (YAML or JSON), with its defaults: the one place a setting is declared
+ * (adding one = a line here, with its default, plus where it is used). Strict: an unknown field is
+ * an error, so a typo never silently falls back to a default. Checks across fields:
+ * scenario-checks.ts; the resolved scenario (ResolvedScenario) derived from this: resolved-scenario.ts.
  */
 export const scenarioFileSchema = z
   .object({
+    /** Default: the file's name without its extension. */
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"')
       .optional(),
-    description: z.string().optional(),
+    description: z.string().default(''),
     /** PRNG seed: same scenario + seed = same rows, byte for byte. */
     seed: z
       .number()
       .int()
       .min(0)
       .max(2 ** 31 - 1)
-      .optional(),
+      .default(42),
     tenants: z
       .object({
         count: positiveInt.max(100_000),
-        sizes: sizesSchema.optional(),
+        sizes: sizesSchema.default(() => ({ kind: 'uniform' as const })),
       })
       .strict(),
     /** Total rows over the tenant-owned tables (customers, products, orders, order_items). */
     rows: positiveInt.max(2_000_000_000),
-    layouts: z.array(layoutNameSchema).min(1).optional(),
+    layouts: z
+      .array(layoutNameSchema)
+      .min(1)
+      .default(() => [...LAYOUT_NAMES]),
     layoutOptions: z
       .object({
         schema: z
           .object({
             /** A role per tenant with USAGE on its own schema only, switched with SET LOCAL ROLE. */
-            rolePerTenant: z.boolean().optional(),
+            rolePerTenant: z.boolean().default(false),
           })
           .strict()
-          .optional(),
+          .prefault({}),
         database: z
           .object({
-            /** Global cap on server connections held by the database-per-tenant router. */
-            maxConnections: positiveInt.max(10_000).optional(),
+            /**
+             * Global cap on server connections held by the database-per-tenant router.
+             * 200: 1 for each of 100 tenants plus headroom.
+             */
+            maxConnections: positiveInt.max(10_000).default(200),
           })
           .strict()
-          .optional(),
+          .prefault({}),
         hybrid: z
           .object({
-            /** How many of the largest tenants form the dedicated (enterprise) tier. */
+            /**
+             * How many of the largest tenants form the dedicated (enterprise) tier. Default:
+             * DEDICATED_FRACTION of the tenants, at least 1 and fewer than all of them. Resolved to
+             * the number of `dedicatedTenants` when those are listed.
+             */
             dedicated: z.number().int().min(0).optional(),
             /** Explicit dedicated tenants by slug (t0001...), instead of the largest ones. */
-            dedicatedTenants: z.array(z.string().regex(/^t\d{4,}$/)).optional(),
+            dedicatedTenants: z.array(tenantSlugSchema).default(() => []),
             /** Where the dedicated tier lives. */
-            placement: z.enum(['schema', 'database']).optional(),
+            placement: z.enum(['schema', 'database']).default('database'),
           })
           .strict()
-          .optional(),
+          .prefault({}),
       })
       .strict()
-      .optional(),
-    workload: workloadSchema.optional(),
-    /** Capacity: the workload in open loop at increasing rates, per layout, against a P99 target (rate-sweep-schema.ts). */
-    rateSweep: rateSweepSchema.optional(),
-    /** Drive the workload through a connection pooler the harness starts (src/pooler/). */
-    pooler: poolerSchema.optional(),
-    sweep: sweepSchema.optional(),
+      .prefault({}),
+    workload: workloadSchema.prefault({}),
+    /** Capacity: the workload in open loop at increasing rates, per layout, against a P99 target (rate-sweep-schema.ts). null = none. */
+    rateSweep: orNull(rateSweepSchema),
+    /** Drive the workload through a connection pooler the harness starts (src/pooler/); null = connect directly. */
+    pooler: orNull(poolerSchema),
+    /** null = no tenant-scale sweep. */
+    sweep: orNull(sweepSchema),
     seeding: z
       .object({
         /** Concurrent COPY streams while loading the per-tenant layouts. */
-        concurrency: positiveInt.max(64).optional(),
+        concurrency: positiveInt.max(64).default(2),
         /** Copy the rls database from the shared one with CREATE DATABASE ... TEMPLATE when both are seeded. */
-        templateCopy: z.boolean().optional(),
+        templateCopy: z.boolean().default(true),
       })
       .strict()
-      .optional(),
+      .prefault({}),
   })
   .strict();
 
-export type ScenarioFile = z.infer<typeof scenarioFileSchema>;
-export type TenantSizes = z.infer<typeof sizesSchema>;
-export type TenantChoice = z.infer<typeof tenantChoiceSchema>;
-export type SweepFile = z.infer<typeof sweepSchema>;
+/** A scenario file after validation and defaults, before the checks across fields. */
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+export type TenantSizes = z.output<typeof sizesSchema>;
+export type TenantChoice = z.output<typeof tenantChoiceSchema>;
+export type SweepFile = z.output<typeof sweepSchema>;

@@ -5,21 +5,12 @@
  * so a bad step exits 2 before anything touches a database.
  */
 import { UsageError } from '../errors.js';
+import type { ResolvedScenario, ResolvedSweep, SweepStep } from './resolved-scenario.js';
+import type { ScenarioOverrides } from './scenario-overrides.js';
 import { LAYOUT_NAMES } from './scenario-schema.js';
 import type { LayoutName, SweepFile } from './scenario-schema.js';
-import type { ResolvedScenario, ScenarioOverrides } from './load-scenario.js';
 
-export interface SweepStep {
-  /** Tenants in this step (`tenants.count` of its scenario). */
-  readonly tenants: number;
-  /** Layouts measured in this step, canonical order: every layout at `sweep.tenants`, only the named ones at `sweep.extraTenants`. */
-  readonly layouts: readonly LayoutName[];
-  readonly scenario: ResolvedScenario;
-}
-
-export interface ResolvedSweep {
-  readonly steps: readonly SweepStep[];
-}
+export type { ResolvedSweep, SweepStep };
 
 export function resolveSweep(
   sweep: SweepFile,

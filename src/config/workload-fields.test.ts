@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../errors.js';
 import { loadScenario, resolveScenario } from './load-scenario.js';
-import { scenarioDefaults } from './scenario-defaults.js';
+import { scenarioFileSchema } from './scenario-schema.js';
 
 const base = { tenants: { count: 4 }, rows: 1000 };
 
@@ -18,9 +18,10 @@ function usage(workload: unknown, overrides: Record<string, unknown> = {}): Usag
 }
 
 describe('scenario workload fields', () => {
-  it('default to scenario-defaults.ts', () => {
+  it("default to the schema's defaults", () => {
     const w = resolveScenario(base, 'w.yaml').workload;
-    assert.deepEqual(w.mix, scenarioDefaults.workload.mix);
+    assert.deepEqual(w.mix, scenarioFileSchema.parse(base).workload.mix);
+    assert.deepEqual(w.mix, { 'recent-orders': 40, 'point-lookup': 30, 'order-search': 10, 'order-report': 10, 'create-order': 10 });
     assert.equal(w.mode, 'closed');
     assert.equal(w.users, 50);
     assert.equal(w.repeats, 3);

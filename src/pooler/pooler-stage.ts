@@ -28,7 +28,7 @@ import { sectionLines } from '../report/terminal-section.js';
 import { PgBouncer, targetThrough } from './pgbouncer.js';
 import { findPgBouncer, supportsNamedPreparedStatements } from './pgbouncer-binary.js';
 import type { PgBouncerBinary } from './pgbouncer-binary.js';
-import type { ResolvedPooler } from './pooler-config.js';
+import type { ResolvedPooler } from '../config/pooler-schema.js';
 import { sessionLevelRouter } from './session-pinned-router.js';
 
 type Context = PoolerRow['context'];

@@ -26,7 +26,7 @@ export interface IdSource {
 }
 
 /**
- * One workload query. Adding one = one file in queries/ + one line in query-registry.ts.
+ * One workload query. Adding one = one file in queries/ + one line in query-registry.ts + its name in config/query-names.ts.
  * `params` draws from the tenant's own id ranges and the dataset's value ranges, from `rnd`, so a
  * run is deterministic per scenario seed and identical across layouts.
  */
