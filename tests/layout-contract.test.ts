@@ -3,9 +3,9 @@
  * provisioning, row counts, identical checksums, tenant-scoped sessions, role properties, the
  * database layout's connection cap.
  */
+import { connect } from '../src/db/client.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
@@ -139,8 +139,7 @@ describe('rls layout configuration', () => {
 
   it("shows nothing without a tenant context, and refuses writing another tenant's row", async () => {
     const role = ctx.naming.role('rls_app');
-    const c = new pg.Client(target.config(ctx.naming.db('rls'), { name: role, password: ctx.naming.password(role) }));
-    await c.connect();
+    const c = await connect(target.config(ctx.naming.db('rls'), { name: role, password: ctx.naming.password(role) }));
     try {
       assert.equal((await c.query('SELECT * FROM orders')).rowCount, 0);
       const [a, b] = ctx.plan.tenants;
@@ -168,8 +167,7 @@ describe('database layout', () => {
     let peakSeen = 0;
     // One sampling connection, one query at a time: a connection per tick piles up on a slow
     // machine and exhausts max_connections itself.
-    const admin = new pg.Client(target.config('postgres'));
-    await admin.connect();
+    const admin = await connect(target.config('postgres'));
     let sampling = false;
     const sampler = setInterval(() => {
       if (sampling) return;
@@ -204,8 +202,10 @@ describe('database layout', () => {
   it('gives each tenant role CONNECT on its own database only', async () => {
     const [a, b] = ctx.plan.tenants;
     const role = ctx.naming.role(`db_${a!.slug}`);
-    const c = new pg.Client(target.config(ctx.naming.db(`db_${b!.slug}`), { name: role, password: ctx.naming.password(role) }));
-    await assert.rejects(c.connect(), (err: { code?: string }) => err.code === '42501');
+    await assert.rejects(
+      connect(target.config(ctx.naming.db(`db_${b!.slug}`), { name: role, password: ctx.naming.password(role) })),
+      (err: { code?: string }) => err.code === '42501',
+    );
   });
 });
 

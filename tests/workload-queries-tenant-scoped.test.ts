@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { QueryResultRow } from 'pg';
+import type { Row } from '../src/db/types.js';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
@@ -83,7 +83,7 @@ const inRange = (t: TenantPlan, table: 'orders' | 'order_items', id: number) =>
   (id >= t.idStart[table] && id < t.idStart[table] + t.counts[table]) || (table === 'orders' && writtenBy(t).has(id));
 
 /** Run one query for a tenant the way the driver does (same shape rules), with chosen values. */
-async function run<R extends QueryResultRow>(
+async function run<R extends Row>(
   layout: LayoutName,
   router: TenantRouter,
   mix: CompiledMix,

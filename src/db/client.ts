@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { Target } from '../target/target.js';
-import type { DriverClient, DriverConfig } from './driver.js';
+import type { DriverClient } from './driver.js';
 import type { ConnectionConfig, DbClient } from './types.js';
 
 /**
@@ -32,7 +32,7 @@ export interface ConnectOptions {
 }
 
 /** Connect as `config` and return node-postgres' own Client (for libraries built on it, e.g. node-pg-migrate). */
-export async function connectDriver(config: ConnectionConfig | DriverConfig, opts: ConnectOptions = {}): Promise<DriverClient> {
+export async function connectDriver(config: ConnectionConfig, opts: ConnectOptions = {}): Promise<DriverClient> {
   const c = new pg.Client(config);
   if (opts.ignoreIdleErrors) c.on('error', () => {});
   try {
@@ -46,7 +46,7 @@ export async function connectDriver(config: ConnectionConfig | DriverConfig, opt
 }
 
 /** Connect as `config`; the caller ends the connection. */
-export function connect(config: ConnectionConfig | DriverConfig, opts: ConnectOptions = {}): Promise<DbClient> {
+export function connect(config: ConnectionConfig, opts: ConnectOptions = {}): Promise<DbClient> {
   return connectDriver(config, opts);
 }
 
@@ -56,11 +56,7 @@ export async function withAdmin<T>(target: Target, database: string, fn: (c: DbC
 }
 
 /** Run `fn` with a fresh connection as `config`, and always close it. */
-export async function withClient<T>(
-  config: ConnectionConfig | DriverConfig,
-  fn: (c: DbClient) => Promise<T>,
-  opts: ConnectOptions = {},
-): Promise<T> {
+export async function withClient<T>(config: ConnectionConfig, fn: (c: DbClient) => Promise<T>, opts: ConnectOptions = {}): Promise<T> {
   const c = await connectDriver(config, opts);
   try {
     return await fn(c);

@@ -8,5 +8,3 @@ import type pg from 'pg';
 
 /** A connected node-postgres Client (it satisfies DbClient). */
 export type DriverClient = pg.Client;
-/** node-postgres' connection options (a ConnectionConfig is one). */
-export type DriverConfig = pg.ClientConfig;

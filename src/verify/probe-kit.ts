@@ -4,7 +4,6 @@
  * back (a probe never changes data), and the tenant's first row ids.
  */
 import { connect } from '../db/client.js';
-import type { DriverConfig } from '../db/driver.js';
 import type { ConnectionConfig, DbClient, QueryResult, Row } from '../db/types.js';
 import { sqlState } from '../errors.js';
 import type { TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
@@ -91,7 +90,7 @@ export async function inSession<T>(
 
 /** A raw connection as `config` (no router, no tenant context), closed afterwards. */
 export async function inConnection<T>(
-  config: ConnectionConfig | DriverConfig,
+  config: ConnectionConfig,
   fn: (s: Script, c: DbClient) => Promise<T>,
   sql: string[] = [],
 ): Promise<T> {
@@ -104,7 +103,7 @@ export async function inConnection<T>(
 }
 
 /** Try to connect; the error (with its SQLSTATE) instead of a throw. */
-export async function tryConnect(config: ConnectionConfig | DriverConfig): Promise<{ client: DbClient } | Failed> {
+export async function tryConnect(config: ConnectionConfig): Promise<{ client: DbClient } | Failed> {
   try {
     return { client: await connect(config, { ignoreIdleErrors: true }) };
   } catch (err) {
