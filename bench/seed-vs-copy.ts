@@ -28,7 +28,7 @@ import { copyColumns, postLoadDdl, tableDdl, tenantsTableDdl, typesDdl } from '.
 import { tableCopyStream, tenantsCopyText } from '../seed/generator.js';
 import { TENANT_TABLES } from '../seed/tenant-plan.js';
 import type { TableChecksums } from '../src/layouts/layout.js';
-import { HarnessMemorySampler } from '../src/sweep/harness-memory.js';
+import { HarnessMemorySampler } from '../src/tenant-sweep/harness-memory.js';
 
 const { values } = parseArgs({
   options: {

@@ -49,7 +49,7 @@ export function registerAll(program: Command): void {
         const pgbouncer = scenario.pooler
           ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
           : null;
-        // A scenario with a sweep runs one step per tenant count instead (src/sweep/).
+        // A scenario with a sweep runs one step per tenant count instead (src/tenant-sweep/).
         const pipeline: Stage[] = scenario.sweep
           ? [stages.sweep({ parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations })]
           : [

@@ -8,7 +8,7 @@ import { scenarioSchema } from './resolved-scenario.js';
 import type { ResolvedScenario, ResolvedWorkload } from './resolved-scenario.js';
 import type { ScenarioOverrides } from './scenario-overrides.js';
 import { LAYOUT_NAMES } from './scenario-schema.js';
-import { resolveSweep } from './sweep-config.js';
+import { resolveSweep } from './tenant-sweep-config.js';
 
 export type { ResolvedScenario, ResolvedWorkload, ScenarioOverrides };
 

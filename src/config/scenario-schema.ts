@@ -170,7 +170,7 @@ const workloadSchema = z
 const sweepCounts = z.array(positiveInt.max(100_000)).min(1);
 /**
  * Tenant-scale sweep (`all` runs one step per tenant count, every step at the same total `rows`;
- * `tenants.count` is then only what the single-run commands use). Checks beyond types: sweep-config.ts.
+ * `tenants.count` is then only what the single-run commands use). Checks beyond types: tenant-sweep-config.ts.
  */
 const sweepSchema = z
   .object({

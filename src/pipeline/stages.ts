@@ -1,6 +1,6 @@
 /**
  * The stages the commands are made of, as `{ id, run(session) }`. Each adapts a stage function
- * (here in src/pipeline/, or beside its subject: src/operations/, src/pooler/, src/sweep/) with
+ * (here in src/pipeline/, or beside its subject: src/operations/, src/pooler/, src/tenant-sweep/) with
  * the options the command resolved.
  */
 import type { ResolvedScenario } from '../config/load-scenario.js';
@@ -13,8 +13,8 @@ import type { MigrateOptions } from '../operations/migrations/migrate-stage.js';
 import { sizesStage } from '../operations/sizes/sizes-stage.js';
 import { poolerStage } from '../pooler/pooler-stage.js';
 import type { PoolerSource } from '../pooler/pooler-stage.js';
-import { sweepStage } from '../sweep/sweep-stage.js';
-import type { SweepOptions } from '../sweep/sweep-stage.js';
+import { tenantSweepStage } from '../tenant-sweep/tenant-sweep-stage.js';
+import type { SweepOptions } from '../tenant-sweep/tenant-sweep-stage.js';
 import { rateSweepStage } from './rate-sweep-stage.js';
 import { runStage } from './run-stage.js';
 import { seedStage } from './seed-stage.js';
@@ -80,5 +80,5 @@ export const stages = {
   ],
 
   /** The tenant-scale sweep: one step per tenant count, each with its own seed, workload and operations. */
-  sweep: (o: SweepOptions): Stage => ({ id: 'sweep', run: (s) => sweepStage(s, o) }),
+  sweep: (o: SweepOptions): Stage => ({ id: 'sweep', run: (s) => tenantSweepStage(s, o) }),
 };

@@ -9,7 +9,7 @@ import { placementSection } from './placement-section.js';
 import { poolerSection } from './pooler-section.js';
 import { buildReportModel } from './report-model.js';
 import { SECTIONS } from './sections.js';
-import { sweepSection } from './sweep-section.js';
+import { tenantSweepSection } from './tenant-sweep-section.js';
 import { sectionLines } from './terminal-section.js';
 
 const smoke = () => loadResults(join(packageRoot(), 'tests', 'fixtures', 'smoke-run'));
@@ -44,7 +44,7 @@ describe('report sections', () => {
 
   it('gives no section for what the run did not do', () => {
     const s = smoke().summary;
-    for (const build of [sweepSection, capacitySection, poolerSection, placementSection]) assert.equal(build(s), null, build.name);
+    for (const build of [tenantSweepSection, capacitySection, poolerSection, placementSection]) assert.equal(build(s), null, build.name);
     assert.equal(SECTIONS.length, new Set(SECTIONS).size);
   });
 

@@ -18,12 +18,12 @@ import { poolerSection } from './pooler-section.js';
 import type { SectionBuilder } from './section.js';
 import { seedSection, seedTimeChart } from './seed-section.js';
 import { sizesChart, sizesSection } from './sizes-section.js';
-import { sweepSection } from './sweep-section.js';
+import { tenantSweepSection } from './tenant-sweep-section.js';
 import { workloadSection } from './workload-section.js';
 
 export const SECTIONS: readonly SectionBuilder[] = [
   // A sweep run has no single run at one tenant count: its tables come first.
-  sweepSection,
+  tenantSweepSection,
   mainSection,
   capacitySection,
   workloadSection,

@@ -52,18 +52,19 @@ export class HybridLayout implements Layout {
     const ids = new Set(dedicated.map((t) => t.slug));
     return { pooled: ctx.plan.tenants.filter((t) => !ids.has(t.slug)), dedicated };
   }
-  private placement(ctx: LayoutContext) {
+  /** Where the dedicated tier lives (scenario field layoutOptions.hybrid.placement): a schema or a database per tenant. */
+  private dedicatedIn(ctx: LayoutContext) {
     return ctx.scenario.layoutOptions.hybrid.placement;
   }
   databases(ctx: LayoutContext): string[] {
-    return [this.db(ctx), ...(this.placement(ctx) === 'database' ? this.dedicatedDbs.databases(ctx) : [])];
+    return [this.db(ctx), ...(this.dedicatedIn(ctx) === 'database' ? this.dedicatedDbs.databases(ctx) : [])];
   }
 
   locate(ctx: LayoutContext): (t: TenantPlan) => TenantLocation {
     const ids = new Set(dedicatedTenants(ctx).map((t) => t.slug));
     const db = this.db(ctx);
     const app = this.appRole(ctx);
-    const inDb = this.placement(ctx) === 'database';
+    const inDb = this.dedicatedIn(ctx) === 'database';
     // The dedicated tier's databases and roles are named like the database layout's, with part "hybrid".
     const tierDb = this.dedicatedDbs.locate(ctx);
     const pooled: TenantLocation = {
@@ -110,7 +111,7 @@ export class HybridLayout implements Layout {
     const units: TableUnit[] = [{ key: 'pooled', db, schema: 'public', pooled: true, tenants: pooled, rlsRole: this.appRole(ctx) }];
     for (const t of dedicated) {
       units.push(
-        this.placement(ctx) === 'schema'
+        this.dedicatedIn(ctx) === 'schema'
           ? { key: t.slug, db, schema: t.slug, pooled: false, tenants: [t], rlsRole: null }
           : { key: t.slug, db: this.dedicatedDbs.dbOf(ctx, t), schema: 'public', pooled: false, tenants: [t], rlsRole: null },
       );
@@ -132,7 +133,7 @@ export class HybridLayout implements Layout {
 
   /** The largest pooled tenant promoted to the dedicated tier's placement. */
   extraction(ctx: LayoutContext): PooledExtraction {
-    return { sourceDb: this.db(ctx), from: 'hybrid pooled tier', to: [this.placement(ctx)], tenants: this.split(ctx).pooled };
+    return { sourceDb: this.db(ctx), from: 'hybrid pooled tier', to: [this.dedicatedIn(ctx)], tenants: this.split(ctx).pooled };
   }
 
   async seed(ctx: LayoutContext): Promise<SeedResult> {
@@ -140,7 +141,7 @@ export class HybridLayout implements Layout {
     const { pooled, dedicated } = this.split(ctx);
     const db = this.db(ctx);
     let phases = await seedPooledDatabase(ctx, this.name, db, pooled);
-    if (this.placement(ctx) === 'schema') {
+    if (this.dedicatedIn(ctx) === 'schema') {
       phases = addPhases(phases, await seedTenantSchemas(ctx, this.name, db, dedicated, { createDatabase: false }));
     }
     const sw = stopwatch();
@@ -148,11 +149,11 @@ export class HybridLayout implements Layout {
     await recreateRoles(ctx, [{ name: this.appRole(ctx), login: true }]);
     await withAdmin(ctx.target, db, async (c) => {
       await enableRls(c);
-      const schemas = ['public', ...(this.placement(ctx) === 'schema' ? dedicated.map((t) => t.slug) : [])];
+      const schemas = ['public', ...(this.dedicatedIn(ctx) === 'schema' ? dedicated.map((t) => t.slug) : [])];
       await grantDml(c, db, this.appRole(ctx), schemas);
     });
     phases.provision += sw.seconds();
-    if (this.placement(ctx) === 'database') {
+    if (this.dedicatedIn(ctx) === 'database') {
       const r = await this.dedicatedDbs.seed(ctx);
       phases = addPhases(phases, r.timings);
     }
@@ -162,7 +163,7 @@ export class HybridLayout implements Layout {
   async checksums(ctx: LayoutContext): Promise<Map<string, TableChecksums>> {
     const { pooled, dedicated } = this.split(ctx);
     const out = await pooledChecksums(ctx, this.db(ctx), pooled);
-    if (this.placement(ctx) === 'database') {
+    if (this.dedicatedIn(ctx) === 'database') {
       for (const [k, v] of await this.dedicatedDbs.checksums(ctx)) out.set(k, v);
     } else {
       for (const t of dedicated) out.set(t.slug, await tenantChecksums(ctx, this.db(ctx), t.slug));
@@ -172,7 +173,7 @@ export class HybridLayout implements Layout {
 
   async sizes(ctx: LayoutContext): Promise<LayoutSizes> {
     const { dedicated } = this.split(ctx);
-    if (this.placement(ctx) === 'schema') {
+    if (this.dedicatedIn(ctx) === 'schema') {
       return measureSizes(ctx, [{ db: this.db(ctx), schemas: ['public', ...dedicated.map((t) => t.slug)] }]);
     }
     const a = await measureSizes(ctx, [{ db: this.db(ctx), schemas: ['public'] }]);
@@ -191,7 +192,7 @@ export class HybridLayout implements Layout {
     const { dedicated } = this.split(ctx);
     const ids = new Set(dedicated.map((t) => t.slug));
     const role = this.appRole(ctx);
-    const schemaPlacement = this.placement(ctx) === 'schema';
+    const schemaPlacement = this.dedicatedIn(ctx) === 'schema';
     const pooled = new PoolRouter(
       ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }),
       opts.maxConnections ?? 50,

@@ -138,7 +138,7 @@ function lineChart(
 }
 
 /** A sweep run has no single run at one tenant count: its tables come first. */
-export function sweepSection(s: Summary): Section | null {
+export function tenantSweepSection(s: Summary): Section | null {
   const sweep = s.sweep;
   if (!sweep) return null;
   const layouts = layoutsOf(sweep, s.scenario.layouts);

@@ -10,7 +10,7 @@
  */
 import { errorMessage } from '../errors.js';
 import { withAdmin } from '../db/client.js';
-import type { SweepStep } from '../config/sweep-config.js';
+import type { SweepStep } from '../config/tenant-sweep-config.js';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { RunSession } from '../pipeline/run-session.js';
@@ -29,7 +29,7 @@ import type { SweepLayout, SweepStepSummary, SweepSummary } from '../results/swe
 import { compareLayouts } from '../seed-check.js';
 import { HarnessMemorySampler } from './harness-memory.js';
 import { sampleServerConnections } from './server-connections.js';
-import { writeSweepCsv } from './sweep-csv.js';
+import { writeSweepCsv } from './tenant-sweep-csv.js';
 
 export interface SweepOptions {
   /** Units migrated at once in the parallel pass (the one-at-a-time pass is measured first). */
@@ -48,9 +48,9 @@ interface StepExtras {
   skipped: Map<string, string>;
 }
 
-export async function sweepStage(s: RunSession, o: SweepOptions): Promise<void> {
+export async function tenantSweepStage(s: RunSession, o: SweepOptions): Promise<void> {
   const sweep = s.scenario.sweep;
-  if (!sweep) throw new Error('sweepStage: the scenario has no sweep');
+  if (!sweep) throw new Error('tenantSweepStage: the scenario has no sweep');
   const serverMax = await withAdmin(s.target, s.target.admin.database, async (c) =>
     Number((await c.query<{ v: string }>("SELECT current_setting('max_connections') AS v")).rows[0]!.v),
   );
