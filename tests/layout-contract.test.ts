@@ -16,6 +16,7 @@ import { dedicatedTenants } from '../src/layouts/hybrid/hybrid-layout.js';
 import { compareLayouts } from '../src/seed-check.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { TENANT_TABLES } from '../seed/tenant-plan.js';
+import { sessionLevelRouter } from '../src/pooler/session-pinned-router.js';
 import { tinyScenario } from './helpers.js';
 import { checkLocations } from './layout-location-check.js';
 
@@ -89,6 +90,24 @@ for (const name of LAYOUT_NAMES) {
 
     it('says where each tenant lives: the database, schema and roles of its sessions, pooled tables, tiers and units', async () => {
       await checkLocations(impls.get(name)!, ctx);
+    });
+
+    it('sets a session-level context that scopes a connection to its tenant, or says why it has none', async () => {
+      const made = sessionLevelRouter(ctx, name, 2);
+      if ('reason' in made) {
+        assert.ok(['shared', 'database', 'hybrid'].includes(name), `${name}: ${made.reason}`);
+        assert.match(made.reason, /\w/);
+        return;
+      }
+      try {
+        for (const t of ctx.plan.tenants) {
+          const seen = await ordersSeen(made, t.slug);
+          assert.equal(seen.count, t.counts.orders, `${name}/${t.slug} orders`);
+          assert.equal(seen.foreign, 0, `${name}/${t.slug} joined items`);
+        }
+      } finally {
+        await made.close();
+      }
     });
 
     it("hands out sessions that see only their tenant's rows", async () => {

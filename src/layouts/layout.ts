@@ -1,10 +1,12 @@
 /**
  * The contract every isolation layout implements: a lifecycle object (seed, checksums, sizes,
- * destroy) and a separate hot-path router that hands out sessions already scoped to a tenant.
+ * destroy), a separate hot-path router that hands out sessions already scoped to a tenant, and
+ * the answers to "where does this tenant live, how is it scoped" (locate, tiers, table units,
+ * connection cap, session-level context, extraction) that callers ask instead of testing names.
  */
 import type { QueryConfig, QueryResult, Row } from '../db/types.js';
 import type { ResolvedScenario } from '../config/load-scenario.js';
-import type { LayoutName } from '../config/scenario-schema.js';
+import type { LayoutName } from './layout-names.js';
 import type { Pools } from '../../seed/pools.js';
 import type { DatasetPlan, TenantPlan, TenantTable } from '../../seed/tenant-plan.js';
 import type { Target } from '../target/target.js';
