@@ -7,7 +7,7 @@ import { packageRoot } from '../paths.js';
 import { scenarioSchema } from './resolved-scenario.js';
 import type { ResolvedScenario, ResolvedWorkload } from './resolved-scenario.js';
 import type { ScenarioOverrides } from './scenario-overrides.js';
-import { LAYOUT_NAMES } from './scenario-schema.js';
+import { layoutNames } from '../layouts/layout-names.js';
 import { resolveSweep } from './tenant-sweep-config.js';
 
 export type { ResolvedScenario, ResolvedWorkload, ScenarioOverrides };
@@ -144,7 +144,7 @@ function formatIssues(source: string, issues: readonly z.core.$ZodIssue[], raw: 
       const got = JSON.stringify(valueAt(raw, issue.path));
       msg = `${got ?? 'missing value'} is not allowed; allowed: ${(issue.values as unknown[]).map(String).join(', ')}`;
     } else if (field.startsWith('layouts')) {
-      msg = `${msg}; allowed: ${LAYOUT_NAMES.join(', ')}`;
+      msg = `${msg}; allowed: ${layoutNames().join(', ')}`;
     }
     return `  field "${field}": ${msg}`;
   });

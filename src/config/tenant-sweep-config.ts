@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { ResolvedScenario, ResolvedSweep, SweepStep } from './resolved-scenario.js';
 import type { ScenarioOverrides } from './scenario-overrides.js';
-import { LAYOUT_NAMES } from './scenario-schema.js';
+import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName, SweepFile } from './scenario-schema.js';
 
 export type { ResolvedSweep, SweepStep };
@@ -50,7 +50,7 @@ export function resolveSweep(
     }
   };
   add('sweep.tenants', sweep.tenants, o.layouts);
-  for (const l of LAYOUT_NAMES) {
+  for (const l of layoutNames()) {
     const extra = sweep.extraTenants?.[l];
     if (!extra) continue;
     if (!o.layouts.includes(l)) {
@@ -62,7 +62,7 @@ export function resolveSweep(
   }
   const steps: SweepStep[] = [];
   for (const n of [...counts.keys()].sort((a, b) => a - b)) {
-    const layouts = LAYOUT_NAMES.filter((l) => counts.get(n)!.has(l));
+    const layouts = layoutNames().filter((l) => counts.get(n)!.has(l));
     const raw: Record<string, unknown> = { ...o.merged, name: o.name, tenants: { ...(o.merged.tenants as object), count: n }, layouts };
     delete raw.sweep;
     let scenario: ResolvedScenario;

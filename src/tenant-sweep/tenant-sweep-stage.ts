@@ -11,7 +11,7 @@
 import { errorMessage } from '../errors.js';
 import { withAdmin } from '../db/client.js';
 import type { SweepStep } from '../config/tenant-sweep-config.js';
-import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { RunSession } from '../pipeline/run-session.js';
 import { makeLayoutContext } from '../pipeline/run-session.js';
@@ -161,7 +161,7 @@ async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, 
     ...s,
     summary: stepSummary,
     scenario: step.scenario,
-    layouts: LAYOUT_NAMES.filter((l) => step.layouts.includes(l)),
+    layouts: layoutNames().filter((l) => step.layouts.includes(l)),
     ctx,
     checksums,
     writers: [],
