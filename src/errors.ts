@@ -3,7 +3,8 @@
  * and the CLI maps them in one place.
  *
  * Exit codes: 0 ok, 1 run failed (database error, checksum mismatch, leak...), 2 bad input
- * (flag, scenario, option values) detected before anything touched a database, 130 interrupted.
+ * (flag, scenario, option values) detected before anything touched a database, 3 `compare` cannot
+ * compare (either run failed, was interrupted or lacks a metric the other has), 130 interrupted.
  */
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -29,6 +30,15 @@ export class ChecksumMismatchError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ChecksumMismatchError';
+  }
+}
+
+/** `compare` refuses to pass a gate it could not fully evaluate (exit 3, distinct from a regression's 1). */
+export class CannotCompareError extends Error {
+  readonly exitCode = 3;
+  constructor(message: string) {
+    super(message);
+    this.name = 'CannotCompareError';
   }
 }
 
