@@ -43,7 +43,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      // --help, --version and `help` exit 0; help shown because the command is missing (bare
+      // `tenantbench`, commander's help({ error: true }), on stderr) is bad input: 2.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return err.exitCode === 0 ? 0 : 2;
       return 2;
     }
     const code = exitCodeOf(err);

@@ -3,7 +3,7 @@
  * is bad input (exit 2) naming the option and the path, never a raw EACCES after a run nor a hang
  * (Node 20's recursive mkdir loops forever under /proc, so folders are created one level at a time).
  */
-import { mkdirSync, statfsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statfsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -23,14 +23,10 @@ function statOrNone(p: string) {
 }
 
 /**
- * Create `dir` (and missing parents) and prove it writable with a probe file; return its absolute
- * path. `option` names the flag in the message (e.g. "--results-dir").
+ * The nearest existing ancestor of `abs` (a directory on a real filesystem, else UsageError) and
+ * the folders below it that are missing, outermost first.
  */
-export function ensureOutputDir(dir: string, option: string, shown = dir): string {
-  const abs = resolve(dir);
-  const fail = (why: string): never => {
-    throw new UsageError(`${option} ${shown}: ${why}`, option.replace(/^-+/, ''));
-  };
+function walkToExisting(abs: string, fail: (why: string) => never): { existing: string; missing: string[] } {
   const missing: string[] = [];
   let p = abs;
   for (;;) {
@@ -44,11 +40,49 @@ export function ensureOutputDir(dir: string, option: string, shown = dir): strin
     if (parent === p) break;
     p = parent;
   }
+  let type: number | null = null;
   try {
-    if (PSEUDO_FS.has(Number(statfsSync(p).type))) fail(`${p} is on a pseudo filesystem (proc/sysfs); choose a real directory`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
+    type = Number(statfsSync(p).type);
+  } catch {
+    // statfs unsupported: the creation and write probe below still catch it
   }
+  if (type !== null && PSEUDO_FS.has(type)) fail(`${p} is on a pseudo filesystem (proc/sysfs); choose a real directory`);
+  return { existing: p, missing };
+}
+
+const failWith =
+  (option: string, shown: string) =>
+  (why: string): never => {
+    throw new UsageError(`${option} ${shown}: ${why}`, option.replace(/^-+/, ''));
+  };
+
+/**
+ * A folder the harness will create later (e.g. --pg-data): checked without creating anything:
+ * an existing path must be a directory, and the nearest existing ancestor a writable directory on
+ * a real filesystem.
+ */
+export function checkCreatableDir(dir: string, option: string): string {
+  const abs = resolve(dir);
+  const fail = failWith(option, dir);
+  const { existing, missing } = walkToExisting(abs, fail);
+  if (missing.length) {
+    try {
+      accessSync(existing, constants.W_OK);
+    } catch (err) {
+      fail(`cannot create it in ${existing} (${codeOf(err)})`);
+    }
+  }
+  return abs;
+}
+
+/**
+ * Create `dir` (and missing parents) and prove it writable with a probe file; return its absolute
+ * path. `option` names the flag in the message (e.g. "--results-dir").
+ */
+export function ensureOutputDir(dir: string, option: string, shown = dir): string {
+  const abs = resolve(dir);
+  const fail = failWith(option, shown);
+  const { missing } = walkToExisting(abs, fail);
   for (const m of missing) {
     try {
       mkdirSync(m);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uniqueTenantSlugs } from './tenant-slug-rules.js';
 import { rateSweepSchema } from './rate-sweep-schema.js';
 import { poolerSchema } from '../pooler/pooler-config.js';
 
@@ -199,7 +200,10 @@ export const scenarioFileSchema = z
             /** How many of the largest tenants form the dedicated (enterprise) tier. */
             dedicated: z.number().int().min(0).optional(),
             /** Explicit dedicated tenants by slug (t0001...), instead of the largest ones. */
-            dedicatedTenants: z.array(z.string().regex(/^t\d{4,}$/)).optional(),
+            dedicatedTenants: z
+              .array(z.string().regex(/^t\d{4,}$/))
+              .superRefine(uniqueTenantSlugs)
+              .optional(),
             /** Where the dedicated tier lives. */
             placement: z.enum(['schema', 'database']).optional(),
           })
