@@ -24,6 +24,8 @@ import { compareLayouts } from '../seed-check.js';
 import { captureEnvironment } from '../target/environment.js';
 import { prioritizeLoadGenerator } from '../measure/scheduler.js';
 import type { Environment } from '../target/environment.js';
+import { lockPrefix } from '../target/prefix-lock.js';
+import type { PrefixLock } from '../target/prefix-lock.js';
 import { openTarget } from '../target/open-target.js';
 import { describePlacement, measurePlacement } from '../target/placement-record.js';
 import type { TargetOptions } from '../target/open-target.js';
@@ -140,8 +142,10 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
   const progress = makeProgress({ quiet: o.quiet });
   let target: Target | null = null;
   let session: RunSession | null = null;
+  let prefixLock: PrefixLock | null = null;
   try {
     target = await openTarget({ ...o.target, log: (l) => out(l) });
+    prefixLock = await lockPrefix(target, o.prefix);
     // The load generator must not be starved by the server's backends (src/measure/scheduler.ts).
     const scheduler = prioritizeLoadGenerator();
     if (scheduler.warning) out(`warning: ${scheduler.warning}`);
@@ -163,6 +167,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     removeHook();
     if (target && session && summary.placement) await measurePlacement(summary.placement, target, session.ctx);
     flush();
+    await prefixLock?.release();
     if (target) {
       debug('stopping target');
       await target.stop();
