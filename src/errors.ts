@@ -43,9 +43,11 @@ export class CannotCompareError extends Error {
 }
 
 export class InterruptedError extends Error {
-  readonly exitCode = 130;
+  /** 128 + the signal number, as a shell reports it: 130 SIGINT, 143 SIGTERM. */
+  readonly exitCode: number;
   constructor(signal: string) {
     super(`interrupted by ${signal}`);
+    this.exitCode = signal === 'SIGTERM' ? 143 : 130;
     this.name = 'InterruptedError';
   }
 }

@@ -51,7 +51,11 @@ describe('the same --prefix on one server twice', () => {
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /another tenantbench run is using --prefix tc on 127\.0\.0\.1:\d+/);
     assert.doesNotMatch(r.stderr, /23505/);
-    const dbs = await withAdmin(server, 'postgres', async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname LIKE 'tc\\_%'")).rowCount);
+    const dbs = await withAdmin(
+      server,
+      'postgres',
+      async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname LIKE 'tc\\_%'")).rowCount,
+    );
     assert.equal(dbs, 0);
   });
 

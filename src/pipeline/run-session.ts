@@ -8,12 +8,13 @@ import createDebug from 'debug';
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import type { LayoutName } from '../config/scenario-schema.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, InterruptedError } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
 import { bindPlacement } from '../layouts/common/placement-binding.js';
 import type { LayoutContext, SeedProgress, TableChecksums } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
-import { onInterrupt } from '../lifecycle.js';
+import { isInterrupting, onInterrupt } from '../lifecycle.js';
+import { markInterrupted } from './interrupted-run.js';
 import { makeProgress } from '../measure/progress.js';
 import type { ProgressSink } from '../measure/progress.js';
 import { createBundle, writeJson, writeSummary } from '../results/bundle.js';
@@ -133,9 +134,10 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     writeSummary(bundle, summary);
     for (const w of writers) w();
   };
-  const removeHook = onInterrupt(() => {
-    summary.status = 'interrupted';
-    summary.error = 'interrupted by a signal';
+  let interruptedBy: string | null = null;
+  const removeHook = onInterrupt((signal) => {
+    interruptedBy = signal;
+    markInterrupted(summary, signal);
     flush();
     out(`results so far: ${bundle.dir}`);
   });
@@ -159,7 +161,11 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     summary.status = 'ok';
     return session;
   } catch (err) {
-    if (summary.status !== 'interrupted') summary.status = 'failed';
+    if (summary.status === 'interrupted' || isInterrupting()) {
+      markInterrupted(summary, interruptedBy);
+      throw new SessionError(new InterruptedError(interruptedBy ?? 'a signal'), bundle);
+    }
+    summary.status = 'failed';
     summary.error = errorMessage(err);
     throw new SessionError(err, bundle);
   } finally {
