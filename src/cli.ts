@@ -22,8 +22,10 @@ import { harnessVersion } from './paths.js';
  */
 function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) {
+    // --help, --version and `help` exit 0; help shown because the command is missing (bare
+    // `tenantbench`: commander's help({ error: true }), on stderr) is bad input: 2.
     const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-    return shown ? EXIT.ok : EXIT.usage;
+    return shown && err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const signal = interruptSignal();
   if (signal) return interruptExitCode(signal);

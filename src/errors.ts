@@ -5,9 +5,10 @@
  *
  * Exit codes: 0 ok, 1 run failed (database error, checksum mismatch, leak...), 2 bad input
  * (flag, scenario, option values) detected before anything touched a database, 130 interrupted
- * (SIGINT; 143 for SIGTERM and SIGHUP, as a shell reports a process ended by that signal).
+ * (SIGINT; 143 for SIGTERM and SIGHUP, as a shell reports a process ended by that signal), 3 `compare`
+ * cannot compare (either run failed, was interrupted or lacks a metric the other has).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, cannotCompare: 3, interrupted: 130 } as const;
 
 /** The exit code for a run stopped by `signal`: 130 for SIGINT (Ctrl-C), 143 for SIGTERM/SIGHUP. */
 export function interruptExitCode(signal: string): number {
@@ -57,6 +58,13 @@ export class InterruptedError extends HarnessError {
  * end (exit 1).
  */
 export class PartialFailureError extends HarnessError {}
+
+/** `compare` refuses to pass a gate it could not fully evaluate (exit 3, distinct from a regression's 1). */
+export class CannotCompareError extends HarnessError {
+  constructor(message: string) {
+    super(message, { exitCode: EXIT.cannotCompare });
+  }
+}
 
 /** SQLSTATE of a node-postgres DatabaseError, or null. */
 export function sqlState(err: unknown): string | null {

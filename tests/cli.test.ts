@@ -150,6 +150,10 @@ describe('failures keep what was measured and leave no server', () => {
       const summary = readJson<Summary>(join(onlyBundle(results), 'summary.json'));
       assert.equal(summary.status, 'interrupted');
       assert.equal(summary.layouts.shared!.status, 'ok');
+      // Interrupted, not failed: the shutdown's 57P01 is neither the run's error nor a layout failure.
+      assert.equal(summary.error, `interrupted by ${signal}`);
+      assert.notEqual(summary.layouts.schema!.status, 'failed', summary.layouts.schema!.reason ?? '');
+      assert.doesNotMatch(JSON.stringify(summary), /57P01|terminating connection/);
     });
   }
 });

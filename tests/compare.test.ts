@@ -1,6 +1,9 @@
-/** compare as CI uses it: exit 1 on a regression, 0 on the same run, 2 on different environments or bad input. */
+/**
+ * compare as CI uses it: exit 1 on a regression, 0 on the same run, 3 when either run failed, was
+ * interrupted or lacks a metric the other has, 2 on different environments or bad input.
+ */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { packageRoot } from '../src/paths.js';
@@ -102,5 +105,86 @@ describe('compare', () => {
     r = await runCli(['compare', FIXTURE, FIXTURE, '--max-regression', 'latency=5%']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown key "latency"; allowed: p50, p99, throughput/);
+  });
+
+  const pr = () => join(tempDir('tenantbench-cmp-'), 'pr.md');
+
+  it('a failed current run (server stopped mid-way) cannot pass: exit 3, either way round', async () => {
+    const failed = variant('summary.json', (s) => {
+      s.status = 'failed';
+      s.error = 'connect ECONNREFUSED 127.0.0.1:5432';
+      for (const l of Object.values(s.workload.layouts) as { all: { valid: boolean } }[]) l.all.valid = false;
+    });
+    let r = await runCli(['compare', FIXTURE, failed, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /## tenantbench: cannot compare/);
+    assert.match(r.stdout, /current run failed: connect ECONNREFUSED/);
+    assert.match(r.stderr, /cannot compare: current run failed/);
+    r = await runCli(['compare', failed, FIXTURE, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /baseline run failed/);
+  });
+
+  it('an interrupted or unfinished run cannot pass: exit 3', async () => {
+    const interrupted = variant('summary.json', (s) => {
+      s.status = 'interrupted';
+      s.error = 'interrupted by SIGINT';
+    });
+    let r = await runCli(['compare', FIXTURE, interrupted, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /current run interrupted: interrupted by SIGINT/);
+    const unfinished = variant('summary.json', (s) => {
+      s.finishedAt = null;
+    });
+    r = await runCli(['compare', FIXTURE, unfinished, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /current run did not finish/);
+  });
+
+  it('a metric in one run only cannot pass: exit 3 naming it', async () => {
+    const noSeed = variant('summary.json', (s) => {
+      s.layouts.schema.seed = null;
+    });
+    const r = await runCli(['compare', FIXTURE, noSeed, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /1 metric measured in one run only \(schema seed time: not in current\)/);
+    assert.match(r.stdout, /\| schema \| seed time \(s\) \|.*not comparable \(not in current\)/);
+  });
+
+  it('a failed layout cannot pass: exit 3', async () => {
+    const failedLayout = variant('summary.json', (s) => {
+      s.layouts.rls.status = 'failed';
+      s.layouts.rls.reason = 'datasets differ';
+    });
+    const r = await runCli(['compare', failedLayout, FIXTURE, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /baseline layout rls failed: datasets differ/);
+  });
+
+  it('cannot compare wins over a regression (exit 3, the regression still listed)', async () => {
+    const both = variant('summary.json', (s) => {
+      s.status = 'failed';
+      s.error = 'boom';
+      s.layouts.schema.seed.seconds.total *= 1.3;
+    });
+    const r = await runCli(['compare', FIXTURE, both, '--out', pr()]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /cannot compare \(1 regression among what both runs measured\)/);
+    assert.match(r.stdout, /\*\*REGRESSION\*\*/);
+  });
+
+  it('--out to an unusable path is bad input: exit 2 naming it, fast, nothing written', async () => {
+    const dir = tempDir('tenantbench-cmp-');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    for (const out of ['/proc/tenantbench/pr.md', join(file, 'pr.md'), dir]) {
+      const started = Date.now();
+      const r = await runCli(['compare', FIXTURE, FIXTURE, '--out', out], { timeoutMs: 20_000 });
+      assert.equal(r.code, 2, `${out}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /--out /);
+      assert.ok(r.stderr.includes(out), r.stderr);
+      assert.ok(Date.now() - started < 15_000);
+    }
+    assert.equal(existsSync('/proc/tenantbench'), false);
   });
 });

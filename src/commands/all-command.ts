@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { errorMessage } from '../errors.js';
 import { loadResults } from '../report/load-results.js';
 import { markdownTable } from '../report/markdown-report.js';
-import { writeReport } from '../report/write-report.js';
+import { defaultReportsDir, writeReport } from '../report/write-report.js';
+import { ensureOutputDir } from '../output-path.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
 import { positiveInt } from './common-options.js';
@@ -46,6 +47,7 @@ export function registerAll(program: Command): void {
         },
       ) => {
         const { scenario, target } = resolveCommon(opts, opts.rateSweep ? {} : { rateSweep: false });
+        ensureOutputDir(opts.reportsDir ?? defaultReportsDir(), '--reports-dir');
         const pgbouncer = scenario.pooler
           ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
           : null;

@@ -4,10 +4,12 @@ import type { ScenarioOverrides } from '../config/load-scenario.js';
 import { loadScenario } from '../config/load-scenario.js';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import { UsageError } from '../errors.js';
+import { ensureOutputDir } from '../output-path.js';
 import { defaultResultsDir } from '../results/bundle.js';
 import { checkTargetOptions, TARGET_KINDS } from '../target/open-target.js';
 import type { TargetOptions } from '../target/open-target.js';
 import { resolvePlacement } from '../target/placement.js';
+import { preflightTarget } from '../target/preflight-target.js';
 import { parseSettingOverrides } from '../target/server-settings.js';
 import type { TargetKind } from '../target/target.js';
 
@@ -103,6 +105,8 @@ export interface CommonOpts {
   prefix: string;
   resultsDir: string;
   quiet?: boolean;
+  /** --seeded, on the commands that have it. */
+  seeded?: boolean;
 }
 
 /** Everything that can be checked without a server, checked before anything touches one. */
@@ -145,5 +149,7 @@ export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'wor
     { databaseUrls: urls, servers: o.servers, placementFile: o.placement, pgData: o.pgData, target: o.target },
     scenario.tenants,
   );
+  preflightTarget(target, { requestedTarget: o.target, seeded: o.seeded });
+  ensureOutputDir(o.resultsDir, '--results-dir');
   return { scenario, target };
 }

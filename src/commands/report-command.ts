@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadResults } from '../report/load-results.js';
 import { markdownTable } from '../report/markdown-report.js';
-import { writeReport } from '../report/write-report.js';
+import { defaultReportsDir, writeReport } from '../report/write-report.js';
+import { ensureOutputDir } from '../output-path.js';
+import { join } from 'node:path';
 
 export function registerReport(program: Command): void {
   program
@@ -14,6 +16,7 @@ export function registerReport(program: Command): void {
     .option('-o, --out <dir>', 'output folder (default: reports/<run-id>)')
     .action(async (results: string, opts: { out?: string }) => {
       const loaded = loadResults(results);
+      ensureOutputDir(opts.out ?? join(defaultReportsDir(), loaded.runId), opts.out ? '--out' : 'reports folder');
       const r = await writeReport(loaded, opts.out);
       const main = r.model.tables.find((t) => t.id === 'main');
       if (main) process.stdout.write(`${markdownTable(main)}\n`);

@@ -18,6 +18,14 @@ const nonNegative =
     return n;
   };
 
+const positiveNumber =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0 (got "${v}")`);
+    return n;
+  };
+
 /** `--mix recent-orders=3,point-lookup=1`: weights per query (names checked with the scenario). */
 function parseMix(v: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -57,13 +65,13 @@ export function registerRun(program: Command): void {
   rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))))
     .option('--seeded', 'do not seed: check and use the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('--repeats <n>', "measured repeats per layout (default: the scenario's, else 3)", positiveInt('--repeats'))
-    .option('--duration <seconds>', 'measured seconds per layout and repeat', nonNegative('--duration'))
+    .option('--duration <seconds>', 'measured seconds per layout and repeat', positiveNumber('--duration'))
     .option('--warmup <seconds>', 'warm-up seconds before each measurement (not recorded)', nonNegative('--warmup'))
     .addOption(
       new Option('--mode <mode>', 'closed loop (users back to back) or open loop (fixed arrival rate)').choices(['closed', 'open']),
     )
     .option('--users <n>', 'virtual users (closed loop) and connections per pooled router', positiveInt('--users'))
-    .option('--rate <perSecond>', 'open loop: offered requests per second', nonNegative('--rate'))
+    .option('--rate <perSecond>', 'open loop: offered requests per second', positiveNumber('--rate'))
     .option('--mix <name=weight,...>', "query weights, replacing the scenario's mix", parseMix)
     .option('--no-prepared', 'unnamed statements (parsed and planned on every call) instead of named prepared ones')
     .option(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { poolerSchema } from './pooler-schema.js';
+import { uniqueTenantSlugs } from './tenant-slug-rules.js';
 import { rateSweepSchema } from './rate-sweep-schema.js';
 
 import { isLayoutName, LAYOUT_NAMES, layoutNames } from '../layouts/layout-names.js';
@@ -254,7 +255,10 @@ export const scenarioFileSchema = z
              */
             dedicated: z.number().int().min(0).optional(),
             /** Explicit dedicated tenants by slug (t0001...), instead of the largest ones. */
-            dedicatedTenants: z.array(tenantSlugSchema).default(() => []),
+            dedicatedTenants: z
+              .array(tenantSlugSchema)
+              .superRefine(uniqueTenantSlugs)
+              .default(() => []),
             /** Where the dedicated tier lives. */
             placement: z.enum(['schema', 'database']).default('database'),
           })

@@ -8,12 +8,13 @@ import createDebug from 'debug';
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../config/scenario-schema.js';
-import { HarnessError, errorMessage, exitCodeOf } from '../errors.js';
+import { HarnessError, InterruptedError, errorMessage, exitCodeOf } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
 import { bindPlacement } from '../layouts/common/placement-binding.js';
 import type { LayoutContext, SeedProgress, TableChecksums } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
-import { onInterrupt } from '../lifecycle.js';
+import { isInterrupting, onInterrupt } from '../lifecycle.js';
+import { markInterrupted } from './interrupted-run.js';
 import { makeProgress } from '../measure/progress.js';
 import type { ProgressSink } from '../measure/progress.js';
 import { createBundle, writeJson, writeSummary } from '../results/bundle.js';
@@ -24,6 +25,8 @@ import { compareLayouts } from '../seed-check.js';
 import { captureEnvironment } from '../target/environment.js';
 import { prioritizeLoadGenerator } from '../measure/scheduler.js';
 import type { Environment } from '../target/environment.js';
+import { lockPrefix } from '../target/prefix-lock.js';
+import type { PrefixLock } from '../target/prefix-lock.js';
 import { openTarget } from '../target/open-target.js';
 import { describePlacement, measurePlacement } from '../target/placement-record.js';
 import type { TargetOptions } from '../target/open-target.js';
@@ -127,17 +130,20 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     writeSummary(bundle, summary);
     for (const w of writers) w();
   };
-  const removeHook = onInterrupt(() => {
-    summary.status = 'interrupted';
-    summary.error = 'interrupted by a signal';
+  let interruptedBy: string | null = null;
+  const removeHook = onInterrupt((signal) => {
+    interruptedBy = signal;
+    markInterrupted(summary, signal);
     flush();
     out(`results so far: ${bundle.dir}`);
   });
   const progress = makeProgress({ quiet: o.quiet });
   let target: Target | null = null;
   let session: RunSession | null = null;
+  let prefixLock: PrefixLock | null = null;
   try {
     target = await openTarget({ ...o.target, log: (l) => out(l) });
+    prefixLock = await lockPrefix(target, o.prefix);
     // The load generator must not be starved by the server's backends (src/measure/scheduler.ts).
     const scheduler = prioritizeLoadGenerator();
     if (scheduler.warning) out(`warning: ${scheduler.warning}`);
@@ -151,7 +157,11 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     summary.status = 'ok';
     return session;
   } catch (err) {
-    if (summary.status !== 'interrupted') summary.status = 'failed';
+    if (summary.status === 'interrupted' || isInterrupting()) {
+      markInterrupted(summary, interruptedBy);
+      throw new SessionError(new InterruptedError(interruptedBy ?? 'a signal'), bundle);
+    }
+    summary.status = 'failed';
     summary.error = errorMessage(err);
     throw new SessionError(err, bundle);
   } finally {
@@ -159,6 +169,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     removeHook();
     if (target && session && summary.placement) await measurePlacement(summary.placement, target, session.ctx);
     flush();
+    await prefixLock?.release();
     if (target) {
       debug('stopping target');
       await target.stop();

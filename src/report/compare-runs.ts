@@ -154,6 +154,27 @@ export interface Comparison {
   envDiff: { key: string; baseline: string; current: string }[];
   rows: ComparisonRow[];
   regressions: number;
+  /**
+   * Why the gate cannot pass whatever the numbers say: a run that failed, was interrupted or did
+   * not finish, a layout that failed, or a metric measured in one run and missing in the other.
+   * Empty when the comparison is complete.
+   */
+  incomplete: string[];
+}
+
+/** Reasons a run cannot serve as either side of a gate (its status, and its layouts' statuses). */
+function runProblems(side: 'baseline' | 'current', r: LoadedResults): string[] {
+  const out: string[] = [];
+  const s = r.summary;
+  if (s.status !== 'ok') out.push(`${side} run ${s.status}${s.error ? `: ${s.error}` : ''}`);
+  else if (s.finishedAt === null) out.push(`${side} run did not finish (no finishedAt)`);
+  for (const [layout, l] of Object.entries(s.layouts)) {
+    if (l?.status === 'failed') out.push(`${side} layout ${layout} failed${l.reason ? `: ${l.reason}` : ''}`);
+  }
+  for (const [layout, w] of Object.entries(s.workload?.layouts ?? {})) {
+    if (w?.status === 'failed') out.push(`${side} workload of ${layout} failed${w.reason ? `: ${w.reason}` : ''}`);
+  }
+  return out;
 }
 
 export function compareRuns(
@@ -227,17 +248,41 @@ export function compareRuns(
       });
     }
   }
-  return { baseline: base.runId, current: cur.runId, envDiff, rows, regressions: rows.filter((r) => r.verdict === 'regression').length };
+  const missing = rows.filter((r) => r.note === 'not in baseline' || r.note === 'not in current');
+  const incomplete = [
+    ...runProblems('baseline', base),
+    ...runProblems('current', cur),
+    ...(missing.length
+      ? [
+          `${missing.length} metric${missing.length > 1 ? 's' : ''} measured in one run only (${missing
+            .slice(0, 5)
+            .map((r) => `${r.layout} ${r.metric}: ${r.note}`)
+            .join('; ')}${missing.length > 5 ? '; ...' : ''})`,
+        ]
+      : []),
+  ];
+  return {
+    baseline: base.runId,
+    current: cur.runId,
+    envDiff,
+    rows,
+    regressions: rows.filter((r) => r.verdict === 'regression').length,
+    incomplete,
+  };
 }
 
 export function comparisonMarkdown(c: Comparison): string {
   const fmt = (v: number | null) => (v === null ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+  const regressions = c.regressions ? `${c.regressions} regression${c.regressions > 1 ? 's' : ''}` : 'no regression';
   const lines = [
-    `## tenantbench: ${c.regressions ? `${c.regressions} regression${c.regressions > 1 ? 's' : ''}` : 'no regression'}`,
+    `## tenantbench: ${c.incomplete.length ? `cannot compare (${regressions} among what both runs measured)` : regressions}`,
     '',
     `Baseline \`${c.baseline}\`, current \`${c.current}\`.`,
     '',
   ];
+  if (c.incomplete.length) {
+    lines.push('> **The gate cannot pass:**', ...c.incomplete.map((w) => `> - ${w}`), '');
+  }
   if (c.envDiff.length) {
     lines.push(
       `> Environments differ (compared anyway with --allow-env-diff): ${c.envDiff.map((d) => `${d.key} ${d.baseline} → ${d.current}`).join(', ')}.`,

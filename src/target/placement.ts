@@ -18,6 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { tenantSlugListProblem } from '../config/tenant-slug-rules.js';
 import { UsageError } from '../errors.js';
 import { tenantSlug } from '../../seed/tenant-plan.js';
 import { UrlTarget } from './url-target.js';
@@ -125,6 +126,8 @@ export function resolvePlacement(f: PlacementFlags, tenantCount: number): Placem
 
 function checkAssignments(spec: PlacementSpec, tenantCount: number): void {
   const names = spec.servers.map((s) => s.name);
+  const problem = tenantSlugListProblem(Object.keys(spec.tenants));
+  if (problem) throw new UsageError(`placement field "tenants": ${problem}`, 'placement.tenants');
   for (const [slug, server] of Object.entries(spec.tenants)) {
     const n = Number(slug.slice(1));
     if (n < 1 || n > tenantCount) {
@@ -149,6 +152,8 @@ export function loadPlacementFile(path: string, primaryUrl: string | undefined):
   try {
     const text = readFileSync(p, 'utf8');
     raw = p.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // JSON.parse keeps the last of two equal keys (a tenant assigned twice); YAML, a superset, refuses them.
+    if (p.endsWith('.json')) parseYaml(text);
   } catch (err) {
     throw new UsageError(`placement ${p}: cannot parse: ${(err as Error).message}`, 'placement');
   }
