@@ -5,7 +5,7 @@
  * makes the second run stop at once with a clear error instead. Only servers we did not start need
  * it: an embedded server belongs to one command.
  */
-import pg from 'pg';
+import { connect } from '../db/client.js';
 import { TargetError } from '../errors.js';
 import type { Target } from './target.js';
 
@@ -18,10 +18,8 @@ export interface PrefixLock {
 
 export async function lockPrefix(target: Target, prefix: string): Promise<PrefixLock> {
   if (target.kind !== 'url') return { release: async () => {} };
-  const c = new pg.Client(target.config(target.admin.database));
-  await c.connect();
   // A lost lock connection must not crash the process; the run's own connections report the outage.
-  c.on('error', () => {});
+  const c = await connect(target.config(target.admin.database), { ignoreIdleErrors: true });
   let ok = false;
   try {
     const r = await c.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [LOCK_CLASS, prefix]);
