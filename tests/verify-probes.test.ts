@@ -32,16 +32,16 @@ interface Config {
   findings: string[];
 }
 
-const SETTING_FINDINGS = ['switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass', 'pooled-session-residue'];
+const SETTING_FINDINGS = ['switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass'];
 const CONFIGS: Config[] = [
   { key: 'shared', layout: 'shared', options: {}, findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted'] },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
-  { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', 'pooled-session-residue'] },
+  { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name'] },
   {
     key: 'schema-role-per-tenant',
     layout: 'schema',
     options: { schema: { rolePerTenant: true } },
-    findings: ['switch-tenant-context', 'pooled-session-residue'],
+    findings: ['switch-tenant-context'],
   },
   { key: 'database', layout: 'database', options: {}, findings: [] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
@@ -121,11 +121,7 @@ describe('shipped layouts', () => {
         `${p.id} applies to some layout`,
       );
       // These describe properties every layout they apply to has (documented findings).
-      if (
-        !['app-filter-omitted', 'switch-tenant-context', 'pooled-session-residue', 'view-owner-bypass', 'security-definer-bypass'].includes(
-          p.id,
-        )
-      )
+      if (!['app-filter-omitted', 'switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass'].includes(p.id))
         assert.ok(outcomes.includes('blocked'), `${p.id} is blocked in some layout: ${outcomes.join(', ')}`);
     }
   });

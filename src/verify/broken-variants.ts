@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import { withAdmin } from '../db/client.js';
 import { ident, literal } from '../db/sql.js';
-import { policyPredicate, TENANT_SETTING } from '../layouts/common/rls-policy.js';
+import { PoolRouter } from '../layouts/common/pool-router.js';
+import { policyPredicate, rlsContextSql, TENANT_SETTING } from '../layouts/common/rls-policy.js';
 import { DatabaseLayout } from '../layouts/database/database-layout.js';
 import type { LayoutContext, LayoutName } from '../layouts/layout.js';
 import { RlsLayout } from '../layouts/rls/rls-layout.js';
@@ -117,7 +118,33 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
       return { router: make(2), newRouter: make };
     },
   },
+  {
+    id: 'pool-no-reset',
+    layout: 'rls',
+    onBaseline: true,
+    description: 'the pooled router returns connections without resetting them (no RESET_ON_RELEASE)',
+    apply: async (ctx) => noResetRouter(ctx),
+  },
+  {
+    id: 'pool-temp-no-reset',
+    layout: 'rls',
+    description: 'the application role may create temporary objects (TEMP on the database) and the router does not reset connections',
+    async apply(ctx) {
+      await onRls(ctx, (c) =>
+        c.query(`GRANT TEMPORARY ON DATABASE ${ident(rls.db(ctx))} TO ${ident(rls.appRole(ctx))}`).then(() => undefined),
+      );
+      return noResetRouter(ctx);
+    },
+  },
 ];
+
+/** The rls layout's own router, but one that gives connections back as they are. */
+function noResetRouter(ctx: LayoutContext): EnvOverrides {
+  const role = rls.appRole(ctx);
+  const config = ctx.target.config(rls.db(ctx), { name: role, password: ctx.naming.password(role) });
+  const make = (n: number) => new PoolRouter(config, n, rlsContextSql, false, false);
+  return { router: make(2), newRouter: make };
+}
 
 export function brokenVariant(id: string): BrokenVariant {
   const v = BROKEN_VARIANTS.find((x) => x.id === id);

@@ -9,6 +9,7 @@ import { leakyFunction } from './probes/leaky-function.js';
 import { moveRowToOtherTenant } from './probes/move-row-to-other-tenant.js';
 import { noTenantContext } from './probes/no-tenant-context.js';
 import { pooledSessionResidue } from './probes/pooled-session-residue.js';
+import { poolResidueProbes } from './probes/pool-residue.js';
 import { readByScan } from './probes/read-by-scan.js';
 import { readById } from './probes/read-by-id.js';
 import { readThroughAggregate } from './probes/read-through-aggregate.js';
@@ -45,6 +46,7 @@ export const PROBES: readonly Probe[] = [
   leakyFunction,
   roleConfiguration,
   pooledSessionResidue,
+  ...poolResidueProbes,
   appFilterOmitted,
 ];
 

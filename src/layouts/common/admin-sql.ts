@@ -87,9 +87,13 @@ export async function dropRoles(ctx: LayoutContext, roles: readonly string[], se
   });
 }
 
-/** Grant CONNECT on a database and full DML on the tables of the given schemas. */
+/**
+ * Grant CONNECT on a database and full DML on the tables of the given schemas. No TEMPORARY: a
+ * temporary object outlives the transaction on a pooled connection and `pg_temp` is searched
+ * first, so it could capture the next tenant's request (issue 14).
+ */
 export async function grantDml(c: pg.Client, db: string, role: string, schemas: readonly string[]): Promise<void> {
-  await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
+  await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
   for (const s of schemas) {
     await c.query(`GRANT USAGE ON SCHEMA ${ident(s)} TO ${ident(role)}`);
     await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${ident(s)} TO ${ident(role)}`);
