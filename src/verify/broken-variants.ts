@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { withAdmin } from '../db/client.js';
 import { ident, literal } from '../db/sql.js';
+import { makeNaming } from '../layouts/common/naming.js';
 import { PoolRouter } from '../layouts/common/pool-router.js';
 import { policyPredicate, rlsContextSql, TENANT_SETTING } from '../layouts/common/rls-policy.js';
 import { DatabaseLayout } from '../layouts/database/database-layout.js';
@@ -14,6 +15,7 @@ import { RlsLayout } from '../layouts/rls/rls-layout.js';
 import { SchemaLayout } from '../layouts/schema/schema-layout.js';
 import { TENANT_TABLES } from '../../seed/tenant-plan.js';
 import type { EnvOverrides } from './probe-env.js';
+import { publicRoleSecret } from './probes/guessable-credentials.js';
 import { SessionSetRouter } from './session-set-router.js';
 
 export interface BrokenVariant {
@@ -134,6 +136,20 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
         c.query(`GRANT TEMPORARY ON DATABASE ${ident(rls.db(ctx))} TO ${ident(rls.appRole(ctx))}`).then(() => undefined),
       );
       return noResetRouter(ctx);
+    },
+  },
+  {
+    id: 'derivable-passwords',
+    layout: 'rls',
+    description: "the application role's password derived from public information (the old fallback: a constant + the admin's user name)",
+    async apply(ctx) {
+      // This variant's own context: from now on it computes passwords the old way.
+      (ctx as { naming: LayoutContext['naming'] }).naming = makeNaming(ctx.naming.prefix, publicRoleSecret(ctx.target.admin.user));
+      const role = rls.appRole(ctx);
+      await withAdmin(ctx.target, ctx.target.admin.database, (c) =>
+        c.query(`ALTER ROLE ${ident(role)} PASSWORD ${literal(ctx.naming.password(role))}`),
+      );
+      return {};
     },
   },
 ];

@@ -3,7 +3,10 @@ import { appFilterOmitted } from './probes/app-filter-omitted.js';
 import { connectOtherDatabase } from './probes/connect-other-database.js';
 import { deleteOtherTenant } from './probes/delete-other-tenant.js';
 import { emptyContextAfterLocal } from './probes/empty-context-after-local.js';
+import { cancelOtherTenant, connectionLimit, lockSharedTable, roleSettings } from './probes/cross-tenant-dos.js';
 import { fkExistenceOracle } from './probes/fk-existence-oracle.js';
+import { activitySqlText, plannerStatistics, statisticsViews } from './probes/metadata-side-channels.js';
+import { guessableCredentials } from './probes/guessable-credentials.js';
 import { insertForOtherTenant } from './probes/insert-for-other-tenant.js';
 import { leakyFunction } from './probes/leaky-function.js';
 import { moveRowToOtherTenant } from './probes/move-row-to-other-tenant.js';
@@ -41,10 +44,18 @@ export const PROBES: readonly Probe[] = [
   fkExistenceOracle,
   uniqueViolationOracle,
   sharedSequence,
+  plannerStatistics,
+  activitySqlText,
+  statisticsViews,
   viewOwnerBypass,
   securityDefinerBypass,
   leakyFunction,
   roleConfiguration,
+  guessableCredentials,
+  roleSettings,
+  cancelOtherTenant,
+  lockSharedTable,
+  connectionLimit,
   pooledSessionResidue,
   ...poolResidueProbes,
   appFilterOmitted,

@@ -61,6 +61,8 @@ export interface RoleSpec {
   login: boolean;
   /** NOINHERIT for login roles that switch into tenant roles with SET ROLE. */
   inherit?: boolean;
+  /** CONNECTION LIMIT (a login role of one tenant: it cannot take every connection of the server). */
+  connectionLimit?: number;
 }
 
 /**
@@ -73,8 +75,9 @@ export async function recreateRoles(ctx: LayoutContext, roles: readonly RoleSpec
     for (const r of roles) {
       await c.query(`DROP ROLE IF EXISTS ${ident(r.name)}`);
       const pw = r.login ? ` LOGIN PASSWORD ${literal(ctx.naming.password(r.name))}` : ' NOLOGIN';
+      const limit = r.connectionLimit !== undefined ? ` CONNECTION LIMIT ${Math.trunc(r.connectionLimit)}` : '';
       await c.query(
-        `CREATE ROLE ${ident(r.name)}${pw} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE ${r.inherit === false ? 'NOINHERIT' : 'INHERIT'}`,
+        `CREATE ROLE ${ident(r.name)}${pw} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE ${r.inherit === false ? 'NOINHERIT' : 'INHERIT'}${limit}`,
       );
     }
   });
