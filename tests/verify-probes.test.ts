@@ -32,18 +32,34 @@ interface Config {
   findings: string[];
 }
 
-const SETTING_FINDINGS = ['switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass'];
+/** One login role for many tenants: what its SQL learns and disrupts (issue 14). */
+const SHARED_LOGIN_FINDINGS = [
+  'planner-statistics',
+  'activity-sql-text',
+  'statistics-views',
+  'role-settings',
+  'cancel-other-tenant',
+  'lock-shared-table',
+  'connection-limit',
+];
+const SETTING_FINDINGS = ['switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass', ...SHARED_LOGIN_FINDINGS];
 const CONFIGS: Config[] = [
-  { key: 'shared', layout: 'shared', options: {}, findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted'] },
+  {
+    key: 'shared',
+    layout: 'shared',
+    options: {},
+    findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted', ...SHARED_LOGIN_FINDINGS],
+  },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
-  { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name'] },
+  { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', ...SHARED_LOGIN_FINDINGS] },
   {
     key: 'schema-role-per-tenant',
     layout: 'schema',
     options: { schema: { rolePerTenant: true } },
-    findings: ['switch-tenant-context'],
+    // The tenant role (after SET LOCAL ROLE) may not alter, cancel, lock or read the statements of the login role.
+    findings: ['switch-tenant-context', 'planner-statistics', 'statistics-views', 'connection-limit'],
   },
-  { key: 'database', layout: 'database', options: {}, findings: [] },
+  { key: 'database', layout: 'database', options: {}, findings: ['statistics-views'] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
   {
     key: 'hybrid-schema',
@@ -121,7 +137,9 @@ describe('shipped layouts', () => {
         `${p.id} applies to some layout`,
       );
       // These describe properties every layout they apply to has (documented findings).
-      if (!['app-filter-omitted', 'switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass'].includes(p.id))
+      if (
+        !['app-filter-omitted', 'switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass', 'statistics-views'].includes(p.id)
+      )
         assert.ok(outcomes.includes('blocked'), `${p.id} is blocked in some layout: ${outcomes.join(', ')}`);
     }
   });

@@ -68,6 +68,7 @@ describe('verify --self-test', () => {
     for (const kind of ['setting', 'prepared-statement', 'advisory-lock', 'listen'])
       assert.ok(by('pool-no-reset').has(`pool-residue-${kind}=finding`), `pool-no-reset: pool-residue-${kind}`);
     assert.ok(by('pool-no-reset').has('pool-residue-cursor-with-hold=leaked'));
+    assert.ok(by('derivable-passwords').has('guessable-credentials=leaked'));
     assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-table=leaked'));
     assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-view=leaked'));
     assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-function=finding'));

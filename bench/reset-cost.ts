@@ -1,0 +1,96 @@
+/**
+ * What resetting a pooled connection on release costs (RESET_ON_RELEASE, src/layouts/common/
+ * pool-router.ts): the rls layout's router, one connection, a different tenant on every request,
+ * with the reset and without it (the pre-issue-14 router), for an empty request (BEGIN + context,
+ * COMMIT) and for a join like the workload's order-report (orders joined to order_items, per status,
+ * a named prepared statement, so it also shows the application's prepared statements survive the
+ * reset: no re-parse).
+ *
+ *   npm run build && node dist/bench/reset-cost.js [--time 3000] [--tenants 8] [--rows 40000]
+ */
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import { resolveScenario } from '../src/config/load-scenario.js';
+import { PoolRouter } from '../src/layouts/common/pool-router.js';
+import { rlsContextSql } from '../src/layouts/common/rls-policy.js';
+import type { TenantRouter } from '../src/layouts/layout.js';
+import { layout as layoutOf } from '../src/layouts/registry.js';
+import { runCleanups } from '../src/lifecycle.js';
+import { prioritizeLoadGenerator } from '../src/measure/scheduler.js';
+import { makeLayoutContext } from '../src/pipeline/run-session.js';
+import { EmbeddedTarget } from '../src/target/embedded-target.js';
+
+const { values } = parseArgs({
+  options: {
+    time: { type: 'string', default: '3000' },
+    tenants: { type: 'string', default: '8' },
+    rows: { type: 'string', default: '40000' },
+  },
+});
+const say = (l: string) => process.stdout.write(`${l}\n`);
+
+const JOIN =
+  'SELECT o.status, count(DISTINCT o.id) AS orders, sum(i.quantity * i.unit_price) AS revenue ' +
+  'FROM orders o JOIN order_items i ON i.order_id = o.id AND i.tenant_id = o.tenant_id ' +
+  'GROUP BY o.status ORDER BY o.status';
+
+async function main(): Promise<void> {
+  const target = await EmbeddedTarget.start({ profile: 'test' });
+  const scheduler = prioritizeLoadGenerator();
+  if (scheduler.warning) console.warn(`warning: ${scheduler.warning}`);
+  const routers: TenantRouter[] = [];
+  try {
+    const scenario = resolveScenario(
+      { name: 'bench-reset', tenants: { count: Number(values.tenants) }, rows: Number(values.rows), layouts: ['rls'] },
+      'bench/reset-cost',
+    );
+    const ctx = makeLayoutContext({ target, scenario, prefix: 'tbr', serverVersionNum: 150000 });
+    await layoutOf('rls').seed(ctx);
+    const role = ctx.naming.role('rls_app');
+    const config = ctx.target.config(ctx.naming.db('rls'), { name: role, password: ctx.naming.password(role) });
+    const router = (reset: boolean) => {
+      const r = new PoolRouter(config, 1, rlsContextSql, false, reset);
+      routers.push(r);
+      return r;
+    };
+    say(`${target.description}; rls, ${values.tenants} tenants, ${values.rows} rows; one connection, a different tenant every request`);
+    const bench = new Bench({ time: Number(values.time), warmupTime: 500 });
+    const task = (r: TenantRouter, join: boolean) => {
+      let i = 0;
+      return async () => {
+        const s = await r.acquire(ctx.plan.tenants[i++ % ctx.plan.tenants.length]!);
+        if (join) await s.query({ name: 'tb_bench_join', text: JOIN });
+        await s.release();
+      };
+    };
+    for (const join of [false, true]) {
+      const what = join ? 'join (order-report, prepared)' : 'empty request';
+      bench.add(`${what}, COMMIT only (no reset)`, task(router(false), join));
+      bench.add(`${what}, COMMIT; RESET_ON_RELEASE`, task(router(true), join));
+    }
+    await bench.run();
+    say('');
+    say('| request, release | mean ms | p50 ms | p99 ms | samples |');
+    say('|---|---:|---:|---:|---:|');
+    for (const t of bench.tasks) {
+      const r = t.result as { latency?: { mean: number; p50: number; p99: number; samplesCount?: number } };
+      if (!r.latency) {
+        say(`| ${t.name} | failed | | | |`);
+        continue;
+      }
+      say(
+        `| ${t.name} | ${r.latency.mean.toFixed(3)} | ${r.latency.p50.toFixed(3)} | ${r.latency.p99.toFixed(3)} | ${r.latency.samplesCount ?? ''} |`,
+      );
+    }
+    for (const r of routers) say(`router opened ${r.stats().opened} connection(s)`);
+  } finally {
+    for (const r of routers) await r.close().catch(() => {});
+    await target.stop();
+    await runCleanups();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
