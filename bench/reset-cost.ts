@@ -7,9 +7,9 @@
  * reset: no re-parse).
  *
  *   npm run build && node dist/bench/reset-cost.js [--time 3000] [--tenants 8] [--rows 40000]
+ * (--time: milliseconds per setting; the two settings of a request run interleaved for twice that)
  */
 import { parseArgs } from 'node:util';
-import { Bench } from 'tinybench';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import { PoolRouter } from '../src/layouts/common/pool-router.js';
 import { rlsContextSql } from '../src/layouts/common/rls-policy.js';
@@ -54,34 +54,43 @@ async function main(): Promise<void> {
       return r;
     };
     say(`${target.description}; rls, ${values.tenants} tenants, ${values.rows} rows; one connection, a different tenant every request`);
-    const bench = new Bench({ time: Number(values.time), warmupTime: 500 });
-    const task = (r: TenantRouter, join: boolean) => {
+    // Interleaved in short batches (reset off, reset on, off, on, ...): on a shared machine the load
+    // drifts, and two back-to-back runs of a few seconds each would measure the drift.
+    const time = (r: TenantRouter, join: boolean) => {
       let i = 0;
-      return async () => {
-        const s = await r.acquire(ctx.plan.tenants[i++ % ctx.plan.tenants.length]!);
-        if (join) await s.query({ name: 'tb_bench_join', text: JOIN });
-        await s.release();
+      return async (n: number, out: number[]) => {
+        for (let k = 0; k < n; k++) {
+          const t0 = performance.now();
+          const s = await r.acquire(ctx.plan.tenants[i++ % ctx.plan.tenants.length]!);
+          if (join) await s.query({ name: 'tb_bench_join', text: JOIN });
+          await s.release();
+          out.push(performance.now() - t0);
+        }
       };
     };
+    const rows: string[] = [];
     for (const join of [false, true]) {
-      const what = join ? 'join (order-report, prepared)' : 'empty request';
-      bench.add(`${what}, COMMIT only (no reset)`, task(router(false), join));
-      bench.add(`${what}, COMMIT; RESET_ON_RELEASE`, task(router(true), join));
-    }
-    await bench.run();
-    say('');
-    say('| request, release | mean ms | p50 ms | p99 ms | samples |');
-    say('|---|---:|---:|---:|---:|');
-    for (const t of bench.tasks) {
-      const r = t.result as { latency?: { mean: number; p50: number; p99: number; samplesCount?: number } };
-      if (!r.latency) {
-        say(`| ${t.name} | failed | | | |`);
-        continue;
+      const what = join ? 'join like order-report (prepared)' : 'empty request (BEGIN + context, COMMIT)';
+      const off = time(router(false), join);
+      const on = time(router(true), join);
+      const [a, b]: [number[], number[]] = [[], []];
+      const batch = join ? 10 : 100;
+      await off(batch, []);
+      await on(batch, []);
+      const until = performance.now() + Number(values.time) * 2;
+      while (performance.now() < until) {
+        await off(batch, a);
+        await on(batch, b);
       }
-      say(
-        `| ${t.name} | ${r.latency.mean.toFixed(3)} | ${r.latency.p50.toFixed(3)} | ${r.latency.p99.toFixed(3)} | ${r.latency.samplesCount ?? ''} |`,
-      );
+      const p = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+      rows.push(`| ${what} | COMMIT only (before issue 14) | ${p(a, 0.5).toFixed(3)} | ${p(a, 0.99).toFixed(3)} | ${a.length} |`);
+      rows.push(`| ${what} | COMMIT; RESET_ON_RELEASE | ${p(b, 0.5).toFixed(3)} | ${p(b, 0.99).toFixed(3)} | ${b.length} |`);
+      rows.push(`| ${what} | difference of the P50s | ${(p(b, 0.5) - p(a, 0.5)).toFixed(3)} | | |`);
     }
+    say('');
+    say('| request | release | p50 ms | p99 ms | samples |');
+    say('|---|---|---:|---:|---:|');
+    for (const r of rows) say(r);
     for (const r of routers) say(`router opened ${r.stats().opened} connection(s)`);
   } finally {
     for (const r of routers) await r.close().catch(() => {});

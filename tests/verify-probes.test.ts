@@ -273,6 +273,23 @@ describe('probes that check something', () => {
     assert.match(r.observed.detail ?? '', /tb_fix_ids/);
   });
 
+  it('with TEMP granted to the application role, the reset on release alone keeps every pool-residue probe blocked', async () => {
+    const c = config('rls');
+    const db = c.ctx.naming.db('rls');
+    const grant = `TEMPORARY ON DATABASE "${db}" TO "${c.ctx.naming.role('rls_app')}"`;
+    await withAdmin(target, db, (a) => a.query(`GRANT ${grant}`));
+    try {
+      for (const p of PROBES.filter((x) => x.id.startsWith('pool-residue-'))) {
+        const r = await withEnv(c, (env) => runProbe(p, env));
+        assert.equal(r.outcome, 'blocked', show(r));
+        // Request 1 really left its state (nothing refused it); the reset (or closing the connection) removed it.
+        assert.doesNotMatch(r.observed.detail ?? '', /refused/, show(r));
+      }
+    } finally {
+      await withAdmin(target, db, (a) => a.query(`REVOKE ${grant}`));
+    }
+  });
+
   it('runs one probe through a router the caller owns (for probes under load)', async () => {
     const c = config('rls');
     const router = layoutOf('rls').router(c.ctx, { maxConnections: 1 });
