@@ -276,8 +276,8 @@ describe('probes that check something', () => {
   it('with TEMP granted to the application role, the reset on release alone keeps every pool-residue probe blocked', async () => {
     const c = config('rls');
     const db = c.ctx.naming.db('rls');
-    const grant = `TEMPORARY ON DATABASE "${db}" TO "${c.ctx.naming.role('rls_app')}"`;
-    await withAdmin(target, db, (a) => a.query(`GRANT ${grant}`));
+    const [onDb, role] = [`TEMPORARY ON DATABASE "${db}"`, `"${c.ctx.naming.role('rls_app')}"`];
+    await withAdmin(target, db, (a) => a.query(`GRANT ${onDb} TO ${role}`));
     try {
       for (const p of PROBES.filter((x) => x.id.startsWith('pool-residue-'))) {
         const r = await withEnv(c, (env) => runProbe(p, env));
@@ -286,7 +286,7 @@ describe('probes that check something', () => {
         assert.doesNotMatch(r.observed.detail ?? '', /refused/, show(r));
       }
     } finally {
-      await withAdmin(target, db, (a) => a.query(`REVOKE ${grant}`));
+      await withAdmin(target, db, (a) => a.query(`REVOKE ${onDb} FROM ${role}`));
     }
   });
 
