@@ -204,7 +204,7 @@ function poolResidue(k: Kind): Probe {
             const pid2 = Number((await s.run('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]?.pid);
             if (pid2 !== pid1)
               return observation('blocked', s.sql, expected, {
-                detail: `request 2 got another connection (backend ${pid2}, not ${pid1}): the router does not hand this connection to another tenant`,
+                detail: `request 2 got another connection (backend ${pid2}, not ${pid1}): the router closed that connection (state it cannot reset) or keeps connections per tenant`,
               });
             const found = await k.check(env, async (text) => {
               const r = await s.try(text);
