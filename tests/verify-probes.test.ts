@@ -37,6 +37,7 @@ const SHARED_LOGIN_FINDINGS = [
   'planner-statistics',
   'activity-sql-text',
   'statistics-views',
+  'global-id-counter',
   'role-settings',
   'cancel-other-tenant',
   'lock-shared-table',
@@ -57,9 +58,9 @@ const CONFIGS: Config[] = [
     layout: 'schema',
     options: { schema: { rolePerTenant: true } },
     // The tenant role (after SET LOCAL ROLE) may not alter, cancel, lock or read the statements of the login role.
-    findings: ['switch-tenant-context', 'planner-statistics', 'statistics-views', 'connection-limit'],
+    findings: ['switch-tenant-context', 'planner-statistics', 'statistics-views', 'global-id-counter', 'connection-limit'],
   },
-  { key: 'database', layout: 'database', options: {}, findings: ['statistics-views'] },
+  { key: 'database', layout: 'database', options: {}, findings: ['statistics-views', 'global-id-counter'] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
   {
     key: 'hybrid-schema',
@@ -138,7 +139,14 @@ describe('shipped layouts', () => {
       );
       // These describe properties every layout they apply to has (documented findings).
       if (
-        !['app-filter-omitted', 'switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass', 'statistics-views'].includes(p.id)
+        ![
+          'app-filter-omitted',
+          'switch-tenant-context',
+          'view-owner-bypass',
+          'security-definer-bypass',
+          'statistics-views',
+          'global-id-counter',
+        ].includes(p.id)
       )
         assert.ok(outcomes.includes('blocked'), `${p.id} is blocked in some layout: ${outcomes.join(', ')}`);
     }

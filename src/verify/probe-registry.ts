@@ -5,7 +5,7 @@ import { deleteOtherTenant } from './probes/delete-other-tenant.js';
 import { emptyContextAfterLocal } from './probes/empty-context-after-local.js';
 import { cancelOtherTenant, connectionLimit, lockSharedTable, roleSettings } from './probes/cross-tenant-dos.js';
 import { fkExistenceOracle } from './probes/fk-existence-oracle.js';
-import { activitySqlText, plannerStatistics, statisticsViews } from './probes/metadata-side-channels.js';
+import { activitySqlText, globalIdCounter, plannerStatistics, statisticsViews } from './probes/metadata-side-channels.js';
 import { guessableCredentials } from './probes/guessable-credentials.js';
 import { insertForOtherTenant } from './probes/insert-for-other-tenant.js';
 import { leakyFunction } from './probes/leaky-function.js';
@@ -44,6 +44,7 @@ export const PROBES: readonly Probe[] = [
   fkExistenceOracle,
   uniqueViolationOracle,
   sharedSequence,
+  globalIdCounter,
   plannerStatistics,
   activitySqlText,
   statisticsViews,

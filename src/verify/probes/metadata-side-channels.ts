@@ -154,3 +154,30 @@ export const statisticsViews: Probe = {
       });
     }),
 };
+
+/**
+ * Ids drawn from one counter across tenants: the tenant's own smallest id counts the rows given to
+ * other tenants before its first one (the dataset numbers every table's rows globally, tenant after
+ * tenant), and gaps between its ids count other tenants' inserts in between.
+ */
+export const globalIdCounter: Probe = {
+  id: 'global-id-counter',
+  description: "other tenants' row counts read from the tenant's own ids (one id counter across tenants)",
+  appliesTo: () => true,
+  run: (env) =>
+    inSession(env.router, env.self, async (s) => {
+      const r = await s.try<{ lo: string | null; hi: string | null; n: string }>(
+        `SELECT min(id)::text AS lo, max(id)::text AS hi, count(*)::text AS n FROM orders WHERE true${env.appFilter ? ` AND tenant_id = ${literal(assertUuid(env.self.id))}` : ''}`,
+      );
+      const expected = "the tenant's ids say nothing about other tenants";
+      if (!r.ok || r.rows[0]?.lo == null) return observation('blocked', s.sql, expected, { detail: 'no ids of its own to read' });
+      const [lo, hi, n] = [Number(r.rows[0].lo), Number(r.rows[0].hi), Number(r.rows[0].n)];
+      const before = lo - 1;
+      const gaps = hi - lo + 1 - n;
+      const truth = env.ctx.plan.tenants.filter((t) => t.idStart.orders < env.self.idStart.orders).reduce((a, t) => a + t.counts.orders, 0);
+      if (before <= 0 && gaps <= 0) return observation('blocked', s.sql, expected, { detail: 'ids start at 1 and have no gaps' });
+      return observation('finding', s.sql, expected, {
+        detail: `the tenant's first order id is ${lo}: ${before} orders were numbered for other tenants before it (true ${truth}), and ${gaps} ids inside its own range went to others. Ids come from one counter across tenants (the dataset's global numbering); closes with ids per tenant (a counter per tenant, or random uuids)`,
+      });
+    }),
+};
