@@ -177,6 +177,15 @@ describe('a harness killed without warning', () => {
 });
 
 describe('a persistent embedded cluster (--pg-data)', () => {
+  it('refuses a non-empty directory it did not create (exit 2), touching nothing in it', async () => {
+    const foreign = tempDir('tenantbench-foreign-');
+    writeFileSync(join(foreign, 'notes.txt'), 'not a cluster\n');
+    const r = await runCli(['seed', '--scenario', tinyFile(), '--profile', 'test', '--pg-data', foreign, '-q']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--pg-data .*not empty and not a cluster directory tenantbench created \(found notes\.txt\)/);
+    assert.deepEqual(readdirSync(foreign), ['notes.txt']);
+  });
+
   it('keeps the seeded layouts for a later `seed --seeded`, which checks them without re-seeding', async () => {
     const pgData = tempDir('tenantbench-pgdata-');
     const results = tempDir('tenantbench-res-');

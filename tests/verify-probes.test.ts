@@ -32,18 +32,35 @@ interface Config {
   findings: string[];
 }
 
-const SETTING_FINDINGS = ['switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass', 'pooled-session-residue'];
+/** One login role for many tenants: what its SQL learns and disrupts (issue 14). */
+const SHARED_LOGIN_FINDINGS = [
+  'planner-statistics',
+  'activity-sql-text',
+  'statistics-views',
+  'global-id-counter',
+  'role-settings',
+  'cancel-other-tenant',
+  'lock-shared-table',
+  'connection-limit',
+];
+const SETTING_FINDINGS = ['switch-tenant-context', 'view-owner-bypass', 'security-definer-bypass', ...SHARED_LOGIN_FINDINGS];
 const CONFIGS: Config[] = [
-  { key: 'shared', layout: 'shared', options: {}, findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted'] },
+  {
+    key: 'shared',
+    layout: 'shared',
+    options: {},
+    findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted', ...SHARED_LOGIN_FINDINGS],
+  },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
-  { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', 'pooled-session-residue'] },
+  { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', ...SHARED_LOGIN_FINDINGS] },
   {
     key: 'schema-role-per-tenant',
     layout: 'schema',
     options: { schema: { rolePerTenant: true } },
-    findings: ['switch-tenant-context', 'pooled-session-residue'],
+    // The tenant role (after SET LOCAL ROLE) may not alter, cancel, lock or read the statements of the login role.
+    findings: ['switch-tenant-context', 'planner-statistics', 'statistics-views', 'global-id-counter', 'connection-limit'],
   },
-  { key: 'database', layout: 'database', options: {}, findings: [] },
+  { key: 'database', layout: 'database', options: {}, findings: ['statistics-views', 'global-id-counter'] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
   {
     key: 'hybrid-schema',
@@ -122,9 +139,14 @@ describe('shipped layouts', () => {
       );
       // These describe properties every layout they apply to has (documented findings).
       if (
-        !['app-filter-omitted', 'switch-tenant-context', 'pooled-session-residue', 'view-owner-bypass', 'security-definer-bypass'].includes(
-          p.id,
-        )
+        ![
+          'app-filter-omitted',
+          'switch-tenant-context',
+          'view-owner-bypass',
+          'security-definer-bypass',
+          'statistics-views',
+          'global-id-counter',
+        ].includes(p.id)
       )
         assert.ok(outcomes.includes('blocked'), `${p.id} is blocked in some layout: ${outcomes.join(', ')}`);
     }
@@ -257,6 +279,23 @@ describe('probes that check something', () => {
     );
     assert.equal(r.outcome, 'finding', show(r));
     assert.match(r.observed.detail ?? '', /tb_fix_ids/);
+  });
+
+  it('with TEMP granted to the application role, the reset on release alone keeps every pool-residue probe blocked', async () => {
+    const c = config('rls');
+    const db = c.ctx.naming.db('rls');
+    const [onDb, role] = [`TEMPORARY ON DATABASE "${db}"`, `"${c.ctx.naming.role('rls_app')}"`];
+    await withAdmin(target, db, (a) => a.query(`GRANT ${onDb} TO ${role}`));
+    try {
+      for (const p of PROBES.filter((x) => x.id.startsWith('pool-residue-'))) {
+        const r = await withEnv(c, (env) => runProbe(p, env));
+        assert.equal(r.outcome, 'blocked', show(r));
+        // Request 1 really left its state (nothing refused it); the reset (or closing the connection) removed it.
+        assert.doesNotMatch(r.observed.detail ?? '', /refused/, show(r));
+      }
+    } finally {
+      await withAdmin(target, db, (a) => a.query(`REVOKE ${onDb} FROM ${role}`));
+    }
   });
 
   it('runs one probe through a router the caller owns (for probes under load)', async () => {

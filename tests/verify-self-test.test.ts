@@ -64,6 +64,15 @@ describe('verify --self-test', () => {
     assert.ok(by('schema-usage-public').has('schema-qualified-name=finding'));
     assert.ok(by('database-connect-public').has('connect-other-database=leaked'));
     assert.ok(by('pool-session-set').has('pooled-session-residue=leaked'));
+    assert.ok(by('pool-no-reset').has('pooled-session-residue=leaked') || by('pool-no-reset').has('pool-residue-setting=finding'));
+    for (const kind of ['setting', 'prepared-statement', 'advisory-lock', 'listen'])
+      assert.ok(by('pool-no-reset').has(`pool-residue-${kind}=finding`), `pool-no-reset: pool-residue-${kind}`);
+    assert.ok(by('pool-no-reset').has('pool-residue-cursor-with-hold=leaked'));
+    assert.ok(by('derivable-passwords').has('guessable-credentials=leaked'));
+    assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-table=leaked'));
+    assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-view=leaked'));
+    assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-function=finding'));
+    assert.ok(by('pool-temp-no-reset').has('pool-residue-temp-sequence=finding'));
     assert.equal(result.allFlagged, true);
   });
 

@@ -10,6 +10,7 @@ import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import { HarnessError, InterruptedError, errorMessage, exitCodeOf } from '../errors.js';
 import { makeNaming } from '../layouts/common/naming.js';
+import { roleSecretFor } from '../layouts/common/role-secret.js';
 import { bindPlacement } from '../layouts/common/placement-binding.js';
 import type { LayoutContext, SeedProgress, TableChecksums } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -187,8 +188,9 @@ export function makeLayoutContext(o: {
   plan?: DatasetPlan;
 }): LayoutContext {
   const { target, scenario } = o;
-  // Application-role passwords derive from the admin secret, so later commands can reconnect.
-  const secret = target.admin.password || process.env.TENANTBENCH_ROLE_SECRET || `tenantbench:${target.admin.user}`;
+  // Application-role passwords derive from a random secret stored with the target (role-secret.ts),
+  // so later commands reconnect and nobody can compute them from public information.
+  const secret = roleSecretFor(target);
   const ctx: LayoutContext = {
     target,
     scenario,

@@ -1,14 +1,25 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import createDebug from 'debug';
 import { Wait } from '../db/readiness.js';
-import { TargetError } from '../errors.js';
+import { TargetError, UsageError } from '../errors.js';
 import { registerCleanup } from '../lifecycle.js';
 import { findPgBinaries } from './pg-binaries.js';
 import type { PgBinaries } from './pg-binaries.js';
@@ -92,6 +103,7 @@ export class EmbeddedTarget implements Target {
     const osUser = serverOsUser();
     const persistent = !!opts.dataDir;
     const baseDir = persistent ? resolve(opts.dataDir!) : mkdtempSync(join(tmpdir(), 'tenantbench-pg-'));
+    if (persistent) refuseForeignDir(baseDir);
     mkdirSync(baseDir, { recursive: true, mode: 0o700 });
     const dataDir = join(baseDir, 'data');
     const pwFile = join(baseDir, 'admin-password');
@@ -261,4 +273,21 @@ export function startWatchdog(childPid: number | undefined, baseDir: string, per
     },
   );
   w.unref();
+}
+
+/** What the harness itself keeps in a --pg-data directory (plus the server's socket and lock files). */
+const OWN_ENTRIES = new Set(['data', 'admin-password', 'postgres.log', 'role-secret']);
+
+/**
+ * --pg-data must be empty, missing, or a cluster directory the harness made: never take over (chown,
+ * write into) a directory that holds something else.
+ */
+function refuseForeignDir(dir: string): void {
+  if (!existsSync(dir)) return;
+  const foreign = readdirSync(dir).filter((e) => !OWN_ENTRIES.has(e) && !e.startsWith('.s.PGSQL.'));
+  if (foreign.length)
+    throw new UsageError(
+      `--pg-data ${dir}: not empty and not a cluster directory tenantbench created (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); give an empty or new directory`,
+      'pg-data',
+    );
 }

@@ -25,7 +25,10 @@ export class UrlTarget implements Target {
     try {
       u = new URL(url);
     } catch {
-      throw new UsageError(`--database-url "${url}": not a URL (expected postgres://user:password@host:port/database)`, 'database-url');
+      throw new UsageError(
+        `--database-url "${maskPassword(url)}": not a URL (expected postgres://user:password@host:port/database)`,
+        'database-url',
+      );
     }
     if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
       throw new UsageError(`--database-url: scheme "${u.protocol}" is not postgres: or postgresql:`, 'database-url');
@@ -75,4 +78,9 @@ export class UrlTarget implements Target {
   async stop(): Promise<void> {
     // Nothing was started.
   }
+}
+
+/** A connection URL as it may be echoed: the password (between `user:` and the last `@`) masked, even when the rest does not parse. */
+export function maskPassword(url: string): string {
+  return url.replace(/^([^:/]*:\/\/[^:@/]*:)(.*)@/, '$1***@');
 }

@@ -6,11 +6,14 @@
 import { withAdmin } from '../db/client.js';
 import { ident, literal } from '../db/sql.js';
 import type { DbClient } from '../db/types.js';
-import { policyPredicate, TENANT_SETTING } from '../layouts/common/rls-policy.js';
+import { makeNaming } from '../layouts/common/naming.js';
+import { PoolRouter } from '../layouts/common/pool-router.js';
+import { policyPredicate, rlsContextSql, TENANT_SETTING } from '../layouts/common/rls-policy.js';
 import type { LayoutContext, LayoutName, TenantLocation } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { TENANT_TABLES } from '../../seed/tenant-plan.js';
 import type { EnvOverrides } from './probe-env.js';
+import { publicRoleSecret } from './probes/guessable-credentials.js';
 import { SessionSetRouter } from './session-set-router.js';
 
 export interface BrokenVariant {
@@ -116,7 +119,49 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
       return { router: make(2), newRouter: make };
     },
   },
+  {
+    id: 'pool-no-reset',
+    layout: 'rls',
+    onBaseline: true,
+    description: 'the pooled router returns connections without resetting them (no RESET_ON_RELEASE)',
+    apply: async (ctx) => noResetRouter(ctx),
+  },
+  {
+    id: 'pool-temp-no-reset',
+    layout: 'rls',
+    description: 'the application role may create temporary objects (TEMP on the database) and the router does not reset connections',
+    async apply(ctx) {
+      await onRls(ctx, (c) =>
+        c
+          .query(`GRANT TEMPORARY ON DATABASE ${ident(where(ctx, 'rls').database)} TO ${ident(where(ctx, 'rls').loginRole)}`)
+          .then(() => undefined),
+      );
+      return noResetRouter(ctx);
+    },
+  },
+  {
+    id: 'derivable-passwords',
+    layout: 'rls',
+    description: "the application role's password derived from public information (the old fallback: a constant + the admin's user name)",
+    async apply(ctx) {
+      // This variant's own context: from now on it computes passwords the old way.
+      (ctx as { naming: LayoutContext['naming'] }).naming = makeNaming(ctx.naming.prefix, publicRoleSecret(ctx.target.admin.user));
+      const role = where(ctx, 'rls').loginRole;
+      await withAdmin(ctx.target, ctx.target.admin.database, (c) =>
+        c.query(`ALTER ROLE ${ident(role)} PASSWORD ${literal(ctx.naming.password(role))}`),
+      );
+      return {};
+    },
+  },
 ];
+
+/** The rls layout's own router, but one that gives connections back as they are. */
+function noResetRouter(ctx: LayoutContext): EnvOverrides {
+  const { database, loginRole: role } = where(ctx, 'rls');
+  const config = ctx.target.config(database, { name: role, password: ctx.naming.password(role) });
+  const make = (n: number) => new PoolRouter(config, n, rlsContextSql, false, false);
+  return { router: make(2), newRouter: make };
+}
 
 export function brokenVariant(id: string): BrokenVariant {
   const v = BROKEN_VARIANTS.find((x) => x.id === id);

@@ -3,12 +3,16 @@ import { appFilterOmitted } from './probes/app-filter-omitted.js';
 import { connectOtherDatabase } from './probes/connect-other-database.js';
 import { deleteOtherTenant } from './probes/delete-other-tenant.js';
 import { emptyContextAfterLocal } from './probes/empty-context-after-local.js';
+import { cancelOtherTenant, connectionLimit, lockSharedTable, roleSettings } from './probes/cross-tenant-dos.js';
 import { fkExistenceOracle } from './probes/fk-existence-oracle.js';
+import { activitySqlText, globalIdCounter, plannerStatistics, statisticsViews } from './probes/metadata-side-channels.js';
+import { guessableCredentials } from './probes/guessable-credentials.js';
 import { insertForOtherTenant } from './probes/insert-for-other-tenant.js';
 import { leakyFunction } from './probes/leaky-function.js';
 import { moveRowToOtherTenant } from './probes/move-row-to-other-tenant.js';
 import { noTenantContext } from './probes/no-tenant-context.js';
 import { pooledSessionResidue } from './probes/pooled-session-residue.js';
+import { poolResidueProbes } from './probes/pool-residue.js';
 import { readByScan } from './probes/read-by-scan.js';
 import { readById } from './probes/read-by-id.js';
 import { readThroughAggregate } from './probes/read-through-aggregate.js';
@@ -40,11 +44,21 @@ export const PROBES: readonly Probe[] = [
   fkExistenceOracle,
   uniqueViolationOracle,
   sharedSequence,
+  globalIdCounter,
+  plannerStatistics,
+  activitySqlText,
+  statisticsViews,
   viewOwnerBypass,
   securityDefinerBypass,
   leakyFunction,
   roleConfiguration,
+  guessableCredentials,
+  roleSettings,
+  cancelOtherTenant,
+  lockSharedTable,
+  connectionLimit,
   pooledSessionResidue,
+  ...poolResidueProbes,
   appFilterOmitted,
 ];
 

@@ -37,7 +37,7 @@ export class SessionSetRouter implements TenantRouter {
       client.release(err as Error);
       throw err;
     }
-    return makeSession(tenant, false, client, (err) => client.release(err));
+    return makeSession(tenant, false, client, (err) => client.release(err), false);
   }
 
   stats(): RouterStats {

@@ -61,6 +61,8 @@ export interface RoleSpec {
   login: boolean;
   /** NOINHERIT for login roles that switch into tenant roles with SET ROLE. */
   inherit?: boolean;
+  /** CONNECTION LIMIT (a login role of one tenant: it cannot take every connection of the server). */
+  connectionLimit?: number;
 }
 
 /**
@@ -73,8 +75,9 @@ export async function recreateRoles(ctx: LayoutContext, roles: readonly RoleSpec
     for (const r of roles) {
       await c.query(`DROP ROLE IF EXISTS ${ident(r.name)}`);
       const pw = r.login ? ` LOGIN PASSWORD ${literal(ctx.naming.password(r.name))}` : ' NOLOGIN';
+      const limit = r.connectionLimit !== undefined ? ` CONNECTION LIMIT ${Math.trunc(r.connectionLimit)}` : '';
       await c.query(
-        `CREATE ROLE ${ident(r.name)}${pw} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE ${r.inherit === false ? 'NOINHERIT' : 'INHERIT'}`,
+        `CREATE ROLE ${ident(r.name)}${pw} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE ${r.inherit === false ? 'NOINHERIT' : 'INHERIT'}${limit}`,
       );
     }
   });
@@ -87,9 +90,13 @@ export async function dropRoles(ctx: LayoutContext, roles: readonly string[], se
   });
 }
 
-/** Grant CONNECT on a database and full DML on the tables of the given schemas. */
+/**
+ * Grant CONNECT on a database and full DML on the tables of the given schemas. No TEMPORARY: a
+ * temporary object outlives the transaction on a pooled connection and `pg_temp` is searched
+ * first, so it could capture the next tenant's request (issue 14).
+ */
 export async function grantDml(c: Queryable, db: string, role: string, schemas: readonly string[]): Promise<void> {
-  await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
+  await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
   for (const s of schemas) {
     await c.query(`GRANT USAGE ON SCHEMA ${ident(s)} TO ${ident(role)}`);
     await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${ident(s)} TO ${ident(role)}`);

@@ -30,7 +30,11 @@ export class CappedKeyedRouter implements TenantRouter {
     private readonly cap: number,
     private readonly configOf: (t: TenantPlan) => ClientConfig,
     private readonly contextSql: (t: TenantPlan) => string = () => '',
-    /** Statement(s) run once on each new connection, outside any transaction (a session-level context). */
+    /**
+     * Statement(s) run once on each new connection, outside any transaction (a session-level context).
+     * Settings made here do not survive the first release: the reset on release (RESET_ON_RELEASE)
+     * runs RESET ALL. Use `contextSql` (per transaction) for anything a session needs.
+     */
     private readonly connectSql?: (t: TenantPlan) => string,
   ) {
     if (cap < 1) throw new Error(`connection cap must be >= 1 (got ${cap})`);

@@ -4,6 +4,27 @@ import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { RouterStats, TenantRouter, TenantSession } from '../layout.js';
 
 /**
+ * What a connection carries from one transaction to the next, undone when it goes back to the pool
+ * (the "Isolation rules": a connection returns clean). It rides on the COMMIT's round trip (one
+ * simple-query message `COMMIT; <reset>`: the reset statements run in their own implicit
+ * transaction right after the commit), so it costs server time, not a network round trip.
+ * Not `DISCARD ALL`: it cannot run in a multi-statement message (a transaction block) and would
+ * deallocate the named statements node-postgres prepared once per connection (workload.prepared).
+ * Instead each kind of state is reset: temporary objects (DISCARD TEMP), settings (RESET ALL; a
+ * session-level SET ROLE is not covered by RESET ALL, hence RESET ROLE), cursors WITH HOLD
+ * (CLOSE ALL), LISTEN (UNLISTEN *), advisory locks, currval/sequence caches (DISCARD SEQUENCES).
+ * Prepared statements created with SQL PREPARE cannot be dropped selectively: the last statement
+ * counts them, and a connection that has any is closed rather than reused (also catches an app
+ * statement replaced by a PREPARE of the same name).
+ */
+export const RESET_ON_RELEASE =
+  'DISCARD TEMP; RESET ALL; RESET ROLE; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; ' +
+  'SELECT count(*)::int AS sql_prepared FROM pg_catalog.pg_prepared_statements WHERE from_sql';
+
+/** Thrown (and the connection discarded) when a released connection holds SQL-level prepared statements. */
+export class PoisonedConnection extends Error {}
+
+/**
  * Router over one pg.Pool: every acquire opens a transaction and scopes it to the tenant in the
  * same round trip (`BEGIN; <context>`), so the context never outlives the transaction and the
  * layout is safe behind a transaction pooler. `contextSql` returns the statements for a tenant
@@ -21,6 +42,8 @@ export class PoolRouter implements TenantRouter {
     max: number,
     private readonly contextSql: (t: TenantPlan) => string,
     private readonly needsTenantFilter: boolean,
+    /** Reset session state on release (RESET_ON_RELEASE). Off only in the self-test's broken variant. */
+    private readonly resetOnRelease = true,
   ) {
     this.pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 0 });
     this.pool.on('connect', (client) => {
@@ -46,7 +69,7 @@ export class PoolRouter implements TenantRouter {
       client.release(err as Error);
       throw err;
     }
-    return makeSession(tenant, this.needsTenantFilter, client, (err) => client.release(err));
+    return makeSession(tenant, this.needsTenantFilter, client, (err) => client.release(err), this.resetOnRelease);
   }
 
   stats(): RouterStats {
@@ -64,6 +87,7 @@ export function makeSession(
   needsTenantFilter: boolean,
   client: pg.ClientBase,
   giveBack: (err?: Error) => void,
+  resetOnRelease = true,
 ): TenantSession {
   let released = false;
   return {
@@ -81,7 +105,17 @@ export function makeSession(
         return;
       }
       try {
-        await client.query('COMMIT');
+        if (resetOnRelease) {
+          const results = (await client.query(`COMMIT; ${RESET_ON_RELEASE}`)) as unknown as pg.QueryResult[];
+          const n = Number(results[results.length - 1]?.rows[0]?.sql_prepared ?? 0);
+          if (n > 0) {
+            // Not an error of the request (it committed): the connection is closed, not reused.
+            giveBack(new PoisonedConnection(`connection holds ${n} SQL-prepared statement(s): closed, not reused`));
+            return;
+          }
+        } else {
+          await client.query('COMMIT');
+        }
         giveBack();
       } catch (e) {
         giveBack(e as Error);

@@ -102,7 +102,12 @@ export class DatabaseLayout implements Layout {
       const here = tenants.filter((t) => this.serverIndex(ctx, t) === i);
       await recreateRoles(
         ctx,
-        here.map((t) => ({ name: this.roleOf(ctx, t), login: true })),
+        // A tenant's role may hold the router's whole cap plus a few (admin tools, probes), never every connection.
+        here.map((t) => ({
+          name: this.roleOf(ctx, t),
+          login: true,
+          connectionLimit: ctx.scenario.layoutOptions.database.maxConnections + 10,
+        })),
         server,
       );
     }

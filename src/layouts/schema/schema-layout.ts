@@ -153,9 +153,13 @@ export class SchemaLayout implements Layout {
   }
 }
 
-/** `SET LOCAL search_path` (and role): both end with the transaction. */
+/**
+ * `SET LOCAL search_path` (and role): both end with the transaction. `pg_temp` is named last so a
+ * temporary table could never shadow the tenant's tables (the application role has no TEMP
+ * privilege either, and the router resets temporary objects on release).
+ */
 export function schemaContextSql(t: TenantPlan, role: string | null): string {
-  const path = `SELECT set_config('search_path', ${literal(ident(assertSlug(t.slug)))}, true)`;
+  const path = `SELECT set_config('search_path', ${literal(`${ident(assertSlug(t.slug))}, pg_temp`)}, true)`;
   return role ? `${path}; SET LOCAL ROLE ${ident(role)}` : path;
 }
 

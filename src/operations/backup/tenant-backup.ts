@@ -175,6 +175,8 @@ export async function restoreTenant(env: OpsEnv, b: TenantBackup, probe?: (p: Rl
           if (rls) {
             await enableRls(c);
             await grantDml(c, fresh.db, rls, ['public']);
+            // The staging tables below are temporary: granted on this restore database only.
+            await c.query(`GRANT TEMPORARY ON DATABASE ${ident(fresh.db)} TO ${ident(rls)}`);
           }
           // The tenants directory row is the operator's to create (it provisions the tenant).
           await copyFile(c, 'public.tenants', pooledColumns('tenants'), join(b.path, 'tenants.copy'));

@@ -16,7 +16,8 @@ function sessionSet(env: ProbeEnv): string {
  * Pooled connections: request 1 (another tenant) leaves a session-level SET of its context on the
  * connection; request 2 (this tenant) gets the same connection from a one-connection router. It
  * must see only its own rows (leak otherwise). If the residue is still on the connection once
- * request 2's own transaction ended, the router does not reset connections: a finding.
+ * request 2's own transaction ended, the router does not reset connections: a leak too (the
+ * connection serving this tenant reads the other tenant's rows).
  */
 export const pooledSessionResidue: Probe = {
   id: 'pooled-session-residue',
@@ -54,9 +55,9 @@ export const pooledSessionResidue: Probe = {
           if (!during.ok || during.rows.length === 0)
             return observation('finding', s.sql, expected, { rowsSeen: 0, detail: 'control failed: request 2 saw none of its own rows' });
           if (residue > 0) {
-            return observation('finding', s.sql, expected, {
-              rowsSeen: 0,
-              detail: `request 2 itself was safe (its transaction-local context overrides), but request 1's session-level context survived on the connection: outside a transaction the connection still sees ${residue} rows of ${env.victim.slug}. The router does not reset connections (DISCARD ALL / RESET) when they return to the pool`,
+            return observation('leaked', s.sql, expected, {
+              rowsSeen: residue,
+              detail: `request 1's session-level context survived into request 2 (another tenant, same connection): outside its own transaction the connection sees ${residue} rows of ${env.victim.slug}. Request 2's transaction-local context hid it only for the statements inside that transaction; every kind of session state reaches the next tenant the same way (see the pool-residue-* probes). The router must reset connections when they return to the pool`,
             });
           }
           return observation('blocked', s.sql, expected, { rowsSeen: 0 });

@@ -1,0 +1,109 @@
+import { ident } from '../../db/sql.js';
+import type { TenantSession } from '../../layouts/layout.js';
+import { failureText, inSession, observation } from '../probe-kit.js';
+import type { Probe } from '../probe.js';
+import { loginRole, sharedLogin } from './metadata-side-channels.js';
+
+/**
+ * The login role changes its own role-level settings (ALTER ROLE ... SET, allowed to any role for
+ * itself): every later connection of that role starts with them. Tried inside the probe's
+ * transaction, which rolls back (ALTER ROLE is transactional).
+ */
+export const roleSettings: Probe = {
+  id: 'role-settings',
+  description: 'the application role sets its own role-level defaults (ALTER ROLE ... SET) for every future connection',
+  appliesTo: () => true,
+  run: (env) =>
+    inSession(env.router, env.self, async (s) => {
+      const r = await s.try('ALTER ROLE SESSION_USER SET default_transaction_read_only = on');
+      const expected = "refused, or affecting only the tenant's own connections";
+      if (!r.ok) return observation('blocked', s.sql, expected, { sqlstate: r.sqlstate ?? undefined, detail: failureText(r) });
+      if (!sharedLogin(env))
+        return observation('blocked', s.sql, expected, {
+          detail: `allowed, but ${loginRole(env, env.self)} logs in for ${env.self.slug} only: the tenant can disrupt itself, no other tenant`,
+        });
+      return observation('finding', s.sql, expected, {
+        detail: `${loginRole(env, env.self)} (the login of every tenant here) may ALTER ROLE itself SET default_transaction_read_only, statement_timeout, row_security...: one tenant's SQL makes every later connection of all tenants read-only or failing (rolled back here). PostgreSQL lets any role set its own defaults; closes with a login role per tenant (a database per tenant), or an operator check of pg_db_role_setting`,
+      });
+    }),
+};
+
+/** pg_cancel_backend on another tenant's backend (idle in transaction, so a cancel is harmless). */
+export const cancelOtherTenant: Probe = {
+  id: 'cancel-other-tenant',
+  description: "cancel another tenant's running statement (pg_cancel_backend on its backend)",
+  appliesTo: () => true,
+  async run(env) {
+    const router = env.newRouter(2);
+    let victim: TenantSession | null = null;
+    try {
+      victim = await router.acquire(env.victim);
+      const pid = Number((await victim.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]?.pid);
+      return await inSession(
+        router,
+        env.self,
+        async (s) => {
+          const r = await s.try<{ ok: boolean }>('SELECT pg_catalog.pg_cancel_backend($1) AS ok', [pid]);
+          const expected = 'refused (42501: not a member of the role of that backend)';
+          if (!r.ok) return observation('blocked', s.sql, expected, { sqlstate: r.sqlstate ?? undefined, detail: failureText(r) });
+          if (r.rows[0]?.ok !== true) return observation('blocked', s.sql, expected, { detail: 'pg_cancel_backend returned false' });
+          return observation('finding', s.sql, expected, {
+            detail: `cancel of ${env.victim.slug}'s backend ${pid} accepted (it was idle, so nothing was lost here): SQL of one tenant can cancel (and pg_terminate_backend: end) other tenants' requests, since one login role runs them all (the pid is in pg_stat_activity). Closes with a login role per tenant`,
+          });
+        },
+        [`-- ${env.victim.slug}'s session through the router, idle in transaction`],
+      );
+    } finally {
+      await victim?.release(new Error('tenantbench probe: roll back')).catch(() => {});
+      await router.close();
+    }
+  },
+};
+
+/** LOCK a table another tenant's requests use: they wait until the lock holder's transaction ends. */
+export const lockSharedTable: Probe = {
+  id: 'lock-shared-table',
+  description: 'take an exclusive lock on a table other tenants use (LOCK TABLE ... ACCESS EXCLUSIVE)',
+  appliesTo: (env) => env.databaseOf(env.victim) === env.databaseOf(env.self),
+  run: (env) =>
+    inSession(env.router, env.self, async (s) => {
+      const table = env.pooled ? 'orders' : `${ident(env.schemaOf(env.victim))}.orders`;
+      await s.run("SET LOCAL lock_timeout = '200ms'");
+      const r = await s.try(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+      const expected = "refused: the tenant cannot lock another tenant's tables";
+      if (!r.ok) return observation('blocked', s.sql, expected, { sqlstate: r.sqlstate ?? undefined, detail: failureText(r) });
+      return observation('finding', s.sql, expected, {
+        detail: env.pooled
+          ? 'ACCESS EXCLUSIVE on the orders table every tenant shares: all tenants block until the lock holder commits (released at once here). Inherent to shared tables with UPDATE/DELETE granted (LOCK needs only those); bounded by statement_timeout / idle_in_transaction_session_timeout on the role'
+          : `ACCESS EXCLUSIVE on ${env.victim.slug}'s own orders table: the login role has privileges on every tenant schema; closes with a role per tenant (layoutOptions.schema.rolePerTenant)`,
+      });
+    }),
+};
+
+/**
+ * How many connections one tenant can take: the login role's CONNECTION LIMIT. Shared by the
+ * tenants (or unlimited), one tenant can exhaust the server's max_connections for all.
+ */
+export const connectionLimit: Probe = {
+  id: 'connection-limit',
+  description: 'connections one tenant can open: the CONNECTION LIMIT of its login role against max_connections',
+  appliesTo: () => true,
+  run: (env) =>
+    inSession(env.router, env.self, async (s) => {
+      const r = await s.run<{ lim: number; max: number }>(
+        "SELECT rolconnlimit AS lim, pg_catalog.current_setting('max_connections')::int AS max FROM pg_catalog.pg_roles WHERE rolname = session_user",
+      );
+      const { lim, max } = r.rows[0] ?? { lim: -1, max: 0 };
+      const expected = 'a login role per tenant with a CONNECTION LIMIT below max_connections';
+      const role = loginRole(env, env.self);
+      if (sharedLogin(env))
+        return observation('finding', s.sql, expected, {
+          detail: `${role} serves every tenant (CONNECTION LIMIT ${lim}, max_connections ${max}): one tenant's code can open connections until no tenant can connect. Closes with a login role per tenant with a CONNECTION LIMIT, or a pooler in front (max_client_conn, per-user pool sizes)`,
+        });
+      if (lim < 0 || lim >= max)
+        return observation('finding', s.sql, expected, {
+          detail: `${role} logs in for ${env.self.slug} only but has no CONNECTION LIMIT below max_connections (${lim} / ${max}): the tenant can exhaust the server's connections`,
+        });
+      return observation('blocked', s.sql, expected, { detail: `${role}: at most ${lim} connections (max_connections ${max})` });
+    }),
+};
