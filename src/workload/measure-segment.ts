@@ -24,6 +24,8 @@ import { startLeakProbes } from './leak-probes-under-load.js';
 import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
+import { generatorLimits } from './generator-limits.js';
+import type { GeneratorLoad } from './generator-limits.js';
 
 const debug = createDebug('tenantbench:workload');
 
@@ -36,6 +38,8 @@ export interface SegmentResult {
   lag: EventLoopLag;
   /** CPU the harness process used during the measured window: seconds and % of one core. */
   clientCpu: { seconds: number; percentOfOneCore: number };
+  /** The generator's own load in the window and whether it limited the window (then invalid). */
+  generator: GeneratorLoad & { limited: boolean };
   router: RouterStats;
   mix: CompiledMix;
   recorder: WorkloadRecorder;
@@ -164,7 +168,14 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       drive =
         w.mode === 'closed'
           ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
-          : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
+          : await openLoop(dc, {
+              ratePerS: w.ratePerS,
+              arrival: w.arrival,
+              lateMs: w.lateMs,
+              maxBacklog: w.maxBacklog,
+              // Blocking the loop before a deadline would delay anything else sharing it.
+              blockWhenIdle: !noisyLoad && !w.leakProbes.enabled && !o.onMeasureStart,
+            });
     } finally {
       clearInterval(watchdog);
       probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
@@ -183,6 +194,13 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     if (health.abortReason) invalidReasons.push(health.abortReason);
     if (drive.unfinished > 0) invalidReasons.push(`${drive.unfinished} requests still running ${30} s after the window ended`);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const gen: GeneratorLoad = {
+      cpuPercentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100,
+      busyCpuPercentOfOneCore: (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
+      latenessP99Ms: w.mode === 'open' ? recorder.generatorLateness.percentileMs(99) : null,
+    };
+    const limits = health.abortReason ? [] : generatorLimits(gen, w.lateMs);
+    invalidReasons.push(...limits);
     return {
       layout: o.layout,
       repeat: o.repeat,
@@ -191,6 +209,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       drive,
       lag,
       clientCpu: { seconds: cpuSeconds, percentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100 },
+      generator: { ...gen, limited: limits.length > 0 },
       router: router.stats(),
       mix,
       recorder,

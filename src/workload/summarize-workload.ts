@@ -62,8 +62,18 @@ function queryResult(
     },
     histogram: merged.response.count ? merged.response.encode() : null,
     serviceHistogram: merged.service.count ? merged.service.encode() : null,
+    phases: {
+      scheduleLateness: open ? phase(merged.lateness) : null,
+      acquire: phase(merged.acquire),
+      query: phase(merged.query),
+      commit: phase(merged.commit),
+      meanResponseMs: merged.response.meanMs(),
+    },
+    latenessHistogram: open && merged.lateness.count ? merged.lateness.encode() : null,
   };
 }
+
+const phase = (h: LatencyHistogram) => ({ ...h.summary(), count: h.count, meanMs: h.meanMs() });
 
 /** A layout's workload section from its segments (one per repeat). */
 export function summarizeLayout(
@@ -87,6 +97,7 @@ export function summarizeLayout(
       noisyNeighbour: null,
       http: null,
       leakProbes: null,
+      generator: null,
     };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
@@ -143,6 +154,12 @@ export function summarizeLayout(
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
     leakProbes: leakProbesOf([...segs, ...noisySegs]),
+    generator: {
+      cpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.cpuPercentOfOneCore, 0) / segs.length,
+      busyCpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.busyCpuPercentOfOneCore, 0) / segs.length,
+      latenessP99Ms: w.mode === 'open' ? Math.max(...segs.map((s) => s.generator.latenessP99Ms ?? 0)) : null,
+      limitedRepeats: segs.filter((s) => s.generator.limited).length,
+    },
   };
 }
 

@@ -1,0 +1,41 @@
+/**
+ * When is the load generator, not the layout, the bottleneck of a window? Its figures then describe
+ * the client, and the window is never reported as the layout's result (DESIGN: "Measuring honestly").
+ */
+
+/**
+ * CPU the generator may use, in % of one core, not counting the time its scheduler spent yielding
+ * on purpose before a deadline. Node runs requests on one thread: near 100% it cannot send or
+ * time anything sooner, and its latencies grow with its own queue.
+ */
+export const MAX_GENERATOR_BUSY_CPU_PERCENT = 90;
+
+export interface GeneratorLoad {
+  /** Process CPU over the measured window, % of one core. */
+  cpuPercentOfOneCore: number;
+  /** The same without the scheduler's deliberate yields (setImmediate spins), % of one core. */
+  busyCpuPercentOfOneCore: number;
+  /** Open loop: schedule lateness P99 of every request sent in the window, ms; null in closed loop. */
+  latenessP99Ms: number | null;
+}
+
+/**
+ * The reasons the generator limited a window (empty = it did not): its busy CPU near a core, or,
+ * in the open loop, requests sent later than `maxLatenessMs` after their intended start at P99
+ * (the workload's lateMs: a request whose session comes later than that is late; when the
+ * generator alone makes it that late, the lateness is the generator's).
+ */
+export function generatorLimits(g: GeneratorLoad, maxLatenessMs: number): string[] {
+  const why: string[] = [];
+  if (g.busyCpuPercentOfOneCore > MAX_GENERATOR_BUSY_CPU_PERCENT) {
+    why.push(
+      `generator-limited: its CPU ${g.busyCpuPercentOfOneCore.toFixed(0)}% of a core > ${MAX_GENERATOR_BUSY_CPU_PERCENT}% (scheduler yields excluded)`,
+    );
+  }
+  if (g.latenessP99Ms !== null && g.latenessP99Ms > maxLatenessMs) {
+    why.push(
+      `generator-limited: schedule lateness P99 ${g.latenessP99Ms.toFixed(2)} ms > ${maxLatenessMs} ms (requests sent late by the generator itself)`,
+    );
+  }
+  return why;
+}
