@@ -84,7 +84,10 @@ export class PreciseWake {
   private step(): void {
     const now = performance.now();
     const wait = this.deadline - now;
-    if (wait <= 0) return this.fire(now);
+    if (wait <= 0) {
+      this.fire(now);
+      return;
+    }
     if (wait > this.guardMs) {
       this.spinFrom = -1;
       this.timerTarget = this.deadline - this.guardMs;
@@ -99,7 +102,8 @@ export class PreciseWake {
       let t = performance.now();
       while (t < this.deadline) t = performance.now();
       this.blockMs += t - now;
-      return this.fire(t);
+      this.fire(t);
+      return;
     }
     if (this.spinFrom < 0) this.spinFrom = now;
     this.immediate = setImmediate(this.onImmediate);
