@@ -206,6 +206,57 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           }),
       ],
     });
+    const phased = ordered.filter(([, w]) => w && Object.values(w.queries).some((q) => q.phases));
+    if (phased.length) {
+      const prow: Record<string, Cell>[] = [];
+      for (const [name, w] of phased) {
+        const entries = Object.entries(w!.queries);
+        if (w!.all) entries.push(['(all queries)', w!.all]);
+        for (const [q, r] of entries) {
+          const p = r.phases;
+          if (!p) continue;
+          prow.push({
+            layout: name,
+            query: q,
+            mean: p.meanResponseMs,
+            latenessMean: p.scheduleLateness ? p.scheduleLateness.meanMs : 'closed loop',
+            latenessP99: p.scheduleLateness ? p.scheduleLateness.p99Ms : 'closed loop',
+            acquireMean: p.acquire.meanMs,
+            acquireP99: p.acquire.p99Ms,
+            queryMean: p.query.meanMs,
+            queryP99: p.query.p99Ms,
+            commitMean: p.commit.meanMs,
+            generatorCpu: w!.generator?.busyCpuPercentOfOneCore ?? NOT_MEASURED,
+          });
+        }
+      }
+      tables.push({
+        id: 'workload-phases',
+        title: 'Where the time goes: generator, router, server',
+        description:
+          "Each successful request's response time split into its phases: schedule lateness (open loop: the generator sending the request after its intended start; the generator's delay, not the database's), router acquire (waiting for a connection, opening one, BEGIN + tenant context), the query's round trip, COMMIT's round trip. Means add up to the mean response time; P99s do not add up.",
+        columns: [
+          { key: 'layout', label: 'layout' },
+          { key: 'query', label: 'query' },
+          { key: 'mean', label: 'mean response', unit: 'ms', digits: 3 },
+          { key: 'latenessMean', label: 'generator lateness mean', unit: 'ms', digits: 3 },
+          { key: 'latenessP99', label: 'generator lateness P99', unit: 'ms', digits: 3 },
+          { key: 'acquireMean', label: 'router acquire mean', unit: 'ms', digits: 3 },
+          { key: 'acquireP99', label: 'router acquire P99', unit: 'ms', digits: 3 },
+          { key: 'queryMean', label: 'query mean', unit: 'ms', digits: 3 },
+          { key: 'queryP99', label: 'query P99', unit: 'ms', digits: 3 },
+          { key: 'commitMean', label: 'commit mean', unit: 'ms', digits: 3 },
+          { key: 'generatorCpu', label: 'generator CPU', unit: '% of a core', digits: 0 },
+        ],
+        rows: prow,
+        notes: [
+          "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds lateMs, is generator-limited: invalid, never the layout's result.",
+          ...phased
+            .filter(([, w]) => (w!.generator?.limitedRepeats ?? 0) > 0)
+            .map(([name, w]) => `${name}: ${w!.generator!.limitedRepeats} repeat(s) generator-limited (invalid).`),
+        ],
+      });
+    }
     const pct = ordered.flatMap(([name, w]) => {
       const j = w?.queries[JOIN_QUERY];
       return j
