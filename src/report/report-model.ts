@@ -54,6 +54,24 @@ function layoutsOf(r: LoadedResults): [LayoutName, NonNullable<LoadedResults['su
   return Object.entries(r.summary.layouts) as [LayoutName, NonNullable<LoadedResults['summary']['layouts'][LayoutName]>][];
 }
 
+/** Mean server execution time of a query (pg_stat_statements), or why it is unknown. */
+function serverMeanOf(
+  st:
+    | { reason: string | null; queries: Record<string, { calls: number; totalExecMs: number; meanExecMs: number | null }> }
+    | null
+    | undefined,
+  query: string,
+): Cell {
+  if (!st) return NOT_MEASURED;
+  if (st.reason) return notMeasuredBecause(st.reason);
+  if (query === '(all queries)') {
+    const qs = Object.values(st.queries);
+    const calls = qs.reduce((a, x) => a + x.calls, 0);
+    return calls ? qs.reduce((a, x) => a + x.totalExecMs, 0) / calls : NOT_MEASURED;
+  }
+  return st.queries[query]?.meanExecMs ?? NOT_MEASURED;
+}
+
 /** "not measured: <reason>", once even when the recorded reason already says it. */
 function notMeasuredBecause(reason: string): string {
   return reason.startsWith(NOT_MEASURED) ? reason : `${NOT_MEASURED}: ${reason}`;
@@ -226,6 +244,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
             queryMean: p.query.meanMs,
             queryP99: p.query.p99Ms,
             commitMean: p.commit.meanMs,
+            serverMean: serverMeanOf(w!.serverTime, q),
             generatorCpu: w!.generator?.busyCpuPercentOfOneCore ?? NOT_MEASURED,
           });
         }
@@ -246,6 +265,7 @@ export function buildReportModel(r: LoadedResults): ReportModel {
           { key: 'queryMean', label: 'query mean', unit: 'ms', digits: 3 },
           { key: 'queryP99', label: 'query P99', unit: 'ms', digits: 3 },
           { key: 'commitMean', label: 'commit mean', unit: 'ms', digits: 3 },
+          { key: 'serverMean', label: 'server exec mean (pg_stat_statements)', unit: 'ms', digits: 3 },
           { key: 'generatorCpu', label: 'generator CPU', unit: '% of a core', digits: 0 },
         ],
         rows: prow,

@@ -143,6 +143,26 @@ export const layoutWorkloadSchema = z.object({
       'end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured',
     ),
   leakProbes: leakProbesSchema.nullable().optional().describe('null or absent when leak probes were off'),
+  serverTime: z
+    .object({
+      reason: z.string().nullable().describe('"not measured: <why>" (extension not installed...), null when measured'),
+      queries: z.record(
+        z.string(),
+        z.object({
+          calls: z.number().int().nonnegative(),
+          totalExecMs: z.number().nonnegative().describe("sum of total_exec_time over the valid repeats' windows"),
+          meanExecMs: ms.describe('totalExecMs / calls'),
+        }),
+      ),
+      other: z
+        .object({ calls: z.number().int().nonnegative(), totalExecMs: z.number().nonnegative(), meanExecMs: ms })
+        .describe(
+          "every other statement in the windows: BEGIN, the tenant context, COMMIT (and leak probes or a noisy neighbour's when on)",
+        ),
+    })
+    .nullable()
+    .optional()
+    .describe('server execution time from pg_stat_statements in the measured windows, per query, beside the client-side latency'),
   generator: z
     .object({
       cpuPercentOfOneCore: z.number().describe('harness CPU in the measured windows, mean over repeats'),

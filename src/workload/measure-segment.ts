@@ -25,6 +25,8 @@ import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
 import { generatorLimits } from './generator-limits.js';
+import { StatementStats, diffSnapshots } from '../measure/statement-stats.js';
+import type { ExecTime, StatementSnapshot } from '../measure/statement-stats.js';
 import type { GeneratorLoad } from './generator-limits.js';
 
 const debug = createDebug('tenantbench:workload');
@@ -49,6 +51,11 @@ export interface SegmentResult {
   noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
   /** The leak probes run during the measured window (workload.leakProbes), else null. */
   leakProbes: LeakProbes | null;
+  /**
+   * Server execution time in the window from pg_stat_statements: per mix query (by index), and
+   * everything else the layout ran (BEGIN, tenant context, COMMIT); reason when not measured.
+   */
+  serverTime: { reason: string | null; perQuery: ExecTime[]; other: ExecTime } | null;
 }
 
 export interface SegmentOptions {
@@ -78,6 +85,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   // The noisy tenant's own connections come on top of the measured users'.
   const connections = w.users + (noisyTenant ? w.noisyNeighbour!.users : 0);
   const router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
+  let stmtStats: StatementStats | string = 'not measured: not reached';
   try {
     const mix = new CompiledMix(w.mix, w.prepared);
     // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
@@ -105,6 +113,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // Never more than the per-database cap at once: holding sessions beyond it would wait forever.
     const perDatabaseCap = o.layout === 'database' || o.layout === 'hybrid' ? ctx.scenario.layoutOptions.database.maxConnections : Infinity;
     await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
+    stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
+    let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     let errorsAtLastCheck = 0;
     // The outage watchdog: connection failures and no success for maxOutageSeconds = the server is gone.
@@ -130,6 +140,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = process.cpuUsage();
+        const stats = stmtStats;
+        if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
         if (w.leakProbes.enabled) {
           probeLoop = startLeakProbes({
             ctx,
@@ -184,6 +196,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       const n = await noisyLoad?.stop();
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
+    const serverTime = await serverTimeOf(stmtStats, await snapStart, mix);
     if (writes && !health.abortReason) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
     const invalidReasons: string[] = [];
     if (lag.p99Ms > w.maxEventLoopLagMs) {
@@ -216,9 +229,46 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       noisy,
       leakProbes,
       incomplete: health.abortReason !== null,
+      serverTime,
     };
   } finally {
+    if (typeof stmtStats !== 'string') await stmtStats.close();
     if (!o.router) await router.close();
+  }
+}
+
+/** The window's server execution time per mix query (matched by statement text) and for the rest. */
+async function serverTimeOf(
+  stats: StatementStats | string,
+  start: StatementSnapshot | null,
+  mix: CompiledMix,
+): Promise<SegmentResult['serverTime']> {
+  const none = { calls: 0, totalExecMs: 0 };
+  if (typeof stats === 'string') return { reason: stats, perQuery: mix.queries.map(() => ({ ...none })), other: { ...none } };
+  try {
+    const end = start ? await stats.snapshot() : null;
+    if (!start || !end) return { reason: 'not measured: pg_stat_statements snapshot failed', perQuery: [], other: { ...none } };
+    const diff = diffSnapshots(start, end);
+    const perQuery = mix.queries.map((q) => {
+      const t = { ...none };
+      for (const text of q.texts()) {
+        const d = diff.get(text);
+        if (!d) continue;
+        t.calls += d.calls;
+        t.totalExecMs += d.totalExecMs;
+        diff.delete(text);
+      }
+      return t;
+    });
+    const other = { ...none };
+    for (const [text, d] of diff) {
+      if (text.includes('pg_stat_statements')) continue; // the snapshots themselves
+      other.calls += d.calls;
+      other.totalExecMs += d.totalExecMs;
+    }
+    return { reason: null, perQuery, other };
+  } finally {
+    await stats.close();
   }
 }
 

@@ -98,6 +98,7 @@ export function summarizeLayout(
       http: null,
       leakProbes: null,
       generator: null,
+      serverTime: null,
     };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
@@ -154,12 +155,38 @@ export function summarizeLayout(
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
     leakProbes: leakProbesOf([...segs, ...noisySegs]),
+    serverTime: serverTimeOf(
+      segs,
+      first.mix.queries.map((q) => q.name),
+    ),
     generator: {
       cpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.cpuPercentOfOneCore, 0) / segs.length,
       busyCpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.busyCpuPercentOfOneCore, 0) / segs.length,
       latenessP99Ms: w.mode === 'open' ? Math.max(...segs.map((s) => s.generator.latenessP99Ms ?? 0)) : null,
       limitedRepeats: segs.filter((s) => s.generator.limited).length,
     },
+  };
+}
+
+/** pg_stat_statements time over the valid repeats, per query; the reason when it was not measured. */
+function serverTimeOf(segs: SegmentResult[], names: string[]): LayoutWorkload['serverTime'] {
+  const reason = segs.map((s) => s.serverTime?.reason).find((r) => r);
+  if (reason) return { reason, queries: {}, other: { calls: 0, totalExecMs: 0, meanExecMs: null } };
+  const valid = segs.filter((s) => s.valid && s.serverTime);
+  const sum = (pick: (s: SegmentResult) => { calls: number; totalExecMs: number } | undefined) => {
+    let calls = 0;
+    let totalExecMs = 0;
+    for (const s of valid) {
+      const t = pick(s);
+      calls += t?.calls ?? 0;
+      totalExecMs += t?.totalExecMs ?? 0;
+    }
+    return { calls, totalExecMs, meanExecMs: calls > 0 ? totalExecMs / calls : null };
+  };
+  return {
+    reason: valid.length ? null : 'not measured: no valid repeat',
+    queries: Object.fromEntries(names.map((n, i) => [n, sum((s) => s.serverTime!.perQuery[i])])),
+    other: sum((s) => s.serverTime!.other),
   };
 }
 
