@@ -88,3 +88,17 @@ export function diffSnapshots(start: StatementSnapshot, end: StatementSnapshot):
   }
   return out;
 }
+
+/**
+ * A statement text with every constant and parameter as `?` and whitespace collapsed: how the
+ * client's text and pg_stat_statements' normalized one (constants replaced by $n numbered after
+ * the statement's own parameters, surrounding whitespace trimmed) are matched.
+ */
+export function canonicalSql(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\$\d+/g, '?')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -25,7 +25,7 @@ import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
 import { generatorLimits } from './generator-limits.js';
-import { StatementStats, diffSnapshots } from '../measure/statement-stats.js';
+import { StatementStats, canonicalSql, diffSnapshots } from '../measure/statement-stats.js';
 import type { ExecTime, StatementSnapshot } from '../measure/statement-stats.js';
 import type { GeneratorLoad } from './generator-limits.js';
 
@@ -248,10 +248,15 @@ async function serverTimeOf(
   try {
     const end = start ? await stats.snapshot() : null;
     if (!start || !end) return { reason: 'not measured: pg_stat_statements snapshot failed', perQuery: [], other: { ...none } };
-    const diff = diffSnapshots(start, end);
+    const diff = new Map<string, ExecTime>();
+    for (const [text, d] of diffSnapshots(start, end)) {
+      const k = canonicalSql(text);
+      const t = diff.get(k);
+      diff.set(k, t ? { calls: t.calls + d.calls, totalExecMs: t.totalExecMs + d.totalExecMs } : d);
+    }
     const perQuery = mix.queries.map((q) => {
       const t = { ...none };
-      for (const text of q.texts()) {
+      for (const text of new Set(q.texts().map(canonicalSql))) {
         const d = diff.get(text);
         if (!d) continue;
         t.calls += d.calls;
