@@ -17,10 +17,17 @@ import { performance } from 'node:perf_hooks';
  * `guardMs` tracks the P99.5 of the timer's own overshoot (a stochastic quantile estimate), so a
  * machine whose timers wake late gets a wider guard and one whose timers are punctual spins less.
  */
+/** A turn of the event loop shorter than this while yielding ran nothing but the yield itself, ms. */
+const SPIN_IDLE_TURN_MS = 0.05;
+
 export class PreciseWake {
   /** How long before the deadline the timer aims, ms. */
   guardMs: number;
-  /** Wall time spent yielding (setImmediate) before deadlines, ms. */
+  /**
+   * Idle time spent yielding (setImmediate) before deadlines, ms: the turns of the event loop that
+   * did nothing else (under SPIN_IDLE_TURN_MS). A turn that ran other callbacks (responses, timers)
+   * is work, not spin, so a busy generator shows as busy even while it waits for a deadline.
+   */
   spinMs = 0;
   /** Wall time spent blocked in Atomics.wait before deadlines, ms. */
   blockMs = 0;
@@ -32,6 +39,7 @@ export class PreciseWake {
   private timerTarget = 0;
   private timerAdapts = false;
   private spinFrom = -1;
+  private lastTurn = 0;
 
   constructor(
     /** True when blocking the event loop for under guardMs delays nothing (no request in flight). */
@@ -106,11 +114,19 @@ export class PreciseWake {
       return;
     }
     if (this.spinFrom < 0) this.spinFrom = now;
+    else {
+      const turn = now - this.lastTurn;
+      if (turn < SPIN_IDLE_TURN_MS) this.spinMs += turn;
+    }
+    this.lastTurn = now;
     this.immediate = setImmediate(this.onImmediate);
   }
 
   private fire(now: number): void {
-    if (this.spinFrom >= 0) this.spinMs += now - this.spinFrom;
+    if (this.spinFrom >= 0) {
+      const turn = now - this.lastTurn;
+      if (turn < SPIN_IDLE_TURN_MS) this.spinMs += turn;
+    }
     this.spinFrom = -1;
     const cb = this.cb;
     this.cb = null;
