@@ -170,6 +170,16 @@ export const layoutWorkloadSchema = z.object({
         .number()
         .describe("the same without the open loop's deliberate yields before a deadline (its precise-scheduling spin)"),
       latenessP99Ms: ms.describe('open loop: worst schedule-lateness P99 over the repeats; null in closed loop'),
+      queueWaitMs: z
+        .number()
+        .nullable()
+        .optional()
+        .describe('mean wait for a connection beyond one round trip (acquire mean - commit mean), worst over the repeats, ms'),
+      serverBusyShare: z
+        .number()
+        .nullable()
+        .optional()
+        .describe('server execution time (pg_stat_statements) / (window x connections), lowest over the repeats; null when not measured'),
       limitedRepeats: z
         .number()
         .int()

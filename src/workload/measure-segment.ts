@@ -19,7 +19,7 @@ import { removeWrittenRows } from './remove-written-rows.js';
 import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
 import { tenantColumnOf } from './tenant-column.js';
-import { WorkloadRecorder } from './workload-recorder.js';
+import { QueryRecord, WorkloadRecorder } from './workload-recorder.js';
 import { startLeakProbes } from './leak-probes-under-load.js';
 import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
@@ -207,10 +207,23 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     if (health.abortReason) invalidReasons.push(health.abortReason);
     if (drive.unfinished > 0) invalidReasons.push(`${drive.unfinished} requests still running ${30} s after the window ended`);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const phases = new QueryRecord();
+    for (const q of recorder.queries) phases.add(q);
+    const execMs =
+      serverTime && serverTime.reason === null
+        ? serverTime.perQuery.reduce((a, t) => a + t.totalExecMs, serverTime.other.totalExecMs)
+        : null;
+    const acquireMean = phases.acquire.meanMs();
+    const commitMean = phases.commit.meanMs();
     const gen: GeneratorLoad = {
       cpuPercentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100,
       busyCpuPercentOfOneCore: (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
       latenessP99Ms: w.mode === 'open' ? recorder.generatorLateness.percentileMs(99) : null,
+      queueWaitMs: acquireMean !== null && commitMean !== null ? Math.max(0, acquireMean - commitMean) : null,
+      serverBusyShare:
+        execMs === null
+          ? null
+          : execMs / (drive.measuredSeconds * 1000 * Math.max(1, Math.min(connections, router.stats().peakOpen || connections))),
     };
     const limits = health.abortReason ? [] : generatorLimits(gen, w.lateMs);
     invalidReasons.push(...limits);

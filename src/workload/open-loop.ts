@@ -103,6 +103,7 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
     };
     tick();
   });
+  await wake.close();
   const unfinished = await drain(() => inFlight);
   if (intervalTimer) clearInterval(intervalTimer);
   recorder.closeInterval(performance.now());

@@ -163,9 +163,22 @@ export function summarizeLayout(
       cpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.cpuPercentOfOneCore, 0) / segs.length,
       busyCpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.busyCpuPercentOfOneCore, 0) / segs.length,
       latenessP99Ms: w.mode === 'open' ? Math.max(...segs.map((s) => s.generator.latenessP99Ms ?? 0)) : null,
+      queueWaitMs: worst(
+        segs.map((s) => s.generator.queueWaitMs ?? null),
+        Math.max,
+      ),
+      serverBusyShare: worst(
+        segs.map((s) => s.generator.serverBusyShare ?? null),
+        Math.min,
+      ),
       limitedRepeats: segs.filter((s) => s.generator.limited).length,
     },
   };
+}
+
+function worst(xs: (number | null)[], pick: (...v: number[]) => number): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? pick(...v) : null;
 }
 
 /** pg_stat_statements time over the valid repeats, per query; the reason when it was not measured. */
