@@ -37,10 +37,10 @@ export interface GeneratorLoad {
 }
 
 /**
- * The reasons the generator limited a window (empty = it did not): its busy CPU near a core, or,
- * in the open loop, requests sent later than `maxLatenessMs` after their intended start at P99
- * (the workload's lateMs: a request whose session comes later than that is late; when the
- * generator alone makes it that late, the lateness is the generator's).
+ * The reasons the generator limited a window (empty = it did not): its busy CPU near a core; in
+ * the open loop, requests sent later than `maxLatenessMs` after their intended start at P99 (the
+ * workload's maxEventLoopLagMs: the same tolerance as the event-loop lag gate, both being the
+ * generator's own delay); requests queueing for connections while the server sits idle.
  */
 export function generatorLimits(g: GeneratorLoad, maxLatenessMs: number): string[] {
   const why: string[] = [];

@@ -225,7 +225,9 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
           ? null
           : execMs / (drive.measuredSeconds * 1000 * Math.max(1, Math.min(connections, router.stats().peakOpen || connections))),
     };
-    const limits = health.abortReason ? [] : generatorLimits(gen, w.lateMs);
+    // Lateness gets the tolerance the event-loop lag gate has (both are the generator's own delay);
+    // the report shows the lateness apart either way.
+    const limits = health.abortReason ? [] : generatorLimits(gen, w.maxEventLoopLagMs);
     invalidReasons.push(...limits);
     return {
       layout: o.layout,
