@@ -25,8 +25,10 @@ import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
 import { generatorLimits } from './generator-limits.js';
-import { StatementStats, canonicalSql, diffSnapshots } from '../measure/statement-stats.js';
-import type { ExecTime, StatementSnapshot } from '../measure/statement-stats.js';
+import { StatementStats } from '../measure/statement-stats.js';
+import type { StatementSnapshot } from '../measure/statement-stats.js';
+import { serverTimeOf } from './server-time.js';
+import type { ServerTime } from './server-time.js';
 import type { GeneratorLoad } from './generator-limits.js';
 
 const debug = createDebug('tenantbench:workload');
@@ -51,11 +53,8 @@ export interface SegmentResult {
   noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
   /** The leak probes run during the measured window (workload.leakProbes), else null. */
   leakProbes: LeakProbes | null;
-  /**
-   * Server execution time in the window from pg_stat_statements: per mix query (by index), and
-   * everything else the layout ran (BEGIN, tenant context, COMMIT); reason when not measured.
-   */
-  serverTime: { reason: string | null; perQuery: ExecTime[]; other: ExecTime } | null;
+  /** Server execution time in the window (pg_stat_statements), per mix query; null when not taken. */
+  serverTime: ServerTime | null;
 }
 
 export interface SegmentOptions {
@@ -249,47 +248,6 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   } finally {
     if (typeof stmtStats !== 'string') await stmtStats.close();
     if (!o.router) await router.close();
-  }
-}
-
-/** The window's server execution time per mix query (matched by statement text) and for the rest. */
-async function serverTimeOf(
-  stats: StatementStats | string,
-  start: StatementSnapshot | null,
-  mix: CompiledMix,
-): Promise<SegmentResult['serverTime']> {
-  const none = { calls: 0, totalExecMs: 0 };
-  if (typeof stats === 'string') return { reason: stats, perQuery: mix.queries.map(() => ({ ...none })), other: { ...none } };
-  try {
-    // The server may have gone away or restarted meanwhile (its statistics with it): unknown, not an error.
-    const end = start ? await stats.snapshot().catch(() => null) : null;
-    if (!start || !end) return { reason: 'not measured: pg_stat_statements snapshot failed', perQuery: [], other: { ...none } };
-    const diff = new Map<string, ExecTime>();
-    for (const [text, d] of diffSnapshots(start, end)) {
-      const k = canonicalSql(text);
-      const t = diff.get(k);
-      diff.set(k, t ? { calls: t.calls + d.calls, totalExecMs: t.totalExecMs + d.totalExecMs } : d);
-    }
-    const perQuery = mix.queries.map((q) => {
-      const t = { ...none };
-      for (const text of new Set(q.texts().map(canonicalSql))) {
-        const d = diff.get(text);
-        if (!d) continue;
-        t.calls += d.calls;
-        t.totalExecMs += d.totalExecMs;
-        diff.delete(text);
-      }
-      return t;
-    });
-    const other = { ...none };
-    for (const [text, d] of diff) {
-      if (text.includes('pg_stat_statements')) continue; // the snapshots themselves
-      other.calls += d.calls;
-      other.totalExecMs += d.totalExecMs;
-    }
-    return { reason: null, perQuery, other };
-  } finally {
-    await stats.close();
   }
 }
 
