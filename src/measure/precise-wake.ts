@@ -24,7 +24,9 @@ import { WakeThread } from './wake-thread.js';
 /** A turn of the event loop shorter than this while yielding ran nothing but the yield itself, ms. */
 const SPIN_IDLE_TURN_MS = 0.05;
 /** The wake thread's message arrives this long before the deadline (thread hop + main wake-up), ms. */
-const THREAD_LEAD_MS = 0.12;
+const THREAD_LEAD_MS = 0.2;
+/** Futex sleeps on the main thread end this long before the deadline, the rest busy-waited, ms. */
+const BLOCK_LEAD_MS = 0.2;
 
 export class PreciseWake {
   /** How long before the deadline the timer aims, ms. */
@@ -122,8 +124,9 @@ export class PreciseWake {
       return;
     }
     if (this.spinFrom < 0 && this.canBlock()) {
-      // The futex wakes ~50 µs late (timer slack): aim a little early, then a short busy wait.
-      if (wait > 0.08) Atomics.wait(this.cell, 0, 0, wait - 0.06);
+      // The futex wakes 50-100 µs late (timer slack, then the scheduler): aim BLOCK_LEAD_MS early,
+      // then busy-wait the rest (measured: aiming 60 µs early left the median 60 µs late).
+      if (wait > BLOCK_LEAD_MS + 0.02) Atomics.wait(this.cell, 0, 0, wait - BLOCK_LEAD_MS);
       let t = performance.now();
       while (t < this.deadline) t = performance.now();
       this.blockMs += t - now;
