@@ -180,6 +180,9 @@ async function main(): Promise<void> {
       say(
         `| ${(share * 100).toFixed(0)}% = ${rate}/s | ${f2(pg50)} | ${f2(tb50)} | ${ratio(tb50, pg50)} | ${f2(pg99)} | ${f2(tb99)} | ${ratio(tb99, pg99)} | ${f2(pg?.log.scheduleLag.percentileMs(99))} | ${f2(q.lateness.percentileMs(99))} | ${seg.generator.busyCpuPercentOfOneCore.toFixed(0)} (${seg.clientCpu.percentOfOneCore.toFixed(0)} with spin) | ${seg.valid ? 'yes' : `NO: ${seg.invalidReasons.join('; ')}`} |`,
       );
+      say(
+        `|   | tenantbench phases (mean ms): lateness ${f2(q.lateness.meanMs())}, acquire ${f2(q.acquire.meanMs())}, query ${f2(q.query.meanMs())}, commit ${f2(q.commit.meanMs())}; server busy ${seg.generator.serverBusyShare == null ? 'n/a' : `${(seg.generator.serverBusyShare * 100).toFixed(0)}%`} of the connections' time |||||||||||`,
+      );
     }
     say('');
     say(
