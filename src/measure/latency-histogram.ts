@@ -39,6 +39,11 @@ export class LatencyHistogram {
     return this.h.totalCount === 0 ? null : this.h.getValueAtPercentile(p) / 1000;
   }
 
+  /** Mean in ms; null when nothing was recorded. */
+  meanMs(): number | null {
+    return this.h.totalCount === 0 ? null : this.h.mean / 1000;
+  }
+
   maxMs(): number | null {
     return this.h.totalCount === 0 ? null : this.h.maxValue / 1000;
   }

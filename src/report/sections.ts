@@ -19,6 +19,7 @@ import type { SectionBuilder } from './section.js';
 import { seedSection, seedTimeChart } from './seed-section.js';
 import { sizesChart, sizesSection } from './sizes-section.js';
 import { tenantSweepSection } from './tenant-sweep-section.js';
+import { workloadPhasesSection } from './workload-phases-section.js';
 import { workloadSection } from './workload-section.js';
 
 export const SECTIONS: readonly SectionBuilder[] = [
@@ -27,6 +28,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   mainSection,
   capacitySection,
   workloadSection,
+  workloadPhasesSection,
   noisyNeighbourSection,
   httpSection,
   seedSection,

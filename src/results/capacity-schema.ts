@@ -45,6 +45,12 @@ export const capacityStepSchema = z.object({
     ),
   invalidReasons: z.array(z.string()),
   eventLoopLagP99Ms: z.number().nonnegative(),
+  generatorLimited: z
+    .boolean()
+    .optional()
+    .describe(
+      "the load generator was the bottleneck (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs, or requests queueing while the server sat idle): invalid, never the layout's limit",
+    ),
   meets: z
     .boolean()
     .nullable()

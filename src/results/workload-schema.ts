@@ -24,6 +24,28 @@ const spreadSchema = z
   .object({ min: z.number().nullable(), max: z.number().nullable(), relative: z.number().nullable().describe('(max - min) / min') })
   .describe('over the valid repeats');
 
+const phaseSchema = latencySchema.extend({ count: z.number().int().nonnegative(), meanMs: ms });
+
+export const phasesSchema = z
+  .object({
+    scheduleLateness: phaseSchema
+      .nullable()
+      .describe(
+        "open loop: intended start to the request handed to the router, every request sent (ok or failed): the generator's own delay, not the database's; null in closed loop",
+      ),
+    acquire: phaseSchema.describe(
+      'router acquire: waiting for a connection (router queueing), opening one if needed, BEGIN + tenant context (one round trip when a connection is free)',
+    ),
+    query: phaseSchema.describe("the query's round trip (server work + network + client parsing)"),
+    commit: phaseSchema.describe("COMMIT's round trip"),
+    meanResponseMs: ms.describe(
+      'mean response time: the sum of the phase means (scheduleLateness + acquire + query + commit), up to rounding',
+    ),
+  })
+  .describe(
+    "where a successful request's time went, per phase; percentiles of phases do not add up, their means do (meanMs); ok requests only except scheduleLateness",
+  );
+
 export const queryResultSchema = latencySchema.extend({
   count: z.number().int().nonnegative().describe('successful requests in the measured windows of the valid repeats'),
   errors: z
@@ -57,6 +79,12 @@ export const queryResultSchema = latencySchema.extend({
     .nullable()
     .describe('response-time HdrHistogram (microseconds), compressed base64 V2 encoding, merged over the valid repeats'),
   serviceHistogram: z.string().nullable().describe('service-time HdrHistogram, same encoding'),
+  phases: phasesSchema.optional(),
+  latenessHistogram: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('open loop: schedule-lateness HdrHistogram (microseconds), same encoding; null in closed loop'),
 });
 
 export const leakProbesSchema = z
@@ -115,6 +143,54 @@ export const layoutWorkloadSchema = z.object({
       'end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured',
     ),
   leakProbes: leakProbesSchema.nullable().optional().describe('null or absent when leak probes were off'),
+  serverTime: z
+    .object({
+      reason: z.string().nullable().describe('"not measured: <why>" (extension not installed...), null when measured'),
+      queries: z.record(
+        z.string(),
+        z.object({
+          calls: z.number().int().nonnegative(),
+          totalExecMs: z.number().nonnegative().describe("sum of total_exec_time over the valid repeats' windows"),
+          meanExecMs: ms.describe('totalExecMs / calls'),
+        }),
+      ),
+      other: z
+        .object({ calls: z.number().int().nonnegative(), totalExecMs: z.number().nonnegative(), meanExecMs: ms })
+        .describe(
+          "every other statement in the windows: BEGIN, the tenant context, COMMIT (and leak probes or a noisy neighbour's when on)",
+        ),
+    })
+    .nullable()
+    .optional()
+    .describe('server execution time from pg_stat_statements in the measured windows, per query, beside the client-side latency'),
+  generator: z
+    .object({
+      cpuPercentOfOneCore: z.number().describe('harness CPU in the measured windows, mean over repeats'),
+      busyCpuPercentOfOneCore: z
+        .number()
+        .describe("the same without the open loop's deliberate yields before a deadline (its precise-scheduling spin)"),
+      latenessP99Ms: ms.describe('open loop: worst schedule-lateness P99 over the repeats; null in closed loop'),
+      queueWaitMs: z
+        .number()
+        .nullable()
+        .optional()
+        .describe('mean wait for a connection beyond one round trip (acquire mean - commit mean), worst over the repeats, ms'),
+      serverBusyShare: z
+        .number()
+        .nullable()
+        .optional()
+        .describe('server execution time (pg_stat_statements) / (window x connections), lowest over the repeats; null when not measured'),
+      limitedRepeats: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe(
+          "repeats the generator limited (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs, or requests queueing while the server sat idle): invalid, never the layout's result",
+        ),
+    })
+    .nullable()
+    .optional()
+    .describe("the load generator's own load: it is a suspect (DESIGN: Measuring honestly)"),
 });
 
 export const workloadSummarySchema = z.object({

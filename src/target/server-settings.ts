@@ -30,6 +30,9 @@ export function serverSettings(profile: SettingsProfile, machine: Machine = this
     random_page_cost: '1.1',
     effective_io_concurrency: '200',
     track_io_timing: 'on',
+    // Server-side execution time per statement (pg_stat_statements, contrib), reported beside the
+    // client-side latency: what the server spent, apart from the generator and the network.
+    shared_preload_libraries: 'pg_stat_statements',
     timezone: 'UTC',
     log_timezone: 'UTC',
     log_min_messages: 'warning',

@@ -61,6 +61,18 @@ describe('capacity from the steps', () => {
     assert.match(none.label, /^not measured: no valid step/);
   });
 
+  it('says "at least X (generator-limited)" when the generator, not the layout, stopped the sweep', () => {
+    const limited = {
+      ratePerS: 400,
+      meets: null,
+      invalidReasons: ['generator-limited: its CPU 97% of a core > 90%'],
+      generatorLimited: true,
+    };
+    const c = capacityOf([step(100, true), step(200, true), limited]);
+    assert.deepEqual([c.kind, c.ratePerS, c.label], ['at-least', 200, '≥ 200 req/s (generator-limited)']);
+    assert.match(c.reason!, /400 req\/s could not be measured validly \(generator-limited/);
+  });
+
   it('bisects to 5% and no further', () => {
     assert.equal(bisect(400, 800), 600);
     assert.equal(bisect(400, 420), null);

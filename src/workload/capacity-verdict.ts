@@ -46,7 +46,9 @@ const rate = (x: number) => `${x.toLocaleString('en-US', { maximumFractionDigits
  * measured: when nothing missed it is a lower bound ("≥"), when the lowest rate missed an upper
  * bound ("below"), when no step was valid nothing.
  */
-export function capacityOf(steps: readonly Pick<CapacityStep, 'ratePerS' | 'meets' | 'invalidReasons'>[]): CapacityResult {
+export function capacityOf(
+  steps: readonly (Pick<CapacityStep, 'ratePerS' | 'meets' | 'invalidReasons'> & { generatorLimited?: boolean | undefined })[],
+): CapacityResult {
   const judged = steps.filter((s) => s.meets !== null);
   const invalid = steps.filter((s) => s.meets === null);
   if (!judged.length) {
@@ -62,7 +64,15 @@ export function capacityOf(steps: readonly Pick<CapacityStep, 'ratePerS' | 'meet
     const reason = above.length
       ? `${rate(Math.min(...above.map((s) => s.ratePerS)))} could not be measured validly (${above[0]!.invalidReasons[0] ?? 'invalid'}), so nothing above ${rate(best!)} was`
       : `every rate tried met the target; the sweep ended at ${rate(best!)}`;
-    return { kind: 'at-least', ratePerS: best, firstMissPerS: null, label: `≥ ${rate(best!)}`, reason };
+    // The generator, not the layout, stopped the sweep: the layout's capacity is at least this.
+    const limited = above.some((s) => s.generatorLimited === true);
+    return {
+      kind: 'at-least',
+      ratePerS: best,
+      firstMissPerS: null,
+      label: `≥ ${rate(best!)}${limited ? ' (generator-limited)' : ''}`,
+      reason,
+    };
   }
   if (best === null) {
     return {

@@ -56,7 +56,7 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
       inFlight--;
       noteOutcome(ctx.health, out.error, out.endAt);
       if (start >= measureStart) {
-        if (out.error === null) recorder.ok(q.index, tenant, out.endAt - start, out.endAt - out.acquiredAt!, false);
+        if (out.error === null) recorder.ok(q.index, tenant, start, out, false, false);
         else recorder.error(q.index, out.error, false);
       }
       if (o.thinkMs > 0) await sleep(o.thinkMs);

@@ -23,6 +23,8 @@ export interface MixQuery {
    * (0A000 "cached plan must not change result type", 42883 for an enum parameter).
    */
   statement(shape: SqlShape, tenant: TenantPlan): Statement;
+  /** The SQL texts built so far (one per shape used): how the server's statistics name this query. */
+  texts(): string[];
 }
 
 /**
@@ -68,6 +70,7 @@ export class CompiledMix {
           }
           return own;
         },
+        texts: () => [...new Set([...cache.values()].map((st) => st.text))],
       };
     });
   }

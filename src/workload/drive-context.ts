@@ -48,6 +48,11 @@ export interface DriveResult {
   dropped: number;
   /** Requests still running when the drain timeout ran out (their outcome is unknown). */
   unfinished: number;
+  /**
+   * Open loop: wall time the scheduler spent yielding (spin, CPU burnt on purpose) and blocked
+   * (futex sleep) before deadlines in the measured window, and its final timer guard, ms.
+   */
+  waitMs?: { spin: number; block: number; guard: number };
 }
 
 /** How long to wait for requests still in flight after the window, ms. */

@@ -13,8 +13,12 @@ export const CLIENT_ERROR = 'client';
 export interface RequestOutcome {
   /** null = ok; else the SQLSTATE, or `connection` / `client`. */
   error: string | null;
+  /** performance.now() when the request was handed to the router (the acquire began). */
+  startAt: number;
   /** performance.now() when the tenant-scoped session was in hand (null if acquiring failed). */
   acquiredAt: number | null;
+  /** performance.now() when the query's result was in (null if it did not get that far). */
+  queryDoneAt: number | null;
   /** performance.now() at the end (COMMIT done, or the failure seen). */
   endAt: number;
   /** The rows as JSON, only when asked for (the HTTP service). */
@@ -54,11 +58,12 @@ export async function executeRequest(
   values: unknown[],
   wantRows = false,
 ): Promise<RequestOutcome> {
+  const startAt = performance.now();
   let session: TenantSession;
   try {
     session = await o.router.acquire(tenant);
   } catch (err) {
-    return { error: label(err), acquiredAt: null, endAt: performance.now() };
+    return { error: label(err), startAt, acquiredAt: null, queryDoneAt: null, endAt: performance.now() };
   }
   const acquiredAt = performance.now();
   const tc = o.tenantColumn(tenant);
@@ -70,14 +75,15 @@ export async function executeRequest(
   } catch (err) {
     const state = sqlState(err);
     await session.release(connectionSurvives(state) ? undefined : err).catch(() => {});
-    return { error: label(err), acquiredAt, endAt: performance.now() };
+    return { error: label(err), startAt, acquiredAt, queryDoneAt: null, endAt: performance.now() };
   }
+  const queryDoneAt = performance.now();
   try {
     await session.release();
   } catch (err) {
-    return { error: label(err), acquiredAt, endAt: performance.now() };
+    return { error: label(err), startAt, acquiredAt, queryDoneAt, endAt: performance.now() };
   }
   return body === undefined
-    ? { error: null, acquiredAt, endAt: performance.now() }
-    : { error: null, acquiredAt, endAt: performance.now(), body };
+    ? { error: null, startAt, acquiredAt, queryDoneAt, endAt: performance.now() }
+    : { error: null, startAt, acquiredAt, queryDoneAt, endAt: performance.now(), body };
 }

@@ -18,11 +18,17 @@ import type { QueryName } from './query-registry.js';
 import { removeWrittenRows } from './remove-written-rows.js';
 import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
-import { WorkloadRecorder } from './workload-recorder.js';
+import { QueryRecord, WorkloadRecorder } from './workload-recorder.js';
 import { startLeakProbes } from './leak-probes-under-load.js';
 import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
+import { generatorLimits } from './generator-limits.js';
+import { StatementStats } from '../measure/statement-stats.js';
+import type { StatementSnapshot } from '../measure/statement-stats.js';
+import { serverTimeOf } from './server-time.js';
+import type { ServerTime } from './server-time.js';
+import type { GeneratorLoad } from './generator-limits.js';
 
 const debug = createDebug('tenantbench:workload');
 
@@ -35,6 +41,8 @@ export interface SegmentResult {
   lag: EventLoopLag;
   /** CPU the harness process used during the measured window: seconds and % of one core. */
   clientCpu: { seconds: number; percentOfOneCore: number };
+  /** The generator's own load in the window and whether it limited the window (then invalid). */
+  generator: GeneratorLoad & { limited: boolean };
   router: RouterStats;
   mix: CompiledMix;
   recorder: WorkloadRecorder;
@@ -44,6 +52,8 @@ export interface SegmentResult {
   noisy: { tenant: string; ok: number; errors: number; perS: number } | null;
   /** The leak probes run during the measured window (workload.leakProbes), else null. */
   leakProbes: LeakProbes | null;
+  /** Server execution time in the window (pg_stat_statements), per mix query; null when not taken. */
+  serverTime: ServerTime | null;
 }
 
 export interface SegmentOptions {
@@ -73,6 +83,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   // The noisy tenant's own connections come on top of the measured users'.
   const connections = w.users + (noisyTenant ? w.noisyNeighbour!.users : 0);
   const router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
+  let stmtStats: StatementStats | string = 'not measured: not reached';
   try {
     const mix = new CompiledMix(w.mix, w.prepared);
     // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
@@ -103,6 +114,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
     await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
+    stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
+    let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     let errorsAtLastCheck = 0;
     // The outage watchdog: connection failures and no success for maxOutageSeconds = the server is gone.
@@ -128,6 +141,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = process.cpuUsage();
+        const stats = stmtStats;
+        if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
         if (w.leakProbes.enabled) {
           probeLoop = startLeakProbes({
             ctx,
@@ -166,7 +181,14 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       drive =
         w.mode === 'closed'
           ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
-          : await openLoop(dc, { ratePerS: w.ratePerS, arrival: w.arrival, lateMs: w.lateMs, maxBacklog: w.maxBacklog });
+          : await openLoop(dc, {
+              ratePerS: w.ratePerS,
+              arrival: w.arrival,
+              lateMs: w.lateMs,
+              maxBacklog: w.maxBacklog,
+              // Blocking the loop before a deadline would delay anything else sharing it.
+              blockWhenIdle: !noisyLoad && !w.leakProbes.enabled && !o.onMeasureStart,
+            });
     } finally {
       clearInterval(watchdog);
       probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
@@ -175,6 +197,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       const n = await noisyLoad?.stop();
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
+    const serverTime = await serverTimeOf(stmtStats, await snapStart, mix);
     if (writes && !health.abortReason) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
     const invalidReasons: string[] = [];
     if (lag.p99Ms > w.maxEventLoopLagMs) {
@@ -185,6 +208,28 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     if (health.abortReason) invalidReasons.push(health.abortReason);
     if (drive.unfinished > 0) invalidReasons.push(`${drive.unfinished} requests still running ${30} s after the window ended`);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const phases = new QueryRecord();
+    for (const q of recorder.queries) phases.add(q);
+    const execMs =
+      serverTime && serverTime.reason === null
+        ? serverTime.perQuery.reduce((a, t) => a + t.totalExecMs, serverTime.other.totalExecMs)
+        : null;
+    const acquireMean = phases.acquire.meanMs();
+    const commitMean = phases.commit.meanMs();
+    const gen: GeneratorLoad = {
+      cpuPercentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100,
+      busyCpuPercentOfOneCore: (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
+      latenessP99Ms: w.mode === 'open' ? recorder.generatorLateness.percentileMs(99) : null,
+      queueWaitMs: acquireMean !== null && commitMean !== null ? Math.max(0, acquireMean - commitMean) : null,
+      serverBusyShare:
+        execMs === null
+          ? null
+          : execMs / (drive.measuredSeconds * 1000 * Math.max(1, Math.min(connections, router.stats().peakOpen || connections))),
+    };
+    // Lateness gets the tolerance the event-loop lag gate has (both are the generator's own delay);
+    // the report shows the lateness apart either way.
+    const limits = health.abortReason ? [] : generatorLimits(gen, w.maxEventLoopLagMs);
+    invalidReasons.push(...limits);
     return {
       layout: o.layout,
       repeat: o.repeat,
@@ -193,14 +238,17 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       drive,
       lag,
       clientCpu: { seconds: cpuSeconds, percentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100 },
+      generator: { ...gen, limited: limits.length > 0 },
       router: router.stats(),
       mix,
       recorder,
       noisy,
       leakProbes,
       incomplete: health.abortReason !== null,
+      serverTime,
     };
   } finally {
+    if (typeof stmtStats !== 'string') await stmtStats.close();
     if (!o.router) await router.close();
   }
 }

@@ -3,6 +3,7 @@ import { hash32, mulberry32 } from '../../seed/prng.js';
 import { drain, noteOutcome } from './drive-context.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { executeRequest } from './execute-request.js';
+import { PreciseWake } from '../measure/precise-wake.js';
 
 export interface OpenLoopOptions {
   ratePerS: number;
@@ -11,6 +12,12 @@ export interface OpenLoopOptions {
   lateMs: number;
   /** Requests in flight (queued for a connection or running) beyond which new ones are dropped. */
   maxBacklog: number;
+  /**
+   * May the scheduler block the event loop (Atomics.wait, < 2 ms) before a deadline when no request
+   * of this loop is in flight? Only when nothing else shares the loop (a noisy neighbour, leak
+   * probes, a migration under load would be delayed); otherwise it yields with setImmediate.
+   */
+  blockWhenIdle: boolean;
 }
 
 /**
@@ -20,6 +27,10 @@ export interface OpenLoopOptions {
  * every scheduled request suffered, not as one slow sample (coordinated omission). If the
  * generator's timer fires late, the requests due are sent at once, still timed from their intended
  * starts. Service time (session in hand to COMMIT done) is kept apart.
+ *
+ * Each request is sent at its intended start to within tens of microseconds (PreciseWake: a timer
+ * until shortly before, then a futex sleep when nothing is in flight, else setImmediate yields), and
+ * how late it was sent (the generator's own delay, not the database's) is recorded per request.
  */
 export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<DriveResult> {
   const { mix, recorder } = ctx;
@@ -36,6 +47,9 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   let measuring = false;
   let intervalTimer: NodeJS.Timeout | undefined;
   let stoppedAt = end;
+  const wake = new PreciseWake(() => o.blockWhenIdle && inFlight === 0);
+  let spinAtStart = 0;
+  let blockAtStart = 0;
 
   const send = async (intended: number) => {
     const q = mix.pick(rnd());
@@ -53,8 +67,8 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
     noteOutcome(ctx.health, out.error, out.endAt);
     if (!measured) return;
     const late = (out.acquiredAt ?? out.endAt) - intended > o.lateMs;
-    if (out.error === null) recorder.ok(q.index, tenant, out.endAt - intended, out.endAt - out.acquiredAt!, late);
-    else recorder.error(q.index, out.error, late);
+    if (out.error === null) recorder.ok(q.index, tenant, intended, out, late, true);
+    else recorder.error(q.index, out.error, late, out.startAt - intended);
   };
 
   await new Promise<void>((resolve) => {
@@ -64,6 +78,8 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
         measuring = true;
         recorder.begin(measureStart);
         ctx.onMeasureStart?.();
+        spinAtStart = wake.spinMs;
+        blockAtStart = wake.blockMs;
         intervalTimer = setInterval(() => recorder.closeInterval(performance.now()), ctx.intervalMs);
       }
       while (next <= now && next < end) {
@@ -78,20 +94,28 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
           ctx.onMeasureStart?.();
         }
         ctx.onMeasureEnd?.();
+        wake.cancel();
         resolve();
         return;
       }
-      // Timers have ~1 ms granularity: wake at the next arrival (or the window start/end), then catch up.
-      const wake = Math.min(next, measuring ? end : measureStart, end);
-      setTimeout(tick, Math.max(0, wake - performance.now()));
+      // Wake at the next arrival (or the window start/end); requests already due were sent above.
+      wake.at(Math.min(next, measuring ? end : measureStart, end), tick);
     };
     tick();
   });
+  await wake.close();
   const unfinished = await drain(() => inFlight);
   if (intervalTimer) clearInterval(intervalTimer);
   recorder.closeInterval(performance.now());
   const measuredSeconds = ctx.health.abortReason
     ? Math.max(0.001, Math.min(ctx.durationMs, stoppedAt - measureStart) / 1000)
     : ctx.durationMs / 1000;
-  return { mode: 'open', measuredSeconds, offeredPerS: offered / measuredSeconds, dropped, unfinished };
+  return {
+    mode: 'open',
+    measuredSeconds,
+    offeredPerS: offered / measuredSeconds,
+    dropped,
+    unfinished,
+    waitMs: { spin: wake.spinMs - spinAtStart, block: wake.blockMs - blockAtStart, guard: wake.guardMs },
+  };
 }

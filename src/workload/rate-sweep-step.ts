@@ -50,7 +50,9 @@ export async function measureStep(o: StepOptions): Promise<{ step: CapacityStep;
 
 /**
  * A segment's figures as a sweep step, judged against the target. The step is invalid only for
- * what is not the layout's doing: the generator's own event-loop lag, the target gone. Requests
+ * what is not the layout's doing: the generator's own event-loop lag, the generator limited (its CPU
+ * near a core, its schedule lateness beyond maxEventLoopLagMs, requests queueing while the server
+ * sat idle), the target gone. Requests
  * left unfinished by a lag-free generator are the layout not keeping up: a miss, not an invalid
  * step. Latencies of an invalid step are withheld.
  */
@@ -59,7 +61,7 @@ export function stepOf(
   o: Pick<StepOptions, 'sweep' | 'ratePerS' | 'round' | 'phase'>,
   w: Pick<ResolvedWorkload, 'maxBacklog' | 'maxEventLoopLagMs'>,
 ): CapacityStep {
-  const valid = seg.lag.p99Ms <= w.maxEventLoopLagMs && !seg.incomplete;
+  const valid = seg.lag.p99Ms <= w.maxEventLoopLagMs && !seg.incomplete && !seg.generator.limited;
   const all = new QueryRecord();
   for (const q of seg.recorder.queries) all.add(q);
   const secs = seg.drive.measuredSeconds;
@@ -96,6 +98,7 @@ export function stepOf(
     valid,
     invalidReasons: valid ? [] : [...seg.invalidReasons],
     eventLoopLagP99Ms: seg.lag.p99Ms,
+    generatorLimited: seg.generator.limited,
     meets,
     misses,
     histogram: valid && all.response.count ? all.response.encode() : null,

@@ -62,8 +62,18 @@ function queryResult(
     },
     histogram: merged.response.count ? merged.response.encode() : null,
     serviceHistogram: merged.service.count ? merged.service.encode() : null,
+    phases: {
+      scheduleLateness: open ? phase(merged.lateness) : null,
+      acquire: phase(merged.acquire),
+      query: phase(merged.query),
+      commit: phase(merged.commit),
+      meanResponseMs: merged.response.meanMs(),
+    },
+    latenessHistogram: open && merged.lateness.count ? merged.lateness.encode() : null,
   };
 }
+
+const phase = (h: LatencyHistogram) => ({ ...h.summary(), count: h.count, meanMs: h.meanMs() });
 
 /** A layout's workload section from its segments (one per repeat). */
 export function summarizeLayout(
@@ -87,6 +97,8 @@ export function summarizeLayout(
       noisyNeighbour: null,
       http: null,
       leakProbes: null,
+      generator: null,
+      serverTime: null,
     };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
@@ -143,6 +155,51 @@ export function summarizeLayout(
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
     leakProbes: leakProbesOf([...segs, ...noisySegs]),
+    serverTime: serverTimeOf(
+      segs,
+      first.mix.queries.map((q) => q.name),
+    ),
+    generator: {
+      cpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.cpuPercentOfOneCore, 0) / segs.length,
+      busyCpuPercentOfOneCore: segs.reduce((a, s) => a + s.generator.busyCpuPercentOfOneCore, 0) / segs.length,
+      latenessP99Ms: w.mode === 'open' ? Math.max(...segs.map((s) => s.generator.latenessP99Ms ?? 0)) : null,
+      queueWaitMs: worst(
+        segs.map((s) => s.generator.queueWaitMs ?? null),
+        Math.max,
+      ),
+      serverBusyShare: worst(
+        segs.map((s) => s.generator.serverBusyShare ?? null),
+        Math.min,
+      ),
+      limitedRepeats: segs.filter((s) => s.generator.limited).length,
+    },
+  };
+}
+
+function worst(xs: (number | null)[], pick: (...v: number[]) => number): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? pick(...v) : null;
+}
+
+/** pg_stat_statements time over the valid repeats, per query; the reason when it was not measured. */
+function serverTimeOf(segs: SegmentResult[], names: string[]): LayoutWorkload['serverTime'] {
+  const reason = segs.map((s) => s.serverTime?.reason).find((r) => r);
+  if (reason) return { reason, queries: {}, other: { calls: 0, totalExecMs: 0, meanExecMs: null } };
+  const valid = segs.filter((s) => s.valid && s.serverTime);
+  const sum = (pick: (s: SegmentResult) => { calls: number; totalExecMs: number } | undefined) => {
+    let calls = 0;
+    let totalExecMs = 0;
+    for (const s of valid) {
+      const t = pick(s);
+      calls += t?.calls ?? 0;
+      totalExecMs += t?.totalExecMs ?? 0;
+    }
+    return { calls, totalExecMs, meanExecMs: calls > 0 ? totalExecMs / calls : null };
+  };
+  return {
+    reason: valid.length ? null : 'not measured: no valid repeat',
+    queries: Object.fromEntries(names.map((n, i) => [n, sum((s) => s.serverTime!.perQuery[i])])),
+    other: sum((s) => s.serverTime!.other),
   };
 }
 

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { TenantClass } from './tenant-chooser.js';
+import type { RequestOutcome } from './execute-request.js';
 
 /** What one query accumulated in one measured segment. */
 export class QueryRecord {
@@ -10,6 +11,16 @@ export class QueryRecord {
   /** Service time: from the tenant-scoped session in hand to COMMIT done (no queueing, no context round trip). */
   readonly service = new LatencyHistogram();
   readonly byClass: Record<TenantClass, LatencyHistogram> = { small: new LatencyHistogram(), large: new LatencyHistogram() };
+  /**
+   * The phases of a successful request, which add up to its response time: schedule lateness
+   * (open loop: intended start to the request handed to the router: the generator's own delay),
+   * acquire (waiting for a connection, opening one, BEGIN + tenant context: one round trip when a
+   * connection is free), query (the statement's round trip), commit (COMMIT's round trip).
+   */
+  readonly lateness = new LatencyHistogram();
+  readonly acquire = new LatencyHistogram();
+  readonly query = new LatencyHistogram();
+  readonly commit = new LatencyHistogram();
   ok = 0;
   late = 0;
   readonly errors = new Map<string, number>();
@@ -19,6 +30,10 @@ export class QueryRecord {
     this.service.add(o.service);
     this.byClass.small.add(o.byClass.small);
     this.byClass.large.add(o.byClass.large);
+    this.lateness.add(o.lateness);
+    this.acquire.add(o.acquire);
+    this.query.add(o.query);
+    this.commit.add(o.commit);
     this.ok += o.ok;
     this.late += o.late;
     for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
@@ -50,6 +65,8 @@ export interface IntervalRow {
 export class WorkloadRecorder {
   readonly queries: QueryRecord[];
   readonly intervals: IntervalRow[] = [];
+  /** Schedule lateness of every request sent in the window (ok or not): the generator's own delay. */
+  readonly generatorLateness = new LatencyHistogram();
   private readonly interval = new LatencyHistogram();
   private intervalOk = 0;
   private intervalErrors = 0;
@@ -111,7 +128,14 @@ export class WorkloadRecorder {
     return t && { record: t.record, completedInside: t.completedInside, errors: t.errors };
   }
 
-  ok(query: number, tenant: TenantPlan, responseMs: number, serviceMs: number, late: boolean): void {
+  /**
+   * A successful request that began at `start` (its intended start in the open loop, its actual
+   * start in the closed loop); `scheduled` says whether start is an intended start (then the delay
+   * to the hand-over to the router is recorded as schedule lateness).
+   */
+  ok(query: number, tenant: TenantPlan, start: number, out: RequestOutcome, late: boolean, scheduled: boolean): void {
+    const responseMs = out.endAt - start;
+    const serviceMs = out.endAt - out.acquiredAt!;
     const t = this.tapState;
     if (t) {
       const now = performance.now();
@@ -128,11 +152,19 @@ export class WorkloadRecorder {
     q.service.recordMs(serviceMs);
     q.byClass[this.classOf.get(tenant.slug) ?? 'small'].recordMs(responseMs);
     if (late) q.late++;
+    if (scheduled) {
+      q.lateness.recordMs(out.startAt - start);
+      this.generatorLateness.recordMs(out.startAt - start);
+    }
+    q.acquire.recordMs(out.acquiredAt! - out.startAt);
+    q.query.recordMs(out.queryDoneAt! - out.acquiredAt!);
+    q.commit.recordMs(out.endAt - out.queryDoneAt!);
     this.interval.recordMs(responseMs);
     this.intervalOk++;
   }
 
-  error(query: number, label: string, late: boolean): void {
+  /** A failed request; `latenessMs` is its schedule lateness (open loop), else null. */
+  error(query: number, label: string, late: boolean, latenessMs: number | null = null): void {
     const t = this.tapState;
     if (t) {
       const now = performance.now();
@@ -141,6 +173,10 @@ export class WorkloadRecorder {
     const q = this.queries[query]!;
     q.errors.set(label, (q.errors.get(label) ?? 0) + 1);
     if (late) q.late++;
+    if (latenessMs !== null) {
+      q.lateness.recordMs(latenessMs);
+      this.generatorLateness.recordMs(latenessMs);
+    }
     this.intervalErrors++;
   }
 }

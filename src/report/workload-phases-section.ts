@@ -1,0 +1,79 @@
+/**
+ * Where a request's time goes: generator lateness, router acquire, the query and COMMIT round trips,
+ * and the server's own execution time (pg_stat_statements), per layout and query.
+ */
+import type { Summary } from '../results/summary-schema.js';
+import { NOT_MEASURED, notMeasured } from './not-measured.js';
+import { type Cell, type Section, sectionOf } from './section.js';
+import { workloadLayouts } from './workload-section.js';
+
+type ServerTime = { reason: string | null; queries: Record<string, { calls: number; totalExecMs: number; meanExecMs: number | null }> };
+
+/** Mean server execution time of a query (pg_stat_statements), or why it is unknown. */
+function serverMeanOf(st: ServerTime | null | undefined, query: string): Cell {
+  if (!st) return NOT_MEASURED;
+  if (st.reason) return notMeasured(st.reason);
+  if (query === '(all queries)') {
+    const qs = Object.values(st.queries);
+    const calls = qs.reduce((a, x) => a + x.calls, 0);
+    return calls ? qs.reduce((a, x) => a + x.totalExecMs, 0) / calls : NOT_MEASURED;
+  }
+  return st.queries[query]?.meanExecMs ?? NOT_MEASURED;
+}
+
+export function workloadPhasesSection(s: Summary): Section | null {
+  const phased = workloadLayouts(s).filter(([, w]) => Object.values(w.queries).some((q) => q.phases));
+  if (!phased.length) return null;
+  const rows: Record<string, Cell>[] = [];
+  for (const [name, w] of phased) {
+    const entries = Object.entries(w.queries);
+    if (w.all) entries.push(['(all queries)', w.all]);
+    for (const [q, r] of entries) {
+      const p = r.phases;
+      if (!p) continue;
+      rows.push({
+        layout: name,
+        query: q,
+        mean: p.meanResponseMs,
+        latenessMean: p.scheduleLateness ? p.scheduleLateness.meanMs : 'closed loop',
+        latenessP99: p.scheduleLateness ? p.scheduleLateness.p99Ms : 'closed loop',
+        acquireMean: p.acquire.meanMs,
+        acquireP99: p.acquire.p99Ms,
+        queryMean: p.query.meanMs,
+        queryP99: p.query.p99Ms,
+        commitMean: p.commit.meanMs,
+        serverMean: serverMeanOf(w.serverTime, q),
+        generatorCpu: w.generator?.busyCpuPercentOfOneCore ?? NOT_MEASURED,
+      });
+    }
+  }
+  return sectionOf([
+    {
+      id: 'workload-phases',
+      title: 'Where the time goes: generator, router, server',
+      description:
+        "Each successful request's response time split into its phases: schedule lateness (open loop: the generator sending the request after its intended start; the generator's delay, not the database's), router acquire (waiting for a connection, opening one, BEGIN + tenant context), the query's round trip, COMMIT's round trip. Means add up to the mean response time; P99s do not add up.",
+      columns: [
+        { key: 'layout', label: 'layout' },
+        { key: 'query', label: 'query' },
+        { key: 'mean', label: 'mean response', unit: 'ms', digits: 3 },
+        { key: 'latenessMean', label: 'generator lateness mean', unit: 'ms', digits: 3 },
+        { key: 'latenessP99', label: 'generator lateness P99', unit: 'ms', digits: 3 },
+        { key: 'acquireMean', label: 'router acquire mean', unit: 'ms', digits: 3 },
+        { key: 'acquireP99', label: 'router acquire P99', unit: 'ms', digits: 3 },
+        { key: 'queryMean', label: 'query mean', unit: 'ms', digits: 3 },
+        { key: 'queryP99', label: 'query P99', unit: 'ms', digits: 3 },
+        { key: 'commitMean', label: 'commit mean', unit: 'ms', digits: 3 },
+        { key: 'serverMean', label: 'server exec mean (pg_stat_statements)', unit: 'ms', digits: 3 },
+        { key: 'generatorCpu', label: 'generator CPU', unit: '% of a core', digits: 0 },
+      ],
+      rows,
+      notes: [
+        "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, or where requests queued for connections while the server sat idle, is generator-limited: invalid, never the layout's result.",
+        ...phased
+          .filter(([, w]) => (w.generator?.limitedRepeats ?? 0) > 0)
+          .map(([name, w]) => `${name}: ${w.generator!.limitedRepeats} repeat(s) generator-limited (invalid).`),
+      ],
+    },
+  ]);
+}
