@@ -70,4 +70,50 @@ describe('a backend killed between segments', () => {
       await router.close();
     }
   });
+
+  it('a crash inside a writing window: the window is kept and the rows it wrote are removed once the server is back', async () => {
+    const w = tinyScenario({
+      workload: {
+        mode: 'closed',
+        users: 2,
+        warmupSeconds: 0.2,
+        durationSeconds: 4,
+        repeats: 1,
+        mix: { 'create-order': 1 },
+        maxOutageSeconds: 30,
+        intervalSeconds: 0.5,
+      },
+    }).workload;
+    const db = ctx.naming.db('shared');
+    let crash: Promise<number | undefined> = Promise.resolve(undefined);
+    const seg = await measureSegment({
+      ctx,
+      layout: 'shared',
+      workload: w,
+      repeat: 2,
+      onMeasureStart: () => {
+        crash = new Promise((r) => setTimeout(r, 1000)).then(async () => {
+          const pid = await withAdmin(target, db, async (c) => {
+            const r = await c.query<{ pid: number }>(
+              'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = $2 LIMIT 1',
+              [db, 'client backend'],
+            );
+            return r.rows[0]?.pid;
+          });
+          if (pid) process.kill(pid, 'SIGKILL');
+          return pid;
+        });
+      },
+    });
+    assert.ok(await crash, 'a backend was killed inside the window');
+    assert.ok(seg.recorder.queries[0]!.ok > 0, 'what was measured is kept');
+    assert.ok(seg.recorder.intervals.length > 0, 'intervals kept');
+    const counts = await withAdmin(target, db, async (c) => {
+      const r = await c.query<{ o: string; i: string }>(
+        'SELECT (SELECT count(*) FROM orders)::text AS o, (SELECT count(*) FROM order_items)::text AS i',
+      );
+      return { orders: Number(r.rows[0]!.o), items: Number(r.rows[0]!.i) };
+    });
+    assert.deepEqual(counts, { orders: ctx.plan.totals.orders, items: ctx.plan.totals.order_items });
+  });
 });
