@@ -2,7 +2,8 @@
  * A role that is not superuser: what seeding needs on an existing server. The harness owns the
  * tables it creates, and the rls layout forces row level security on its owner, so its checksums
  * (which read every tenant) see no rows unless the role bypasses RLS: CREATEDB + CREATEROLE +
- * BYPASSRLS. Without BYPASSRLS the role is refused up front, naming the attribute.
+ * BYPASSRLS. As such a role seed, verify, run, migrate and backup work; without BYPASSRLS the role
+ * is refused up front, naming the attribute.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +47,44 @@ describe('a role that is not superuser', () => {
     const r = await seed('ops', 'tns');
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /identical across shared, rls, schema, database, hybrid/);
+  });
+
+  it('as that role, verify, run, migrate and backup work on what it seeded (--seeded)', async () => {
+    const common = [
+      '--database-url',
+      url('ops'),
+      '--tenants',
+      '3',
+      '--rows',
+      '300',
+      '--scenario',
+      'smoke',
+      '--prefix',
+      'tns',
+      '-q',
+      '--seeded',
+    ];
+    const v = await runCli(['verify', ...common, '--results-dir', tempDir('tenantbench-res-')]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /0 leaked/);
+    const r = await runCli([
+      'run',
+      ...common,
+      '--results-dir',
+      tempDir('tenantbench-res-'),
+      '--repeats',
+      '1',
+      '--duration',
+      '1',
+      '--warmup',
+      '0.2',
+      '--no-rate-sweep',
+    ]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const cmd of ['migrate', 'backup']) {
+      const o = await runCli([cmd, ...common, '--results-dir', tempDir('tenantbench-res-')]);
+      assert.equal(o.code, 0, `${cmd}: ${o.stdout}${o.stderr}`);
+    }
   });
 
   it('CREATEDB + CREATEROLE alone is refused before anything is created, naming BYPASSRLS', async () => {
