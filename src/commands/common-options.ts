@@ -46,7 +46,7 @@ export function addTargetOptions(cmd: Command): Command {
     .addOption(new Option('--target <kind>', 'where PostgreSQL comes from').choices([...TARGET_KINDS]).default('embedded'))
     .option(
       '--database-url <url>',
-      'an existing server (implies --target url); the role needs superuser or CREATEDB + CREATEROLE; repeat it to place tenant databases on several servers (the first is the primary)',
+      'an existing server (implies --target url); the role needs superuser, or CREATEDB + CREATEROLE + BYPASSRLS; repeat it to place tenant databases on several servers (the first is the primary)',
       collect,
     )
     .option(

@@ -44,7 +44,9 @@ export class UrlTarget implements Target {
 
   /**
    * Connect and check up front that the role can do what seeding needs: superuser, or both
-   * CREATEDB (databases per layout and per tenant) and CREATEROLE (application roles).
+   * CREATEDB (databases per layout and per tenant) and CREATEROLE (application roles), and
+   * BYPASSRLS: the harness owns the tables it creates and the rls layouts force row level security
+   * on their owner, so the dataset checksums (which read every tenant) would see no rows.
    */
   static async open(url: string): Promise<UrlTarget> {
     const admin = UrlTarget.parse(url);
@@ -55,16 +57,19 @@ export class UrlTarget implements Target {
       throw new TargetError(`cannot connect to ${admin.host}:${admin.port}/${admin.database} as ${admin.user}: ${errorMessage(err)}`);
     }
     try {
-      const r = await c.query<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
-        'SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user',
+      const r = await c.query<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolbypassrls: boolean }>(
+        'SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = current_user',
       );
       const row = r.rows[0];
       if (!row) throw new TargetError(`role ${admin.user} not found in pg_roles`);
       if (!row.rolsuper) {
-        const missing = [!row.rolcreatedb && 'CREATEDB', !row.rolcreaterole && 'CREATEROLE'].filter(Boolean);
+        const missing = [!row.rolcreatedb && 'CREATEDB', !row.rolcreaterole && 'CREATEROLE', !row.rolbypassrls && 'BYPASSRLS'].filter(
+          Boolean,
+        );
         if (missing.length) {
           throw new TargetError(
-            `role "${admin.user}" lacks ${missing.join(' and ')}: tenantbench creates a database per layout and per tenant, and application roles. ` +
+            `role "${admin.user}" lacks ${missing.join(' and ')}: tenantbench creates a database per layout and per tenant, and application roles, ` +
+              'and checksums tables that force row level security on their owner. ' +
               `Grant it (ALTER ROLE "${admin.user}" ${missing.join(' ')}) or use a superuser.`,
           );
         }

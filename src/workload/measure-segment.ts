@@ -16,6 +16,8 @@ import { openLoop } from './open-loop.js';
 import { QUERIES } from './query-registry.js';
 import type { QueryName } from './query-registry.js';
 import { removeWrittenRows } from './remove-written-rows.js';
+import { retryOnConnectionLoss } from './cleanup-retry.js';
+import { errorMessage } from '../errors.js';
 import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
 import { QueryRecord, WorkloadRecorder } from './workload-recorder.js';
@@ -90,9 +92,16 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // so the two are comparable.
     const tenants = noisyTenant ? ctx.plan.tenants.filter((t) => t !== noisyTenant) : ctx.plan.tenants;
     const writes = mix.writes || (o.noisy === true && QUERIES[w.noisyNeighbour?.query as QueryName]?.writes === true);
-    if (writes) await removeWrittenRows(router, ctx.plan.tenants);
+    // Idempotent cleanups: a backend killed or a short outage between segments costs a retry, not the run.
+    const cleanup = () =>
+      retryOnConnectionLoss(
+        `${o.layout}: remove written rows`,
+        () => removeWrittenRows(router, ctx.plan.tenants),
+        w.maxOutageSeconds * 1000,
+      );
+    if (writes) await cleanup();
     const ids: IdSource = writes
-      ? await allocateIds(router, ctx.plan.tenants)
+      ? await retryOnConnectionLoss(`${o.layout}: allocate ids`, () => allocateIds(router, ctx.plan.tenants), w.maxOutageSeconds * 1000)
       : {
           next: () => {
             throw new Error('this mix does not write');
@@ -198,8 +207,17 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
     const serverTime = await serverTimeOf(stmtStats, await snapStart, mix);
-    if (writes && !health.abortReason) debug('%s: removed %d written rows', o.layout, await removeWrittenRows(router, ctx.plan.tenants));
     const invalidReasons: string[] = [];
+    if (writes && !health.abortReason) {
+      // What was measured is kept whatever happens here; rows left behind are removed before the next segment.
+      try {
+        debug('%s: removed %d written rows', o.layout, await cleanup());
+      } catch (err) {
+        invalidReasons.push(
+          `the rows written in the window could not be removed afterwards (${errorMessage(err)}); they are left behind until the next segment's cleanup`,
+        );
+      }
+    }
     if (lag.p99Ms > w.maxEventLoopLagMs) {
       invalidReasons.push(
         `load generator saturated: event-loop lag p99 ${lag.p99Ms.toFixed(1)} ms > ${w.maxEventLoopLagMs} ms (max ${lag.maxMs.toFixed(1)} ms); its latencies describe the client, not the server`,
