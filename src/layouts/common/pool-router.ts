@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { ClientConfig, QueryConfig, QueryResultRow } from 'pg';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
+import { HarnessError } from '../../errors.js';
 import type { RouterStats, TenantRouter, TenantSession } from '../layout.js';
 
 /**
@@ -22,7 +23,7 @@ export const RESET_ON_RELEASE =
   'SELECT count(*)::int AS sql_prepared FROM pg_catalog.pg_prepared_statements WHERE from_sql';
 
 /** Thrown (and the connection discarded) when a released connection holds SQL-level prepared statements. */
-export class PoisonedConnection extends Error {}
+export class PoisonedConnection extends HarnessError {}
 
 /**
  * Router over one pg.Pool: every acquire opens a transaction and scopes it to the tenant in the
