@@ -22,5 +22,15 @@ describe('generator-limited windows', () => {
     assert.deepEqual(generatorLimits({ ...q, serverBusyShare: 0.6 }, 10), [], 'a busy server: the queue is the layout’s');
     assert.deepEqual(generatorLimits({ ...q, busyCpuPercentOfOneCore: 20 }, 10), [], 'an idle generator: not its queue');
     assert.deepEqual(generatorLimits({ ...q, serverBusyShare: null }, 10), [], 'server time not measured: no verdict from it');
+    assert.match(
+      generatorLimits({ ...q, routerWaits: 3 }, 10).join(),
+      /waited 100.0 ms/,
+      'the router queued: the queue is the generator’s',
+    );
+    assert.deepEqual(
+      generatorLimits({ ...q, routerWaits: 0 }, 10),
+      [],
+      'no acquire waited in the router: the time went to a pooler’s queue or the round trip, not to the generator',
+    );
   });
 });

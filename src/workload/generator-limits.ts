@@ -34,6 +34,12 @@ export interface GeneratorLoad {
   queueWaitMs?: number | null;
   /** Server execution time (pg_stat_statements) / (window x connections); null when not measured. */
   serverBusyShare?: number | null;
+  /**
+   * acquire() calls that waited in the router's own queue during the segment; null when unknown.
+   * None means the acquire time went elsewhere (a pooler's queue for its server connections, the
+   * round trip itself): not a queue the generator holds.
+   */
+  routerWaits?: number | null;
 }
 
 /**
@@ -61,6 +67,7 @@ export function generatorLimits(g: GeneratorLoad, maxLatenessMs: number): string
     busy !== null &&
     q > MIN_QUEUE_WAIT_MS &&
     busy < MAX_IDLE_SERVER_SHARE &&
+    (g.routerWaits ?? 1) > 0 &&
     g.busyCpuPercentOfOneCore > MIN_QUEUEING_GENERATOR_CPU_PERCENT
   ) {
     why.push(

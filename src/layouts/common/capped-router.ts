@@ -31,9 +31,11 @@ export class CappedKeyedRouter implements TenantRouter {
     private readonly configOf: (t: TenantPlan) => ClientConfig,
     private readonly contextSql: (t: TenantPlan) => string = () => '',
     /**
-     * Statement(s) run once on each new connection, outside any transaction (a session-level context).
-     * Settings made here do not survive the first release: the reset on release (RESET_ON_RELEASE)
-     * runs RESET ALL. Use `contextSql` (per transaction) for anything a session needs.
+     * Statement(s) run once on each new connection, outside any transaction (a session-level context:
+     * the pattern `SessionPinnedRouter` exists to measure). A connection with one keeps its session
+     * state on release (no RESET_ON_RELEASE, which would wipe the context it depends on): it is keyed
+     * to its tenant and never lent to another tenant by this router. Without one, connections are
+     * reset on release like every other router's.
      */
     private readonly connectSql?: (t: TenantPlan) => string,
   ) {
@@ -48,7 +50,7 @@ export class CappedKeyedRouter implements TenantRouter {
       this.giveBack(tenant.slug, client, err as Error);
       throw err;
     }
-    return makeSession(tenant, false, client, (err) => this.giveBack(tenant.slug, client, err));
+    return makeSession(tenant, false, client, (err) => this.giveBack(tenant.slug, client, err), !this.connectSql);
   }
 
   private async checkout(tenant: TenantPlan): Promise<pg.Client> {
