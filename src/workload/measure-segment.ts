@@ -122,8 +122,6 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const perDatabaseCap = impl.connectionCap(ctx.scenario) ?? Infinity;
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
-    // Requests that had to wait in the router's own queue, counted from here (rule 3 of generatorLimits).
-    const routerWaitsAtStart = router.stats().waits;
     await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
@@ -241,7 +239,6 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       busyCpuPercentOfOneCore: (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
       latenessP99Ms: w.mode === 'open' ? recorder.generatorLateness.percentileMs(99) : null,
       queueWaitMs: acquireMean !== null && commitMean !== null ? Math.max(0, acquireMean - commitMean) : null,
-      routerWaits: router.stats().waits - routerWaitsAtStart,
       serverBusyShare:
         execMs === null
           ? null
