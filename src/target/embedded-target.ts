@@ -275,6 +275,15 @@ export function startWatchdog(childPid: number | undefined, baseDir: string, per
   w.unref();
 }
 
+/**
+ * A detached watchdog that removes `dir` once this process is gone without having removed it
+ * itself (SIGKILL): the harness's temporary directories (src/temp-dir.ts).
+ */
+export function startDirectoryWatchdog(dir: string): void {
+  const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
+  spawn(process.execPath, [script, String(process.pid), '0', dir, '0'], { detached: true, stdio: 'ignore' }).unref();
+}
+
 /** What the harness itself keeps in a --pg-data directory (plus the server's socket and lock files). */
 const OWN_ENTRIES = new Set(['data', 'admin-password', 'postgres.log', 'role-secret']);
 
