@@ -21,9 +21,10 @@ import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, statSync, writeFi
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Summary } from '../src/results/summary-schema.js';
-import { CLI, existsSync, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
+import { CLI, dataDirOf, existsSync, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
 import type { CliRun } from './helpers.js';
 import { packageRoot } from '../src/paths.js';
+import { serverOsUser } from '../src/target/os-user.js';
 
 const TINY = `
 name: tiny-faults
@@ -41,7 +42,7 @@ writeFileSync(scenario, TINY);
 const pgData = join(dir, 'pgdata');
 
 interface Fault {
-  /** Sees everything printed so far and the row's TMPDIR; returns the signal to send, or a side effect's result. */
+  /** Sees everything printed so far, the row's TMPDIR and results dir; returns the signal to send (or acts itself and returns null). */
   when: (out: string, tmp: string, results: string) => NodeJS.Signals | null;
 }
 
@@ -148,6 +149,8 @@ const killed = (s: Summary | null) => {
   assert.equal(s.layouts.shared?.status, 'ok', 'the seed check before the fault is kept');
 };
 
+const restart: { started: boolean; code: number | null } = { started: false, code: null };
+
 // In this order: the rows on the persistent cluster first, each one's leftovers harmless to the next
 // (a killed run's written rows, the only ones a --seeded check would see, come last).
 const ROWS: Row[] = [
@@ -232,6 +235,34 @@ const ROWS: Row[] = [
     check: (_r, s) => {
       killed(s);
       assert.ok(s!.layouts.shared?.migration, 'the migrated layout is kept');
+    },
+  },
+  {
+    name: 'the server stopped cleanly and started again between segments (pg_ctl restart -m fast)',
+    args: () => ['run', ...common],
+    fault: (out) => {
+      if (restart.started || !/repeat 1\/1 shared: \d+ ok/.test(out)) return null;
+      restart.started = true;
+      const base = dataDirOf(out)!;
+      const binDir = /embedded PostgreSQL \S+ \([^:]+: ([^)]+)\)/.exec(out)![1]!;
+      const pgCtl = [join(binDir, 'pg_ctl'), 'restart', '-m', 'fast', '-w', '-D', join(base, 'data'), '-l', join(base, 'restart.log')];
+      const user = serverOsUser();
+      const p = spawn(user ? 'runuser' : pgCtl[0]!, user ? ['-u', user.name, '--', ...pgCtl] : pgCtl.slice(1), {
+        stdio: 'ignore',
+        cwd: base,
+      });
+      p.on('close', (code) => {
+        restart.code = code;
+      });
+      return null;
+    },
+    exit: 0,
+    check: (r, s) => {
+      assert.equal(restart.code, 0, 'pg_ctl restart succeeded');
+      // The outage is shorter than maxOutageSeconds: the run goes on and measures every layout.
+      assert.ok(s);
+      assert.equal(s.status, 'ok', r.stderr);
+      for (const l of ['shared', 'rls', 'schema'] as const) assert.equal(s.workload?.layouts[l]?.status, 'ok', l);
     },
   },
 ];
