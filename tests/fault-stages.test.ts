@@ -36,6 +36,7 @@ workload: { mode: closed, users: 2, warmupSeconds: 0.3, durationSeconds: 1, repe
 `;
 
 const dir = tempDir('tenantbench-faults-');
+chmodSync(dir, 0o755); // the server's OS user reaches --pg-data in it
 const scenario = join(dir, 'tiny-faults.yaml');
 writeFileSync(scenario, TINY);
 /** The persistent cluster the --seeded rows share. */
@@ -239,7 +240,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'the server stopped cleanly and started again between segments (pg_ctl restart -m fast)',
-    args: () => ['run', ...common],
+    // Windows long enough that the restart (about a second) ends while the run still measures.
+    args: () => ['run', ...common, '--duration', '2'],
     fault: (out) => {
       if (restart.started || !/repeat 1\/1 shared: \d+ ok/.test(out)) return null;
       restart.started = true;
