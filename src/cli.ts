@@ -11,6 +11,7 @@ import { registerMigrate } from './commands/migrate-command.js';
 import { registerBackup } from './commands/backup-command.js';
 import { registerOperations } from './commands/operations-command.js';
 import { SessionError } from './pipeline/run-session.js';
+import { BundleWriteError } from './results/bundle.js';
 import { EXIT, errorMessage, exitCodeOf, interruptExitCode } from './errors.js';
 import { interruptSignal, runCleanups } from './lifecycle.js';
 import { harnessVersion } from './paths.js';
@@ -64,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return code;
     process.stderr.write(`tenantbench: ${errorMessage(err)}\n`);
     const bundle = err instanceof SessionError ? err.bundle : null;
-    if (bundle) process.stderr.write(`results gathered so far: ${bundle.dir}\n`);
+    // A bundle that could not be written holds nothing to point at (its error names it).
+    if (bundle && !((err as SessionError).cause instanceof BundleWriteError))
+      process.stderr.write(`results gathered so far: ${bundle.dir}\n`);
     return code;
   } finally {
     await runCleanups();

@@ -142,6 +142,7 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
   let target: Target | null = null;
   let session: RunSession | null = null;
   let prefixLock: PrefixLock | null = null;
+  let failure: SessionError | null = null;
   try {
     target = await openTarget({ ...o.target, log: (l) => out(l) });
     prefixLock = await lockPrefix(target, o.prefix);
@@ -156,26 +157,38 @@ export async function withRunSession(o: SessionOptions, body: (s: RunSession) =>
     session = { bundle, summary, scenario, layouts, target, env, ctx, progress, checksums, writers, out, flush };
     await body(session);
     summary.status = 'ok';
-    return session;
   } catch (err) {
     if (summary.status === 'interrupted' || isInterrupting()) {
       markInterrupted(summary, interruptedBy);
-      throw new SessionError(new InterruptedError(interruptedBy ?? 'a signal'), bundle);
+      failure = new SessionError(new InterruptedError(interruptedBy ?? 'a signal'), bundle);
+    } else {
+      summary.status = 'failed';
+      summary.error = errorMessage(err);
+      failure = new SessionError(err, bundle);
     }
-    summary.status = 'failed';
-    summary.error = errorMessage(err);
-    throw new SessionError(err, bundle);
-  } finally {
-    progress.stop();
-    removeHook();
+  }
+  progress.stop();
+  removeHook();
+  // The last write may fail (disk full, bundle directory gone): the server is stopped all the same.
+  let closing: unknown = null;
+  try {
     if (target && session && summary.placement) await measurePlacement(summary.placement, target, session.ctx);
     flush();
+  } catch (err) {
+    closing = err;
+  }
+  try {
     await prefixLock?.release();
+  } finally {
     if (target) {
       debug('stopping target');
       await target.stop();
     }
   }
+  // A body that failed has its own error (which says more); else a failed last write fails the run.
+  if (failure) throw failure;
+  if (closing || !session) throw new SessionError(closing, bundle);
+  return session;
 }
 
 /** The context layouts work in; shared by sessions, benchmarks and tests. */

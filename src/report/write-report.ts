@@ -36,6 +36,8 @@ export async function writeReport(results: LoadedResults, outDir?: string): Prom
   const svgs = new Map<string, string>();
   const pngs = new Map<string, string>();
   for (const c of model.charts) {
+    // Rendering never waits on I/O: yield between charts so that Ctrl-C is handled mid-report.
+    await new Promise((r) => setImmediate(r));
     write(dir, `${c.id}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`, files);
     const svg = await renderSvg(c.spec);
     svgs.set(c.id, svg);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { HarnessError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { summarySchema } from './summary-schema.js';
 import type { Summary } from './summary-schema.js';
@@ -28,19 +29,49 @@ export function createBundle(resultsDir: string, scenarioName: string, now = new
   return { runId, dir };
 }
 
+/**
+ * The bundle could not be written (disk full, its directory removed, replaced or made read-only
+ * during the run): the run cannot keep its results, so it stops (exit 1) naming the file and why.
+ */
+export class BundleWriteError extends HarnessError {}
+
+const WHY: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  ENOTDIR: 'the bundle directory was removed or replaced during the run',
+  ENOENT: 'the bundle directory was removed or replaced during the run',
+  EACCES: 'the bundle directory is not writable',
+  EPERM: 'the bundle directory is not writable',
+  EROFS: 'the bundle directory is on a read-only filesystem',
+};
+
 /** Write atomically (temp file + rename) so a crash never leaves half a file. */
-export function writeJson(bundle: Bundle, name: string, value: unknown): string {
+function writeAtomic(bundle: Bundle, name: string, data: string): string {
   const p = join(bundle.dir, name);
-  writeFileSync(`${p}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(`${p}.tmp`, p);
+  try {
+    writeFileSync(`${p}.tmp`, data);
+    renameSync(`${p}.tmp`, p);
+  } catch (err) {
+    try {
+      rmSync(`${p}.tmp`, { force: true });
+    } catch {
+      // the directory itself is gone or unusable: nothing to remove
+    }
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new BundleWriteError(
+      `cannot write ${name} in the results bundle ${bundle.dir}: ${WHY[code] ?? (err as Error).message}${WHY[code] ? ` (${code})` : ''}`,
+      { cause: err },
+    );
+  }
   return p;
 }
 
+export function writeJson(bundle: Bundle, name: string, value: unknown): string {
+  return writeAtomic(bundle, name, `${JSON.stringify(value, null, 2)}\n`);
+}
+
 export function writeCsv(bundle: Bundle, name: string, header: string[], rows: unknown[][]): string {
-  const p = join(bundle.dir, name);
-  writeFileSync(`${p}.tmp`, stringify([header, ...rows]));
-  renameSync(`${p}.tmp`, p);
-  return p;
+  return writeAtomic(bundle, name, stringify([header, ...rows]));
 }
 
 /** Validate against the documented schema before writing: a bundle that breaks its contract is a bug. */

@@ -209,6 +209,10 @@ export class EmbeddedTarget implements Target {
       ['SIGQUIT', 30_000],
       ['SIGKILL', 40_000],
     ]);
+    // Someone restarted the server during the run (pg_ctl stop, then start): that postmaster is no
+    // child of ours, but it runs on our cluster; stop it too rather than leave it (or delete its
+    // data directory under it).
+    await stopRestartedPostmaster(join(this.baseDir, 'data'), this.child.pid);
     debug('embedded server stopped');
     if (!this.persistent) rmSync(this.baseDir, { recursive: true, force: true });
   }
@@ -273,6 +277,58 @@ export function startWatchdog(childPid: number | undefined, baseDir: string, per
     },
   );
   w.unref();
+}
+
+/** Whether `pid` is a running postgres serving `dataDir` (never another cluster's process that reused a stale pid). */
+function postgresAlive(pid: number, dataDir: string): boolean {
+  try {
+    // A zombie (exited, not yet reaped by whoever is its parent now) counts as gone.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^\d+ \((postgres|postmaster)\) [^Z]/.test(stat) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir);
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true; // no /proc: trust the pid file
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** The postmaster named by `dataDir`/postmaster.pid, if it is running and is not `ours`: fast shutdown, then immediate. */
+async function stopRestartedPostmaster(dataDir: string, ours: number | undefined): Promise<void> {
+  let pid = 0;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return; // no pid file: no server runs there
+  }
+  if (!pid || pid === ours || !postgresAlive(pid, dataDir)) return;
+  debug('stopping postmaster %d, restarted outside the harness', pid);
+  for (const [signal, waitMs] of [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 10_000],
+    ['SIGKILL', 10_000],
+  ] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    for (const end = Date.now() + waitMs; Date.now() < end; ) {
+      if (!postgresAlive(pid, dataDir)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/**
+ * A detached watchdog that removes `dir` once this process is gone without having removed it
+ * itself (SIGKILL): the harness's temporary directories (src/temp-dir.ts).
+ */
+export function startDirectoryWatchdog(dir: string): void {
+  const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
+  spawn(process.execPath, [script, String(process.pid), '0', dir, '0'], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** What the harness itself keeps in a --pg-data directory (plus the server's socket and lock files). */

@@ -7,7 +7,9 @@
  *   node watchdog.js <harness-pid> <postmaster-pid> <base-dir> <persistent: 0|1> [signal]
  *
  * The optional signal (default SIGQUIT, PostgreSQL's immediate shutdown) lets the same watchdog
- * guard other children, e.g. PgBouncer (SIGTERM: immediate shutdown).
+ * guard other children, e.g. PgBouncer (SIGTERM: immediate shutdown). A postmaster pid of 0 means
+ * no child, only a directory: the harness's temporary directories (src/temp-dir.ts), removed once
+ * the harness is gone.
  */
 import { rmSync } from 'node:fs';
 
@@ -26,12 +28,23 @@ function alive(pid: number): boolean {
 async function main(): Promise<void> {
   const parent = Number(parentPid);
   const pm = Number(postmasterPid);
-  if (!parent || !pm || !baseDir) process.exit(2);
+  if (!parent || Number.isNaN(pm) || !baseDir) process.exit(2);
   for (;;) {
-    if (!alive(pm)) return; // the harness stopped its server itself
+    if (pm && !alive(pm)) return; // the harness stopped its server itself
     if (!alive(parent)) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  if (pm) await stop(pm);
+  if (persistent === '1') return;
+  remove(baseDir);
+  if (!pm) {
+    // Orphaned client tools (pg_dump into a backup directory) may still be writing: once more later.
+    await new Promise((r) => setTimeout(r, 2000));
+    remove(baseDir);
+  }
+}
+
+async function stop(pm: number): Promise<void> {
   try {
     process.kill(pm, (stopSignal ?? 'SIGQUIT') as NodeJS.Signals);
   } catch {
@@ -45,7 +58,14 @@ async function main(): Promise<void> {
       // gone
     }
   }
-  if (persistent !== '1') rmSync(baseDir, { recursive: true, force: true });
+}
+
+function remove(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch {
+    // best effort: nobody is left to report to
+  }
 }
 
 void main();

@@ -3,9 +3,7 @@
  * single-tenant backups by every method that applies, each restored into a fresh database and
  * verified by checksum. A backup that was not verified is not reported as ok.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { RunSession } from '../../pipeline/run-session.js';
 import type { LayoutName } from '../../config/scenario-schema.js';
 import { PartialFailureError, errorMessage } from '../../errors.js';
@@ -13,6 +11,7 @@ import type { LayoutContext } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
 import { unitOf } from '../../layouts/unit-of.js';
 import { registerCleanup } from '../../lifecycle.js';
+import { harnessTempDir } from '../../temp-dir.js';
 import type { BackupArtifact, LayoutBackup } from '../../results/backup-schema.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { Target } from '../../target/target.js';
@@ -66,7 +65,8 @@ export async function backupLayout(
     return { status: 'not measured', reason: `not measured: ${tools.reason}`, pgDump: null, jobs, copyFromUnderRls: null, artifacts: [] };
   }
   const env: OpsEnv = { ctx, tools, jobs };
-  const dir = mkdtempSync(join(tmpdir(), 'tenantbench-backup-'));
+  // Inside the harness's temporary root, which the watchdog removes even after a SIGKILL (temp-dir.ts).
+  const dir = harnessTempDir('backup-');
   const unregister = registerCleanup({
     name: `backup dir ${dir}`,
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
