@@ -69,7 +69,7 @@ export function workloadPhasesSection(s: Summary): Section | null {
       ],
       rows,
       notes: [
-        "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, or where requests queued in the router for its open connections while the server sat idle, is generator-limited: invalid, never the layout's result.",
+        "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, is generator-limited: invalid, never the layout's result.",
         ...phased
           .filter(([, w]) => (w.generator?.limitedRepeats ?? 0) > 0)
           .map(([name, w]) => `${name}: ${w.generator!.limitedRepeats} repeat(s) generator-limited (invalid).`),

@@ -49,7 +49,7 @@ export const capacityStepSchema = z.object({
     .boolean()
     .optional()
     .describe(
-      "the load generator was the bottleneck (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs, or requests queueing in the router while the server sat idle): invalid, never the layout's limit",
+      "the load generator was the bottleneck (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs): invalid, never the layout's limit",
     ),
   meets: z
     .boolean()

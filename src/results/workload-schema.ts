@@ -185,7 +185,7 @@ export const layoutWorkloadSchema = z.object({
         .int()
         .nonnegative()
         .describe(
-          "repeats the generator limited (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs, or requests queueing in the router while the server sat idle): invalid, never the layout's result",
+          "repeats the generator limited (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs): invalid, never the layout's result",
         ),
     })
     .nullable()

@@ -16,21 +16,11 @@ describe('generator-limited windows', () => {
     assert.match(generatorLimits({ ...calm, latenessP99Ms: 12 }, 10).join(), /schedule lateness P99 12.00 ms > 10 ms/);
     assert.deepEqual(generatorLimits({ ...calm, latenessP99Ms: null }, 10), []);
   });
-  it('flags requests queueing in the router for its open connections while the server sits idle and the generator is busy', () => {
-    const q = { ...calm, queueWaitMs: 100, serverBusyShare: 0.1, busyCpuPercentOfOneCore: 80, routerWaits: 12, routerOpened: 0 };
-    assert.match(
-      generatorLimits(q, 10).join(),
-      /waited 100.0 ms on average for one of the router's open connections while the server executed statements 10%/,
-    );
-    assert.deepEqual(generatorLimits({ ...q, serverBusyShare: 0.6 }, 10), [], 'a busy server: the queue is the layout’s');
-    assert.deepEqual(generatorLimits({ ...q, busyCpuPercentOfOneCore: 20 }, 10), [], 'an idle generator: not its queue');
-    assert.deepEqual(generatorLimits({ ...q, serverBusyShare: null }, 10), [], 'server time not measured: no verdict from it');
-    assert.deepEqual(generatorLimits({ ...q, routerWaits: 0 }, 10), [], 'the router never waited: a pooler’s queue or the round trip');
-    assert.deepEqual(
-      generatorLimits({ ...q, routerOpened: 5 }, 10),
-      [],
-      'the router opened connections (a capped router evicting): the layout’s doing',
-    );
-    assert.deepEqual(generatorLimits({ ...q, routerOpened: null }, 10), [], 'unknown router counters: no verdict');
+  it("does not judge by connection queueing against the server's execution share (recorded, not a rule)", () => {
+    // A database-per-tenant router at its cap opening connections, or PgBouncer queueing for its one
+    // server connection: long acquires while few statements execute, decided by the layout or the pooler.
+    const q = { ...calm, queueWaitMs: 100, serverBusyShare: 0.03, busyCpuPercentOfOneCore: 80 };
+    assert.deepEqual(generatorLimits(q, 10), []);
+    assert.match(generatorLimits({ ...q, busyCpuPercentOfOneCore: 95 }, 10).join(), /its CPU 95% of a core > 90%/);
   });
 });

@@ -123,8 +123,6 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
     await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
-    // The router's queue and connection openings from here on (generatorLimits' queueing rule).
-    const routerAtStart = router.stats();
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
@@ -241,8 +239,6 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       busyCpuPercentOfOneCore: (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
       latenessP99Ms: w.mode === 'open' ? recorder.generatorLateness.percentileMs(99) : null,
       queueWaitMs: acquireMean !== null && commitMean !== null ? Math.max(0, acquireMean - commitMean) : null,
-      routerWaits: router.stats().waits - routerAtStart.waits,
-      routerOpened: router.stats().opened - routerAtStart.opened,
       serverBusyShare:
         execMs === null
           ? null

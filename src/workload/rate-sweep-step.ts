@@ -51,8 +51,7 @@ export async function measureStep(o: StepOptions): Promise<{ step: CapacityStep;
 /**
  * A segment's figures as a sweep step, judged against the target. The step is invalid only for
  * what is not the layout's doing: the generator's own event-loop lag, the generator limited (its CPU
- * near a core, its schedule lateness beyond maxEventLoopLagMs, requests queueing in the router
- * while the server sat idle), the target gone. Requests
+ * near a core, its schedule lateness beyond maxEventLoopLagMs), the target gone. Requests
  * left unfinished by a lag-free generator are the layout not keeping up: a miss, not an invalid
  * step. Latencies of an invalid step are withheld.
  */
