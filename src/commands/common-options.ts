@@ -79,6 +79,15 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--prefix <name>', 'prefix of the databases and roles the harness creates', 'tb');
 }
 
+/** --generator-threads (run, all): the scenario's workload.generatorThreads. */
+export function addGeneratorThreadsOption(cmd: Command): Command {
+  return cmd.option(
+    '--generator-threads <n>',
+    'load-generator worker threads, each with its own event loop and connections (default: 1 on 2 cores or fewer, where the server shares them; else cores / 2, at most 8)',
+    positiveInt('--generator-threads'),
+  );
+}
+
 export function addOutputOptions(cmd: Command): Command {
   return cmd
     .option('--results-dir <dir>', 'where results/<run-id>/ bundles are written', defaultResultsDir())
@@ -107,6 +116,8 @@ export interface CommonOpts {
   quiet?: boolean;
   /** --seeded, on the commands that have it. */
   seeded?: boolean;
+  /** --generator-threads, on the commands that have it. */
+  generatorThreads?: number;
 }
 
 /** Everything that can be checked without a server, checked before anything touches one. */
@@ -120,6 +131,7 @@ export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'wor
   if (o.tenants !== undefined) overrides.tenants = o.tenants;
   if (o.rows !== undefined) overrides.rows = o.rows;
   if (o.seed !== undefined) overrides.seed = o.seed;
+  if (o.generatorThreads !== undefined) overrides.workload = { ...overrides.workload, generatorThreads: o.generatorThreads };
   const scenario = loadScenario(o.scenario, overrides);
   if (!/^[a-z][a-z0-9_]{0,20}$/.test(o.prefix)) {
     throw new UsageError(

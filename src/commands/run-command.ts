@@ -1,6 +1,13 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
+import {
+  addGeneratorThreadsOption,
+  addOutputOptions,
+  addScenarioOptions,
+  addTargetOptions,
+  positiveInt,
+  resolveCommon,
+} from './common-options.js';
 import type { CommonOpts } from './common-options.js';
 import { rateSweepOptions, rateSweepOverrides } from './rate-sweep-options.js';
 import type { RateSweepOpts } from './rate-sweep-options.js';
@@ -62,7 +69,7 @@ export function registerRun(program: Command): void {
       "Drive the scenario's workload (weighted query mix, closed or open loop) against every layout in an interleaved, shuffled order with equal warm-up, " +
         'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded.',
     );
-  rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addScenarioOptions(cmd)))))
+  rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd))))))
     .option('--seeded', 'do not seed: check and use the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('--repeats <n>', "measured repeats per layout (default: the scenario's, else 3)", positiveInt('--repeats'))
     .option('--duration <seconds>', 'measured seconds per layout and repeat', positiveNumber('--duration'))

@@ -111,6 +111,12 @@ const workloadSchema = z
     /** Width of the per-interval CSV rows, seconds. */
     intervalSeconds: z.number().positive().max(3600).default(1),
     /**
+     * Load-generator threads (worker threads, each with its own event loop, connections and
+     * histograms, merged exactly). Unset: 1 on 2 cores or fewer, where the server shares them;
+     * else one per two cores, at most 8 (generator-threads.ts).
+     */
+    generatorThreads: positiveInt.max(64).optional(),
+    /**
      * Noisy neighbour: one tenant runs a heavy query back to back on `users` extra connections
      * during an extra segment per layout; the other tenants' latency is compared quiet vs noisy.
      * When set, the measured traffic excludes that tenant in every segment. null = no such segment.

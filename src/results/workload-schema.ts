@@ -187,6 +187,26 @@ export const layoutWorkloadSchema = z.object({
         .describe(
           "repeats the generator limited (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs): invalid, never the layout's result",
         ),
+      threads: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          'load-generator threads that drove the windows (workload.generatorThreads, else the machine default; 1 where the segment needs the main thread)',
+        ),
+      perThread: z
+        .array(
+          z.object({
+            cpuPercentOfOneCore: z.number().describe("this thread's CPU, % of one core, highest over the repeats"),
+            busyCpuPercentOfOneCore: z
+              .number()
+              .describe('the same without its deliberate yields; above 90 the window is generator-limited'),
+            latenessP99Ms: ms.describe("open loop: this thread's schedule-lateness P99, worst over the repeats; null in closed loop"),
+          }),
+        )
+        .optional()
+        .describe('with several generator threads: each one (busyCpuPercentOfOneCore above is the busiest)'),
     })
     .nullable()
     .optional()

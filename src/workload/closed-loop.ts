@@ -3,6 +3,7 @@ import { hash32, mulberry32 } from '../../seed/prng.js';
 import { drain, noteOutcome, sleep } from './drive-context.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { executeRequest } from './execute-request.js';
+import { owns } from './generator-thread-share.js';
 
 export interface ClosedLoopOptions {
   users: number;
@@ -15,11 +16,12 @@ export interface ClosedLoopOptions {
  * (plus think time). Latency is from the request's actual start, so it says how long a request
  * took, not how long a user would have waited at a fixed arrival rate (that is the open loop).
  * Each user draws from its own PRNG stream seeded by (segment seed, user): the same requests in
- * every layout.
+ * every layout. A generator thread runs its share of the users (user u on thread u mod threads),
+ * each with the stream it has on one thread.
  */
 export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promise<DriveResult> {
   const { mix, recorder } = ctx;
-  const t0 = performance.now();
+  const t0 = ctx.startAt ?? performance.now();
   const measureStart = t0 + ctx.warmupMs;
   const end = measureStart + ctx.durationMs;
   let inFlight = 0;
@@ -41,7 +43,7 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
     ended = true;
     ctx.onMeasureEnd?.();
   };
-  const startTimer = setTimeout(begin, ctx.warmupMs);
+  const startTimer = setTimeout(begin, Math.max(0, measureStart - performance.now()));
 
   const user = async (u: number) => {
     const rnd = mulberry32(hash32(ctx.seed, 1, u));
@@ -64,7 +66,8 @@ export async function closedLoop(ctx: DriveContext, o: ClosedLoopOptions): Promi
     }
   };
   const endTimer = setTimeout(finish, Math.max(0, end - performance.now()));
-  await Promise.all(Array.from({ length: o.users }, (_, u) => user(u)));
+  const mine = Array.from({ length: o.users }, (_, u) => u).filter((u) => owns(ctx.share, u));
+  await Promise.all(mine.map(user));
   finish();
   const unfinished = await drain(() => inFlight);
   clearTimeout(startTimer);

@@ -1,7 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { CompiledMix } from './compiled-mix.js';
 import type { RequestOptions } from './execute-request.js';
 import type { WorkloadRecorder } from './workload-recorder.js';
+import type { ThreadShare } from './generator-thread-share.js';
 import type { IdSource, Rnd } from './workload-query.js';
 
 /** Everything a driver needs for one measured segment (one layout, one repeat). */
@@ -13,6 +15,13 @@ export interface DriveContext {
   readonly recorder: WorkloadRecorder;
   /** Seed of this segment's PRNG streams: the same for every layout of a repeat. */
   readonly seed: number;
+  /** This thread's share of the users (closed loop) or arrivals (open loop); WHOLE_LOAD on one thread. */
+  readonly share: ThreadShare;
+  /**
+   * performance.now() at which the warm-up begins (generator threads share one absolute start, so
+   * their measured windows coincide); undefined = when the driver starts.
+   */
+  readonly startAt?: number;
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly intervalMs: number;
@@ -36,6 +45,22 @@ export interface Health {
 export function noteOutcome(h: Health, error: string | null, endAt: number): void {
   if (error === null) h.lastOkAt = endAt;
   else if (error === 'connection' || error.startsWith('08') || error.startsWith('57P')) h.connectionErrors++;
+}
+
+/**
+ * The outage watchdog: connection failures and no success for `maxOutageSeconds` = the server is
+ * gone; sets `abortReason` so the drivers stop (results so far kept). Returns its stop.
+ */
+export function watchOutages(health: Health, maxOutageSeconds: number): () => void {
+  let errorsAtLastCheck = 0;
+  const timer = setInterval(() => {
+    const silentMs = performance.now() - health.lastOkAt;
+    if (silentMs > maxOutageSeconds * 1000 && health.connectionErrors > errorsAtLastCheck) {
+      health.abortReason = `target unreachable: no successful request for ${(silentMs / 1000).toFixed(1)} s and ${health.connectionErrors} connection errors; stopped early, results so far kept (incomplete)`;
+    }
+    if (silentMs <= maxOutageSeconds * 1000) errorsAtLastCheck = health.connectionErrors;
+  }, 250);
+  return () => clearInterval(timer);
 }
 
 export interface DriveResult {

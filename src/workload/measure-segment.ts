@@ -3,7 +3,6 @@ import createDebug from 'debug';
 import type { ResolvedWorkload } from '../config/load-scenario.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LayoutContext, RouterStats, TenantRouter } from '../layouts/layout.js';
-import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { EventLoopLagMonitor } from '../measure/event-loop-lag.js';
 import type { EventLoopLag } from '../measure/event-loop-lag.js';
@@ -26,6 +25,13 @@ import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
 import { generatorLimits } from './generator-limits.js';
+import { watchOutages } from './drive-context.js';
+import { WHOLE_LOAD } from './generator-thread-share.js';
+import type { IdBase } from './generator-thread-share.js';
+import { driveThreads } from './generator-threads.js';
+import type { ThreadLoad } from './generator-threads.js';
+import { generatorThreadsFor } from './generator-thread-count.js';
+import { prewarm } from './prewarm.js';
 import { StatementStats } from '../measure/statement-stats.js';
 import type { StatementSnapshot } from '../measure/statement-stats.js';
 import { serverTimeOf } from './server-time.js';
@@ -43,8 +49,11 @@ export interface SegmentResult {
   lag: EventLoopLag;
   /** CPU the harness process used during the measured window: seconds and % of one core. */
   clientCpu: { seconds: number; percentOfOneCore: number };
-  /** The generator's own load in the window and whether it limited the window (then invalid). */
-  generator: GeneratorLoad & { limited: boolean };
+  /**
+   * The generator's own load in the window and whether it limited the window (then invalid); with
+   * several generator threads, busyCpuPercentOfOneCore is the busiest thread's and perThread each one's.
+   */
+  generator: GeneratorLoad & { limited: boolean; threads: number; perThread: ThreadLoad[] | null };
   router: RouterStats;
   mix: CompiledMix;
   recorder: WorkloadRecorder;
@@ -84,7 +93,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   const noisyTenant = noisyTenantOf(w, ctx.plan.tenants);
   // The noisy tenant's own connections come on top of the measured users'.
   const connections = w.users + (noisyTenant ? w.noisyNeighbour!.users : 0);
-  const router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
+  const threads = generatorThreadsFor(o);
+  let router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
   let stmtStats: StatementStats | string = 'not measured: not reached';
   try {
     const mix = new CompiledMix(w.mix, w.prepared);
@@ -107,7 +117,15 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
             throw new Error('this mix does not write');
           },
         };
-    const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(ctx.plan.tenants));
+    let idBase: IdBase | null = null;
+    if (threads > 1) {
+      // The threads open their own connections: this router's (cleanup, ids) are closed meanwhile;
+      // a fresh one, opened only if used, removes the written rows afterwards.
+      if (writes) idBase = { orders: ids.next('orders') - 1, order_items: ids.next('order_items') - 1 };
+      await router.close();
+      router = layoutOf(o.layout).router(ctx, { maxConnections: connections });
+    }
+    let recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(ctx.plan.tenants));
     const lagMonitor = new EventLoopLagMonitor();
     let lag: EventLoopLag = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
     let cpu0 = process.cpuUsage();
@@ -122,19 +140,12 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const perDatabaseCap = impl.connectionCap(ctx.scenario) ?? Infinity;
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
-    await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
+    if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
-    let errorsAtLastCheck = 0;
-    // The outage watchdog: connection failures and no success for maxOutageSeconds = the server is gone.
-    const watchdog = setInterval(() => {
-      const silentMs = performance.now() - health.lastOkAt;
-      if (silentMs > w.maxOutageSeconds * 1000 && health.connectionErrors > errorsAtLastCheck) {
-        health.abortReason = `target unreachable: no successful request for ${(silentMs / 1000).toFixed(1)} s and ${health.connectionErrors} connection errors; stopped early, results so far kept (incomplete)`;
-      }
-      if (silentMs <= w.maxOutageSeconds * 1000) errorsAtLastCheck = health.connectionErrors;
-    }, 250);
+    // Each generator thread watches its own requests; one thread watches here.
+    const stopWatchdog = threads === 1 ? watchOutages(health, w.maxOutageSeconds) : () => {};
     const dc: DriveContext = {
       health,
       mix,
@@ -144,6 +155,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       recorder,
       // The same streams for every layout of a repeat; another repeat draws other requests.
       seed: hash32(ctx.scenario.seed, 0x77, o.repeat),
+      share: WHOLE_LOAD,
       warmupMs: w.warmupSeconds * 1000,
       durationMs: w.durationSeconds * 1000,
       intervalMs: w.intervalSeconds * 1000,
@@ -184,22 +196,45 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
         ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed)
         : null;
     let drive: DriveResult;
+    let routerStats: RouterStats | null = null;
+    let perThread: ThreadLoad[] | null = null;
     let noisy: SegmentResult['noisy'] = null;
     let leakProbes: LeakProbes | null = null;
     try {
-      drive =
-        w.mode === 'closed'
-          ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
-          : await openLoop(dc, {
-              ratePerS: w.ratePerS,
-              arrival: w.arrival,
-              lateMs: w.lateMs,
-              maxBacklog: w.maxBacklog,
-              // Blocking the loop before a deadline would delay anything else sharing it.
-              blockWhenIdle: !noisyLoad && !w.leakProbes.enabled && !o.onMeasureStart,
-            });
+      if (threads > 1) {
+        const t = await driveThreads({
+          ctx,
+          layout: o.layout,
+          workload: w,
+          threads,
+          seed: dc.seed,
+          ids: idBase,
+          prewarm: Math.min(w.users, perDatabaseCap),
+          health,
+          onMeasureStart: () => {
+            cpu0 = process.cpuUsage();
+            const stats = stmtStats;
+            if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
+          },
+          onMeasureEnd: () => {
+            cpu = process.cpuUsage(cpu0);
+          },
+        });
+        ({ drive, recorder, lag, router: routerStats, threads: perThread } = t);
+      } else
+        drive =
+          w.mode === 'closed'
+            ? await closedLoop(dc, { users: w.users, thinkMs: w.thinkMs })
+            : await openLoop(dc, {
+                ratePerS: w.ratePerS,
+                arrival: w.arrival,
+                lateMs: w.lateMs,
+                maxBacklog: w.maxBacklog,
+                // Blocking the loop before a deadline would delay anything else sharing it.
+                blockWhenIdle: !noisyLoad && !w.leakProbes.enabled && !o.onMeasureStart,
+              });
     } finally {
-      clearInterval(watchdog);
+      stopWatchdog();
       probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
       const tallied = await (probeTally as Promise<LeakProbes> | null);
       leakProbes = tallied ?? (w.leakProbes.enabled ? { probes: 0, leaked: 0, findings: 0, rowsOfOtherTenants: 0, firstLeak: null } : null);
@@ -234,15 +269,19 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
         : null;
     const acquireMean = phases.acquire.meanMs();
     const commitMean = phases.commit.meanMs();
+    routerStats ??= router.stats();
     const gen: GeneratorLoad = {
       cpuPercentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100,
-      busyCpuPercentOfOneCore: (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
+      // Several threads: the busiest one's (each thread is one event loop that can saturate alone).
+      busyCpuPercentOfOneCore: perThread
+        ? Math.max(...perThread.map((t) => t.busyCpuPercentOfOneCore))
+        : (Math.max(0, cpuSeconds - (drive.waitMs?.spin ?? 0) / 1000) / drive.measuredSeconds) * 100,
       latenessP99Ms: w.mode === 'open' ? recorder.generatorLateness.percentileMs(99) : null,
       queueWaitMs: acquireMean !== null && commitMean !== null ? Math.max(0, acquireMean - commitMean) : null,
       serverBusyShare:
         execMs === null
           ? null
-          : execMs / (drive.measuredSeconds * 1000 * Math.max(1, Math.min(connections, router.stats().peakOpen || connections))),
+          : execMs / (drive.measuredSeconds * 1000 * Math.max(1, Math.min(connections, routerStats.peakOpen || connections))),
     };
     // Lateness gets the tolerance the event-loop lag gate has (both are the generator's own delay);
     // the report shows the lateness apart either way.
@@ -256,8 +295,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       drive,
       lag,
       clientCpu: { seconds: cpuSeconds, percentOfOneCore: (cpuSeconds / drive.measuredSeconds) * 100 },
-      generator: { ...gen, limited: limits.length > 0 },
-      router: router.stats(),
+      generator: { ...gen, limited: limits.length > 0, threads, perThread },
+      router: routerStats,
       mix,
       recorder,
       noisy,
@@ -269,10 +308,4 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     if (typeof stmtStats !== 'string') await stmtStats.close();
     if (!o.router) await router.close();
   }
-}
-
-/** Hold `n` sessions at once (different tenants, round robin), then release them all. */
-async function prewarm(router: TenantRouter, tenants: readonly TenantPlan[], n: number): Promise<void> {
-  const sessions = await Promise.allSettled(Array.from({ length: n }, (_, i) => router.acquire(tenants[i % tenants.length]!)));
-  await Promise.all(sessions.map((s) => (s.status === 'fulfilled' ? s.value.release().catch(() => {}) : undefined)));
 }

@@ -15,6 +15,7 @@ import { CompiledMix } from './compiled-mix.js';
 import type { DriveContext } from './drive-context.js';
 import { openLoop } from './open-loop.js';
 import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
+import { WHOLE_LOAD } from './generator-thread-share.js';
 import { WorkloadRecorder } from './workload-recorder.js';
 import { generatorLimits } from './generator-limits.js';
 
@@ -53,6 +54,7 @@ function context(router: TenantRouter, durationMs: number): DriveContext {
     ids: { next: () => 0 },
     recorder: new WorkloadRecorder(mix.queries.length, tenantClasses(plan.tenants)),
     seed: 7,
+    share: WHOLE_LOAD,
     warmupMs: 300,
     durationMs,
     intervalMs: 1000,

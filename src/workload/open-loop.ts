@@ -4,6 +4,7 @@ import { drain, noteOutcome } from './drive-context.js';
 import type { DriveContext, DriveResult } from './drive-context.js';
 import { executeRequest } from './execute-request.js';
 import { PreciseWake } from '../measure/precise-wake.js';
+import { owns } from './generator-thread-share.js';
 
 export interface OpenLoopOptions {
   ratePerS: number;
@@ -31,19 +32,23 @@ export interface OpenLoopOptions {
  * Each request is sent at its intended start to within tens of microseconds (PreciseWake: a timer
  * until shortly before, then a futex sleep when nothing is in flight, else setImmediate yields), and
  * how late it was sent (the generator's own delay, not the database's) is recorded per request.
+ * A generator thread follows the whole schedule and sends its share of it (arrival i on thread
+ * i mod threads), timed like any other.
  */
 export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<DriveResult> {
   const { mix, recorder } = ctx;
   const intervalMs = 1000 / o.ratePerS;
   const arrivals = mulberry32(hash32(ctx.seed, 2));
   const rnd = mulberry32(hash32(ctx.seed, 3));
-  const t0 = performance.now();
+  const t0 = ctx.startAt ?? performance.now();
   const measureStart = t0 + ctx.warmupMs;
   const end = measureStart + ctx.durationMs;
   let inFlight = 0;
   let offered = 0;
   let dropped = 0;
   let next = t0;
+  /** Index of the next arrival in the schedule: the thread whose share it is sends it. */
+  let arrival = 0;
   let measuring = false;
   let intervalTimer: NodeJS.Timeout | undefined;
   let stoppedAt = end;
@@ -51,10 +56,13 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   let spinAtStart = 0;
   let blockAtStart = 0;
 
-  const send = async (intended: number) => {
+  const send = async (intended: number, i: number) => {
+    // Every thread draws every arrival's query, tenant and parameters (a few random numbers), so
+    // the streams, and the ids of writes, stay those of one thread; it sends only its share.
     const q = mix.pick(rnd());
     const tenant = ctx.chooseTenant(rnd);
     const values = q.query.params(tenant, rnd, ctx.ids);
+    if (!owns(ctx.share, i)) return;
     const measured = intended >= measureStart;
     if (measured) offered++;
     if (inFlight >= o.maxBacklog) {
@@ -83,7 +91,7 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
         intervalTimer = setInterval(() => recorder.closeInterval(performance.now()), ctx.intervalMs);
       }
       while (next <= now && next < end) {
-        void send(next);
+        void send(next, arrival++);
         next += o.arrival === 'fixed' ? intervalMs : -Math.log(1 - arrivals()) * intervalMs;
       }
       if (now >= end || ctx.health.abortReason !== null) {

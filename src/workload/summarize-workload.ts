@@ -4,6 +4,7 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { LayoutWorkload, QueryResult, WorkloadSummary } from '../results/workload-schema.js';
 import { WORKLOAD_SCHEMA_VERSION } from '../results/workload-schema.js';
 import type { SegmentResult } from './measure-segment.js';
+import type { ThreadLoad } from './generator-threads.js';
 import type { HttpLoadResult } from './http-load.js';
 import { QueryRecord } from './workload-recorder.js';
 
@@ -172,7 +173,29 @@ export function summarizeLayout(
         Math.min,
       ),
       limitedRepeats: segs.filter((s) => s.generator.limited).length,
+      threads: Math.max(...segs.map((s) => s.generator.threads)),
+      ...perThreadOf(segs),
     },
+  };
+}
+
+/** Each generator thread's load, worst over the repeats; nothing when every repeat ran on one thread. */
+function perThreadOf(segs: SegmentResult[]): { perThread?: ThreadLoad[] } {
+  const runs = segs.map((s) => s.generator.perThread).filter((p): p is ThreadLoad[] => p !== null);
+  if (!runs.length) return {};
+  const n = Math.max(...runs.map((p) => p.length));
+  return {
+    perThread: Array.from({ length: n }, (_, i) => {
+      const t = runs.map((p) => p[i]).filter((x): x is ThreadLoad => x !== undefined);
+      return {
+        cpuPercentOfOneCore: Math.max(...t.map((x) => x.cpuPercentOfOneCore)),
+        busyCpuPercentOfOneCore: Math.max(...t.map((x) => x.busyCpuPercentOfOneCore)),
+        latenessP99Ms: worst(
+          t.map((x) => x.latenessP99Ms),
+          Math.max,
+        ),
+      };
+    }),
   };
 }
 

@@ -25,18 +25,54 @@ export class QueryRecord {
   late = 0;
   readonly errors = new Map<string, number>();
 
+  /**
+   * Every histogram of the record by a stable path ('response', 'byClass.small', ...): what add,
+   * encode and decode walk, so a phase added as a field (one more LatencyHistogram, also one level
+   * down in a plain object) is merged and carried between threads without more code.
+   */
+  histograms(): [string, LatencyHistogram][] {
+    const out: [string, LatencyHistogram][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof LatencyHistogram) out.push([k, v]);
+      else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        for (const [k2, v2] of Object.entries(v as Record<string, unknown>))
+          if (v2 instanceof LatencyHistogram) out.push([`${k}.${k2}`, v2]);
+      }
+    }
+    return out;
+  }
+
   add(o: QueryRecord): void {
-    this.response.add(o.response);
-    this.service.add(o.service);
-    this.byClass.small.add(o.byClass.small);
-    this.byClass.large.add(o.byClass.large);
-    this.lateness.add(o.lateness);
-    this.acquire.add(o.acquire);
-    this.query.add(o.query);
-    this.commit.add(o.commit);
+    const theirs = new Map(o.histograms());
+    for (const [path, h] of this.histograms()) {
+      const t = theirs.get(path);
+      if (t) h.add(t);
+    }
     this.ok += o.ok;
     this.late += o.late;
     for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
+  }
+
+  /** Structured-cloneable, exact (HDR V2 encoding): what a generator thread hands to the main thread. */
+  encode(): EncodedQueryRecord {
+    return {
+      histograms: Object.fromEntries(this.histograms().map(([path, h]) => [path, h.encode()])),
+      ok: this.ok,
+      late: this.late,
+      errors: [...this.errors],
+    };
+  }
+
+  static decode(e: EncodedQueryRecord): QueryRecord {
+    const r = new QueryRecord();
+    for (const [path, h] of r.histograms()) {
+      const enc = e.histograms[path];
+      if (enc !== undefined) h.add(LatencyHistogram.decode(enc));
+    }
+    r.ok = e.ok;
+    r.late = e.late;
+    for (const [k, v] of e.errors) r.errors.set(k, v);
+    return r;
   }
 
   get errorCount(): number {
@@ -44,6 +80,20 @@ export class QueryRecord {
     for (const v of this.errors.values()) n += v;
     return n;
   }
+}
+
+export interface EncodedQueryRecord {
+  histograms: Record<string, string>;
+  ok: number;
+  late: number;
+  errors: [string, number][];
+}
+
+export interface EncodedRecorder {
+  queries: EncodedQueryRecord[];
+  generatorLateness: string;
+  intervals: IntervalRow[];
+  intervalHistograms: string[];
 }
 
 export interface IntervalRow {
@@ -75,11 +125,70 @@ export class WorkloadRecorder {
   private tapState: { from: number; until: number; record: QueryRecord; completedInside: number; errors: Map<string, number> } | null =
     null;
 
+  /** Each closed interval's histogram, encoded: kept when the intervals are merged with other threads' ones. */
+  private readonly intervalHistograms: string[] | null;
+
   constructor(
     queryCount: number,
     private readonly classOf: ReadonlyMap<string, TenantClass>,
+    keepIntervalHistograms = false,
   ) {
     this.queries = Array.from({ length: queryCount }, () => new QueryRecord());
+    this.intervalHistograms = keepIntervalHistograms ? [] : null;
+  }
+
+  /** Everything recorded, structured-cloneable and exact (needs keepIntervalHistograms for the intervals). */
+  encode(): EncodedRecorder {
+    return {
+      queries: this.queries.map((q) => q.encode()),
+      generatorLateness: this.generatorLateness.encode(),
+      intervals: this.intervals,
+      intervalHistograms: this.intervalHistograms ?? [],
+    };
+  }
+
+  /**
+   * One recorder from several threads' ones, as if one had recorded every sample: histograms are
+   * added (HDR add is exact), counts summed, and the i-th intervals of the threads (closed on their
+   * own timers from one shared window start) merged into one row.
+   */
+  static merge(parts: readonly EncodedRecorder[], queryCount: number, classOf: ReadonlyMap<string, TenantClass>): WorkloadRecorder {
+    const r = new WorkloadRecorder(queryCount, classOf);
+    for (const p of parts) {
+      p.queries.forEach((q, i) => {
+        r.queries[i]!.add(QueryRecord.decode(q));
+      });
+      r.generatorLateness.add(LatencyHistogram.decode(p.generatorLateness));
+    }
+    const n = Math.max(0, ...parts.map((p) => p.intervals.length));
+    let prevAt = 0;
+    for (let i = 0; i < n; i++) {
+      const h = new LatencyHistogram();
+      let ok = 0;
+      let errors = 0;
+      let at = prevAt;
+      for (const p of parts) {
+        const row = p.intervals[i];
+        if (!row) continue;
+        ok += row.ok;
+        errors += row.errors;
+        at = Math.max(at, row.atSeconds);
+        const enc = p.intervalHistograms[i];
+        if (enc !== undefined) h.add(LatencyHistogram.decode(enc));
+      }
+      const seconds = at - prevAt;
+      r.intervals.push({
+        atSeconds: at,
+        ok,
+        errors,
+        throughputPerS: seconds > 0 ? ok / seconds : 0,
+        p50Ms: h.percentileMs(50),
+        p99Ms: h.percentileMs(99),
+        maxMs: h.maxMs(),
+      });
+      prevAt = at;
+    }
+    return r;
   }
 
   /** The measured window starts now (performance.now() ms). */
@@ -101,6 +210,7 @@ export class WorkloadRecorder {
       p99Ms: this.interval.percentileMs(99),
       maxMs: this.interval.maxMs(),
     });
+    this.intervalHistograms?.push(this.interval.encode());
     this.interval.reset();
     this.intervalOk = 0;
     this.intervalErrors = 0;
