@@ -11,7 +11,13 @@
  *    tenantbench's open loop (from the intended start): P50/P99 and ratios, tenantbench's schedule
  *    lateness and CPU.
  *
+ * tenantbench runs once per generator-thread count (--threads, default 1 and 2: worker threads, each
+ * with its own event loop and connections), as rows next to pgbench and the bare loop.
+ *
  *   npm run bench:fidelity -- [--quick] [--tenants 20] [--rows 1000000] [--clients 8] [--seconds 30] [--warmup 5] [--profile benchmark|test]
+ *                             [--threads 1,2] [--closed-only]
+ *
+ * --closed-only: the closed loop only (e.g. to profile it: node --cpu-prof dist/bench/fidelity.js --quick --closed-only).
  *
  * --quick: 6 tenants, 30,000 rows, 3 s per measurement, 1 s warm-up, test profile (about a minute).
  * The full run (1M rows) takes about 6-8 minutes: seeding ~2-3 min, then 3 closed-loop and 6
@@ -38,6 +44,7 @@ import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { findClientTool } from '../src/target/pg-binaries.js';
 import { CompiledMix } from '../src/workload/compiled-mix.js';
 import { measureSegment } from '../src/workload/measure-segment.js';
+import type { SegmentResult } from '../src/workload/measure-segment.js';
 import { pgbenchScripts, runPgbench } from '../src/workload/pgbench-reference.js';
 import { recentOrders } from '../src/workload/queries/recent-orders.js';
 import { mulberry32 } from '../seed/prng.js';
@@ -51,6 +58,8 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     warmup: { type: 'string' },
     profile: { type: 'string' },
+    threads: { type: 'string', default: '1,2' },
+    'closed-only': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick === true;
@@ -60,6 +69,11 @@ const clients = Number(values.clients);
 const seconds = Number(values.seconds ?? (quick ? 3 : 30));
 const warmup = Number(values.warmup ?? (quick ? 1 : 5));
 const profile = (values.profile ?? (quick ? 'test' : 'benchmark')) as 'benchmark' | 'test';
+const threadCounts = String(values.threads)
+  .split(',')
+  .map((x) => Number(x.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const closedOnly = values['closed-only'] === true;
 const LAYOUT: LayoutName = 'rls';
 const baseScenario = { name: 'bench-fidelity', tenants: { count: tenants }, rows, layouts: [LAYOUT] };
 const say = (l: string) => process.stdout.write(`${l}\n`);
@@ -137,23 +151,34 @@ async function main(): Promise<void> {
     // 1. closed loop
     const pgClosed = await pgbench(null);
     if (!pgbenchTool.path) say(`pgbench: not measured: ${'reason' in pgbenchTool ? pgbenchTool.reason : 'not found'}`);
-    const tbClosed = await measureSegment({ ctx, layout: LAYOUT, workload: workload({ mode: 'closed' }), repeat: 0 });
-    const tbTps = tbClosed.recorder.queries[0]!.ok / seconds;
+    const tbClosedRuns = [];
+    for (const n of threadCounts) {
+      tbClosedRuns.push({
+        n,
+        seg: await measureSegment({ ctx, layout: LAYOUT, workload: workload({ mode: 'closed', generatorThreads: n }), repeat: 0 }),
+      });
+    }
+    const tbClosed = tbClosedRuns[0]!.seg;
+    const tbTps = Math.max(...tbClosedRuns.map((r) => r.seg.recorder.queries[0]!.ok / seconds));
     const bare = await bareLoop(appConfig, ctx.plan.tenants);
     say('');
     say('closed loop (as fast as each client can), same connections:');
     say('| client | tx/s | vs pgbench | generator CPU % of a core |');
     say('|---|---:|---:|---:|');
     if (pgClosed) say(`| pgbench -M prepared | ${pgClosed.tps.toFixed(0)} | 1.00 | (separate process) |`);
-    say(
-      `| tenantbench closed loop | ${tbTps.toFixed(0)} | ${ratio(tbTps, pgClosed?.tps)} | ${tbClosed.clientCpu.percentOfOneCore.toFixed(0)} |${tbClosed.valid ? '' : ` INVALID: ${tbClosed.invalidReasons.join('; ')}`}`,
-    );
+    for (const { n, seg } of tbClosedRuns) {
+      const tps = seg.recorder.queries[0]!.ok / seconds;
+      say(
+        `| tenantbench closed loop, ${n} generator thread${n > 1 ? 's' : ''} | ${tps.toFixed(0)} | ${ratio(tps, pgClosed?.tps)} | ${cpuOf(seg)} |${seg.valid ? '' : ` INVALID: ${seg.invalidReasons.join('; ')}`}`,
+      );
+    }
     say(`| bare node-postgres loop | ${bare.tps.toFixed(0)} | ${ratio(bare.tps, pgClosed?.tps)} | ${bare.cpuPercent.toFixed(0)} |`);
     const ph = tbClosed.recorder.queries[0]!;
     say(
       `tenantbench closed-loop phases (mean ms): acquire ${f2(ph.acquire.meanMs())}, query ${f2(ph.query.meanMs())}, commit ${f2(ph.commit.meanMs())}; server exec (pg_stat_statements) ${f2(tbClosed.serverTime?.perQuery[0] ? tbClosed.serverTime.perQuery[0].totalExecMs / Math.max(1, tbClosed.serverTime.perQuery[0].calls) : null)} ms`,
     );
 
+    if (closedOnly) return;
     // 2. open loop at fractions of pgbench's closed-loop rate (else of tenantbench's)
     const capacity = pgClosed?.tps ?? tbTps;
     say('');
@@ -167,23 +192,25 @@ async function main(): Promise<void> {
     for (const share of [0.2, 0.5, 0.8]) {
       const rate = Math.max(1, Math.round(capacity * share));
       const pg = await pgbench(rate);
-      const seg = await measureSegment({
-        ctx,
-        layout: LAYOUT,
-        workload: workload({ mode: 'open', ratePerS: rate, arrival: 'poisson' }),
-        repeat: 1,
-      });
-      const q = seg.recorder.queries[0]!;
-      const tb50 = q.response.percentileMs(50);
-      const tb99 = q.response.percentileMs(99);
-      const pg50 = pg?.log.response.percentileMs(50) ?? null;
-      const pg99 = pg?.log.response.percentileMs(99) ?? null;
-      say(
-        `| ${(share * 100).toFixed(0)}% = ${rate}/s | ${f2(pg50)} | ${f2(tb50)} | ${ratio(tb50, pg50)} | ${f2(pg99)} | ${f2(tb99)} | ${ratio(tb99, pg99)} | ${f2(pg?.log.scheduleLag.percentileMs(99))} | ${f2(q.lateness.percentileMs(99))} | ${seg.generator.busyCpuPercentOfOneCore.toFixed(0)} (${seg.clientCpu.percentOfOneCore.toFixed(0)} with spin) | ${seg.valid ? 'yes' : `NO: ${seg.invalidReasons.join('; ')}`} |`,
-      );
-      say(
-        `|   | tenantbench phases (mean ms): lateness ${f2(q.lateness.meanMs())}, acquire ${f2(q.acquire.meanMs())}, query ${f2(q.query.meanMs())}, commit ${f2(q.commit.meanMs())}; server busy ${seg.generator.serverBusyShare == null ? 'n/a' : `${(seg.generator.serverBusyShare * 100).toFixed(0)}%`} of the connections' time |||||||||||`,
-      );
+      for (const n of threadCounts) {
+        const seg = await measureSegment({
+          ctx,
+          layout: LAYOUT,
+          workload: workload({ mode: 'open', ratePerS: rate, arrival: 'poisson', generatorThreads: n }),
+          repeat: 1,
+        });
+        const q = seg.recorder.queries[0]!;
+        const tb50 = q.response.percentileMs(50);
+        const tb99 = q.response.percentileMs(99);
+        const pg50 = pg?.log.response.percentileMs(50) ?? null;
+        const pg99 = pg?.log.response.percentileMs(99) ?? null;
+        say(
+          `| ${(share * 100).toFixed(0)}% = ${rate}/s, ${n} thr | ${f2(pg50)} | ${f2(tb50)} | ${ratio(tb50, pg50)} | ${f2(pg99)} | ${f2(tb99)} | ${ratio(tb99, pg99)} | ${f2(pg?.log.scheduleLag.percentileMs(99))} | ${f2(q.lateness.percentileMs(99))} | ${cpuOf(seg)} (${seg.clientCpu.percentOfOneCore.toFixed(0)} with spin) | ${seg.valid ? 'yes' : `NO: ${seg.invalidReasons.join('; ')}`} |`,
+        );
+        say(
+          `|   | tenantbench phases (mean ms): lateness ${f2(q.lateness.meanMs())}, acquire ${f2(q.acquire.meanMs())}, query ${f2(q.query.meanMs())}, commit ${f2(q.commit.meanMs())}; server busy ${seg.generator.serverBusyShare == null ? 'n/a' : `${(seg.generator.serverBusyShare * 100).toFixed(0)}%`} of the connections' time |||||||||||`,
+        );
+      }
     }
     say('');
     say(
@@ -194,6 +221,12 @@ async function main(): Promise<void> {
     await target.stop();
     await runCleanups();
   }
+}
+
+/** Busy CPU, % of a core: the process's on one thread, each thread's with several ("41+38"). */
+function cpuOf(seg: SegmentResult): string {
+  const t = seg.generator.perThread;
+  return t ? t.map((x) => x.busyCpuPercentOfOneCore.toFixed(0)).join('+') : seg.generator.busyCpuPercentOfOneCore.toFixed(0);
 }
 
 /** bench:overhead's bare node-postgres loop, with the rls transaction shape (BEGIN + set_config, query, COMMIT). */

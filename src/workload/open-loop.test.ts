@@ -155,3 +155,38 @@ describe('open loop scheduling', () => {
     assert.match(why.join('; '), /generator-limited/);
   });
 });
+
+describe('open loop on generator threads', () => {
+  it('threads 1/2 and 2/2 send the interleaved halves of the one-thread request sequence', async () => {
+    // Each run records its requests in send order: tenant and parameter values (drawn before the session).
+    const run = async (share: { index: number; count: number }, startAt: number) => {
+      const seen: string[] = [];
+      const inner = instantRouter();
+      const router: TenantRouter = {
+        ...inner,
+        async acquire(tenant) {
+          const s = await inner.acquire(tenant);
+          return {
+            ...s,
+            query: (c: unknown) => (seen.push(`${tenant.slug} ${JSON.stringify((c as { values: unknown[] }).values)}`), s.query('')),
+          };
+        },
+      };
+      const ctx = { ...context(router, 500), share, startAt };
+      await openLoop(ctx, { ratePerS: 400, arrival: 'poisson', lateMs: 10, maxBacklog: 1000, blockWhenIdle: false });
+      return seen;
+    };
+    const whole = await run({ index: 0, count: 1 }, performance.now());
+    const first = await run({ index: 0, count: 2 }, performance.now());
+    const second = await run({ index: 1, count: 2 }, performance.now());
+    assert.ok(whole.length > 150, `requests sent (${whole.length})`);
+    assert.deepEqual(
+      first,
+      whole.filter((_, i) => i % 2 === 0),
+    );
+    assert.deepEqual(
+      second,
+      whole.filter((_, i) => i % 2 === 1),
+    );
+  });
+});
