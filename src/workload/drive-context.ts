@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
+import type { ResolvedWorkload } from '../config/resolved-scenario.js';
+import type { TenantRouter } from '../layouts/layout.js';
+import { makeTenantChooser } from './tenant-chooser.js';
 import type { CompiledMix } from './compiled-mix.js';
 import type { RequestOptions } from './execute-request.js';
 import type { WorkloadRecorder } from './workload-recorder.js';
@@ -31,6 +34,22 @@ export interface DriveContext {
   readonly onMeasureEnd?: () => void;
   /** Updated by the driver after every request (warm-up included): what the outage watchdog reads. */
   readonly health: Health;
+}
+
+/** The fields of a DriveContext that follow from the workload, the router and the layout's tenant locations. */
+export function workloadDriveFields(
+  w: ResolvedWorkload,
+  router: TenantRouter,
+  locate: (t: TenantPlan) => { pooled: boolean },
+  tenants: readonly TenantPlan[],
+): Pick<DriveContext, 'chooseTenant' | 'request' | 'warmupMs' | 'durationMs' | 'intervalMs'> {
+  return {
+    chooseTenant: makeTenantChooser(w.tenantChoice, tenants),
+    request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: (t) => locate(t).pooled },
+    warmupMs: w.warmupSeconds * 1000,
+    durationMs: w.durationSeconds * 1000,
+    intervalMs: w.intervalSeconds * 1000,
+  };
 }
 
 export interface Health {

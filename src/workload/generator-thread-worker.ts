@@ -19,13 +19,13 @@ import { buildPools } from '../../seed/pools.js';
 import { closedLoop } from './closed-loop.js';
 import { CompiledMix } from './compiled-mix.js';
 import type { DriveContext, Health } from './drive-context.js';
-import { watchOutages } from './drive-context.js';
+import { watchOutages, workloadDriveFields } from './drive-context.js';
 import { stridedIds } from './generator-thread-share.js';
 import type { FromThread, ThreadInit, ToThread } from './generator-thread-protocol.js';
 import { syncCaller } from './generator-thread-rpc.js';
 import { openLoop } from './open-loop.js';
 import { prewarm } from './prewarm.js';
-import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
+import { tenantClasses } from './tenant-chooser.js';
 import { WorkloadRecorder } from './workload-recorder.js';
 import type { IdSource } from './workload-query.js';
 
@@ -104,16 +104,12 @@ async function run(): Promise<void> {
     const dc: DriveContext = {
       health,
       mix,
-      chooseTenant: makeTenantChooser(w.tenantChoice, tenants),
-      request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: (t) => locate(t).pooled },
+      ...workloadDriveFields(w, router, locate, tenants),
       ids,
       recorder,
       seed: init.seed,
       share: init.share,
       startAt,
-      warmupMs: w.warmupSeconds * 1000,
-      durationMs: w.durationSeconds * 1000,
-      intervalMs: w.intervalSeconds * 1000,
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = threadCpuMs();

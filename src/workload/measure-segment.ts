@@ -18,14 +18,14 @@ import { removeWrittenRows } from './remove-written-rows.js';
 import { retryOnConnectionLoss } from './cleanup-retry.js';
 import { errorMessage } from '../errors.js';
 import { noisyTenantOf, startNoisyLoad } from './noisy-neighbour.js';
-import { makeTenantChooser, tenantClasses } from './tenant-chooser.js';
+import { tenantClasses } from './tenant-chooser.js';
 import { QueryRecord, WorkloadRecorder } from './workload-recorder.js';
 import { startLeakProbes } from './leak-probes-under-load.js';
 import type { LeakProbeLoop } from './leak-probes-under-load.js';
 import type { LeakProbes } from '../results/workload-schema.js';
 import type { IdSource } from './workload-query.js';
 import { generatorLimits } from './generator-limits.js';
-import { watchOutages } from './drive-context.js';
+import { watchOutages, workloadDriveFields } from './drive-context.js';
 import { WHOLE_LOAD } from './generator-thread-share.js';
 import type { IdBase } from './generator-thread-share.js';
 import { driveThreads } from './generator-threads.js';
@@ -149,16 +149,12 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const dc: DriveContext = {
       health,
       mix,
-      chooseTenant: makeTenantChooser(w.tenantChoice, tenants),
-      request: { router, prepared: w.prepared, explicitTenantFilter: w.explicitTenantFilter, tenantColumn: (t) => locate(t).pooled },
+      ...workloadDriveFields(w, router, locate, tenants),
       ids,
       recorder,
       // The same streams for every layout of a repeat; another repeat draws other requests.
       seed: hash32(ctx.scenario.seed, 0x77, o.repeat),
       share: WHOLE_LOAD,
-      warmupMs: w.warmupSeconds * 1000,
-      durationMs: w.durationSeconds * 1000,
-      intervalMs: w.intervalSeconds * 1000,
       onMeasureStart: () => {
         lagMonitor.start();
         cpu0 = process.cpuUsage();

@@ -168,7 +168,10 @@ describe('open loop on generator threads', () => {
           const s = await inner.acquire(tenant);
           return {
             ...s,
-            query: (c: unknown) => (seen.push(`${tenant.slug} ${JSON.stringify((c as { values: unknown[] }).values)}`), s.query('')),
+            query: (c: unknown) => {
+              seen.push(`${tenant.slug} ${JSON.stringify((c as { values: unknown[] }).values)}`);
+              return s.query('');
+            },
           };
         },
       };
