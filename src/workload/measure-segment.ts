@@ -146,6 +146,15 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     // Each generator thread watches its own requests; one thread watches here.
     const stopWatchdog = threads === 1 ? watchOutages(health, w.maxOutageSeconds) : () => {};
+    // What the main thread takes at the window's edges, however many generator threads drive it.
+    const windowStart = () => {
+      cpu0 = process.cpuUsage();
+      const stats = stmtStats;
+      if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
+    };
+    const windowEnd = () => {
+      cpu = process.cpuUsage(cpu0);
+    };
     const dc: DriveContext = {
       health,
       mix,
@@ -157,9 +166,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       share: WHOLE_LOAD,
       onMeasureStart: () => {
         lagMonitor.start();
-        cpu0 = process.cpuUsage();
-        const stats = stmtStats;
-        if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
+        windowStart();
         if (w.leakProbes.enabled) {
           probeLoop = startLeakProbes({
             ctx,
@@ -174,7 +181,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       },
       onMeasureEnd: () => {
         lag = lagMonitor.stop();
-        cpu = process.cpuUsage(cpu0);
+        windowEnd();
         probeTally ??= (probeLoop as LeakProbeLoop | null)?.stop() ?? null;
       },
     };
@@ -207,14 +214,8 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
           ids: idBase,
           prewarm: Math.min(w.users, perDatabaseCap),
           health,
-          onMeasureStart: () => {
-            cpu0 = process.cpuUsage();
-            const stats = stmtStats;
-            if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
-          },
-          onMeasureEnd: () => {
-            cpu = process.cpuUsage(cpu0);
-          },
+          onMeasureStart: windowStart,
+          onMeasureEnd: windowEnd,
         });
         ({ drive, recorder, lag, router: routerStats, threads: perThread } = t);
       } else
