@@ -4,49 +4,28 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import type { ResolvedWorkload } from '../config/resolved-scenario.js';
 import type { LayoutName } from '../config/scenario-schema.js';
-import type { LayoutContext, RouterStats } from '../layouts/layout.js';
+import type { LayoutContext } from '../layouts/layout.js';
 import { registerCleanup } from '../lifecycle.js';
-import type { EventLoopLag } from '../measure/event-loop-lag.js';
-import { LatencyHistogram } from '../measure/latency-histogram.js';
-import type { DriveResult, Health } from './drive-context.js';
+import type { Health } from './drive-context.js';
 import { shareOf } from './generator-thread-share.js';
 import type { IdBase, ThreadShare } from './generator-thread-share.js';
 import type { FromThread, ThreadInit, ThreadResult, ToThread } from './generator-thread-protocol.js';
+import { mergeThreads } from './generator-thread-merge.js';
+import type { ThreadedDrive } from './generator-thread-merge.js';
 import { serveSyncCalls } from './generator-thread-rpc.js';
-import { tenantClasses } from './tenant-chooser.js';
-import { WorkloadRecorder } from './workload-recorder.js';
 
 const debug = createDebug('tenantbench:generator');
 
 /**
  * Generator threads when the scenario leaves it open: one on a machine of 2 cores or fewer, where
- * the server under test shares the cores and a second generator thread takes CPU from it (measured
- * with bench:fidelity on 2 cores: see generatorThreads in the scenario schema); else one per two
- * cores, at most 8: the other half is the server's.
+ * the server under test shares the cores. Measured there (bench:fidelity --quick, rls, 8
+ * connections, on a 2-core machine loaded by other work): closed loop 1,937 tx/s on one thread,
+ * 2,122 on two (within the noise), but the open loop's P50 worse on two threads at 20% and 50% of
+ * pgbench's rate (947 vs 649 ms, 226 vs 88 ms: the second thread, its wake thread and their spins
+ * take CPU the server needs). Else one per two cores, at most 8: the other half is the server's.
  */
 export function defaultGeneratorThreads(cores = availableParallelism()): number {
   return cores <= 2 ? 1 : Math.min(8, Math.floor(cores / 2));
-}
-
-/** One generator thread's own load in the measured window. */
-export interface ThreadLoad {
-  /** This thread's CPU, % of one core. */
-  cpuPercentOfOneCore: number;
-  /** The same without its scheduler's deliberate yields, % of one core: > 90 = generator-limited. */
-  busyCpuPercentOfOneCore: number;
-  /** Open loop: schedule lateness P99 of this thread's requests, ms; null in closed loop. */
-  latenessP99Ms: number | null;
-}
-
-export interface ThreadedDrive {
-  drive: DriveResult;
-  /** Every thread's samples in one recorder (exact HDR merge). */
-  recorder: WorkloadRecorder;
-  /** The worst thread's event-loop lag. */
-  lag: EventLoopLag;
-  /** The threads' routers added up (peakOpen: the sum of each one's peak, an upper bound). */
-  router: RouterStats;
-  threads: ThreadLoad[];
 }
 
 export interface ThreadedOptions {
@@ -182,61 +161,11 @@ export async function driveThreads(o: ThreadedOptions): Promise<ThreadedDrive> {
     }
     await Promise.all(exited);
     debug('%s: %d generator threads done', o.layout, o.threads);
-    return merge(results, o);
+    return mergeThreads(results, o.workload.mode, o.ctx.plan.tenants, o.health);
   } catch (err) {
     await stopAll('failed');
     throw err;
   } finally {
     unregister();
   }
-}
-
-function merge(results: ThreadResult[], o: ThreadedOptions): ThreadedDrive {
-  const drives = results.map((r) => r.drive);
-  const measuredSeconds = Math.min(...drives.map((d) => d.measuredSeconds));
-  const sum = (f: (d: DriveResult) => number) => drives.reduce((a, d) => a + f(d), 0);
-  const open = o.workload.mode === 'open';
-  const drive: DriveResult = {
-    mode: o.workload.mode,
-    measuredSeconds,
-    offeredPerS: open ? sum((d) => (d.offeredPerS ?? 0) * d.measuredSeconds) / measuredSeconds : null,
-    dropped: sum((d) => d.dropped),
-    unfinished: sum((d) => d.unfinished),
-  };
-  if (open)
-    drive.waitMs = {
-      spin: sum((d) => d.waitMs?.spin ?? 0),
-      block: sum((d) => d.waitMs?.block ?? 0),
-      guard: Math.max(...drives.map((d) => d.waitMs?.guard ?? 0)),
-    };
-  const mixQueries = results[0]!.recorder.queries.length;
-  const recorder = WorkloadRecorder.merge(
-    results.map((r) => r.recorder),
-    mixQueries,
-    tenantClasses(o.ctx.plan.tenants),
-  );
-  const maxOf = (f: (r: ThreadResult) => number) => Math.max(...results.map(f));
-  const router: RouterStats = {
-    open: results.reduce((a, r) => a + r.router.open, 0),
-    peakOpen: results.reduce((a, r) => a + r.router.peakOpen, 0),
-    opened: results.reduce((a, r) => a + r.router.opened, 0),
-    closed: results.reduce((a, r) => a + r.router.closed, 0),
-    waits: results.reduce((a, r) => a + r.router.waits, 0),
-  };
-  const threads = results.map((r): ThreadLoad => {
-    const s = r.drive.measuredSeconds;
-    return {
-      cpuPercentOfOneCore: (r.cpuMs / 1000 / s) * 100,
-      busyCpuPercentOfOneCore: (Math.max(0, r.cpuMs - (r.drive.waitMs?.spin ?? 0)) / 1000 / s) * 100,
-      latenessP99Ms: open ? LatencyHistogram.decode(r.recorder.generatorLateness).percentileMs(99) : null,
-    };
-  });
-  for (const r of results) if (r.abortReason) o.health.abortReason ??= r.abortReason;
-  return {
-    drive,
-    recorder,
-    lag: { p50Ms: maxOf((r) => r.lag.p50Ms), p99Ms: maxOf((r) => r.lag.p99Ms), maxMs: maxOf((r) => r.lag.maxMs) },
-    router,
-    threads,
-  };
 }

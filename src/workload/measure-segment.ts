@@ -29,7 +29,7 @@ import { watchOutages, workloadDriveFields } from './drive-context.js';
 import { WHOLE_LOAD } from './generator-thread-share.js';
 import type { IdBase } from './generator-thread-share.js';
 import { driveThreads } from './generator-threads.js';
-import type { ThreadLoad } from './generator-threads.js';
+import type { ThreadLoad } from './generator-thread-merge.js';
 import { generatorThreadsFor } from './generator-thread-count.js';
 import { prewarm } from './prewarm.js';
 import { StatementStats } from '../measure/statement-stats.js';

@@ -4,7 +4,7 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { LayoutWorkload, QueryResult, WorkloadSummary } from '../results/workload-schema.js';
 import { WORKLOAD_SCHEMA_VERSION } from '../results/workload-schema.js';
 import type { SegmentResult } from './measure-segment.js';
-import type { ThreadLoad } from './generator-threads.js';
+import type { ThreadLoad } from './generator-thread-merge.js';
 import type { HttpLoadResult } from './http-load.js';
 import { QueryRecord } from './workload-recorder.js';
 
