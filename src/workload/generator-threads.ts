@@ -19,10 +19,10 @@ const debug = createDebug('tenantbench:generator');
 /**
  * Generator threads when the scenario leaves it open: one on a machine of 2 cores or fewer, where
  * the server under test shares the cores. Measured there (bench:fidelity --quick, rls, 8
- * connections, on a 2-core machine loaded by other work): closed loop 1,937 tx/s on one thread,
- * 2,122 on two (within the noise), but the open loop's P50 worse on two threads at 20% and 50% of
- * pgbench's rate (947 vs 649 ms, 226 vs 88 ms: the second thread, its wake thread and their spins
- * take CPU the server needs). Else one per two cores, at most 8: the other half is the server's.
+ * connections, 2 cores shared with other work, load average 5): closed loop 3,142 tx/s on one
+ * thread, 2,921 on two; open loop at 20% of pgbench's rate P50 1.07 ms on one thread, 2.83 ms on
+ * two (the second thread, its wake thread and their yields take CPU the server needs). Else one
+ * per two cores, at most 8: the other half is the server's (not measured on such a machine yet).
  */
 export function defaultGeneratorThreads(cores = availableParallelism()): number {
   return cores <= 2 ? 1 : Math.min(8, Math.floor(cores / 2));
