@@ -69,6 +69,7 @@ function queryResult(
       commit: phase(merged.commit),
       meanResponseMs: merged.response.meanMs(),
     },
+    acquisition: merged.acquisition.summary(),
     latenessHistogram: open && merged.lateness.count ? merged.lateness.encode() : null,
   };
 }

@@ -3,6 +3,7 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { TenantClass } from './tenant-chooser.js';
 import type { RequestOutcome } from './execute-request.js';
+import { AcquisitionRecord } from './acquisition-record.js';
 
 /** What one query accumulated in one measured segment. */
 export class QueryRecord {
@@ -21,6 +22,8 @@ export class QueryRecord {
   readonly acquire = new LatencyHistogram();
   readonly query = new LatencyHistogram();
   readonly commit = new LatencyHistogram();
+  /** How the router obtained each connection (the acquire phase split: queueing, connecting). */
+  readonly acquisition = new AcquisitionRecord();
   ok = 0;
   late = 0;
   readonly errors = new Map<string, number>();
@@ -34,6 +37,7 @@ export class QueryRecord {
     this.acquire.add(o.acquire);
     this.query.add(o.query);
     this.commit.add(o.commit);
+    this.acquisition.add(o.acquisition);
     this.ok += o.ok;
     this.late += o.late;
     for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
@@ -159,6 +163,7 @@ export class WorkloadRecorder {
     q.acquire.recordMs(out.acquiredAt! - out.startAt);
     q.query.recordMs(out.queryDoneAt! - out.acquiredAt!);
     q.commit.recordMs(out.endAt - out.queryDoneAt!);
+    if (out.acquisition) q.acquisition.record(out.acquisition);
     this.interval.recordMs(responseMs);
     this.intervalOk++;
   }
