@@ -11,6 +11,10 @@ import { layout as layoutOf } from '../src/layouts/registry.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
+import { CompiledMix } from '../src/workload/compiled-mix.js';
+import { executeRequest } from '../src/workload/execute-request.js';
+import { tenantClasses } from '../src/workload/tenant-chooser.js';
+import { WorkloadRecorder } from '../src/workload/workload-recorder.js';
 import { tinyScenario } from './helpers.js';
 
 const CAP = 3;
@@ -158,5 +162,37 @@ describe('pool router acquisition kinds', () => {
     } finally {
       await router.close();
     }
+  });
+});
+
+describe('recorded per request', () => {
+  it('a request that connected records its connect time, a reused one none; the summary shares add up', async () => {
+    const router = layoutOf('database').router(ctx);
+    const mix = new CompiledMix({ 'point-lookup': 1 }, true);
+    const q = mix.queries[0]!;
+    const rec = new WorkloadRecorder(1, tenantClasses(ctx.plan.tenants));
+    const opts = { router, prepared: true, explicitTenantFilter: false, tenantColumn: () => false };
+    const t = ctx.plan.tenants[0]!;
+    const rnd = () => 0.5;
+    const ids = { next: () => 1 };
+    try {
+      for (let i = 0; i < 3; i++) {
+        const out = await executeRequest(opts, t, q, q.query.params(t, rnd, ids));
+        assert.equal(out.error, null);
+        assert.equal(out.acquisition?.kind, i === 0 ? 'connected' : 'reused');
+        assert.ok(i === 0 ? out.acquisition!.connectMs > 0 : out.acquisition!.connectMs === 0);
+        rec.ok(0, t, out.startAt, out, false, false);
+      }
+    } finally {
+      await router.close();
+    }
+    const a = rec.queries[0]!.acquisition.summary()!;
+    assert.equal(a.requests, 3);
+    assert.deepEqual([a.reused, a.connected, a.waitedThenReused, a.waitedThenConnected], [2, 1, 0, 0]);
+    assert.equal(a.connectedShare, 1 / 3);
+    assert.equal(a.waitedShare, 0);
+    assert.equal(a.connect.count, 1);
+    assert.ok((a.connect.p99Ms ?? 0) > 0);
+    assert.equal(a.wait.count, 0);
   });
 });
