@@ -133,6 +133,26 @@ describe('database router bounds', () => {
   });
 });
 
+describe('database router at its cap', () => {
+  it('a tenant holding a busy connection waits for it rather than evict a recently used idle one', async () => {
+    const router = layoutOf('database').router(ctx);
+    const [a, b, c] = ctx.plan.tenants;
+    try {
+      await Promise.all([use(router, b!, 0), use(router, c!, 0)]);
+      const busy = await router.acquire(a!);
+      // b and c idle, a busy: the cap (3) is full. a's second request waits for a's own connection.
+      const second = use(router, a!, 0);
+      await new Promise((r) => setTimeout(r, 30));
+      await busy.release();
+      const k = await second;
+      assert.equal(k.kind, 'waited-then-reused');
+      assert.equal(router.stats().evicted, 0);
+    } finally {
+      await router.close();
+    }
+  });
+});
+
 describe('pool router acquisition kinds', () => {
   it('reused, connected, waited-then-reused and waited-then-connected, with wait and connect times', async () => {
     const router = layoutOf('shared').router(ctx, { maxConnections: 1 });

@@ -9,7 +9,17 @@ import { acquisitionOf } from './router-acquisition.js';
 interface Idle {
   key: string;
   client: pg.Client;
+  /** performance.now() when it was given back. */
+  since: number;
 }
+
+/**
+ * At the cap, a tenant that already holds connections (all busy) waits for one of them rather than
+ * evict another tenant's idle connection that was used less than this long ago, ms: that tenant is
+ * likely to want it back, and each eviction costs a connect (a fork and authentication, tens of ms)
+ * where waiting costs a query. A connection idle longer is not in its tenant's working set.
+ */
+export const EVICT_IDLE_AFTER_MS = 1000;
 
 /** A checkout queued in the router: handed an idle connection of its tenant, or woken to look again (null). */
 interface Waiter {
@@ -29,9 +39,10 @@ interface Checkout {
  * Connections keyed by tenant (a database and role per tenant) under a global cap and a per-tenant
  * bound. A tenant reuses its own idle connection (most recently used first); below its bound it
  * opens a new one if under the cap, else closes the least recently used idle connection of another
- * tenant to make room; at its bound it waits for one of its own connections. Idle connections stay
- * open until the cap needs their slot: a tenant keeps at most what it needs at once, and the cap
- * and each tenant's bound are never exceeded. Queued checkouts are served in arrival order.
+ * tenant to make room (when it holds none, or that connection has been idle EVICT_IDLE_AFTER_MS);
+ * otherwise it waits for one of its own connections or a free slot. Idle connections stay open
+ * until the cap needs their slot: a tenant keeps at most what it needs at once, and the cap and
+ * each tenant's bound are never exceeded. Queued checkouts are served in arrival order.
  */
 export class CappedKeyedRouter implements TenantRouter {
   /** Idle connections, least recently used first. */
@@ -85,11 +96,12 @@ export class CappedKeyedRouter implements TenantRouter {
       if (this.closing) throw new Error('router is closed');
       const mine = this.takeIdle(key);
       if (mine) return { client: mine, acquisition: acquisitionOf(start, waitedUntil, null, performance.now()) };
-      if ((this.openOf.get(key) ?? 0) < bound) {
+      const held = this.openOf.get(key) ?? 0;
+      if (held < bound) {
         const connectFrom = performance.now();
         if (this.open < this.cap) return this.connected(start, waitedUntil, connectFrom, await this.connect(tenant));
-        const lru = this.idle.shift();
-        if (lru) {
+        if (this.mayEvict(held, connectFrom)) {
+          const lru = this.idle.shift()!;
           // Hand the evicted connection's slot straight to the new one: the slot stays counted
           // while the old connection closes, so nobody else can take it in between.
           this.evicted++;
@@ -108,6 +120,12 @@ export class CappedKeyedRouter implements TenantRouter {
       waitedUntil = performance.now();
       if (handed) return { client: handed, acquisition: acquisitionOf(start, waitedUntil, null, waitedUntil) };
     }
+  }
+
+  /** At the cap: whether a tenant holding `held` connections may close the least recently used idle one. */
+  private mayEvict(held: number, now: number): boolean {
+    const lru = this.idle[0];
+    return lru !== undefined && (held === 0 || now - lru.since >= EVICT_IDLE_AFTER_MS);
   }
 
   private connected(start: number, waitedUntil: number | null, connectFrom: number, client: pg.Client): Checkout {
@@ -163,7 +181,7 @@ export class CappedKeyedRouter implements TenantRouter {
       this.waiters.splice(i, 1)[0]!.resume(client);
       return;
     }
-    this.idle.push({ key, client });
+    this.idle.push({ key, client, since: performance.now() });
     this.wakeOne();
   }
 
