@@ -91,6 +91,12 @@ export function workloadPhasesSection(s: Summary): Section | null {
         `tail (P99) from: among generator lateness, the router's queue, connecting and the query's round trip (the server), the phase with the largest P99 that at least ${MIN_TAIL_SHARE * 100}% of the requests went through, when it reaches ${MIN_TAIL_FRACTION * 100}% of the response P99; else "no single phase". A reading of per-phase percentiles, not of the slowest requests themselves.`,
         "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, is generator-limited: invalid, never the layout's result.",
         ...phased
+          .filter(([, w]) => w.connections)
+          .map(
+            ([name, w]) =>
+              `${name}: the router opened ${w.connections!.opened} connection(s), closed ${w.connections!.closed}${w.connections!.evicted !== undefined ? ` (${w.connections!.evicted} evicted at its cap)` : ''}, at most ${w.connections!.peakOpen} open at once (all repeats, warm-up included).`,
+          ),
+        ...phased
           .filter(([, w]) => (w.generator?.limitedRepeats ?? 0) > 0)
           .map(([name, w]) => `${name}: ${w.generator!.limitedRepeats} repeat(s) generator-limited (invalid).`),
       ],

@@ -129,7 +129,16 @@ export const layoutWorkloadSchema = z.object({
   eventLoopLagMs: z.object({ p99: z.number(), max: z.number() }).nullable().describe('worst over the repeats'),
   clientCpuPercentOfOneCore: z.number().nullable().describe('harness process CPU during the measured windows (mean over repeats)'),
   connections: z
-    .object({ opened: z.number().int(), closed: z.number().int(), peakOpen: z.number().int() })
+    .object({
+      opened: z.number().int(),
+      closed: z.number().int(),
+      peakOpen: z.number().int(),
+      evicted: z
+        .number()
+        .int()
+        .optional()
+        .describe('idle connections the router closed to make room at its cap (part of closed); absent in older summaries'),
+    })
     .nullable()
     .describe('summed over the repeats'),
   noisyNeighbour: z

@@ -152,6 +152,7 @@ export function summarizeLayout(
       opened: segs.reduce((a, s) => a + s.router.opened, 0),
       closed: segs.reduce((a, s) => a + s.router.closed, 0),
       peakOpen: Math.max(...segs.map((s) => s.router.peakOpen)),
+      evicted: segs.reduce((a, s) => a + (s.router.evicted ?? 0), 0),
     },
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
