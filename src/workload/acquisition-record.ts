@@ -2,6 +2,13 @@ import type { Acquisition } from '../layouts/layout.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { AcquisitionSummary } from '../results/workload-schema.js';
 
+/** AcquisitionRecord as plain data: [reused, connected, waitedThenReused, waitedThenConnected] and base64 HdrHistograms. */
+export interface AcquisitionWire {
+  counts: [number, number, number, number];
+  wait: string;
+  connect: string;
+}
+
 /**
  * How the router obtained the connections of one query's successful requests: counts per kind, and
  * the time queued in the router (requests that waited) and spent connecting (requests that opened one).
@@ -40,6 +47,26 @@ export class AcquisitionRecord {
     this.waitedThenConnected += o.waitedThenConnected;
     this.wait.add(o.wait);
     this.connect.add(o.connect);
+  }
+
+  /** A plain, structured-clone-safe copy (counts and encoded histograms), e.g. to send from a worker thread. */
+  toWire(): AcquisitionWire {
+    return {
+      counts: [this.reused, this.connected, this.waitedThenReused, this.waitedThenConnected],
+      wait: this.wait.encode(),
+      connect: this.connect.encode(),
+    };
+  }
+
+  /** Add a record sent with toWire (exactly: counts summed, histograms HDR-added). */
+  addWire(w: AcquisitionWire): void {
+    const [r, c, wr, wc] = w.counts;
+    this.reused += r;
+    this.connected += c;
+    this.waitedThenReused += wr;
+    this.waitedThenConnected += wc;
+    this.wait.add(LatencyHistogram.decode(w.wait));
+    this.connect.add(LatencyHistogram.decode(w.connect));
   }
 
   get requests(): number {
