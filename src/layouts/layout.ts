@@ -73,9 +73,29 @@ export interface RouterOptions {
   maxConnections?: number;
 }
 
+/**
+ * How the router obtained a session's connection: an idle one of its own (`reused`), a new one
+ * (`connected`), either after queueing in the router for a connection (its global cap, or the
+ * tenant's bound). What is left of the acquire phase is BEGIN + the tenant context's round trip.
+ */
+export type AcquisitionKind = 'reused' | 'connected' | 'waited-then-reused' | 'waited-then-connected';
+
+export interface Acquisition {
+  readonly kind: AcquisitionKind;
+  /** Time queued in the router for a connection, ms; 0 when it did not wait. */
+  readonly waitMs: number;
+  /**
+   * Time opening a new connection, ms (closing the idle one evicted to make room at the cap, TCP,
+   * authentication, startup, a session-level context); 0 when an idle connection was reused.
+   */
+  readonly connectMs: number;
+}
+
 /** A transaction scoped to one tenant. */
 export interface TenantSession {
   readonly tenant: TenantPlan;
+  /** How the router obtained the connection; absent when a router does not say (test doubles). */
+  readonly acquisition?: Acquisition;
   /** True when the application must add `tenant_id = $n` itself (the shared baseline, pooled tables). */
   readonly needsTenantFilter: boolean;
   /** SQL text with values, or a QueryConfig (`{ name, text, values }` = a named prepared statement). */
@@ -93,6 +113,8 @@ export interface RouterStats {
   closed: number;
   /** acquire() calls that had to wait for a connection. */
   waits: number;
+  /** Idle connections closed to make room at the cap (least recently used first); absent = never evicts. */
+  evicted?: number;
 }
 
 export interface TenantRouter {

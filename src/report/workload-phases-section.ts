@@ -1,10 +1,12 @@
 /**
- * Where a request's time goes: generator lateness, router acquire, the query and COMMIT round trips,
- * and the server's own execution time (pg_stat_statements), per layout and query.
+ * Where a request's time goes: generator lateness, router acquire (queueing in the router,
+ * connecting, BEGIN + context), the query and COMMIT round trips, and the server's own execution
+ * time (pg_stat_statements), per layout and query; and which of them the tail comes from.
  */
 import type { Summary } from '../results/summary-schema.js';
 import { NOT_MEASURED, notMeasured } from './not-measured.js';
 import { type Cell, type Section, sectionOf } from './section.js';
+import { MIN_TAIL_FRACTION, MIN_TAIL_SHARE, tailAttribution } from './tail-attribution.js';
 import { workloadLayouts } from './workload-section.js';
 
 type ServerTime = { reason: string | null; queries: Record<string, { calls: number; totalExecMs: number; meanExecMs: number | null }> };
@@ -31,6 +33,8 @@ export function workloadPhasesSection(s: Summary): Section | null {
     for (const [q, r] of entries) {
       const p = r.phases;
       if (!p) continue;
+      const a = r.acquisition ?? null;
+      const pct = (x: number | null | undefined): Cell => (a && x !== null && x !== undefined ? x * 100 : NOT_MEASURED);
       rows.push({
         layout: name,
         query: q,
@@ -39,11 +43,21 @@ export function workloadPhasesSection(s: Summary): Section | null {
         latenessP99: p.scheduleLateness ? p.scheduleLateness.p99Ms : 'closed loop',
         acquireMean: p.acquire.meanMs,
         acquireP99: p.acquire.p99Ms,
+        waitedShare: pct(a?.waitedShare),
+        waitP99: a ? (a.wait.count ? a.wait.p99Ms : 'none waited') : NOT_MEASURED,
+        connectedShare: pct(a?.connectedShare),
+        connectP99: a ? (a.connect.count ? a.connect.p99Ms : 'none connected') : NOT_MEASURED,
         queryMean: p.query.meanMs,
         queryP99: p.query.p99Ms,
         commitMean: p.commit.meanMs,
         serverMean: serverMeanOf(w.serverTime, q),
         generatorCpu: w.generator?.busyCpuPercentOfOneCore ?? NOT_MEASURED,
+        tail: tailAttribution(r.p99Ms, [
+          { cause: 'generator lateness', p99Ms: p.scheduleLateness?.p99Ms ?? null, share: p.scheduleLateness ? 1 : null },
+          { cause: 'waiting for a connection', p99Ms: a?.wait.p99Ms ?? null, share: a?.waitedShare ?? null },
+          { cause: 'connecting', p99Ms: a?.connect.p99Ms ?? null, share: a?.connectedShare ?? null },
+          { cause: 'the server', p99Ms: p.query.p99Ms, share: 1 },
+        ]),
       });
     }
   }
@@ -52,7 +66,7 @@ export function workloadPhasesSection(s: Summary): Section | null {
       id: 'workload-phases',
       title: 'Where the time goes: generator, router, server',
       description:
-        "Each successful request's response time split into its phases: schedule lateness (open loop: the generator sending the request after its intended start; the generator's delay, not the database's), router acquire (waiting for a connection, opening one, BEGIN + tenant context), the query's round trip, COMMIT's round trip. Means add up to the mean response time; P99s do not add up.",
+        "Each successful request's response time split into its phases: schedule lateness (open loop: the generator sending the request after its intended start; the generator's delay, not the database's), router acquire (waiting in the router's queue for a connection, opening one, BEGIN + tenant context), the query's round trip, COMMIT's round trip. Means add up to the mean response time; P99s do not add up. The acquire phase is split by how the router obtained the connection: the share of requests that queued in the router and their wait P99, the share that opened a connection and their connect P99 (the rest reused an idle one at once). The tail column names the phase the P99 comes from.",
       columns: [
         { key: 'layout', label: 'layout' },
         { key: 'query', label: 'query' },
@@ -61,15 +75,27 @@ export function workloadPhasesSection(s: Summary): Section | null {
         { key: 'latenessP99', label: 'generator lateness P99', unit: 'ms', digits: 3 },
         { key: 'acquireMean', label: 'router acquire mean', unit: 'ms', digits: 3 },
         { key: 'acquireP99', label: 'router acquire P99', unit: 'ms', digits: 3 },
+        { key: 'waitedShare', label: 'waited for a connection', unit: '% of requests', digits: 1 },
+        { key: 'waitP99', label: 'router wait P99 (of those)', unit: 'ms', digits: 3 },
+        { key: 'connectedShare', label: 'opened a connection', unit: '% of requests', digits: 1 },
+        { key: 'connectP99', label: 'connect P99 (of those)', unit: 'ms', digits: 3 },
         { key: 'queryMean', label: 'query mean', unit: 'ms', digits: 3 },
         { key: 'queryP99', label: 'query P99', unit: 'ms', digits: 3 },
         { key: 'commitMean', label: 'commit mean', unit: 'ms', digits: 3 },
         { key: 'serverMean', label: 'server exec mean (pg_stat_statements)', unit: 'ms', digits: 3 },
         { key: 'generatorCpu', label: 'generator CPU', unit: '% of a core', digits: 0 },
+        { key: 'tail', label: 'tail (P99) from' },
       ],
       rows,
       notes: [
+        `tail (P99) from: among generator lateness, the router's queue, connecting and the query's round trip (the server), the phase with the largest P99 that at least ${MIN_TAIL_SHARE * 100}% of the requests went through, when it reaches ${MIN_TAIL_FRACTION * 100}% of the response P99; else "no single phase". A reading of per-phase percentiles, not of the slowest requests themselves.`,
         "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, is generator-limited: invalid, never the layout's result.",
+        ...phased
+          .filter(([, w]) => w.connections)
+          .map(
+            ([name, w]) =>
+              `${name}: the router opened ${w.connections!.opened} connection(s), closed ${w.connections!.closed}${w.connections!.evicted !== undefined ? ` (${w.connections!.evicted} evicted at its cap)` : ''}, at most ${w.connections!.peakOpen} open at once (all repeats, warm-up included).`,
+          ),
         ...phased
           .filter(([, w]) => (w.generator?.limitedRepeats ?? 0) > 0)
           .map(([name, w]) => `${name}: ${w.generator!.limitedRepeats} repeat(s) generator-limited (invalid).`),

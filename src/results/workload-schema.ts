@@ -46,6 +46,27 @@ export const phasesSchema = z
     "where a successful request's time went, per phase; percentiles of phases do not add up, their means do (meanMs); ok requests only except scheduleLateness",
   );
 
+const share = z.number().min(0).max(1).nullable();
+
+export const acquisitionSchema = z
+  .object({
+    requests: z.number().int().nonnegative().describe('successful requests whose router said how it obtained the connection'),
+    reused: z.number().int().nonnegative().describe('got an idle connection at once'),
+    connected: z.number().int().nonnegative().describe('opened a new connection at once'),
+    waitedThenReused: z.number().int().nonnegative().describe("queued in the router, then got one of the router's connections"),
+    waitedThenConnected: z.number().int().nonnegative().describe('queued in the router, then opened a new connection'),
+    waitedShare: share.describe('share of requests that queued in the router (waitedThenReused + waitedThenConnected) / requests'),
+    connectedShare: share.describe('share of requests that opened a connection (connected + waitedThenConnected) / requests'),
+    reusedShare: share.describe('share of requests that neither queued nor connected: reused / requests'),
+    wait: phaseSchema.describe("time queued in the router's queue for a connection, over the requests that queued"),
+    connect: phaseSchema.describe(
+      'time opening a connection (closing an evicted idle one first at the cap, TCP, authentication, startup), over the requests that connected',
+    ),
+  })
+  .describe(
+    "how the router obtained each successful request's connection: the acquire phase split into queueing in the router, connecting, and (the rest) BEGIN + tenant context",
+  );
+
 export const queryResultSchema = latencySchema.extend({
   count: z.number().int().nonnegative().describe('successful requests in the measured windows of the valid repeats'),
   errors: z
@@ -80,6 +101,7 @@ export const queryResultSchema = latencySchema.extend({
     .describe('response-time HdrHistogram (microseconds), compressed base64 V2 encoding, merged over the valid repeats'),
   serviceHistogram: z.string().nullable().describe('service-time HdrHistogram, same encoding'),
   phases: phasesSchema.optional(),
+  acquisition: acquisitionSchema.nullable().optional().describe('null when the router does not say (absent in older summaries)'),
   latenessHistogram: z
     .string()
     .nullable()
@@ -107,7 +129,16 @@ export const layoutWorkloadSchema = z.object({
   eventLoopLagMs: z.object({ p99: z.number(), max: z.number() }).nullable().describe('worst over the repeats'),
   clientCpuPercentOfOneCore: z.number().nullable().describe('harness process CPU during the measured windows (mean over repeats)'),
   connections: z
-    .object({ opened: z.number().int(), closed: z.number().int(), peakOpen: z.number().int() })
+    .object({
+      opened: z.number().int(),
+      closed: z.number().int(),
+      peakOpen: z.number().int(),
+      evicted: z
+        .number()
+        .int()
+        .optional()
+        .describe('idle connections the router closed to make room at its cap (part of closed); absent in older summaries'),
+    })
     .nullable()
     .describe('summed over the repeats'),
   noisyNeighbour: z
@@ -239,3 +270,4 @@ export type WorkloadSummary = z.infer<typeof workloadSummarySchema>;
 export type LayoutWorkload = z.infer<typeof layoutWorkloadSchema>;
 export type LeakProbes = z.infer<typeof leakProbesSchema>;
 export type QueryResult = z.infer<typeof queryResultSchema>;
+export type AcquisitionSummary = z.infer<typeof acquisitionSchema>;

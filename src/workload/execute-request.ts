@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { TenantRouter, TenantSession } from '../layouts/layout.js';
+import type { Acquisition, TenantRouter, TenantSession } from '../layouts/layout.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { sqlState } from '../errors.js';
 import type { MixQuery } from './compiled-mix.js';
@@ -21,6 +21,8 @@ export interface RequestOutcome {
   queryDoneAt: number | null;
   /** performance.now() at the end (COMMIT done, or the failure seen). */
   endAt: number;
+  /** How the router obtained the connection (successful requests; absent when the router does not say). */
+  acquisition?: Acquisition | undefined;
   /** The rows as JSON, only when asked for (the HTTP service). */
   body?: string;
 }
@@ -93,7 +95,8 @@ export async function executeRequest(
   } catch (err) {
     return { error: label(err), startAt, acquiredAt, queryDoneAt, endAt: performance.now() };
   }
+  const acquisition = session.acquisition;
   return body === undefined
-    ? { error: null, startAt, acquiredAt, queryDoneAt, endAt: performance.now() }
-    : { error: null, startAt, acquiredAt, queryDoneAt, endAt: performance.now(), body };
+    ? { error: null, startAt, acquiredAt, queryDoneAt, endAt: performance.now(), acquisition }
+    : { error: null, startAt, acquiredAt, queryDoneAt, endAt: performance.now(), acquisition, body };
 }

@@ -11,12 +11,21 @@
 export const MAX_GENERATOR_BUSY_CPU_PERCENT = 90;
 
 /*
- * Not a rule: "requests queueing for a connection while the server sits idle". Measured as the
- * acquire phase beyond one round trip against pg_stat_statements' execution share, it fired on
- * windows the layout decided: a database-per-tenant router waiting at its connection cap while it
- * opened connections (no statement runs then), and PgBouncer queueing for its one server
- * connection. It needs the router's own queue wait apart from connect time (not recorded yet);
- * until then queueWaitMs and serverBusyShare are recorded and reported, not judged.
+ * Not a rule: "requests queueing in the router for connections it already holds while the server
+ * sits idle and the generator is busy". The router's own queue wait is now recorded apart from
+ * connect time, per request (summary: queries.*.acquisition), which settles the rule's first half
+ * (waited, opened none) exactly. Its second half is what fails: "the server sits idle" is judged
+ * from pg_stat_statements' execution time, which leaves out everything else a held connection
+ * costs the server per request (BEGIN and the tenant context, COMMIT and the reset statements,
+ * parse/bind, the protocol, the backend's scheduling on cores it shares with the generator). On the
+ * rate sweep's 100,000/s step on tiny data (CI) the router's connections were all busy with those
+ * round trips, requests waited for them (waited-then-reused, none opened), statements executed a
+ * few % of the connections' time and the generator used 51% of a core: the server, not the
+ * generator, was the limit, and the split wait cannot tell the two apart. A sound rule needs the
+ * server's side of a held connection: the router's backends sampled in pg_stat_activity, flagging
+ * a window whose requests waited in the router while its connections sat 'idle in transaction'
+ * (the server waiting for the client). Until then queueWaitMs, serverBusyShare and the acquisition
+ * split are recorded and reported, not judged.
  */
 
 export interface GeneratorLoad {

@@ -1,4 +1,5 @@
 import type { RouterStats } from '../layouts/layout.js';
+import { sumRouterStats } from '../layouts/common/router-stats.js';
 import type { EventLoopLag } from '../measure/event-loop-lag.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
@@ -62,13 +63,7 @@ export function mergeThreads(
     tenantClasses(tenants),
   );
   const maxOf = (f: (r: ThreadResult) => number) => Math.max(...results.map(f));
-  const router: RouterStats = {
-    open: results.reduce((a, r) => a + r.router.open, 0),
-    peakOpen: results.reduce((a, r) => a + r.router.peakOpen, 0),
-    opened: results.reduce((a, r) => a + r.router.opened, 0),
-    closed: results.reduce((a, r) => a + r.router.closed, 0),
-    waits: results.reduce((a, r) => a + r.router.waits, 0),
-  };
+  const router: RouterStats = sumRouterStats(results.map((r) => r.router));
   const threads = results.map((r): ThreadLoad => {
     const s = r.drive.measuredSeconds;
     return {

@@ -70,6 +70,7 @@ function queryResult(
       commit: phase(merged.commit),
       meanResponseMs: merged.response.meanMs(),
     },
+    acquisition: merged.acquisition.summary(),
     latenessHistogram: open && merged.lateness.count ? merged.lateness.encode() : null,
   };
 }
@@ -152,6 +153,7 @@ export function summarizeLayout(
       opened: segs.reduce((a, s) => a + s.router.opened, 0),
       closed: segs.reduce((a, s) => a + s.router.closed, 0),
       peakOpen: Math.max(...segs.map((s) => s.router.peakOpen)),
+      evicted: segs.reduce((a, s) => a + (s.router.evicted ?? 0), 0),
     },
     noisyNeighbour,
     http: httpSummary(w, httpRuns),

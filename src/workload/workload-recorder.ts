@@ -3,6 +3,8 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { TenantClass } from './tenant-chooser.js';
 import type { RequestOutcome } from './execute-request.js';
+import { AcquisitionRecord } from './acquisition-record.js';
+import type { AcquisitionWire } from './acquisition-record.js';
 
 /** What one query accumulated in one measured segment. */
 export class QueryRecord {
@@ -21,6 +23,8 @@ export class QueryRecord {
   readonly acquire = new LatencyHistogram();
   readonly query = new LatencyHistogram();
   readonly commit = new LatencyHistogram();
+  /** How the router obtained each connection (the acquire phase split: queueing, connecting). */
+  readonly acquisition = new AcquisitionRecord();
   ok = 0;
   late = 0;
   readonly errors = new Map<string, number>();
@@ -48,6 +52,7 @@ export class QueryRecord {
       const t = theirs.get(path);
       if (t) h.add(t);
     }
+    this.acquisition.add(o.acquisition);
     this.ok += o.ok;
     this.late += o.late;
     for (const [k, v] of o.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
@@ -60,6 +65,7 @@ export class QueryRecord {
       ok: this.ok,
       late: this.late,
       errors: [...this.errors],
+      acquisition: this.acquisition.toWire(),
     };
   }
 
@@ -72,6 +78,7 @@ export class QueryRecord {
     r.ok = e.ok;
     r.late = e.late;
     for (const [k, v] of e.errors) r.errors.set(k, v);
+    r.acquisition.addWire(e.acquisition);
     return r;
   }
 
@@ -87,6 +94,7 @@ export interface EncodedQueryRecord {
   ok: number;
   late: number;
   errors: [string, number][];
+  acquisition: AcquisitionWire;
 }
 
 export interface EncodedRecorder {
@@ -269,6 +277,7 @@ export class WorkloadRecorder {
     q.acquire.recordMs(out.acquiredAt! - out.startAt);
     q.query.recordMs(out.queryDoneAt! - out.acquiredAt!);
     q.commit.recordMs(out.endAt - out.queryDoneAt!);
+    if (out.acquisition) q.acquisition.record(out.acquisition);
     this.interval.recordMs(responseMs);
     this.intervalOk++;
   }

@@ -1,5 +1,6 @@
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import type { RouterStats, TenantRouter } from '../layout.js';
+import { sumRouterStats } from './router-stats.js';
 
 /**
  * One router per server (tenant databases placed on several servers): a tenant's session comes from
@@ -21,9 +22,7 @@ export class PerServerRouter implements TenantRouter {
   }
 
   stats(): RouterStats {
-    const all = this.routers.map((r) => r.stats());
-    const sum = (k: keyof RouterStats) => all.reduce((a, s) => a + s[k], 0);
-    return { open: sum('open'), peakOpen: sum('peakOpen'), opened: sum('opened'), closed: sum('closed'), waits: sum('waits') };
+    return sumRouterStats(this.perServer());
   }
 
   /** Stats of each server's router, primary first. */

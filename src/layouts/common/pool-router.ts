@@ -1,8 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ClientConfig, QueryConfig, QueryResultRow } from 'pg';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import { HarnessError } from '../../errors.js';
-import type { RouterStats, TenantRouter, TenantSession } from '../layout.js';
+import type { Acquisition, RouterStats, TenantRouter, TenantSession } from '../layout.js';
+import { acquisitionOf } from './router-acquisition.js';
 
 /**
  * What a connection carries from one transaction to the next, undone when it goes back to the pool
@@ -26,6 +28,14 @@ export const RESET_ON_RELEASE =
 export class PoisonedConnection extends HarnessError {}
 
 /**
+ * A client that notes when it was made: pg-pool connects a client right after constructing it
+ * (newClient), so this is when connecting began, and a checkout splits into queueing and connecting.
+ */
+class TimedClient extends pg.Client {
+  readonly connectStartedAt = performance.now();
+}
+
+/**
  * Router over one pg.Pool: every acquire opens a transaction and scopes it to the tenant in the
  * same round trip (`BEGIN; <context>`), so the context never outlives the transaction and the
  * layout is safe behind a transaction pooler. `contextSql` returns the statements for a tenant
@@ -37,6 +47,8 @@ export class PoolRouter implements TenantRouter {
   private closed = 0;
   private peakOpen = 0;
   private waits = 0;
+  /** Clients the pool has just connected and not yet handed to acquire() (its 'connect' event). */
+  private readonly fresh = new WeakSet<pg.PoolClient>();
 
   constructor(
     config: ClientConfig,
@@ -46,8 +58,9 @@ export class PoolRouter implements TenantRouter {
     /** Reset session state on release (RESET_ON_RELEASE). Off only in the self-test's broken variant. */
     private readonly resetOnRelease = true,
   ) {
-    this.pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 0 });
+    this.pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 0, Client: TimedClient });
     this.pool.on('connect', (client) => {
+      this.fresh.add(client);
       // pg-pool removes its error listener while a client is checked out: a backend terminated in
       // the middle of a session (pg_terminate_backend, a restart) would then emit 'error' with no
       // listener and crash the process. The failure still reaches the session's next query, whose
@@ -62,15 +75,26 @@ export class PoolRouter implements TenantRouter {
   }
 
   async acquire(tenant: TenantPlan): Promise<TenantSession> {
-    if (this.pool.idleCount === 0 && this.pool.totalCount >= (this.pool.options.max ?? 10)) this.waits++;
+    const start = performance.now();
+    // pg-pool queues the checkout when it has no idle client and no room for a new one.
+    const queued = this.pool.idleCount === 0 && this.pool.totalCount >= (this.pool.options.max ?? 10);
+    if (queued) this.waits++;
     const client = await this.pool.connect();
+    const acquisition = this.acquisition(client, queued, start);
     try {
       await client.query(`BEGIN; ${this.contextSql(tenant)}`);
     } catch (err) {
       client.release(err as Error);
       throw err;
     }
-    return makeSession(tenant, this.needsTenantFilter, client, (err) => client.release(err), this.resetOnRelease);
+    return makeSession(tenant, this.needsTenantFilter, client, (err) => client.release(err), this.resetOnRelease, acquisition);
+  }
+
+  /** A new client connected for this checkout (after queueing, when the pool was full), or an idle one. */
+  private acquisition(client: pg.PoolClient, queued: boolean, start: number): Acquisition {
+    const end = performance.now();
+    const connectFrom = this.fresh.delete(client) ? (client as unknown as TimedClient).connectStartedAt : null;
+    return acquisitionOf(start, queued ? (connectFrom ?? end) : null, connectFrom, end);
   }
 
   stats(): RouterStats {
@@ -89,11 +113,13 @@ export function makeSession(
   client: pg.ClientBase,
   giveBack: (err?: Error) => void,
   resetOnRelease = true,
+  acquisition?: Acquisition,
 ): TenantSession {
   let released = false;
   return {
     tenant,
     needsTenantFilter,
+    acquisition,
     query: <R extends QueryResultRow>(text: string | QueryConfig, values?: unknown[]) =>
       typeof text === 'string' ? client.query<R>(text, values) : client.query<R>(values ? { ...text, values } : text),
     async release(err?: unknown) {

@@ -9,10 +9,12 @@ import { PerServerRouter } from '../common/per-server-router.js';
 import { serverIndexOf, serversOf } from '../../target/placed-target.js';
 import type { ResolvedScenario } from '../../config/load-scenario.js';
 import { memoByTenant } from '../common/memo-by-tenant.js';
+import { perTenantBound } from './per-tenant-bound.js';
 import type {
   Layout,
   LayoutContext,
   LayoutName,
+  RouterOptions,
   SeedResult,
   TableChecksums,
   TableUnit,
@@ -23,8 +25,9 @@ import type {
 
 /**
  * One database per tenant, with a role per tenant that may CONNECT to its own database only.
- * The router keeps connections per tenant database under one global cap, closing the least
- * recently used idle ones when the cap is reached.
+ * The router keeps connections per tenant database, at most what each tenant needs at once
+ * (per-tenant-bound.ts), under one global cap, closing the least recently used idle ones only
+ * when the cap is reached.
  */
 export class DatabaseLayout implements Layout {
   readonly name = 'database' as const;
@@ -136,16 +139,24 @@ export class DatabaseLayout implements Layout {
     return serverIndexOf(ctx.target, this.dbOf(ctx, t));
   }
 
-  router(ctx: LayoutContext): TenantRouter {
+  router(ctx: LayoutContext, opts: RouterOptions = {}): TenantRouter {
     // This layout's own global cap (layoutOptions.database.maxConnections), not the pooled layouts'
     // pool size (RouterOptions): a connection serves one tenant only, so it needs more of them.
+    // The pool size is the callers' concurrency, from which each tenant's bound follows.
     // With several servers each server gets a router with the whole cap (per-server-router.ts).
     const cap = ctx.scenario.layoutOptions.database.maxConnections;
+    const bound = perTenantBound(ctx.scenario, ctx.plan.tenants, opts.maxConnections);
     const make = () =>
-      new CappedKeyedRouter(cap, (t) => {
-        const role = this.roleOf(ctx, t);
-        return ctx.target.config(this.dbOf(ctx, t), { name: role, password: ctx.naming.password(role) });
-      });
+      new CappedKeyedRouter(
+        cap,
+        (t) => {
+          const role = this.roleOf(ctx, t);
+          return ctx.target.config(this.dbOf(ctx, t), { name: role, password: ctx.naming.password(role) });
+        },
+        () => '',
+        undefined,
+        bound,
+      );
     const n = serversOf(ctx.target).length;
     if (n === 1) return make();
     return new PerServerRouter(Array.from({ length: n }, make), (t) => this.serverIndex(ctx, t));

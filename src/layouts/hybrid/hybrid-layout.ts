@@ -5,6 +5,7 @@ import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/adm
 import { addPhases, seedPooledDatabase, seedTenantSchemas } from '../common/bulk-load.js';
 import { measureSizes, pooledChecksums, tenantChecksums } from '../common/inspect.js';
 import { PoolRouter } from '../common/pool-router.js';
+import { sumRouterStats } from '../common/router-stats.js';
 import { enableRls, rlsContextSql } from '../common/rls-policy.js';
 import { DatabaseLayout } from '../database/database-layout.js';
 import type { ResolvedScenario } from '../../config/load-scenario.js';
@@ -200,20 +201,10 @@ export class HybridLayout implements Layout {
       false,
     );
     if (schemaPlacement) return pooled;
-    const dedicatedRouter = this.dedicatedDbs.router(ctx);
+    const dedicatedRouter = this.dedicatedDbs.router(ctx, opts);
     return {
       acquire: (t) => (ids.has(t.slug) ? dedicatedRouter.acquire(t) : pooled.acquire(t)),
-      stats: (): RouterStats => {
-        const a = pooled.stats();
-        const b = dedicatedRouter.stats();
-        return {
-          open: a.open + b.open,
-          peakOpen: a.peakOpen + b.peakOpen,
-          opened: a.opened + b.opened,
-          closed: a.closed + b.closed,
-          waits: a.waits + b.waits,
-        };
-      },
+      stats: (): RouterStats => sumRouterStats([pooled.stats(), dedicatedRouter.stats()]),
       close: async () => {
         await Promise.all([pooled.close(), dedicatedRouter.close()]);
       },
