@@ -61,7 +61,10 @@ describe('block bootstrap of latency percentiles', () => {
     for (const c of bursty) for (const [v, n] of c) perRequest.set(v, (perRequest.get(v) ?? 0) + n);
     const requests: IntervalCounts[] = [...perRequest].flatMap(([v, n]) => Array.from({ length: n }, () => new Map([[v, 1]])));
     const naive = blockBootstrap([requests], { percentiles: [50], resamples: 100, seed: 6, blockLength: 1 }).intervals[0]!;
-    assert.ok(blocks.hiMs - blocks.loMs > 2 * (naive.hiMs - naive.loMs), `block ${blocks.hiMs - blocks.loMs} vs request ${naive.hiMs - naive.loMs}`);
+    assert.ok(
+      blocks.hiMs - blocks.loMs > 2 * (naive.hiMs - naive.loMs),
+      `block ${blocks.hiMs - blocks.loMs} vs request ${naive.hiMs - naive.loMs}`,
+    );
   });
 
   it('is deterministic for a seed', () => {
@@ -71,7 +74,10 @@ describe('block bootstrap of latency percentiles', () => {
 
   it('gives no interval with too few blocks or no request', () => {
     assert.equal(blockBootstrap([window(1, 2, 50)], { percentiles: [50], seed: 1, blockLength: 1 }).intervals[0], null);
-    assert.equal(blockBootstrap([[new Map(), new Map(), new Map(), new Map(), new Map()]], { percentiles: [50], seed: 1 }).intervals[0], null);
+    assert.equal(
+      blockBootstrap([[new Map(), new Map(), new Map(), new Map(), new Map()]], { percentiles: [50], seed: 1 }).intervals[0],
+      null,
+    );
   });
 });
 

@@ -6,6 +6,8 @@ import { WORKLOAD_SCHEMA_VERSION } from '../results/workload-schema.js';
 import type { SegmentResult } from './measure-segment.js';
 import type { HttpLoadResult } from './http-load.js';
 import { QueryRecord } from './workload-recorder.js';
+import type { IntervalCounts } from '../measure/bootstrap.js';
+import { latencyIntervals, mergeIntervals, seedOf } from './latency-intervals.js';
 
 function spread(xs: Array<number | null>) {
   const v = xs.filter((x): x is number => x !== null);
@@ -21,6 +23,8 @@ function queryResult(
   segs: SegmentResult[],
   pick: (s: SegmentResult) => QueryRecord,
   shareOfOffered: number,
+  blocksOf: (s: SegmentResult) => readonly IntervalCounts[],
+  seed: number,
 ): QueryResult {
   const valid = segs.filter((s) => s.valid);
   const merged = new QueryRecord();
@@ -70,6 +74,7 @@ function queryResult(
       meanResponseMs: merged.response.meanMs(),
     },
     latenessHistogram: open && merged.lateness.count ? merged.lateness.encode() : null,
+    intervals: latencyIntervals(valid.map(blocksOf), seed),
   };
 }
 
@@ -104,7 +109,16 @@ export function summarizeLayout(
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
   const total = weights.reduce((a, b) => a + b, 0);
   const queries: Record<string, QueryResult> = {};
-  for (const q of first.mix.queries) queries[q.name] = queryResult(w, segs, (s) => s.recorder.queries[q.index]!, weights[q.index]! / total);
+  for (const q of first.mix.queries) {
+    queries[q.name] = queryResult(
+      w,
+      segs,
+      (s) => s.recorder.queries[q.index]!,
+      weights[q.index]! / total,
+      (s) => s.recorder.queryIntervals[q.index] ?? [],
+      seedOf(first.layout, q.name),
+    );
+  }
   const all = queryResult(
     w,
     segs,
@@ -114,6 +128,8 @@ export function summarizeLayout(
       return r;
     },
     1,
+    (s) => mergeIntervals(s.recorder.queryIntervals),
+    seedOf(first.layout, '(all)'),
   );
   const reasons = segs.flatMap((s) => s.invalidReasons.map((r) => `repeat ${s.repeat}: ${r}`));
   let noisyNeighbour: LayoutWorkload['noisyNeighbour'] = null;

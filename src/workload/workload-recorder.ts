@@ -3,6 +3,7 @@ import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import type { TenantClass } from './tenant-chooser.js';
 import type { RequestOutcome } from './execute-request.js';
+import { recordInto } from '../measure/bootstrap.js';
 
 /** What one query accumulated in one measured segment. */
 export class QueryRecord {
@@ -65,6 +66,9 @@ export interface IntervalRow {
 export class WorkloadRecorder {
   readonly queries: QueryRecord[];
   readonly intervals: IntervalRow[] = [];
+  /** Per query, the response times of each closed interval (sparse counts): the bootstrap's blocks. */
+  readonly queryIntervals: Map<number, number>[][];
+  private queryInterval: Map<number, number>[];
   /** Schedule lateness of every request sent in the window (ok or not): the generator's own delay. */
   readonly generatorLateness = new LatencyHistogram();
   private readonly interval = new LatencyHistogram();
@@ -80,6 +84,8 @@ export class WorkloadRecorder {
     private readonly classOf: ReadonlyMap<string, TenantClass>,
   ) {
     this.queries = Array.from({ length: queryCount }, () => new QueryRecord());
+    this.queryIntervals = this.queries.map(() => []);
+    this.queryInterval = this.queries.map(() => new Map());
   }
 
   /** The measured window starts now (performance.now() ms). */
@@ -102,6 +108,8 @@ export class WorkloadRecorder {
       maxMs: this.interval.maxMs(),
     });
     this.interval.reset();
+    this.queryInterval.forEach((c, i) => this.queryIntervals[i]!.push(c));
+    this.queryInterval = this.queries.map(() => new Map());
     this.intervalOk = 0;
     this.intervalErrors = 0;
     this.intervalStart = now;
@@ -160,6 +168,7 @@ export class WorkloadRecorder {
     q.query.recordMs(out.queryDoneAt! - out.acquiredAt!);
     q.commit.recordMs(out.endAt - out.queryDoneAt!);
     this.interval.recordMs(responseMs);
+    recordInto(this.queryInterval[query]!, responseMs);
     this.intervalOk++;
   }
 
