@@ -148,7 +148,7 @@ export function blockBootstrap(windows: readonly (readonly IntervalCounts[])[], 
     }
     // A resample of empty intervals only says nothing about the percentile: skipped.
     if (total === 0) continue;
-    o.percentiles.forEach((p, i) => reps[i]!.push(values[percentileIndex(counts, total, p)]! / 1000));
+    for (const [i, p] of o.percentiles.entries()) reps[i]!.push(values[percentileIndex(counts, total, p)]! / 1000);
   }
   const intervals = o.percentiles.map((p, i): PercentileInterval | null => {
     const sorted = reps[i]!.sort((a, b) => a - b);

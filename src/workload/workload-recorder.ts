@@ -108,7 +108,7 @@ export class WorkloadRecorder {
       maxMs: this.interval.maxMs(),
     });
     this.interval.reset();
-    this.queryInterval.forEach((c, i) => this.queryIntervals[i]!.push(c));
+    for (const [i, c] of this.queryInterval.entries()) this.queryIntervals[i]!.push(c);
     this.queryInterval = this.queries.map(() => new Map());
     this.intervalOk = 0;
     this.intervalErrors = 0;
