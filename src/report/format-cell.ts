@@ -38,3 +38,8 @@ export function formatRatio(r: { ratio: number; lo: number; hi: number } | null)
   const text = formatChangeInterval((r.ratio - 1) * 100, [(r.lo - 1) * 100, (r.hi - 1) * 100]);
   return r.lo <= 1 && 1 <= r.hi ? `no measurable difference (${text})` : text;
 }
+
+/** An interval alone, "[11.80, 13.10]"; NOT_MEASURED without one. */
+export function formatBounds(ci: { loMs: number; hiMs: number } | null | undefined, digits = 2): string {
+  return ci ? `[${num(ci.loMs, digits)}, ${num(ci.hiMs, digits)}]` : NOT_MEASURED;
+}
