@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { layoutCacheSchema } from './cache-schema.js';
 
 /**
  * The `workload` section of summary.json (written by `tenantbench run`). Versioned on its own:
@@ -213,6 +214,7 @@ export const layoutWorkloadSchema = z.object({
     .nullable()
     .optional()
     .describe("the load generator's own load: it is a suspect (DESIGN: Measuring honestly)"),
+  cache: layoutCacheSchema.nullable().optional().describe('absent in bundles written before the cache protocol'),
 });
 
 export const workloadSummarySchema = z.object({

@@ -8,6 +8,7 @@ import type { HttpLoadResult } from './http-load.js';
 import { QueryRecord } from './workload-recorder.js';
 import type { IntervalCounts } from '../measure/bootstrap.js';
 import { latencyIntervals, mergeIntervals, seedOf } from './latency-intervals.js';
+import { summarizeCache } from './summarize-cache.js';
 
 function spread(xs: Array<number | null>) {
   const v = xs.filter((x): x is number => x !== null);
@@ -104,6 +105,7 @@ export function summarizeLayout(
       leakProbes: null,
       generator: null,
       serverTime: null,
+      cache: null,
     };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
@@ -170,6 +172,7 @@ export function summarizeLayout(
     },
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
+    cache: summarizeCache(segs),
     leakProbes: leakProbesOf([...segs, ...noisySegs]),
     serverTime: serverTimeOf(
       segs,
