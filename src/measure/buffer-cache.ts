@@ -103,7 +103,12 @@ export class BufferCacheWatch {
 
   /** Snapshot now (warm-up start, window start, window end, in that order). */
   mark(): void {
-    this.marks.push(this.snapshot().catch((err) => ((this.reason ??= `not measured: ${errorMessage(err)}`), null)));
+    this.marks.push(
+      this.snapshot().catch((err) => {
+        this.reason ??= `not measured: ${errorMessage(err)}`;
+        return null;
+      }),
+    );
   }
 
   private async snapshot(): Promise<BufferSnapshot | null> {
