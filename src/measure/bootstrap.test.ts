@@ -72,6 +72,12 @@ describe('block bootstrap of latency percentiles', () => {
     assert.deepEqual(blockBootstrap(w, { percentiles: [99], seed: 1 }), blockBootstrap(w, { percentiles: [99], seed: 1 }));
   });
 
+  it('gives no P99 interval with fewer than 10 requests beyond it, while P50 has one', () => {
+    const r = blockBootstrap([window(2, 30, 30)], { percentiles: [50, 99], resamples: 100, seed: 1 });
+    assert.ok(r.intervals[0]);
+    assert.equal(r.intervals[1], null, '900 requests: 9 beyond P99');
+  });
+
   it('gives no interval with too few blocks or no request', () => {
     assert.equal(blockBootstrap([window(1, 2, 50)], { percentiles: [50], seed: 1, blockLength: 1 }).intervals[0], null);
     assert.equal(

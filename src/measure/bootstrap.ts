@@ -65,6 +65,12 @@ export interface BootstrapResult {
 
 /** Fewer candidate blocks than this and the bootstrap cannot show how the percentile moves. */
 export const MIN_BLOCKS = 4;
+/**
+ * Fewer requests than this beyond a percentile (count x (1 - p)) and no interval: the bootstrap of
+ * an extreme quantile resting on a handful of tail values is known to be far too narrow (it can
+ * only reshuffle the few values it saw). P99 thus needs at least 1,000 requests.
+ */
+export const MIN_TAIL = 10;
 const CONFIDENCE = 0.95;
 /** The standard normal quantile for a two-sided 95% interval. */
 const Z95 = 1.959963984540054;
@@ -89,8 +95,8 @@ function quantileOfSorted(sorted: readonly number[], q: number): number {
 
 /**
  * Intervals for the given percentiles from `windows` (one array of interval counts per measured
- * window, in time order). Null per percentile when there are fewer than MIN_BLOCKS blocks or no
- * request at all.
+ * window, in time order). Null per percentile when there are fewer than MIN_BLOCKS blocks, or
+ * fewer than MIN_TAIL requests beyond the percentile.
  */
 export function blockBootstrap(windows: readonly (readonly IntervalCounts[])[], o: BootstrapOptions): BootstrapResult {
   const resamples = o.resamples ?? 1000;
@@ -152,7 +158,7 @@ export function blockBootstrap(windows: readonly (readonly IntervalCounts[])[], 
   }
   const intervals = o.percentiles.map((p, i): PercentileInterval | null => {
     const sorted = reps[i]!.sort((a, b) => a - b);
-    if (allTotal === 0 || sorted.length < resamples / 2) return null;
+    if (allTotal === 0 || sorted.length < resamples / 2 || allTotal * (1 - p / 100) < MIN_TAIL) return null;
     const logs = sorted.map(Math.log);
     const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
     const logSe = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, logs.length - 1));

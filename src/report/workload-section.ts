@@ -31,7 +31,7 @@ const INTERVAL_COLUMNS = [
 
 const INTERVAL_NOTE =
   `95% CI: a moving-block bootstrap over the measured intervals (blocks of consecutive seconds, not single requests, so correlated slow stretches widen the interval as they should). ` +
-  `vs ${BASELINE_LAYOUT}: the change of the percentile against ${BASELINE_LAYOUT}'s with its 95% interval; "no measurable difference" when the interval contains no change.`;
+  `vs ${BASELINE_LAYOUT}: the change of the percentile against ${BASELINE_LAYOUT}'s with its 95% interval; "no measurable difference" when the interval contains no change. No interval ("not measured") with fewer than 4 blocks or fewer than 10 requests beyond the percentile (a P99 needs 1,000 requests).`;
 
 export function workloadSection(s: Summary): Section | null {
   if (!s.workload) return null;
