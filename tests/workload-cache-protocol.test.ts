@@ -1,7 +1,7 @@
 /**
  * A short real run records the cache protocol and the intervals: per layout, the prewarm, the
  * buffer hit ratio of every measured window in [0, 1] with its bytes read, warm or cold; per query,
- * 95% intervals of P50 and P99 around the percentiles.
+ * 95% intervals of P50 (and of P99 once 1,000 requests were measured).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -59,7 +59,10 @@ describe('run: cache protocol and intervals on tiny data', () => {
       const iv = all.intervals!;
       assert.equal(iv.method, 'moving-block-bootstrap');
       if (!all.valid) continue; // a loaded machine may lag: then percentiles are withheld
-      assert.ok(iv.p50Ms && iv.p50Ms.loMs <= iv.p50Ms.hiMs && iv.p99Ms && iv.p99Ms.loMs <= iv.p99Ms.hiMs, JSON.stringify(iv));
+      assert.ok(iv.p50Ms && iv.p50Ms.loMs <= iv.p50Ms.hiMs, JSON.stringify(iv));
+      // A P99 interval needs 10 requests beyond it (1,000 in all); below that, none rather than a too narrow one.
+      if (all.count >= 1000) assert.ok(iv.p99Ms && iv.p99Ms.loMs <= iv.p99Ms.hiMs, JSON.stringify(iv));
+      else assert.equal(iv.p99Ms, null, `${layout}: ${all.count} requests`);
     }
   });
 });
