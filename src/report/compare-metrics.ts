@@ -19,7 +19,10 @@ export const METRICS: MetricDef[] = [
       value: (r, l) => {
         const a = r.summary.workload?.layouts[l]?.all;
         const v = a?.[`${p}Ms`];
-        return a?.valid && v !== null && v !== undefined ? { value: v, spread: spreadOf(a.spread[`${p}Ms`]) } : null;
+        const logSe = a?.intervals?.[`${p}Ms`]?.logSe;
+        return a?.valid && v !== null && v !== undefined
+          ? { value: v, spread: spreadOf(a.spread[`${p}Ms`]), ...(logSe === undefined ? {} : { logSe }) }
+          : null;
       },
     }),
   ),

@@ -1,6 +1,7 @@
 /**
  * Compare two results bundles: per layout and metric, the change and whether it exceeds its
- * threshold. Uses the repeats' spread when a metric has one, so noise alone does not fail a
+ * threshold. Uses the 95% confidence interval of the change when both runs recorded one (see
+ * compare-interval.ts), else the repeats' spread when a metric has one, so noise alone does not fail a
  * build; refuses bundles from different environments unless told otherwise.
  */
 import { UsageError } from '../errors.js';
@@ -8,6 +9,8 @@ import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
 import { compareBounded } from './capacity-compare.js';
 import { METRICS } from './compare-metrics.js';
+import { intervalVerdict } from './compare-interval.js';
+import { formatChangeInterval } from './format-cell.js';
 import type { ComparisonRow, Verdict } from './comparison-row.js';
 
 export type { ComparisonRow, MetricDef, MetricValue, Verdict } from './comparison-row.js';
@@ -141,6 +144,11 @@ export function compareRuns(
       const changePct = m.better === 'lower' ? raw : -raw;
       let verdict: Verdict = 'ok';
       let note = '';
+      const iv = intervalVerdict(m, b, c, thresholdPct);
+      if (iv) {
+        rows.push({ layout, metric: m.label, unit: m.unit, baseline: b.value, current: c.value, changePct: raw, thresholdPct, ...iv });
+        continue;
+      }
       if (changePct > thresholdPct) {
         // With repeats, only a change beyond the spread counts: the worst baseline repeat must still beat the best current one.
         const separated = b.spread && c.spread ? (m.better === 'lower' ? c.spread.min > b.spread.max : c.spread.max < b.spread.min) : true;
@@ -205,7 +213,7 @@ export function comparisonMarkdown(c: Comparison): string {
   }
   lines.push('| layout | metric | baseline | current | change | allowed | verdict |', '|---|---|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
-    const change = r.changePct === null ? 'n/a' : `${r.changePct > 0 ? '+' : ''}${r.changePct.toFixed(1)}%`;
+    const change = r.changePct === null ? 'n/a' : formatChangeInterval(r.changePct, r.changeInterval);
     const verdict = r.verdict === 'regression' ? '**REGRESSION**' : r.verdict;
     lines.push(
       `| ${r.layout} | ${r.metric} (${r.unit}) | ${fmt(r.baseline)} | ${fmt(r.current)} | ${change} | ${r.thresholdPct}% | ${verdict}${r.note ? ` (${r.note})` : ''} |`,

@@ -8,6 +8,8 @@ export interface MetricValue {
   spread?: { min: number; max: number };
   /** The value is a bound, not a measurement: the true one is at least it, or below it. */
   bound?: 'at-least' | 'below';
+  /** The value's bootstrap spread (sd of ln replicate): set when the run recorded confidence intervals. */
+  logSe?: number;
 }
 
 export interface MetricDef {
@@ -30,6 +32,8 @@ export interface ComparisonRow {
   baseline: number | null;
   current: number | null;
   changePct: number | null;
+  /** 95% interval of changePct (%), when both runs recorded confidence intervals. */
+  changeInterval?: [number, number];
   thresholdPct: number;
   verdict: Verdict;
   note: string;

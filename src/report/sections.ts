@@ -3,6 +3,7 @@
  * these and nothing else. Adding a section = one file + one line here.
  */
 import { backupSection } from './backup-section.js';
+import { cacheSection } from './cache-section.js';
 import { capacitySection } from './capacity-section.js';
 import { connectionsSection } from './connections-section.js';
 import { datasetSection } from './dataset-section.js';
@@ -29,6 +30,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   capacitySection,
   workloadSection,
   workloadPhasesSection,
+  cacheSection,
   noisyNeighbourSection,
   httpSection,
   seedSection,

@@ -7,6 +7,8 @@ import type { Summary } from '../results/summary-schema.js';
 import { VEGA_LITE_SCHEMA } from './charts.js';
 import { JOIN_QUERY } from './main-section.js';
 import { NOT_MEASURED } from './not-measured.js';
+import { ALL_QUERIES, BASELINE_LAYOUT, ratioToBaseline } from './baseline-ratio.js';
+import { formatBounds, formatRatio } from './format-cell.js';
 import { type Cell, type Chart, layoutEntries, type Section, sectionOf, type Table } from './section.js';
 
 type WorkloadLayout = NonNullable<NonNullable<Summary['workload']>['layouts'][LayoutName]>;
@@ -20,6 +22,17 @@ export function workloadLayouts(s: Summary): (readonly [LayoutName, WorkloadLayo
     .filter((e): e is readonly [LayoutName, WorkloadLayout] => !!e[1]);
 }
 
+const INTERVAL_COLUMNS = [
+  { key: 'p50Ci', label: 'P50 95% CI', unit: 'ms' },
+  { key: 'p99Ci', label: 'P99 95% CI', unit: 'ms' },
+  { key: 'p50VsShared', label: `P50 vs ${BASELINE_LAYOUT}` },
+  { key: 'p99VsShared', label: `P99 vs ${BASELINE_LAYOUT}` },
+];
+
+const INTERVAL_NOTE =
+  `95% CI: a moving-block bootstrap over the measured intervals (blocks of consecutive seconds, not single requests, so correlated slow stretches widen the interval as they should). ` +
+  `vs ${BASELINE_LAYOUT}: the change of the percentile against ${BASELINE_LAYOUT}'s with its 95% interval; "no measurable difference" when the interval contains no change. No interval ("not measured") with fewer than 4 blocks or fewer than 10 requests beyond the percentile (a P99 needs 1,000 requests).`;
+
 export function workloadSection(s: Summary): Section | null {
   if (!s.workload) return null;
   const tables: Table[] = [];
@@ -27,10 +40,11 @@ export function workloadSection(s: Summary): Section | null {
   const wl = s.workload;
   const rows: Record<string, Cell>[] = [];
   const ordered = workloadLayouts(s);
+  const withIntervals = ordered.some(([, w]) => w.all?.intervals);
   for (const [name, w] of ordered) {
     if (!w) continue;
     const entries = Object.entries(w.queries);
-    if (w.all) entries.push(['(all queries)', w.all]);
+    if (w.all) entries.push([ALL_QUERIES, w.all]);
     for (const [q, r] of entries) {
       rows.push({
         layout: name,
@@ -44,6 +58,10 @@ export function workloadSection(s: Summary): Section | null {
         offered: r.offeredPerS ?? (r.mode === 'closed' ? 'closed loop' : NOT_MEASURED),
         errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
         p99Spread: r.spread.p99Ms.min === null ? NOT_MEASURED : `${r.spread.p99Ms.min.toFixed(2)}–${r.spread.p99Ms.max!.toFixed(2)}`,
+        p50Ci: formatBounds(r.intervals?.p50Ms),
+        p99Ci: formatBounds(r.intervals?.p99Ms),
+        p50VsShared: name === BASELINE_LAYOUT ? 'baseline' : formatRatio(ratioToBaseline(s, name, q, 'p50Ms')),
+        p99VsShared: name === BASELINE_LAYOUT ? 'baseline' : formatRatio(ratioToBaseline(s, name, q, 'p99Ms')),
         valid: r.valid
           ? 'yes'
           : r.repeats.some((x) => x.valid)
@@ -68,10 +86,13 @@ export function workloadSection(s: Summary): Section | null {
       { key: 'offered', label: 'offered', unit: 'req/s', digits: 1 },
       { key: 'errors', label: 'errors', digits: 0 },
       { key: 'p99Spread', label: 'P99 over repeats', unit: 'ms' },
+      // Bundles written before the intervals existed keep their table as it was.
+      ...(withIntervals ? INTERVAL_COLUMNS : []),
       { key: 'valid', label: 'valid' },
     ],
     rows,
     notes: [
+      ...(withIntervals ? [INTERVAL_NOTE] : []),
       'valid: "yes" when every repeat was valid; "k of n repeats" when some were not (their latencies are left out of the percentiles, the reasons follow); NO when none was.',
       ...Object.entries(wl.layouts)
         .filter(([, w]) => w && (w.status !== 'ok' || !w.valid))

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { layoutCacheSchema } from './cache-schema.js';
 
 /**
  * The `workload` section of summary.json (written by `tenantbench run`). Versioned on its own:
@@ -67,6 +68,27 @@ export const acquisitionSchema = z
     "how the router obtained each successful request's connection: the acquire phase split into queueing in the router, connecting, and (the rest) BEGIN + tenant context",
   );
 
+const percentileCiSchema = z.object({
+  loMs: z.number().nonnegative(),
+  hiMs: z.number().nonnegative(),
+  logSe: z
+    .number()
+    .nonnegative()
+    .describe('standard deviation of ln(bootstrap replicate): combines two independent intervals into a ratio interval'),
+});
+
+export const latencyIntervalsSchema = z
+  .object({
+    method: z.literal('moving-block-bootstrap').describe('over the measured intervals (workload.intervalSeconds), not over requests'),
+    confidence: z.number().describe('0.95'),
+    blockLength: z.number().int().positive().describe('consecutive intervals per block, round(n^(1/3)) for n intervals per window'),
+    blocks: z.number().int().nonnegative().describe('candidate blocks over the valid repeats'),
+    resamples: z.number().int().positive(),
+    p50Ms: percentileCiSchema.nullable().describe('null when there were too few blocks'),
+    p99Ms: percentileCiSchema.nullable(),
+  })
+  .describe("95% confidence intervals of the response time's P50 and P99 (percentile bootstrap, ms)");
+
 export const queryResultSchema = latencySchema.extend({
   count: z.number().int().nonnegative().describe('successful requests in the measured windows of the valid repeats'),
   errors: z
@@ -107,6 +129,7 @@ export const queryResultSchema = latencySchema.extend({
     .nullable()
     .optional()
     .describe('open loop: schedule-lateness HdrHistogram (microseconds), same encoding; null in closed loop'),
+  intervals: latencyIntervalsSchema.nullable().optional().describe('absent in bundles written before the intervals existed'),
 });
 
 export const leakProbesSchema = z
@@ -242,6 +265,7 @@ export const layoutWorkloadSchema = z.object({
     .nullable()
     .optional()
     .describe("the load generator's own load: it is a suspect (DESIGN: Measuring honestly)"),
+  cache: layoutCacheSchema.nullable().optional().describe('absent in bundles written before the cache protocol'),
 });
 
 export const workloadSummarySchema = z.object({

@@ -37,6 +37,7 @@ import type { StatementSnapshot } from '../measure/statement-stats.js';
 import { serverTimeOf } from './server-time.js';
 import type { ServerTime } from './server-time.js';
 import type { GeneratorLoad } from './generator-limits.js';
+import { BufferCacheWatch, type SegmentCache } from '../measure/buffer-cache.js';
 
 const debug = createDebug('tenantbench:workload');
 
@@ -65,6 +66,8 @@ export interface SegmentResult {
   leakProbes: LeakProbes | null;
   /** Server execution time in the window (pg_stat_statements), per mix query; null when not taken. */
   serverTime: ServerTime | null;
+  /** Buffer hit ratio of the layout's databases in the warm-up and the window, and the prewarm (measure/buffer-cache.ts). */
+  bufferCache: SegmentCache | null;
 }
 
 export interface SegmentOptions {
@@ -96,6 +99,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   const threads = generatorThreadsFor(o);
   let router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
   let stmtStats: StatementStats | string = 'not measured: not reached';
+  let cache: BufferCacheWatch | null = null;
   try {
     const mix = new CompiledMix(w.mix, w.prepared);
     // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
@@ -141,6 +145,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
     if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
+    cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
@@ -148,11 +153,13 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const stopWatchdog = threads === 1 ? watchOutages(health, w.maxOutageSeconds) : () => {};
     // What the main thread takes at the window's edges, however many generator threads drive it.
     const windowStart = () => {
+      cache?.mark();
       cpu0 = process.cpuUsage();
       const stats = stmtStats;
       if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
     };
     const windowEnd = () => {
+      cache?.mark();
       cpu = process.cpuUsage(cpu0);
     };
     const dc: DriveContext = {
@@ -239,6 +246,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       if (n && noisyTenant) noisy = { tenant: noisyTenant.slug, ...n, perS: n.ok / (w.warmupSeconds + w.durationSeconds) };
     }
     const serverTime = await serverTimeOf(stmtStats, await snapStart, mix);
+    const bufferCache = (await cache?.finish()) ?? null;
     const invalidReasons: string[] = [];
     if (writes && !health.abortReason) {
       // What was measured is kept whatever happens here; rows left behind are removed before the next segment.
@@ -300,8 +308,10 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
       leakProbes,
       incomplete: health.abortReason !== null,
       serverTime,
+      bufferCache,
     };
   } finally {
+    await cache?.close();
     if (typeof stmtStats !== 'string') await stmtStats.close();
     if (!o.router) await router.close();
   }

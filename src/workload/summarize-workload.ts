@@ -7,6 +7,9 @@ import type { SegmentResult } from './measure-segment.js';
 import type { ThreadLoad } from './generator-thread-merge.js';
 import type { HttpLoadResult } from './http-load.js';
 import { QueryRecord } from './workload-recorder.js';
+import type { IntervalCounts } from '../measure/bootstrap.js';
+import { latencyIntervals, mergeIntervals, seedOf } from './latency-intervals.js';
+import { summarizeCache } from './summarize-cache.js';
 
 function spread(xs: Array<number | null>) {
   const v = xs.filter((x): x is number => x !== null);
@@ -22,6 +25,8 @@ function queryResult(
   segs: SegmentResult[],
   pick: (s: SegmentResult) => QueryRecord,
   shareOfOffered: number,
+  blocksOf: (s: SegmentResult) => readonly IntervalCounts[],
+  seed: number,
 ): QueryResult {
   const valid = segs.filter((s) => s.valid);
   const merged = new QueryRecord();
@@ -72,6 +77,7 @@ function queryResult(
     },
     acquisition: merged.acquisition.summary(),
     latenessHistogram: open && merged.lateness.count ? merged.lateness.encode() : null,
+    intervals: latencyIntervals(valid.map(blocksOf), seed),
   };
 }
 
@@ -101,12 +107,22 @@ export function summarizeLayout(
       leakProbes: null,
       generator: null,
       serverTime: null,
+      cache: null,
     };
   }
   const weights = first.mix.queries.map((q) => w.mix[q.name] ?? 0);
   const total = weights.reduce((a, b) => a + b, 0);
   const queries: Record<string, QueryResult> = {};
-  for (const q of first.mix.queries) queries[q.name] = queryResult(w, segs, (s) => s.recorder.queries[q.index]!, weights[q.index]! / total);
+  for (const q of first.mix.queries) {
+    queries[q.name] = queryResult(
+      w,
+      segs,
+      (s) => s.recorder.queries[q.index]!,
+      weights[q.index]! / total,
+      (s) => s.recorder.queryIntervals[q.index] ?? [],
+      seedOf(first.layout, q.name),
+    );
+  }
   const all = queryResult(
     w,
     segs,
@@ -116,6 +132,8 @@ export function summarizeLayout(
       return r;
     },
     1,
+    (s) => mergeIntervals(s.recorder.queryIntervals),
+    seedOf(first.layout, '(all)'),
   );
   const reasons = segs.flatMap((s) => s.invalidReasons.map((r) => `repeat ${s.repeat}: ${r}`));
   let noisyNeighbour: LayoutWorkload['noisyNeighbour'] = null;
@@ -157,6 +175,7 @@ export function summarizeLayout(
     },
     noisyNeighbour,
     http: httpSummary(w, httpRuns),
+    cache: summarizeCache(segs),
     leakProbes: leakProbesOf([...segs, ...noisySegs]),
     serverTime: serverTimeOf(
       segs,

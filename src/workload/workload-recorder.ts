@@ -5,6 +5,7 @@ import type { TenantClass } from './tenant-chooser.js';
 import type { RequestOutcome } from './execute-request.js';
 import { AcquisitionRecord } from './acquisition-record.js';
 import type { AcquisitionWire } from './acquisition-record.js';
+import { recordInto } from '../measure/bootstrap.js';
 
 /** What one query accumulated in one measured segment. */
 export class QueryRecord {
@@ -102,6 +103,8 @@ export interface EncodedRecorder {
   generatorLateness: string;
   intervals: IntervalRow[];
   intervalHistograms: string[];
+  /** Per query, per interval: [quantized µs, count] pairs (the bootstrap's blocks). */
+  queryIntervals: [number, number][][][];
 }
 
 export interface IntervalRow {
@@ -123,6 +126,9 @@ export interface IntervalRow {
 export class WorkloadRecorder {
   readonly queries: QueryRecord[];
   readonly intervals: IntervalRow[] = [];
+  /** Per query, the response times of each closed interval (sparse counts): the bootstrap's blocks. */
+  readonly queryIntervals: Map<number, number>[][];
+  private queryInterval: Map<number, number>[];
   /** Schedule lateness of every request sent in the window (ok or not): the generator's own delay. */
   readonly generatorLateness = new LatencyHistogram();
   private readonly interval = new LatencyHistogram();
@@ -143,6 +149,8 @@ export class WorkloadRecorder {
   ) {
     this.queries = Array.from({ length: queryCount }, () => new QueryRecord());
     this.intervalHistograms = keepIntervalHistograms ? [] : null;
+    this.queryIntervals = this.queries.map(() => []);
+    this.queryInterval = this.queries.map(() => new Map());
   }
 
   /** Everything recorded, structured-cloneable and exact (needs keepIntervalHistograms for the intervals). */
@@ -152,6 +160,7 @@ export class WorkloadRecorder {
       generatorLateness: this.generatorLateness.encode(),
       intervals: this.intervals,
       intervalHistograms: this.intervalHistograms ?? [],
+      queryIntervals: this.queryIntervals.map((qs) => qs.map((m) => [...m])),
     };
   }
 
@@ -183,6 +192,12 @@ export class WorkloadRecorder {
         at = Math.max(at, row.atSeconds);
         const enc = p.intervalHistograms[i];
         if (enc !== undefined) h.add(LatencyHistogram.decode(enc));
+      }
+      for (let q = 0; q < queryCount; q++) {
+        const counts = new Map<number, number>();
+        for (const p of parts)
+          for (const [k, c] of p.queryIntervals[q]?.[i] ?? []) counts.set(k, (counts.get(k) ?? 0) + c);
+        r.queryIntervals[q]!.push(counts);
       }
       const seconds = at - prevAt;
       r.intervals.push({
@@ -220,6 +235,8 @@ export class WorkloadRecorder {
     });
     this.intervalHistograms?.push(this.interval.encode());
     this.interval.reset();
+    for (const [i, c] of this.queryInterval.entries()) this.queryIntervals[i]!.push(c);
+    this.queryInterval = this.queries.map(() => new Map());
     this.intervalOk = 0;
     this.intervalErrors = 0;
     this.intervalStart = now;
@@ -279,6 +296,7 @@ export class WorkloadRecorder {
     q.commit.recordMs(out.endAt - out.queryDoneAt!);
     if (out.acquisition) q.acquisition.record(out.acquisition);
     this.interval.recordMs(responseMs);
+    recordInto(this.queryInterval[query]!, responseMs);
     this.intervalOk++;
   }
 
