@@ -110,14 +110,38 @@ export function planReference(ctx: LayoutContext, locate: (t: TenantPlan) => Ten
   const traffic = processes.reduce((a, p) => a + p.share, 0) || 1;
   for (const p of processes) {
     p.share /= traffic;
-    // Connections split like the traffic; every process needs one.
-    p.clients = Math.max(1, Math.round(w.users * p.share));
     p.ratePerS = w.mode === 'open' ? w.ratePerS * expressibleShare * p.share : null;
   }
+  const clients = splitConnections(
+    w.users,
+    processes.map((p) => p.share),
+  );
+  for (const [i, p] of processes.entries()) p.clients = clients[i]!;
   return {
     processes,
     notExpressible: [...notExpressible].map(([query, reason]) => ({ query, reason })),
     expressible: readable.filter((q) => !notExpressible.has(q.name)).map((q) => ({ query: q.name, mixShare: (w.mix[q.name] ?? 0) / total })),
     offeredPerS: w.mode === 'open' ? w.ratePerS * expressibleShare : null,
   };
+}
+
+/**
+ * `users` connections split by share (largest remainder), every process getting at least one:
+ * the total is `users`, or the number of processes when there are more of them.
+ */
+export function splitConnections(users: number, shares: readonly number[]): number[] {
+  const exact = shares.map((x) => users * x);
+  const out = exact.map((x) => Math.max(1, Math.floor(x)));
+  const target = Math.max(users, shares.length);
+  let sum = out.reduce((a, x) => a + x, 0);
+  const byRemainder = exact.map((x, i) => [x - out[i]!, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; sum < target; k = (k + 1) % byRemainder.length, sum++) out[byRemainder[k]![1]]!++;
+  // The floor of one made some processes take more than their share: give back from the largest.
+  while (sum > target) {
+    const i = out.reduce((best, x, j) => (x > 1 && x - exact[j]! > (best < 0 ? -Infinity : out[best]! - exact[best]!) ? j : best), -1);
+    if (i < 0) break;
+    out[i]!--;
+    sum--;
+  }
+  return out;
 }
