@@ -56,7 +56,11 @@ export function registerAll(program: Command): void {
           ? [stages.sweep({ parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations })]
           : [
               stages.seed(),
-              ...skipped(opts.skipRun && '--skip-run', [stages.workload(pgbouncer), stages.reference(scenario), stages.rateSweep(scenario)]),
+              ...skipped(opts.skipRun && '--skip-run', [
+                stages.workload(pgbouncer),
+                stages.reference(scenario),
+                stages.rateSweep(scenario),
+              ]),
               ...skipped(opts.skipVerify && '--skip-verify', [stages.verify()]),
               ...skipped(
                 opts.skipOperations && '--skip-operations',

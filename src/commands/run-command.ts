@@ -1,6 +1,13 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { addOutputOptions, addReferenceOption, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
+import {
+  addOutputOptions,
+  addReferenceOption,
+  addScenarioOptions,
+  addTargetOptions,
+  positiveInt,
+  resolveCommon,
+} from './common-options.js';
 import type { CommonOpts } from './common-options.js';
 import { rateSweepOptions, rateSweepOverrides } from './rate-sweep-options.js';
 import type { RateSweepOpts } from './rate-sweep-options.js';

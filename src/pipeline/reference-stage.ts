@@ -24,14 +24,20 @@ export async function referenceStage(s: RunSession): Promise<void> {
     s.flush();
     return;
   }
-  s.out(`reference: pgbench ${bin.version} (${bin.path}), same ${w.mode === 'open' ? 'offered rate' : 'connections'}, ${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per layout`);
+  s.out(
+    `reference: pgbench ${bin.version} (${bin.path}), same ${w.mode === 'open' ? 'offered rate' : 'connections'}, ${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per layout`,
+  );
   const workDir = harnessTempDir('pgbench-');
   try {
     for (const layout of measured) {
       try {
         const ref = await measureReference({ ctx: s.ctx, layout, workload: w, pgbench: bin, workDir });
         ws.layouts[layout]!.reference = ref;
-        s.out(`  ${layout} (pgbench, ${ref.processes} process(es), ${ref.connections} connections): ${Object.entries(ref.queries).map(([q, r]) => `${q} ${describe(r)}`).join('; ')}`);
+        s.out(
+          `  ${layout} (pgbench, ${ref.processes} process(es), ${ref.connections} connections): ${Object.entries(ref.queries)
+            .map(([q, r]) => `${q} ${describe(r)}`)
+            .join('; ')}`,
+        );
         for (const warning of ref.warnings) s.out(`  ${layout}: ${warning}`);
       } catch (err) {
         ws.layouts[layout]!.reference = referenceNotMeasured(w, `not measured: pgbench failed: ${errorMessage(err)}`, bin.version);

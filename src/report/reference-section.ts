@@ -20,7 +20,7 @@ export function referenceSection(s: Summary): Section | null {
     for (const [query, tb] of Object.entries(w.queries)) {
       const pg = ref.queries[query];
       const base = { layout: name, query, tbP50: tb.p50Ms, tbP99: tb.p99Ms, tbThroughput: tb.throughputPerS };
-      if (!pg || !pg.measured) {
+      if (!pg?.measured) {
         const why = notMeasured(pg?.reason ?? ref.reason ?? 'pgbench did not run this query');
         // The reason once per row; the other pgbench cells read "not measured".
         rows.push({ ...base, pgP50: why, pgP99: null, p50Ratio: null, p99Ratio: null, pgThroughput: null, pgFailures: null });

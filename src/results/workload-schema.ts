@@ -124,10 +124,14 @@ export const referenceSchema = z
     latencyBasis: z
       .enum(['intended-start', 'actual-start'])
       .describe("open loop (--rate): from the transaction's scheduled start, schedule lag included; closed loop: from its actual start"),
-    offeredPerS: z.number().nonnegative().nullable().describe("open loop: the rate offered to pgbench (the mix's expressible queries' part)"),
+    offeredPerS: z
+      .number()
+      .nonnegative()
+      .nullable()
+      .describe("open loop: the rate offered to pgbench (the mix's expressible queries' part)"),
     connections: z.number().int().nonnegative().describe('pgbench clients (connections), over all processes'),
     processes: z.number().int().nonnegative().describe('pgbench processes: one per database and login role (more beyond 128 scripts)'),
-    durationSeconds: z.number().nonnegative().describe('measured seconds (after a warm-up of the workload\'s warmupSeconds)'),
+    durationSeconds: z.number().nonnegative().describe("measured seconds (after a warm-up of the workload's warmupSeconds)"),
     scheduleLagP99Ms: ms.describe("open loop: pgbench's own schedule lag P99 (scheduled to actual start)"),
     warnings: z.array(z.string()).describe('a pgbench process that ended with an error after completing transactions'),
     queries: z.record(z.string(), referenceQuerySchema),

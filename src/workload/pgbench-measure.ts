@@ -56,7 +56,12 @@ export async function measureReference(o: {
   const plan = planReference(o.ctx, layoutOf(o.layout).locate(o.ctx), w);
   // Threads per process: the machine's cores shared by the processes (a process per tenant database gets one).
   const threads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, plan.processes.length)));
-  debug('%s: %d pgbench processes, %d clients', o.layout, plan.processes.length, plan.processes.reduce((a, p) => a + p.clients, 0));
+  debug(
+    '%s: %d pgbench processes, %d clients',
+    o.layout,
+    plan.processes.length,
+    plan.processes.reduce((a, p) => a + p.clients, 0),
+  );
   const results = await Promise.all(
     plan.processes.map((p, i) =>
       runPgbench({

@@ -120,7 +120,9 @@ export function planReference(ctx: LayoutContext, locate: (t: TenantPlan) => Ten
   return {
     processes,
     notExpressible: [...notExpressible].map(([query, reason]) => ({ query, reason })),
-    expressible: readable.filter((q) => !notExpressible.has(q.name)).map((q) => ({ query: q.name, mixShare: (w.mix[q.name] ?? 0) / total })),
+    expressible: readable
+      .filter((q) => !notExpressible.has(q.name))
+      .map((q) => ({ query: q.name, mixShare: (w.mix[q.name] ?? 0) / total })),
     offeredPerS: w.mode === 'open' ? w.ratePerS * expressibleShare : null,
   };
 }

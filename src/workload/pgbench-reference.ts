@@ -233,7 +233,13 @@ export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
   const log = emptyPgbenchLog();
   const from = end - o.seconds;
   for (const text of texts) addPgbenchLog(log, text, { rate: o.ratePerS !== null, fromEpochS: from });
-  return { log, tps: log.ok / o.seconds, measuredSeconds: o.seconds, stdout, warning: code === 0 ? null : `pgbench exited with ${code}: ${tail}` };
+  return {
+    log,
+    tps: log.ok / o.seconds,
+    measuredSeconds: o.seconds,
+    stdout,
+    warning: code === 0 ? null : `pgbench exited with ${code}: ${tail}`,
+  };
 }
 
 /** Epoch seconds of the last transaction a log records (0 when none). */
