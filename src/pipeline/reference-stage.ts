@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
+import { isInterrupting } from '../lifecycle.js';
 import type { ReferenceQuery } from '../results/workload-schema.js';
 import { harnessTempDir } from '../temp-dir.js';
 import { findPgbench } from '../workload/pgbench-binary.js';
@@ -40,6 +41,7 @@ export async function referenceStage(s: RunSession): Promise<void> {
         );
         for (const warning of ref.warnings) s.out(`  ${layout}: ${warning}`);
       } catch (err) {
+        if (isInterrupting()) throw err;
         ws.layouts[layout]!.reference = referenceNotMeasured(w, `not measured: pgbench failed: ${errorMessage(err)}`, bin.version);
         s.out(`  ${layout} (pgbench): FAILED: ${errorMessage(err)}`);
       }

@@ -196,7 +196,12 @@ export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
     join(logDir, 'pgbench'),
     o.database,
   ];
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+  const { code, signal, stdout, stderr } = await new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
     const child = spawn(o.pgbench, args, {
       env: { ...process.env, PGPASSWORD: o.password, PGAPPNAME: 'tenantbench-pgbench' },
       cwd: o.workDir,
@@ -221,11 +226,13 @@ export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
       unregister();
       reject(e);
     });
-    child.on('close', (c) => {
+    child.on('close', (c, sig) => {
       unregister();
-      resolve({ code: c, stdout: out, stderr: err });
+      resolve({ code: c, signal: sig, stdout: out, stderr: err });
     });
   });
+  // Stopped (Ctrl-C, the harness failing): what it logged is a cut-off run, not a measurement.
+  if (signal) throw new Error(`pgbench stopped by ${signal}`);
   const texts = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8'));
   const end = Math.max(0, ...texts.map(lastCompletion));
   const tail = stderr.trim().split('\n').slice(-3).join(' / ');
