@@ -18,7 +18,10 @@ export async function referenceStage(s: RunSession): Promise<void> {
   const ws = s.summary.workload;
   if (!ws) return;
   const measured = s.layouts.filter((l) => ws.layouts[l]?.status === 'ok');
-  const bin = findPgbench(s.target, Math.floor(s.ctx.serverVersionNum / 10000));
+  // Through PgBouncer tenantbench measures the pooler too; pgbench would not go through it.
+  const bin = s.scenario.pooler
+    ? { reason: 'not measured: the workload ran through PgBouncer (pooler scenario) and pgbench would connect directly' }
+    : findPgbench(s.target, Math.floor(s.ctx.serverVersionNum / 10000));
   if ('reason' in bin) {
     for (const l of measured) ws.layouts[l]!.reference = referenceNotMeasured(w, bin.reason);
     s.out(`reference: ${bin.reason}`);
