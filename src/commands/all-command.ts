@@ -5,7 +5,14 @@ import { loadResults } from '../report/load-results.js';
 import { markdownTable } from '../report/markdown-report.js';
 import { defaultReportsDir, writeReport } from '../report/write-report.js';
 import { ensureOutputDir } from '../output-path.js';
-import { addGeneratorThreadsOption, addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
+import {
+  addGeneratorThreadsOption,
+  addOutputOptions,
+  addReferenceOption,
+  addScenarioOptions,
+  addTargetOptions,
+  resolveCommon,
+} from './common-options.js';
 import type { CommonOpts } from './common-options.js';
 import { positiveInt } from './common-options.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
@@ -24,7 +31,7 @@ export function registerAll(program: Command): void {
         "drive the scenario's workload against every layout (latency percentiles, throughput, noisy neighbour, HTTP level), run the isolation probes, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; " +
         'sizes per tenant; connections; moving a tenant out), write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table.',
     );
-  addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd)))))
+  addReferenceOption(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd))))))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
     .option('--skip-run', 'do not run the workload (nor the rate sweep)')
     .option('--no-rate-sweep', "skip the scenario's rate sweep (rateSweep:)")
@@ -56,7 +63,11 @@ export function registerAll(program: Command): void {
           ? [stages.sweep({ parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations })]
           : [
               stages.seed(),
-              ...skipped(opts.skipRun && '--skip-run', [stages.workload(pgbouncer), stages.rateSweep(scenario)]),
+              ...skipped(opts.skipRun && '--skip-run', [
+                stages.workload(pgbouncer),
+                stages.reference(scenario),
+                stages.rateSweep(scenario),
+              ]),
               ...skipped(opts.skipVerify && '--skip-verify', [stages.verify()]),
               ...skipped(
                 opts.skipOperations && '--skip-operations',

@@ -88,6 +88,16 @@ export function addGeneratorThreadsOption(cmd: Command): Command {
   );
 }
 
+/** `--reference pgbench|none`: the reference load generator after each layout's windows (scenario workload.reference). */
+export function addReferenceOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option(
+      '--reference <tool>',
+      "after each layout's measured windows, drive the same SQL at the same rate and connections with a reference load generator (pgbench) and report its figures next to tenantbench's (default: the scenario's workload.reference, else none)",
+    ).choices(['pgbench', 'none']),
+  );
+}
+
 export function addOutputOptions(cmd: Command): Command {
   return cmd
     .option('--results-dir <dir>', 'where results/<run-id>/ bundles are written', defaultResultsDir())
@@ -114,6 +124,8 @@ export interface CommonOpts {
   prefix: string;
   resultsDir: string;
   quiet?: boolean;
+  /** --reference, on the commands that have it (run, all). */
+  reference?: 'pgbench' | 'none';
   /** --seeded, on the commands that have it. */
   seeded?: boolean;
   /** --generator-threads, on the commands that have it. */
@@ -123,6 +135,7 @@ export interface CommonOpts {
 /** Everything that can be checked without a server, checked before anything touches one. */
 export function resolveCommon(o: CommonOpts, extra: Pick<ScenarioOverrides, 'workload' | 'rateSweep'> = {}) {
   const overrides: ScenarioOverrides = { ...extra };
+  if (o.reference !== undefined) overrides.workload = { ...overrides.workload, reference: o.reference };
   if (o.layouts !== undefined)
     overrides.layouts = o.layouts
       .split(',')

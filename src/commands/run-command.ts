@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   addGeneratorThreadsOption,
   addOutputOptions,
+  addReferenceOption,
   addScenarioOptions,
   addTargetOptions,
   positiveInt,
@@ -69,7 +70,7 @@ export function registerRun(program: Command): void {
       "Drive the scenario's workload (weighted query mix, closed or open loop) against every layout in an interleaved, shuffled order with equal warm-up, " +
         'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded.',
     );
-  rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd))))))
+  addReferenceOption(rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd)))))))
     .option('--seeded', 'do not seed: check and use the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('--repeats <n>', "measured repeats per layout (default: the scenario's, else 3)", positiveInt('--repeats'))
     .option('--duration <seconds>', 'measured seconds per layout and repeat', positiveNumber('--duration'))
@@ -102,7 +103,7 @@ export function registerRun(program: Command): void {
         : null;
       const s = await runPipeline(
         { command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        [stages.seed({ reuse: opts.seeded }), stages.workload(pgbouncer), stages.rateSweep(scenario)],
+        [stages.seed({ reuse: opts.seeded }), stages.workload(pgbouncer), stages.reference(scenario), stages.rateSweep(scenario)],
       );
       for (const l of workloadTable(s.summary)) process.stdout.write(`${l}\n`);
       process.stdout.write(`results: ${s.bundle.dir}\n`);

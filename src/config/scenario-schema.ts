@@ -162,6 +162,11 @@ const workloadSchema = z
         })
         .strict(),
     ),
+    /**
+     * A reference load generator run after each layout's measured windows, on the same SQL, rate and
+     * connections (src/workload/pgbench-*.ts); `none` = no reference run.
+     */
+    reference: z.enum(['pgbench', 'none']).default('none'),
   })
   .strict()
   // The HTTP window defaults to the workload's; the blocks move first and maxOutageSeconds last, the

@@ -16,6 +16,7 @@ import type { PoolerSource } from '../pooler/pooler-stage.js';
 import { tenantSweepStage } from '../tenant-sweep/tenant-sweep-stage.js';
 import type { SweepOptions } from '../tenant-sweep/tenant-sweep-stage.js';
 import { rateSweepStage } from './rate-sweep-stage.js';
+import { referenceStage } from './reference-stage.js';
 import { runStage } from './run-stage.js';
 import { seedStage } from './seed-stage.js';
 import type { Stage } from './stage.js';
@@ -35,6 +36,13 @@ export const stages = {
   /** The measured workload, through PgBouncer when the scenario has a pooler. */
   workload: (pgbouncer: PoolerSource | null): Stage =>
     pgbouncer ? { id: 'pooler', run: (s) => poolerStage(s, pgbouncer) } : { id: 'run', run: (s) => runStage(s) },
+
+  /** pgbench on the same SQL, rate and connections after the workload (the scenario's workload.reference). */
+  reference: (scenario: ResolvedScenario): Stage => ({
+    id: 'reference',
+    ...(scenario.workload.reference === 'none' ? { skip: 'workload.reference is none' } : {}),
+    run: referenceStage,
+  }),
 
   /** The open-loop capacity search (the scenario's rateSweep:). */
   rateSweep: (scenario: ResolvedScenario): Stage => ({

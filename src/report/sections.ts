@@ -16,6 +16,7 @@ import { migrationSection } from './migration-section.js';
 import { noisyNeighbourSection } from './noisy-neighbour-section.js';
 import { placementSection } from './placement-section.js';
 import { poolerSection } from './pooler-section.js';
+import { referenceSection } from './reference-section.js';
 import type { SectionBuilder } from './section.js';
 import { seedSection, seedTimeChart } from './seed-section.js';
 import { sizesChart, sizesSection } from './sizes-section.js';
@@ -31,6 +32,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   workloadSection,
   workloadPhasesSection,
   cacheSection,
+  referenceSection,
   noisyNeighbourSection,
   httpSection,
   seedSection,

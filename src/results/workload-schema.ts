@@ -142,6 +142,49 @@ export const leakProbesSchema = z
   })
   .describe('leak probes mixed into the workload (run --leak-probes) through the same router as the measured requests');
 
+export const referenceQuerySchema = z
+  .union([
+    z.object({
+      measured: z.literal(true),
+      p50Ms: ms,
+      p95Ms: ms,
+      p99Ms: ms,
+      maxMs: ms,
+      transactions: z.number().int().nonnegative().describe("completed transactions in pgbench's measured window"),
+      failures: z.number().int().nonnegative().describe('failed transactions in the window (pgbench 15+ "failed")'),
+      throughputPerS: z.number().nonnegative().describe('completed transactions per second in the window'),
+      offeredPerS: z.number().nonnegative().nullable().describe("open loop: this query's part of the offered rate; null in closed loop"),
+      histogram: z.string().nullable().describe('response-time HdrHistogram (microseconds), compressed base64 V2 encoding'),
+    }),
+    z.object({ measured: z.literal(false), reason: z.string().describe('why pgbench did not measure this query') }),
+  ])
+  .describe("one query's figures from the reference load generator, or why there are none");
+
+export const referenceSchema = z
+  .object({
+    tool: z.literal('pgbench'),
+    version: z.string().nullable().describe('`pgbench --version`; null when not found'),
+    reason: z.string().nullable().describe('"not measured: <why>" when the reference did not run at all (pgbench not found...), else null'),
+    mode: z.enum(['closed', 'open']),
+    latencyBasis: z
+      .enum(['intended-start', 'actual-start'])
+      .describe("open loop (--rate): from the transaction's scheduled start, schedule lag included; closed loop: from its actual start"),
+    offeredPerS: z
+      .number()
+      .nonnegative()
+      .nullable()
+      .describe("open loop: the rate offered to pgbench (the mix's expressible queries' part)"),
+    connections: z.number().int().nonnegative().describe('pgbench clients (connections), over all processes'),
+    processes: z.number().int().nonnegative().describe('pgbench processes: one per database and login role (more beyond 128 scripts)'),
+    durationSeconds: z.number().nonnegative().describe("measured seconds (after a warm-up of the workload's warmupSeconds)"),
+    scheduleLagP99Ms: ms.describe("open loop: pgbench's own schedule lag P99 (scheduled to actual start)"),
+    warnings: z.array(z.string()).describe('a pgbench process that ended with an error after completing transactions'),
+    queries: z.record(z.string(), referenceQuerySchema),
+  })
+  .describe(
+    "pgbench driving the same SQL (scripts from the query registry, the tenant's context from the layout) at the same rate or connections, after the layout's measured windows (run --reference pgbench)",
+  );
+
 export const layoutWorkloadSchema = z.object({
   status: z.enum(['ok', 'failed', 'not-run']),
   reason: z.string().nullable(),
@@ -266,6 +309,7 @@ export const layoutWorkloadSchema = z.object({
     .optional()
     .describe("the load generator's own load: it is a suspect (DESIGN: Measuring honestly)"),
   cache: layoutCacheSchema.nullable().optional().describe('absent in bundles written before the cache protocol'),
+  reference: referenceSchema.nullable().optional().describe('absent unless workload.reference (run --reference pgbench)'),
 });
 
 export const workloadSummarySchema = z.object({
@@ -295,3 +339,5 @@ export type LayoutWorkload = z.infer<typeof layoutWorkloadSchema>;
 export type LeakProbes = z.infer<typeof leakProbesSchema>;
 export type QueryResult = z.infer<typeof queryResultSchema>;
 export type AcquisitionSummary = z.infer<typeof acquisitionSchema>;
+export type Reference = z.infer<typeof referenceSchema>;
+export type ReferenceQuery = z.infer<typeof referenceQuerySchema>;

@@ -43,6 +43,13 @@ describe('pgbench per-transaction log', () => {
     assert.equal(log.scheduleLag.maxMs(), 4.304);
   });
 
+  it('counts failed transactions per script (pgbench 15+ "failed" in the time column)', () => {
+    const log = addPgbenchLog(emptyPgbenchLog(), `${CLOSED}1 2 failed 1 1175850569 3000\n1 3 failed 1 1175850569 4000\n`);
+    assert.equal(log.failed, 2);
+    assert.equal(log.failedPerScript.get(1), 2);
+    assert.equal(log.ok, 4);
+  });
+
   it('leaves out completions before the warm-up ends', () => {
     const log = addPgbenchLog(emptyPgbenchLog(), CLOSED, { rate: false, fromEpochS: 1175850569 });
     assert.equal(log.ok, 2);

@@ -15,6 +15,8 @@ export interface PgbenchLog {
   ok: number;
   /** Transactions that failed (pgbench 15+: "failed"). */
   failed: number;
+  /** Failed transactions per script number. */
+  readonly failedPerScript: Map<number, number>;
   /** Transactions skipped because they were already later than --latency-limit. */
   skipped: number;
   /** Lines that were not a transaction record (reported, never guessed at). */
@@ -31,6 +33,7 @@ export function emptyPgbenchLog(): PgbenchLog {
     perScript: new Map(),
     ok: 0,
     failed: 0,
+    failedPerScript: new Map(),
     skipped: 0,
     malformed: 0,
     firstAt: null,
@@ -65,6 +68,7 @@ export function addPgbenchLog(into: PgbenchLog, text: string, opts: { rate: bool
     }
     if (time === 'failed') {
       into.failed++;
+      into.failedPerScript.set(Number(f[3]), (into.failedPerScript.get(Number(f[3])) ?? 0) + 1);
       continue;
     }
     const us = Number(time);

@@ -12,6 +12,8 @@ import type { MixQuery } from './compiled-mix.js';
 import { addPgbenchLog, emptyPgbenchLog } from './pgbench-log.js';
 import type { PgbenchLog } from './pgbench-log.js';
 import type { SqlShape } from './workload-query.js';
+import { registerCleanup } from '../lifecycle.js';
+import { stopChild } from '../target/stop-child.js';
 
 export interface PgbenchScript {
   /** Script text: BEGIN, the tenant context, the query with one drawn parameter set, END. */
@@ -27,6 +29,9 @@ export interface ScriptSet {
   /** Queries of the mix pgbench cannot express, with why: reported, never skipped silently. */
   notExpressible: { query: string; reason: string }[];
 }
+
+/** Integer weights per script: 128 scripts x 10^6 stay below pgbench's INT_MAX total. */
+const WEIGHT_SCALE = 1_000_000;
 
 /** pgbench accepts at most 128 scripts (-f) per run. */
 export const PGBENCH_MAX_SCRIPTS = 128;
@@ -103,7 +108,8 @@ export function pgbenchScripts(o: {
         const ctx = o.contextSql(tenant).trim();
         scripts.push({
           text: `BEGIN;\n${ctx ? `${ctx.replace(/;?\s*$/, ';')}\n` : ''}${sql.replace(/\s+/g, ' ').trim()};\nEND;\n`,
-          weight: Math.max(1, Math.round(((o.weights[i] ?? 1) * share * 1000) / variants)),
+          // 10^6 resolution: a tenant's share of a query stays close to the chooser's (pgbench weights are integers).
+          weight: Math.max(1, Math.round(((o.weights[i] ?? 1) * share * WEIGHT_SCALE) / variants)),
           query: q.name,
           tenant: tenant.slug,
         });
@@ -123,6 +129,7 @@ export interface PgbenchRun {
   host: string;
   port: number;
   user: string;
+  /** Given to pgbench as PGPASSWORD only: never on its command line, never logged. */
   password: string;
   database: string;
   scripts: readonly PgbenchScript[];
@@ -132,20 +139,31 @@ export interface PgbenchRun {
   seconds: number;
   /** Offered transactions per second (--rate, Poisson like pgbench's own); null = as fast as it can (closed loop). */
   ratePerS: number | null;
-  /** Completions in the first warmupSeconds are left out (one pgbench run, warm-up inside). */
+  /** Completions before the last `seconds` of the run are left out (one pgbench run, warm-up inside). */
   warmupSeconds: number;
   workDir: string;
+  /** -M: prepared (named statements, the workload's default) or extended (unnamed, parsed every time). */
+  queryMode?: 'prepared' | 'extended';
 }
 
 export interface PgbenchResult {
   log: PgbenchLog;
   /** Completed transactions per second over the measured part. */
   tps: number;
+  /** Seconds the measured part spans (the last `seconds` of the run). */
+  measuredSeconds: number;
   /** pgbench's own summary lines (its tps, latency average) for the record. */
   stdout: string;
+  /** pgbench ended with a non-zero status but wrote transactions (a client aborted): its last stderr lines. */
+  warning: string | null;
 }
 
-/** Run pgbench once with a per-transaction log; throws with its stderr when it fails. */
+/**
+ * Run pgbench once with a per-transaction log. The measured part is the last `seconds` before its
+ * last completion (-T counts whole seconds from after its connections are open; the rest is
+ * warm-up). Throws with its stderr when it fails without completing a transaction. Stopped with
+ * the harness (Ctrl-C, failure): it is a child this process owns.
+ */
 export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
   mkdirSync(o.workDir, { recursive: true });
   const files = o.scripts.map((s, i) => {
@@ -158,7 +176,7 @@ export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
   const args = [
     '-n',
     '-M',
-    'prepared',
+    o.queryMode ?? 'prepared',
     '-c',
     String(o.clients),
     '-j',
@@ -178,9 +196,24 @@ export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
     join(logDir, 'pgbench'),
     o.database,
   ];
-  const startedAt = Date.now() / 1000;
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(o.pgbench, args, { env: { ...process.env, PGPASSWORD: o.password }, cwd: o.workDir });
+  const { code, signal, stdout, stderr } = await new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
+    const child = spawn(o.pgbench, args, {
+      env: { ...process.env, PGPASSWORD: o.password, PGAPPNAME: 'tenantbench-pgbench' },
+      cwd: o.workDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const unregister = registerCleanup({
+      name: `pgbench ${child.pid}`,
+      cleanup: () => stopChild(child, 'SIGTERM', [['SIGKILL', 2000]]),
+      emergency: () => {
+        child.kill('SIGKILL');
+      },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -189,14 +222,40 @@ export async function runPgbench(o: PgbenchRun): Promise<PgbenchResult> {
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    child.on('error', (e) => {
+      unregister();
+      reject(e);
+    });
+    child.on('close', (c, sig) => {
+      unregister();
+      resolve({ code: c, signal: sig, stdout: out, stderr: err });
+    });
   });
-  if (code !== 0) throw new Error(`pgbench exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  // Stopped (Ctrl-C, the harness failing): what it logged is a cut-off run, not a measurement.
+  if (signal) throw new Error(`pgbench stopped by ${signal}`);
+  const texts = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8'));
+  const end = Math.max(0, ...texts.map(lastCompletion));
+  const tail = stderr.trim().split('\n').slice(-3).join(' / ');
+  if (code !== 0 && end === 0) throw new Error(`pgbench exited with ${code}: ${tail}`);
   const log = emptyPgbenchLog();
-  const from = startedAt + o.warmupSeconds;
-  for (const f of readdirSync(logDir))
-    addPgbenchLog(log, readFileSync(join(logDir, f), 'utf8'), { rate: o.ratePerS !== null, fromEpochS: from });
-  const span = Math.max(0.001, Math.min(o.seconds, (log.lastAt ?? from) - from));
-  return { log, tps: log.ok / span, stdout };
+  const from = end - o.seconds;
+  for (const text of texts) addPgbenchLog(log, text, { rate: o.ratePerS !== null, fromEpochS: from });
+  return {
+    log,
+    tps: log.ok / o.seconds,
+    measuredSeconds: o.seconds,
+    stdout,
+    warning: code === 0 ? null : `pgbench exited with ${code}: ${tail}`,
+  };
+}
+
+/** Epoch seconds of the last transaction a log records (0 when none). */
+function lastCompletion(text: string): number {
+  let last = 0;
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    const at = Number(f[4]) + Number(f[5]) / 1e6;
+    if (f.length >= 6 && Number.isFinite(at) && at > last) last = at;
+  }
+  return last;
 }
