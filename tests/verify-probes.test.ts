@@ -202,7 +202,7 @@ describe('probes that check something', () => {
 
   it('schema-qualified-name leaks when the per-tenant role is not in force (admin router, role per tenant)', async () => {
     const c = config('schema-role-per-tenant');
-    const su = superuser(c, (t) => schemaContextSql(t, null), c.ctx.naming.db('schema'));
+    const su = superuser(c, (t) => schemaContextSql(t), c.ctx.naming.db('schema'));
     const env = { ...makeProbeEnv(c.ctx, 'schema', su), login: su.login };
     try {
       const r = await runProbe(probe('schema-qualified-name'), env);

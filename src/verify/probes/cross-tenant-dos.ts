@@ -2,7 +2,7 @@ import { ident } from '../../db/sql.js';
 import type { TenantSession } from '../../layouts/layout.js';
 import { failureText, inSession, observation } from '../probe-kit.js';
 import type { Probe } from '../probe.js';
-import { loginRole, sharedLogin } from './metadata-side-channels.js';
+import { loginRole, PER_TENANT_LOGIN, sharedLogin } from './metadata-side-channels.js';
 
 /**
  * The login role changes its own role-level settings (ALTER ROLE ... SET, allowed to any role for
@@ -23,7 +23,7 @@ export const roleSettings: Probe = {
           detail: `allowed, but ${loginRole(env, env.self)} logs in for ${env.self.slug} only: the tenant can disrupt itself, no other tenant`,
         });
       return observation('finding', s.sql, expected, {
-        detail: `${loginRole(env, env.self)} (the login of every tenant here) may ALTER ROLE itself SET default_transaction_read_only, statement_timeout, row_security...: one tenant's SQL makes every later connection of all tenants read-only or failing (rolled back here). PostgreSQL lets any role set its own defaults; closes with a login role per tenant (a database per tenant), or an operator check of pg_db_role_setting`,
+        detail: `${loginRole(env, env.self)} (the login of every tenant here) may ALTER ROLE itself SET default_transaction_read_only, statement_timeout, row_security...: one tenant's SQL makes every later connection of all tenants read-only or failing (rolled back here). PostgreSQL lets any role set its own defaults. ${PER_TENANT_LOGIN}, or an operator check of pg_db_role_setting`,
       });
     }),
 };
@@ -48,7 +48,7 @@ export const cancelOtherTenant: Probe = {
           if (!r.ok) return observation('blocked', s.sql, expected, { sqlstate: r.sqlstate ?? undefined, detail: failureText(r) });
           if (r.rows[0]?.ok !== true) return observation('blocked', s.sql, expected, { detail: 'pg_cancel_backend returned false' });
           return observation('finding', s.sql, expected, {
-            detail: `cancel of ${env.victim.slug}'s backend ${pid} accepted (it was idle, so nothing was lost here): SQL of one tenant can cancel (and pg_terminate_backend: end) other tenants' requests, since one login role runs them all (the pid is in pg_stat_activity). Closes with a login role per tenant`,
+            detail: `cancel of ${env.victim.slug}'s backend ${pid} accepted (it was idle, so nothing was lost here): SQL of one tenant can cancel (and pg_terminate_backend: end) other tenants' requests, since one login role runs them all (the pid is in pg_stat_activity). ${PER_TENANT_LOGIN}`,
           });
         },
         [`-- ${env.victim.slug}'s session through the router, idle in transaction`],
@@ -98,7 +98,7 @@ export const connectionLimit: Probe = {
       const role = loginRole(env, env.self);
       if (sharedLogin(env))
         return observation('finding', s.sql, expected, {
-          detail: `${role} serves every tenant (CONNECTION LIMIT ${lim}, max_connections ${max}): one tenant's code can open connections until no tenant can connect. Closes with a login role per tenant with a CONNECTION LIMIT, or a pooler in front (max_client_conn, per-user pool sizes)`,
+          detail: `${role} serves every tenant (CONNECTION LIMIT ${lim}, max_connections ${max}): one tenant's code can open connections until no tenant can connect. ${PER_TENANT_LOGIN} with a CONNECTION LIMIT, or a pooler in front (max_client_conn, per-user pool sizes)`,
         });
       if (lim < 0 || lim >= max)
         return observation('finding', s.sql, expected, {

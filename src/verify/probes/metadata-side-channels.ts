@@ -5,8 +5,11 @@ import type { Probe, ProbeEnv } from '../probe.js';
 
 /** The login role the application uses for a tenant (the role the server authenticates). */
 export const loginRole = (env: ProbeEnv, t: ProbeEnv['self']) => String(env.login(t).user);
-/** One login role serves both tenants (every layout but a database / role per tenant). */
+/** One login role serves both tenants (every layout but a database / login role per tenant). */
 export const sharedLogin = (env: ProbeEnv) => loginRole(env, env.self) === loginRole(env, env.victim);
+/** What closes the findings of a login role shared by tenants, said alike by every such probe. */
+export const PER_TENANT_LOGIN =
+  "Inherent to one login role for many tenants (shared, rls, the hybrid's pooled tier, schema without a role per tenant); closes with a login role per tenant (layoutOptions.schema.rolePerTenant, the hybrid's dedicated tier, a database per tenant)";
 
 const pct = (learned: number, truth: number) => (truth ? `${Math.round((100 * Math.abs(learned - truth)) / truth)}%` : 'n/a');
 
@@ -92,7 +95,7 @@ export const activitySqlText: Probe = {
           const seen = r.rows.filter((x) => x.query.includes(`tb-probe-marker ${env.victim.slug}`));
           if (seen.length)
             return observation('finding', s.sql, expected, {
-              detail: `the statement of ${env.victim.slug}'s session is visible (login role ${seen[0]!.usename}, shared by the tenants): statements carry tenant ids and literals of other tenants. Inherent to one login role for many tenants; closes with a login role per tenant (the view hides other roles' statements)`,
+              detail: `the statement of ${env.victim.slug}'s session is visible (login role ${seen[0]!.usename}, shared by the tenants): statements carry tenant ids and literals of other tenants. ${PER_TENANT_LOGIN} (the view hides other roles' statements)`,
             });
           return observation('blocked', s.sql, expected, {
             detail: `${r.rows.length} other sessions listed, none with readable SQL of ${env.victim.slug}`,
