@@ -95,6 +95,22 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     },
   },
   {
+    id: 'schema-tenant-role-membership',
+    layout: 'schema',
+    rolePerTenant: true,
+    description:
+      "schema with a login role per tenant, but every tenant's role a member of every other's (what one login role switching with SET ROLE needs)",
+    async apply(ctx) {
+      const locate = layoutOf('schema').locate(ctx);
+      await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+        for (const a of ctx.plan.tenants)
+          for (const b of ctx.plan.tenants)
+            if (a !== b) await c.query(`GRANT ${ident(locate(b).loginRole)} TO ${ident(locate(a).loginRole)}`);
+      });
+      return {};
+    },
+  },
+  {
     id: 'database-connect-public',
     layout: 'database',
     description: 'database per tenant, but CONNECT on every tenant database granted to PUBLIC',
