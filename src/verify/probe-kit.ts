@@ -223,3 +223,8 @@ export async function withIdleSessions<T>(
     for (const h of held) await h.session.release(new Error('tenantbench probe: roll back')).catch(() => {});
   }
 }
+
+/** The victim, and the tenant of another tier when there is one (each once: aimed at itself, a probe holds one session). */
+export function otherTenants(env: { victim: TenantPlan; crossVictim: TenantPlan | null }): TenantPlan[] {
+  return env.crossVictim && env.crossVictim.slug !== env.victim.slug ? [env.victim, env.crossVictim] : [env.victim];
+}

@@ -1,5 +1,5 @@
 import { ident } from '../../db/sql.js';
-import { failureText, inSession, observation, withIdleSessions } from '../probe-kit.js';
+import { failureText, inSession, observation, otherTenants, withIdleSessions } from '../probe-kit.js';
 import type { IdleSession } from '../probe-kit.js';
 import type { Probe, ProbeEnv } from '../probe.js';
 import { loginRole, PER_TENANT_LOGIN, sharedLogin } from './metadata-side-channels.js';
@@ -45,8 +45,9 @@ export const cancelOtherTenant: Probe = {
   description: "cancel another tenant's running statement (pg_cancel_backend on its backend)",
   appliesTo: () => true,
   async run(env) {
-    const router = env.newRouter(2);
-    const targets = [env.victim, ...(env.crossVictim ? [env.crossVictim] : [])];
+    const targets = otherTenants(env);
+    // One connection per held session plus the probe's own (a pooled router waits at its max).
+    const router = env.newRouter(targets.length + 1);
     try {
       return await withIdleSessions(router, targets, (held) =>
         inSession(

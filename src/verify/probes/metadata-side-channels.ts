@@ -1,5 +1,5 @@
 import { assertUuid, literal } from '../../db/sql.js';
-import { inSession, observation, withIdleSessions } from '../probe-kit.js';
+import { inSession, observation, otherTenants, withIdleSessions } from '../probe-kit.js';
 import type { Probe, ProbeEnv } from '../probe.js';
 
 /** The login role the application uses for a tenant (the role the server authenticates). */
@@ -78,8 +78,9 @@ export const activitySqlText: Probe = {
   description: "the SQL text of another tenant's session in pg_stat_activity",
   appliesTo: () => true,
   async run(env) {
-    const router = env.newRouter(2);
-    const targets = [env.victim, ...(env.crossVictim ? [env.crossVictim] : [])];
+    const targets = otherTenants(env);
+    // One connection per held session plus the probe's own (a pooled router waits at its max).
+    const router = env.newRouter(targets.length + 1);
     const marker = (t: ProbeEnv['self']) => `SELECT 'tb-probe-marker ${t.slug}' AS marker`;
     try {
       return await withIdleSessions(
