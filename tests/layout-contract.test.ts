@@ -244,25 +244,94 @@ describe('hybrid layout', () => {
   });
 });
 
+/** Seed a variant under its own prefix, run `fn`, destroy it. */
+async function withVariant(prefix: string, name: LayoutName, options: Record<string, unknown>, fn: (c: LayoutContext) => Promise<void>) {
+  const scenario = tinyScenario({ layouts: [name], layoutOptions: { database: { maxConnections: 3 }, ...options } });
+  const c = makeLayoutContext({ target, scenario, prefix, serverVersionNum: 150000 });
+  await layoutOf(name).seed(c);
+  try {
+    await fn(c);
+  } finally {
+    await layoutOf(name).destroy(c);
+  }
+}
+
+/** Roles that may log in, with their CONNECTION LIMIT, under a prefix. */
+async function loginRoles(prefix: string): Promise<Map<string, number>> {
+  return withAdmin(target, 'postgres', async (c) => {
+    const r = await c.query<{ rolname: string; lim: number }>(
+      'SELECT rolname, rolconnlimit AS lim FROM pg_roles WHERE rolcanlogin AND rolname LIKE $1 ORDER BY 1',
+      [`${prefix}\\_%`],
+    );
+    return new Map(r.rows.map((x) => [x.rolname, x.lim]));
+  });
+}
+
 describe('schema layout with a role per tenant', () => {
-  it("lets a tenant's role use its own schema only", async () => {
-    const scenario = tinyScenario({
-      layouts: ['schema'],
-      layoutOptions: { schema: { rolePerTenant: true }, database: { maxConnections: 3 } },
+  it("logs in as the tenant's own role (with a CONNECTION LIMIT), which uses its own schema only and cannot become another tenant", async () => {
+    await withVariant('tbr', 'schema', { schema: { rolePerTenant: true } }, async (c2) => {
+      const impl = layoutOf('schema');
+      await checkLocations(impl, c2);
+      const roles = await loginRoles('tbr');
+      assert.deepEqual(
+        [...roles.keys()],
+        c2.plan.tenants.map((t) => c2.naming.role(`schema_${t.slug}`)),
+        'one login role per tenant, no shared application role',
+      );
+      for (const [role, lim] of roles) assert.ok(lim > 0 && lim < 100, `${role}: CONNECTION LIMIT ${lim}`);
+      const router = impl.router(c2);
+      const [a, b] = c2.plan.tenants;
+      const s = await router.acquire(a!);
+      try {
+        assert.equal(Number((await s.query<{ n: string }>('SELECT count(*) AS n FROM orders')).rows[0]!.n), a!.counts.orders);
+        await assert.rejects(s.query(`SELECT count(*) FROM "${b!.slug}".orders`), (err: { code?: string }) => err.code === '42501');
+        await s.release(new Error('done'));
+        const s2 = await router.acquire(a!);
+        await assert.rejects(
+          s2.query(`SET LOCAL ROLE "${c2.naming.role(`schema_${b!.slug}`)}"`),
+          (err: { code?: string }) => err.code === '42501',
+        );
+        await s2.release(new Error('done'));
+      } finally {
+        await router.close();
+      }
     });
-    const c2 = makeLayoutContext({ target, scenario, prefix: 'tbr', serverVersionNum: 150000 });
-    const impl = layoutOf('schema');
-    await impl.seed(c2);
-    const router = impl.router(c2);
-    const [a, b] = c2.plan.tenants;
-    const s = await router.acquire(a!);
-    try {
-      assert.equal(Number((await s.query<{ n: string }>('SELECT count(*) AS n FROM orders')).rows[0]!.n), a!.counts.orders);
-      await assert.rejects(s.query(`SELECT count(*) FROM "${b!.slug}".orders`), (err: { code?: string }) => err.code === '42501');
-      await s.release(new Error('done'));
-    } finally {
-      await router.close();
-      await impl.destroy(c2);
-    }
+  });
+
+  it("keeps the pool's cap over all tenants' login roles", async () => {
+    await withVariant('tbq', 'schema', { schema: { rolePerTenant: true } }, async (c2) => {
+      const cap = 2;
+      const router = layoutOf('schema').router(c2, { maxConnections: cap });
+      try {
+        await Promise.all(
+          Array.from({ length: 20 }, async (_, i) => {
+            const s = await router.acquire(c2.plan.tenants[i % c2.plan.tenants.length]!);
+            await s.query('SELECT pg_sleep(0.01)');
+            await s.release();
+          }),
+        );
+        const stats = router.stats();
+        assert.ok(stats.peakOpen <= cap, `peak ${stats.peakOpen} <= cap ${cap}`);
+        assert.ok(stats.closed > 0, "idle connections of other tenants' roles were closed to make room");
+      } finally {
+        await router.close();
+      }
+    });
+  });
+});
+
+describe('hybrid layout with the dedicated tier in schemas', () => {
+  it("logs the dedicated tenant in as its own role; the pooled tier's role has no privilege on its schema", async () => {
+    await withVariant('tbh', 'hybrid', { hybrid: { dedicated: 1, placement: 'schema' } }, async (c2) => {
+      const impl = layoutOf('hybrid');
+      await checkLocations(impl, c2);
+      const [dedicated] = dedicatedTenants(c2);
+      const roles = await loginRoles('tbh');
+      assert.deepEqual([...roles.keys()], [c2.naming.role('hybrid_app'), c2.naming.role(`hybrid_${dedicated!.slug}`)].sort());
+      const usage = await withAdmin(target, c2.naming.db('hybrid'), async (c) =>
+        c.query<{ u: boolean }>('SELECT has_schema_privilege($1, $2, $3) AS u', [c2.naming.role('hybrid_app'), dedicated!.slug, 'USAGE']),
+      );
+      assert.equal(usage.rows[0]!.u, false);
+    });
   });
 });

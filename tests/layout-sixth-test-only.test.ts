@@ -51,7 +51,7 @@ class TestOnlyRlsLayout extends PooledLayout {
   }
 
   sessionLevelContext(ctx: LayoutContext): SessionLevelContext {
-    return { database: this.db(ctx), loginRole: this.appRole(ctx), sql: rlsSessionContextSql };
+    return { database: this.db(ctx), loginRole: () => this.appRole(ctx), sql: rlsSessionContextSql };
   }
 
   override extraction(ctx: LayoutContext): PooledExtraction {

@@ -57,8 +57,8 @@ const CONFIGS: Config[] = [
     key: 'schema-role-per-tenant',
     layout: 'schema',
     options: { schema: { rolePerTenant: true } },
-    // The tenant role (after SET LOCAL ROLE) may not alter, cancel, lock or read the statements of the login role.
-    findings: ['switch-tenant-context', 'planner-statistics', 'statistics-views', 'global-id-counter', 'connection-limit'],
+    // A login role per tenant: what one database's catalog and statistics show every role stays.
+    findings: ['planner-statistics', 'statistics-views', 'global-id-counter'],
   },
   { key: 'database', layout: 'database', options: {}, findings: ['statistics-views', 'global-id-counter'] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
@@ -66,7 +66,7 @@ const CONFIGS: Config[] = [
     key: 'hybrid-schema',
     layout: 'hybrid',
     options: { hybrid: { dedicated: 1, placement: 'schema' } },
-    findings: [...SETTING_FINDINGS, 'schema-qualified-name'],
+    findings: SETTING_FINDINGS,
   },
 ];
 
@@ -128,6 +128,27 @@ describe('shipped layouts', () => {
     const r = healthy.get('schema-role-per-tenant')!.find((x) => x.id === 'schema-qualified-name')!;
     assert.equal(r.outcome, 'blocked', show(r));
     assert.equal(r.observed.sqlstate, '42501');
+  });
+
+  it('a login role per tenant closes what one shared login role leaves open (schema with a role per tenant)', () => {
+    const closed = [
+      'switch-tenant-context',
+      'activity-sql-text',
+      'role-settings',
+      'cancel-other-tenant',
+      'lock-shared-table',
+      'connection-limit',
+    ];
+    for (const id of closed) {
+      assert.equal(healthy.get('schema')!.find((x) => x.id === id)!.outcome, 'finding', `schema (one login role): ${id}`);
+      const r = healthy.get('schema-role-per-tenant')!.find((x) => x.id === id)!;
+      assert.equal(r.outcome, 'blocked', show(r));
+    }
+  });
+
+  it("the hybrid's dedicated tier in schemas: the pooled tier's role cannot read its schema", () => {
+    const r = healthy.get('hybrid-schema')!.find((x) => x.id === 'schema-qualified-name')!;
+    assert.equal(r.outcome, 'blocked', show(r));
   });
 
   it('every probe applies somewhere and is blocked somewhere', () => {
@@ -202,7 +223,7 @@ describe('probes that check something', () => {
 
   it('schema-qualified-name leaks when the per-tenant role is not in force (admin router, role per tenant)', async () => {
     const c = config('schema-role-per-tenant');
-    const su = superuser(c, (t) => schemaContextSql(t, null), c.ctx.naming.db('schema'));
+    const su = superuser(c, (t) => schemaContextSql(t), c.ctx.naming.db('schema'));
     const env = { ...makeProbeEnv(c.ctx, 'schema', su), login: su.login };
     try {
       const r = await runProbe(probe('schema-qualified-name'), env);

@@ -62,6 +62,8 @@ describe('verify --self-test', () => {
     assert.ok(by('rls-bypassrls').has('read-by-id=leaked'));
     assert.ok(by('rls-bypassrls').has('role-configuration=leaked'));
     assert.ok(by('schema-usage-public').has('schema-qualified-name=finding'));
+    assert.ok(by('schema-tenant-role-membership').has('switch-tenant-context=finding'));
+    assert.ok(by('schema-tenant-role-membership').has('cancel-other-tenant=finding'));
     assert.ok(by('database-connect-public').has('connect-other-database=leaked'));
     assert.ok(by('pool-session-set').has('pooled-session-residue=leaked'));
     assert.ok(by('pool-no-reset').has('pooled-session-residue=leaked') || by('pool-no-reset').has('pool-residue-setting=finding'));

@@ -242,7 +242,7 @@ export const scenarioFileSchema = z
       .object({
         schema: z
           .object({
-            /** A role per tenant with USAGE on its own schema only, switched with SET LOCAL ROLE. */
+            /** A login role per tenant with USAGE on its own schema only (and a CONNECTION LIMIT); connections kept per tenant under the pool cap. */
             rolePerTenant: z.boolean().default(false),
           })
           .strict()

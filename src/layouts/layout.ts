@@ -125,8 +125,9 @@ export interface TenantRouter {
 
 /**
  * How a session is scoped to a tenant: a transaction-local setting read by RLS policies, the
- * search_path, a per-tenant role (switched to with SET ROLE), the database itself, or nothing
- * (the application filters by tenant_id).
+ * search_path, a per-tenant login role (the connection itself belongs to the tenant, with the
+ * search_path naming its schema), the database itself, or nothing (the application filters by
+ * tenant_id).
  */
 export type ContextKind = 'setting' | 'search_path' | 'role' | 'database' | 'none';
 
@@ -180,11 +181,12 @@ export interface TenantTier {
 
 /**
  * The session-level (is_local = false) variant of a layout's context: one connection per tenant,
- * its context set once after connecting, as `loginRole` on `database`.
+ * its context set once after connecting, as the tenant's `loginRole` on `database`.
  */
 export interface SessionLevelContext {
   readonly database: string;
-  readonly loginRole: string;
+  /** The role a tenant's connections log in as (one for every tenant, or a login role per tenant). */
+  loginRole(t: TenantPlan): string;
   /** Session-level statement(s) that set a tenant's context, run once per connection. */
   sql(t: TenantPlan): string;
 }

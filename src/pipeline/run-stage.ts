@@ -11,6 +11,9 @@ import type { SegmentOptions, SegmentResult } from '../workload/measure-segment.
 import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-workload.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantRouter } from '../layouts/layout.js';
+import { resetCostOrReason } from '../layouts/common/reset-cost.js';
+import type { ResetCost } from '../layouts/common/reset-cost.js';
+import { layout as layoutOf } from '../layouts/registry.js';
 import { IsolationLeakError } from '../verify/verify-errors.js';
 import type { EnvOverrides } from '../verify/probe-env.js';
 import { httpSection } from '../report/http-section.js';
@@ -83,6 +86,9 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
     `workload: ${w.mode} loop, ${w.mode === 'closed' ? `${w.users} users` : `${w.ratePerS}/s ${w.arrival}, ${w.users} connections`}, ` +
       `${w.warmupSeconds} s warm-up + ${w.durationSeconds} s per layout, ${w.repeats} repeat(s), ${w.prepared ? 'prepared' : 'unprepared'} statements`,
   );
+  // The reset on release's own cost per layout (issue 14): a short micro-measurement before the repeats.
+  const resetCosts = new Map<LayoutName, ResetCost>();
+  for (const l of runnable) resetCosts.set(l, await resetCostOrReason(s.ctx, layoutOf(l)));
   for (let r = 0; r < w.repeats; r++) {
     const order = layoutOrder(runnable, s.scenario.seed, r).filter((l) => !failed.includes(l));
     ws.order.push(order);
@@ -166,6 +172,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
     }
     if (unreachable) break;
   }
+  for (const [l, c] of resetCosts) if (ws.layouts[l]) ws.layouts[l].resetOnRelease = c;
   if (w.leakProbes.enabled) for (const l of leakProbeTable(s.summary)) s.out(l);
   const leaky = Object.entries(ws.layouts).filter(([, l]) => (l.leakProbes?.leaked ?? 0) > 0);
   if (leaky.length) {

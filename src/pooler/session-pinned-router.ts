@@ -34,10 +34,9 @@ export class SessionPinnedRouter extends CappedKeyedRouter {
 export function sessionLevelRouter(ctx: LayoutContext, layout: LayoutName, cap: number): TenantRouter | { reason: string } {
   const c = layoutOf(layout).sessionLevelContext(ctx);
   if ('reason' in c) return c;
-  const cfg = ctx.target.config(c.database, { name: c.loginRole, password: ctx.naming.password(c.loginRole) });
   return new SessionPinnedRouter(
     cap,
-    () => cfg,
+    (t) => ctx.target.config(c.database, { name: c.loginRole(t), password: ctx.naming.password(c.loginRole(t)) }),
     (t) => c.sql(t),
   );
 }

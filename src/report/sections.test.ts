@@ -33,7 +33,20 @@ describe('report sections', () => {
     const m = buildReportModel(smoke());
     assert.deepEqual(
       m.tables.map((t) => t.id),
-      ['main', 'workload', 'seed', 'sizes', 'migration', 'backup', 'connections', 'extraction', 'dataset', 'isolation', 'environment'],
+      [
+        'main',
+        'workload',
+        'seed',
+        'sizes',
+        'migration',
+        'backup',
+        'connections',
+        'extraction',
+        'dataset',
+        'isolation',
+        'isolation-findings',
+        'environment',
+      ],
     );
     assert.deepEqual(
       m.charts.map((c) => c.id),

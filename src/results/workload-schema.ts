@@ -240,6 +240,23 @@ export const layoutWorkloadSchema = z.object({
       'end-to-end through the tenant HTTP service (GET /recent-orders, x-tenant header), driven by autocannon on loopback; null when not configured',
     ),
   leakProbes: leakProbesSchema.nullable().optional().describe('null or absent when leak probes were off'),
+  resetOnRelease: z
+    .object({
+      mechanism: z.string().describe("what the router sends when a connection goes back to the pool (on the COMMIT's round trip)"),
+      samples: z.number().int().nonnegative().describe('releases timed per setting, with and without the reset, interleaved'),
+      commitP50Ms: ms.describe('P50 of the release round trip with COMMIT alone'),
+      commitResetP50Ms: ms.describe('P50 of the release round trip with COMMIT plus the reset'),
+      costP50Ms: z
+        .number()
+        .nullable()
+        .describe('commitResetP50Ms - commitP50Ms: what the reset adds to every request (noise can make it negative)'),
+      reason: z.string().nullable().describe('"not measured: <why>", null when measured'),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      "the reset on release (issue 14) and its cost: a micro-measurement on one connection as the layout's login, before the repeats; absent in older bundles",
+    ),
   serverTime: z
     .object({
       reason: z.string().nullable().describe('"not measured: <why>" (extension not installed...), null when measured'),

@@ -95,6 +95,22 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
     },
   },
   {
+    id: 'schema-tenant-role-membership',
+    layout: 'schema',
+    rolePerTenant: true,
+    description:
+      "schema with a login role per tenant, but each tenant's role a member of every earlier tenant's role (as one login role switching with SET ROLE would be; PostgreSQL refuses cycles)",
+    async apply(ctx) {
+      const locate = layoutOf('schema').locate(ctx);
+      await withAdmin(ctx.target, ctx.target.admin.database, async (c) => {
+        const ts = ctx.plan.tenants;
+        for (const [i, a] of ts.entries())
+          for (const b of ts.slice(0, i)) await c.query(`GRANT ${ident(locate(b).loginRole)} TO ${ident(locate(a).loginRole)}`);
+      });
+      return {};
+    },
+  },
+  {
     id: 'database-connect-public',
     layout: 'database',
     description: 'database per tenant, but CONNECT on every tenant database granted to PUBLIC',

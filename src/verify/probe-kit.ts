@@ -190,3 +190,41 @@ export async function withScratchSchema<T>(
     await admin(database, (c) => c.query(`DROP SCHEMA IF EXISTS ${q} CASCADE`));
   }
 }
+
+/** A session of another tenant, opened through the router and left idle in its transaction. */
+export interface IdleSession {
+  readonly tenant: TenantPlan;
+  readonly pid: number;
+  readonly session: TenantSession;
+}
+
+/**
+ * Open a session per tenant through `router` (each runs `marker(t)` if given, then stays idle in
+ * its transaction), run `fn`, roll every session back. For probes that act on other tenants'
+ * backends: the victim in the tier, and the tenant of another tier (hybrid) when there is one.
+ */
+export async function withIdleSessions<T>(
+  router: TenantRouter,
+  tenants: readonly TenantPlan[],
+  fn: (held: readonly IdleSession[]) => Promise<T>,
+  marker?: (t: TenantPlan) => string,
+): Promise<T> {
+  const held: IdleSession[] = [];
+  try {
+    for (const tenant of tenants) {
+      const session = await router.acquire(tenant);
+      held.push({ tenant, session, pid: 0 });
+      const pid = Number((await session.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]?.pid);
+      held[held.length - 1] = { tenant, session, pid };
+      if (marker) await session.query(marker(tenant));
+    }
+    return await fn(held);
+  } finally {
+    for (const h of held) await h.session.release(new Error('tenantbench probe: roll back')).catch(() => {});
+  }
+}
+
+/** The victim, and the tenant of another tier when there is one (each once: aimed at itself, a probe holds one session). */
+export function otherTenants(env: { victim: TenantPlan; crossVictim: TenantPlan | null }): TenantPlan[] {
+  return env.crossVictim && env.crossVictim.slug !== env.victim.slug ? [env.victim, env.crossVictim] : [env.victim];
+}

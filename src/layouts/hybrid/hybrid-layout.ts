@@ -4,6 +4,7 @@ import { stopwatch } from '../../measure/timer.js';
 import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/admin-sql.js';
 import { addPhases, seedPooledDatabase, seedTenantSchemas } from '../common/bulk-load.js';
 import { measureSizes, pooledChecksums, tenantChecksums } from '../common/inspect.js';
+import { CappedKeyedRouter } from '../common/capped-router.js';
 import { PoolRouter } from '../common/pool-router.js';
 import { sumRouterStats } from '../common/router-stats.js';
 import { enableRls, rlsContextSql } from '../common/rls-policy.js';
@@ -35,7 +36,10 @@ export function dedicatedTenants(ctx: Pick<LayoutContext, 'plan' | 'scenario'>):
 
 /**
  * Small tenants share RLS tables; the dedicated tier lives in its own schema (same database) or its
- * own database. The tenant's tier picks the route: "the connection string is the router".
+ * own database, either way with a login role of its own (the pooled tier's role has no privilege on
+ * a dedicated tenant's schema, and SQL running for the pooled tier cannot read a dedicated tenant's
+ * statements, cancel its requests or change its role's settings). The tenant's tier picks the
+ * route: "the connection string is the router".
  */
 export class HybridLayout implements Layout {
   readonly name = 'hybrid' as const;
@@ -82,15 +86,17 @@ export class HybridLayout implements Layout {
     return memoByTenant((t) => {
       if (!ids.has(t.slug)) return pooled;
       if (inDb) return tierDb(t);
+      // The same login role per dedicated tenant as with placement database (named alike).
+      const own = tierDb(t).loginRole;
       return {
         database: db,
         schema: t.slug,
-        loginRole: app,
-        tenantRole: app,
+        loginRole: own,
+        tenantRole: own,
         pooled: false,
         appFilter: false,
         rls: false,
-        context: 'search_path',
+        context: 'role',
         unit: t.slug,
       };
     });
@@ -121,8 +127,8 @@ export class HybridLayout implements Layout {
   }
 
   /**
-   * The dedicated tier's database cap. Reported whatever the placement (with placement schema the
-   * router has no per-database cap): the harness has always treated the hybrid as capped.
+   * The dedicated tier's cap (layoutOptions.database.maxConnections): its connections are keyed by
+   * tenant (a login role each) under that cap, in schemas or databases alike.
    */
   connectionCap(scenario: ResolvedScenario): number | null {
     return scenario.layoutOptions.database.maxConnections;
@@ -147,11 +153,20 @@ export class HybridLayout implements Layout {
     }
     const sw = stopwatch();
     ctx.progress.phase(this.name, 'policies');
-    await recreateRoles(ctx, [{ name: this.appRole(ctx), login: true }]);
+    const inSchemas = this.dedicatedIn(ctx) === 'schema';
+    const own = this.dedicatedDbs.locate(ctx);
+    // A dedicated tenant's role may hold the tier's whole cap plus a few (admin tools, probes), never every connection.
+    const connectionLimit = ctx.scenario.layoutOptions.database.maxConnections + 10;
+    // Databases an earlier placement database left would keep those roles from being recreated.
+    if (inSchemas) await this.dedicatedDbs.destroy(ctx);
+    await recreateRoles(ctx, [
+      { name: this.appRole(ctx), login: true },
+      ...(inSchemas ? dedicated.map((t) => ({ name: own(t).loginRole, login: true, connectionLimit })) : []),
+    ]);
     await withAdmin(ctx.target, db, async (c) => {
       await enableRls(c);
-      const schemas = ['public', ...(this.dedicatedIn(ctx) === 'schema' ? dedicated.map((t) => t.slug) : [])];
-      await grantDml(c, db, this.appRole(ctx), schemas);
+      await grantDml(c, db, this.appRole(ctx), ['public']);
+      if (inSchemas) for (const t of dedicated) await grantDml(c, db, own(t).loginRole, [t.slug]);
     });
     phases.provision += sw.seconds();
     if (this.dedicatedIn(ctx) === 'database') {
@@ -189,19 +204,30 @@ export class HybridLayout implements Layout {
     };
   }
 
+  /**
+   * The pooled tier's pool (`maxConnections`), and the dedicated tier's connections keyed by tenant
+   * under the tier's cap: in their databases (the database layout's router), or in their schemas of
+   * the hybrid's database, each as the tenant's own login role.
+   */
   router(ctx: LayoutContext, opts: RouterOptions = {}): TenantRouter {
     const { dedicated } = this.split(ctx);
     const ids = new Set(dedicated.map((t) => t.slug));
     const role = this.appRole(ctx);
-    const schemaPlacement = this.dedicatedIn(ctx) === 'schema';
     const pooled = new PoolRouter(
       ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }),
       opts.maxConnections ?? 50,
-      (t) => (schemaPlacement && ids.has(t.slug) ? schemaContextSql(t, null) : rlsContextSql(t)),
+      rlsContextSql,
       false,
     );
-    if (schemaPlacement) return pooled;
-    const dedicatedRouter = this.dedicatedDbs.router(ctx, opts);
+    const own = this.dedicatedDbs.locate(ctx);
+    const dedicatedRouter =
+      this.dedicatedIn(ctx) === 'schema'
+        ? new CappedKeyedRouter(
+            ctx.scenario.layoutOptions.database.maxConnections,
+            (t) => ctx.target.config(this.db(ctx), { name: own(t).loginRole, password: ctx.naming.password(own(t).loginRole) }),
+            schemaContextSql,
+          )
+        : this.dedicatedDbs.router(ctx, opts);
     return {
       acquire: (t) => (ids.has(t.slug) ? dedicatedRouter.acquire(t) : pooled.acquire(t)),
       stats: (): RouterStats => sumRouterStats([pooled.stats(), dedicatedRouter.stats()]),
@@ -212,8 +238,9 @@ export class HybridLayout implements Layout {
   }
 
   async destroy(ctx: LayoutContext): Promise<void> {
-    await this.dedicatedDbs.destroy(ctx);
+    // The hybrid's database first: with placement schema it holds the dedicated roles' privileges.
     await dropDatabases(ctx, [this.db(ctx)]);
+    await this.dedicatedDbs.destroy(ctx);
     await dropRoles(ctx, [this.appRole(ctx)]);
   }
 }

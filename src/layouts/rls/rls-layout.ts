@@ -23,7 +23,7 @@ export class RlsLayout extends PooledLayout {
   }
 
   sessionLevelContext(ctx: LayoutContext): SessionLevelContext {
-    return { database: this.db(ctx), loginRole: this.appRole(ctx), sql: rlsSessionContextSql };
+    return { database: this.db(ctx), loginRole: () => this.appRole(ctx), sql: rlsSessionContextSql };
   }
 
   /** The largest tenant moved into its own schema and into its own database. */

@@ -6,8 +6,10 @@ import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/adm
 import type { RoleSpec } from '../common/admin-sql.js';
 import { seedTenantSchemas } from '../common/bulk-load.js';
 import { measureSizes, tenantChecksums } from '../common/inspect.js';
+import { CappedKeyedRouter } from '../common/capped-router.js';
 import { PoolRouter } from '../common/pool-router.js';
 import { memoByTenant } from '../common/memo-by-tenant.js';
+import { tenantConnectionLimit } from '../common/tenant-login.js';
 import type {
   Layout,
   LayoutContext,
@@ -17,14 +19,18 @@ import type {
   TableChecksums,
   TableUnit,
   TenantLocation,
+  TenantRouter,
   TenantTier,
 } from '../layout.js';
 
 /**
  * One schema per tenant in one database, the same tables without tenant_id, routed with
- * `SET LOCAL search_path` per transaction. With `rolePerTenant`, each tenant also has a role with
- * USAGE on its own schema only, and the login role (NOINHERIT, member of every tenant role) switches
- * with `SET LOCAL ROLE`: with one shared role the schema boundary is a convention, not a guard.
+ * `SET LOCAL search_path` per transaction. With `rolePerTenant`, each tenant has a login role of its
+ * own with USAGE on its own schema only and a CONNECTION LIMIT, and the router keeps connections per
+ * tenant (keyed by login role) under the pool's one cap: with one shared role the schema boundary is
+ * a convention, not a guard, and a login role shared by tenants lets one tenant's SQL read the
+ * others' statements, cancel their requests, change the role's settings and take every connection
+ * (issue 14). No role may switch to another tenant's role (no membership, no SET ROLE).
  */
 export class SchemaLayout implements Layout {
   readonly name = 'schema' as const;
@@ -50,7 +56,7 @@ export class SchemaLayout implements Layout {
     return memoByTenant((t) => ({
       database: db,
       schema: t.slug,
-      loginRole: app,
+      loginRole: perTenant ? this.tenantRole(ctx, t) : app,
       tenantRole: perTenant ? this.tenantRole(ctx, t) : app,
       pooled: false,
       appFilter: false,
@@ -77,8 +83,8 @@ export class SchemaLayout implements Layout {
     const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
     return {
       database: this.db(ctx),
-      loginRole: this.appRole(ctx),
-      sql: (t) => schemaSessionContextSql(t, perTenant ? this.tenantRole(ctx, t) : null),
+      loginRole: (t) => (perTenant ? this.tenantRole(ctx, t) : this.appRole(ctx)),
+      sql: (t) => schemaSessionContextSql(t),
     };
   }
 
@@ -87,9 +93,14 @@ export class SchemaLayout implements Layout {
   }
 
   private roles(ctx: LayoutContext): RoleSpec[] {
-    const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
-    const app: RoleSpec = { name: this.appRole(ctx), login: true, inherit: !perTenant };
-    return perTenant ? [app, ...ctx.plan.tenants.map((t) => ({ name: this.tenantRole(ctx, t), login: false }))] : [app];
+    if (!ctx.scenario.layoutOptions.schema.rolePerTenant) return [{ name: this.appRole(ctx), login: true }];
+    const connectionLimit = tenantConnectionLimit(ctx.scenario);
+    return ctx.plan.tenants.map((t) => ({ name: this.tenantRole(ctx, t), login: true, connectionLimit }));
+  }
+
+  /** Every role either variant creates (seeding or destroying one variant also removes the other's). */
+  private allRoles(ctx: LayoutContext): string[] {
+    return [this.appRole(ctx), ...ctx.plan.tenants.map((t) => this.tenantRole(ctx, t))];
   }
 
   async seed(ctx: LayoutContext): Promise<SeedResult> {
@@ -98,21 +109,16 @@ export class SchemaLayout implements Layout {
     const phases = await seedTenantSchemas(ctx, this.name, db, ctx.plan.tenants, { createDatabase: true });
     const sw = stopwatch();
     ctx.progress.phase(this.name, 'roles');
+    await dropRoles(ctx, this.allRoles(ctx));
     await recreateRoles(ctx, this.roles(ctx));
     await withAdmin(ctx.target, db, async (c) => {
-      const app = this.appRole(ctx);
       if (ctx.scenario.layoutOptions.schema.rolePerTenant) {
-        await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(app)}`);
-        for (const t of ctx.plan.tenants) {
-          const role = this.tenantRole(ctx, t);
-          await grantDml(c, db, role, [t.slug]);
-          await c.query(`GRANT ${ident(role)} TO ${ident(app)}`);
-        }
+        for (const t of ctx.plan.tenants) await grantDml(c, db, this.tenantRole(ctx, t), [t.slug]);
       } else {
         await grantDml(
           c,
           db,
-          app,
+          this.appRole(ctx),
           ctx.plan.tenants.map((t) => t.slug),
         );
       }
@@ -131,40 +137,34 @@ export class SchemaLayout implements Layout {
     return measureSizes(ctx, [{ db: this.db(ctx), schemas: ctx.plan.tenants.map((t) => t.slug) }]);
   }
 
-  router(ctx: LayoutContext, opts: RouterOptions = {}) {
-    const role = this.appRole(ctx);
-    const perTenant = ctx.scenario.layoutOptions.schema.rolePerTenant;
-    return new PoolRouter(
-      ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }),
-      opts.maxConnections ?? 50,
-      (t) => schemaContextSql(t, perTenant ? this.tenantRole(ctx, t) : null),
-      false,
-    );
+  /**
+   * One pool of `maxConnections` for the shared login role; with a login role per tenant, connections
+   * keyed by tenant under the same cap (a tenant reuses its own idle connection, else one is opened
+   * under the cap, else the least recently used idle connection of another tenant is closed).
+   */
+  router(ctx: LayoutContext, opts: RouterOptions = {}): TenantRouter {
+    const max = opts.maxConnections ?? 50;
+    const config = (role: string) => ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) });
+    if (!ctx.scenario.layoutOptions.schema.rolePerTenant) return new PoolRouter(config(this.appRole(ctx)), max, schemaContextSql, false);
+    return new CappedKeyedRouter(max, (t) => config(this.tenantRole(ctx, t)), schemaContextSql);
   }
 
   async destroy(ctx: LayoutContext): Promise<void> {
     await dropDatabases(ctx, [this.db(ctx)]);
-    await dropRoles(
-      ctx,
-      this.roles(ctx)
-        .map((r) => r.name)
-        .reverse(),
-    );
+    await dropRoles(ctx, this.allRoles(ctx));
   }
 }
 
 /**
- * `SET LOCAL search_path` (and role): both end with the transaction. `pg_temp` is named last so a
- * temporary table could never shadow the tenant's tables (the application role has no TEMP
- * privilege either, and the router resets temporary objects on release).
+ * `SET LOCAL search_path`: ends with the transaction. `pg_temp` is named last so a temporary table
+ * could never shadow the tenant's tables (the application role has no TEMP privilege either, and
+ * the router resets temporary objects on release).
  */
-export function schemaContextSql(t: TenantPlan, role: string | null): string {
-  const path = `SELECT set_config('search_path', ${literal(`${ident(assertSlug(t.slug))}, pg_temp`)}, true)`;
-  return role ? `${path}; SET LOCAL ROLE ${ident(role)}` : path;
+export function schemaContextSql(t: TenantPlan): string {
+  return `SELECT set_config('search_path', ${literal(`${ident(assertSlug(t.slug))}, pg_temp`)}, true)`;
 }
 
-/** Session-level search_path (and role, with a role per tenant): both last as long as the session. */
-export function schemaSessionContextSql(t: TenantPlan, role: string | null): string {
-  const path = `SELECT set_config('search_path', ${literal(ident(assertSlug(t.slug)))}, false)`;
-  return role ? `${path}; SET SESSION ROLE ${ident(role)}` : path;
+/** Session-level search_path: lasts as long as the session. */
+export function schemaSessionContextSql(t: TenantPlan): string {
+  return `SELECT set_config('search_path', ${literal(ident(assertSlug(t.slug)))}, false)`;
 }

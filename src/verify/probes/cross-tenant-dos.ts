@@ -1,8 +1,15 @@
 import { ident } from '../../db/sql.js';
-import type { TenantSession } from '../../layouts/layout.js';
-import { failureText, inSession, observation } from '../probe-kit.js';
-import type { Probe } from '../probe.js';
-import { loginRole, sharedLogin } from './metadata-side-channels.js';
+import { failureText, inSession, observation, otherTenants, withIdleSessions } from '../probe-kit.js';
+import type { IdleSession } from '../probe-kit.js';
+import type { Probe, ProbeEnv } from '../probe.js';
+import { loginRole, PER_TENANT_LOGIN, sharedLogin } from './metadata-side-channels.js';
+
+/** The other tier's login (hybrid): what a role-level change of the tier's shared role does not reach. */
+function otherTier(env: ProbeEnv): string {
+  const c = env.crossVictim;
+  if (!c || loginRole(env, c) === loginRole(env, env.self)) return '';
+  return `; the other tier's ${c.slug} logs in as its own ${loginRole(env, c)}: out of reach (closed by its own login role)`;
+}
 
 /**
  * The login role changes its own role-level settings (ALTER ROLE ... SET, allowed to any role for
@@ -23,38 +30,57 @@ export const roleSettings: Probe = {
           detail: `allowed, but ${loginRole(env, env.self)} logs in for ${env.self.slug} only: the tenant can disrupt itself, no other tenant`,
         });
       return observation('finding', s.sql, expected, {
-        detail: `${loginRole(env, env.self)} (the login of every tenant here) may ALTER ROLE itself SET default_transaction_read_only, statement_timeout, row_security...: one tenant's SQL makes every later connection of all tenants read-only or failing (rolled back here). PostgreSQL lets any role set its own defaults; closes with a login role per tenant (a database per tenant), or an operator check of pg_db_role_setting`,
+        detail: `${loginRole(env, env.self)} (the login of every tenant here) may ALTER ROLE itself SET default_transaction_read_only, statement_timeout, row_security...: one tenant's SQL makes every later connection of all tenants read-only or failing (rolled back here). PostgreSQL lets any role set its own defaults. ${PER_TENANT_LOGIN}, or an operator check of pg_db_role_setting${otherTier(env)}`,
       });
     }),
 };
 
-/** pg_cancel_backend on another tenant's backend (idle in transaction, so a cancel is harmless). */
+/**
+ * pg_cancel_backend on other tenants' backends (idle in transaction, so a cancel is harmless): the
+ * victim in the tier, and the tenant of another tier when the layout has one (the hybrid's dedicated
+ * tier logs in as its own role: refused there even where the pooled tier's one role allows it).
+ */
 export const cancelOtherTenant: Probe = {
   id: 'cancel-other-tenant',
   description: "cancel another tenant's running statement (pg_cancel_backend on its backend)",
   appliesTo: () => true,
   async run(env) {
-    const router = env.newRouter(2);
-    let victim: TenantSession | null = null;
+    const targets = otherTenants(env);
+    // One connection per held session plus the probe's own (a pooled router waits at its max).
+    const router = env.newRouter(targets.length + 1);
     try {
-      victim = await router.acquire(env.victim);
-      const pid = Number((await victim.query('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]?.pid);
-      return await inSession(
-        router,
-        env.self,
-        async (s) => {
-          const r = await s.try<{ ok: boolean }>('SELECT pg_catalog.pg_cancel_backend($1) AS ok', [pid]);
-          const expected = 'refused (42501: not a member of the role of that backend)';
-          if (!r.ok) return observation('blocked', s.sql, expected, { sqlstate: r.sqlstate ?? undefined, detail: failureText(r) });
-          if (r.rows[0]?.ok !== true) return observation('blocked', s.sql, expected, { detail: 'pg_cancel_backend returned false' });
-          return observation('finding', s.sql, expected, {
-            detail: `cancel of ${env.victim.slug}'s backend ${pid} accepted (it was idle, so nothing was lost here): SQL of one tenant can cancel (and pg_terminate_backend: end) other tenants' requests, since one login role runs them all (the pid is in pg_stat_activity). Closes with a login role per tenant`,
-          });
-        },
-        [`-- ${env.victim.slug}'s session through the router, idle in transaction`],
+      return await withIdleSessions(router, targets, (held) =>
+        inSession(
+          router,
+          env.self,
+          async (s) => {
+            const expected = 'refused (42501: not a member of the role of that backend)';
+            const tried: { h: IdleSession; accepted: boolean; sqlstate?: string; text: string }[] = [];
+            for (const h of held) {
+              const r = await s.try<{ ok: boolean }>('SELECT pg_catalog.pg_cancel_backend($1) AS ok', [h.pid]);
+              const accepted = r.ok && r.rows[0]?.ok === true;
+              const text = r.ok ? (accepted ? 'accepted' : 'pg_cancel_backend returned false') : failureText(r);
+              tried.push({ h, accepted, sqlstate: r.ok ? undefined : (r.sqlstate ?? undefined), text });
+            }
+            const [own, ...cross] = tried;
+            const crossText = cross
+              .map(
+                (c) =>
+                  `; the other tier's ${c.h.tenant.slug} (login role ${loginRole(env, c.h.tenant)}): ${c.accepted ? 'accepted too' : `${c.text}, closed by its own login role`}`,
+              )
+              .join('');
+            if (!tried.some((t) => t.accepted))
+              return observation('blocked', s.sql, expected, { sqlstate: own?.sqlstate, detail: `${own?.text ?? ''}${crossText}` });
+            return observation('finding', s.sql, expected, {
+              detail: own?.accepted
+                ? `cancel of ${env.victim.slug}'s backend ${own.h.pid} accepted (it was idle, so nothing was lost here): SQL of one tenant can cancel (and pg_terminate_backend: end) other tenants' requests, since one login role runs them all (the pid is in pg_stat_activity). ${PER_TENANT_LOGIN}${crossText}`
+                : `${own?.text ?? ''}${crossText}`,
+            });
+          },
+          targets.map((t) => `-- ${t.slug}'s session through the router, idle in transaction`),
+        ),
       );
     } finally {
-      await victim?.release(new Error('tenantbench probe: roll back')).catch(() => {});
       await router.close();
     }
   },
@@ -98,7 +124,7 @@ export const connectionLimit: Probe = {
       const role = loginRole(env, env.self);
       if (sharedLogin(env))
         return observation('finding', s.sql, expected, {
-          detail: `${role} serves every tenant (CONNECTION LIMIT ${lim}, max_connections ${max}): one tenant's code can open connections until no tenant can connect. Closes with a login role per tenant with a CONNECTION LIMIT, or a pooler in front (max_client_conn, per-user pool sizes)`,
+          detail: `${role} serves every tenant (CONNECTION LIMIT ${lim}, max_connections ${max}): one tenant's code can open connections until no tenant can connect. ${PER_TENANT_LOGIN} with a CONNECTION LIMIT, or a pooler in front (max_client_conn, per-user pool sizes)${otherTier(env)}`,
         });
       if (lim < 0 || lim >= max)
         return observation('finding', s.sql, expected, {

@@ -1,12 +1,14 @@
 import { assertUuid, literal } from '../../db/sql.js';
-import type { TenantSession } from '../../layouts/layout.js';
-import { inSession, observation } from '../probe-kit.js';
+import { inSession, observation, otherTenants, withIdleSessions } from '../probe-kit.js';
 import type { Probe, ProbeEnv } from '../probe.js';
 
 /** The login role the application uses for a tenant (the role the server authenticates). */
 export const loginRole = (env: ProbeEnv, t: ProbeEnv['self']) => String(env.login(t).user);
-/** One login role serves both tenants (every layout but a database / role per tenant). */
+/** One login role serves both tenants (every layout but a database / login role per tenant). */
 export const sharedLogin = (env: ProbeEnv) => loginRole(env, env.self) === loginRole(env, env.victim);
+/** What closes the findings of a login role shared by tenants, said alike by every such probe. */
+export const PER_TENANT_LOGIN =
+  "Inherent to one login role for many tenants (shared, rls, the hybrid's pooled tier, schema without a role per tenant); closes with a login role per tenant (layoutOptions.schema.rolePerTenant, the hybrid's dedicated tier, a database per tenant)";
 
 const pct = (learned: number, truth: number) => (truth ? `${Math.round((100 * Math.abs(learned - truth)) / truth)}%` : 'n/a');
 
@@ -68,40 +70,57 @@ export const plannerStatistics: Probe = {
 /**
  * The activity view shows the SQL text of the other sessions of the same login role: a tenant's
  * session reads another tenant's current statement (the router's context call carries its tenant
- * id). The victim's session is opened through the application's router and left open.
+ * id). The victims' sessions (the victim in the tier, and the tenant of another tier when there is
+ * one) are opened through the application's router and left open.
  */
 export const activitySqlText: Probe = {
   id: 'activity-sql-text',
   description: "the SQL text of another tenant's session in pg_stat_activity",
   appliesTo: () => true,
   async run(env) {
-    const router = env.newRouter(2);
-    const sql = [`-- a session for ${env.victim.slug} through the router, left open: SELECT 'tb-probe-marker ${env.victim.slug}'`];
-    let victim: TenantSession | null = null;
+    const targets = otherTenants(env);
+    // One connection per held session plus the probe's own (a pooled router waits at its max).
+    const router = env.newRouter(targets.length + 1);
+    const marker = (t: ProbeEnv['self']) => `SELECT 'tb-probe-marker ${t.slug}' AS marker`;
     try {
-      victim = await router.acquire(env.victim);
-      await victim.query(`SELECT 'tb-probe-marker ${env.victim.slug}' AS marker`);
-      return await inSession(
+      return await withIdleSessions(
         router,
-        env.self,
-        async (s) => {
-          const r = await s.run<{ query: string; usename: string }>(
-            'SELECT usename::text AS usename, query FROM pg_catalog.pg_stat_activity WHERE pid <> pg_catalog.pg_backend_pid() AND datname IS NOT NULL',
-          );
-          const expected = "other tenants' statements hidden (<insufficient privilege>)";
-          const seen = r.rows.filter((x) => x.query.includes(`tb-probe-marker ${env.victim.slug}`));
-          if (seen.length)
-            return observation('finding', s.sql, expected, {
-              detail: `the statement of ${env.victim.slug}'s session is visible (login role ${seen[0]!.usename}, shared by the tenants): statements carry tenant ids and literals of other tenants. Inherent to one login role for many tenants; closes with a login role per tenant (the view hides other roles' statements)`,
-            });
-          return observation('blocked', s.sql, expected, {
-            detail: `${r.rows.length} other sessions listed, none with readable SQL of ${env.victim.slug}`,
-          });
-        },
-        sql,
+        targets,
+        () =>
+          inSession(
+            router,
+            env.self,
+            async (s) => {
+              const r = await s.run<{ query: string; usename: string }>(
+                'SELECT usename::text AS usename, query FROM pg_catalog.pg_stat_activity WHERE pid <> pg_catalog.pg_backend_pid() AND datname IS NOT NULL',
+              );
+              const expected = "other tenants' statements hidden (<insufficient privilege>)";
+              const seen = (t: ProbeEnv['self']) => r.rows.find((x) => x.query.includes(`tb-probe-marker ${t.slug}`));
+              const crossText = targets
+                .slice(1)
+                .map(
+                  (t) =>
+                    `; the other tier's ${t.slug} (login role ${loginRole(env, t)}): ${seen(t) ? 'visible too' : 'hidden, closed by its own login role'}`,
+                )
+                .join('');
+              const own = seen(env.victim);
+              if (own)
+                return observation('finding', s.sql, expected, {
+                  detail: `the statement of ${env.victim.slug}'s session is visible (login role ${own.usename}, shared by the tenants): statements carry tenant ids and literals of other tenants. ${PER_TENANT_LOGIN} (the view hides other roles' statements)${crossText}`,
+                });
+              if (targets.some((t) => seen(t)))
+                return observation('finding', s.sql, expected, {
+                  detail: `the statement of another tier's session is visible${crossText}`,
+                });
+              return observation('blocked', s.sql, expected, {
+                detail: `${r.rows.length} other sessions listed, none with readable SQL of ${env.victim.slug}${crossText}`,
+              });
+            },
+            targets.map((t) => `-- a session for ${t.slug} through the router, left open: ${marker(t)}`),
+          ),
+        marker,
       );
     } finally {
-      await victim?.release(new Error('tenantbench probe: roll back')).catch(() => {});
       await router.close();
     }
   },
