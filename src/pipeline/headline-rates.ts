@@ -21,7 +21,10 @@ export function headlineRates(
       unmeasured.push(layout);
       continue;
     }
-    if (!lowest || c.ratePerS < lowest.ratePerS) lowest = { layout, ratePerS: c.ratePerS, kind: c.kind };
+    // "below X" is under any capacity of X measured or bounded from below: it wins a tie.
+    const lower =
+      !lowest || c.ratePerS < lowest.ratePerS || (c.ratePerS === lowest.ratePerS && c.kind === 'below' && lowest.kind !== 'below');
+    if (lower) lowest = { layout, ratePerS: c.ratePerS, kind: c.kind };
   }
   const round = (x: number) => (x >= 10 ? Math.round(x) : Number(x.toPrecision(2)));
   return { lowest, rates: lowest ? fractions.map((f) => round(f * lowest!.ratePerS)) : [], unmeasured };
