@@ -18,8 +18,8 @@ const PER_MROWS = {
   migrateSequential: 8,
   /** down migrations, then a quiet and a loaded window each of 4x the quiet migration (162-198 s windows at 10M) + warm-ups. */
   migrateUnderLoad: 42,
-  /** pg_dump -Fc (27-72 s at 10M) + pg_restore into fresh databases and checksum (65-112 s). */
-  fullBackupFormat: 13,
+  /** pg_dump -Fc (27-72 s at 10M) + pg_restore into fresh databases (65-112 s) + checksums of source and copy (~2 x 14 s). */
+  fullBackupFormat: 16,
 };
 
 /** Per-step overhead of a measured segment beyond warm-up + window: router open/close, cleanup of written rows, s. */
