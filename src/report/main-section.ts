@@ -96,11 +96,11 @@ export function mainSection(s: Summary): Section {
         `${lo.layout} missed the P99 target at the lowest calibration rate: the headline rates may not be below its capacity (lower the first calibration rate).`,
       );
     if (h.reason) main.notes.push(`Headline: ${h.reason}.`);
-    const saturated = h.rates.flatMap((r) => saturatedWindows(r.workload, h.oltpQueries).map((x) => `${r.ratePerS}/s ${x}`));
+    const saturated = h.rates.flatMap((r) => saturatedWindows(r.workload).map((x) => `${r.ratePerS}/s ${x}`));
     main.notes.push(
       saturated.length
         ? `Not below saturation (these figures measure queueing, not the layout): ${saturated.join('; ')}.`
-        : 'Every headline window delivered its offered rate (within 2%), dropped nothing and was valid.',
+        : 'Every headline stream completed its scheduled rate (within 2%), dropped nothing and was valid.',
     );
   } else if (s.workload) {
     main.notes.push(
