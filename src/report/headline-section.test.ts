@@ -15,11 +15,9 @@ const q = (p50Ms: number, p99Ms: number, offeredPerS: number, throughputPerS: nu
   ...extra,
 });
 const layoutW = (queries: Record<string, ReturnType<typeof q>>) => {
-  const all = Object.values(queries).reduce((a, x) => ({
-    ...a,
-    offeredPerS: a.offeredPerS + x.offeredPerS,
-    throughputPerS: a.throughputPerS + x.throughputPerS,
-  }));
+  const xs = Object.values(queries);
+  const sum = (k: 'offeredPerS' | 'throughputPerS') => xs.reduce((a, x) => a + x[k], 0);
+  const all = { ...xs[0]!, offeredPerS: sum('offeredPerS'), throughputPerS: sum('throughputPerS') };
   return { status: 'ok', reason: null, valid: true, invalidReasons: [], queries, all };
 };
 const rate = (fraction: number, ratePerS: number, rlsJoin: ReturnType<typeof q>) => ({
