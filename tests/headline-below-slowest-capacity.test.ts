@@ -101,7 +101,6 @@ describe('the headline below the slowest layout', () => {
       },
     };
     await runStages(session, [seed, stages.headline()]);
-    if (process.env.TB_DUMP) (await import('node:fs')).writeFileSync(process.env.TB_DUMP, JSON.stringify(summary, null, 1));
   });
 
   after(async () => {
