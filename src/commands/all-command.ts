@@ -28,8 +28,8 @@ export function registerAll(program: Command): void {
     .command('all')
     .description(
       'The main job: start the target (a throwaway embedded PostgreSQL by default), seed every layout of the scenario and check that the datasets are identical, ' +
-        "drive the scenario's workload against every layout (latency percentiles, throughput, noisy neighbour, HTTP level), run the isolation probes, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; " +
-        'sizes per tenant; connections; moving a tenant out), write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table.',
+        "drive the scenario's workload against every layout (latency percentiles, throughput, noisy neighbour, HTTP level; with a headline: block, a capacity calibration then every layout at the same open-loop rates below the lowest capacity), run the isolation probes, then the operations (migrations across tenants, sequential and --parallel; verified full and single-tenant backups; " +
+        'sizes per tenant; connections; moving a tenant out; only those the main table quotes with operations: headline), write results/<run-id>/, stop the target, then write reports/<run-id>/ and print the main table.',
     );
   addReferenceOption(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd))))))
     .option('--reports-dir <dir>', 'where reports/<run-id>/ is written (default: reports/ in the package)')
@@ -63,19 +63,22 @@ export function registerAll(program: Command): void {
           ? [stages.sweep({ parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations })]
           : [
               stages.seed(),
+              // A headline replaces the plain workload: calibration, then every layout at the same rates.
               ...skipped(opts.skipRun && '--skip-run', [
-                stages.workload(pgbouncer),
+                scenario.headline ? stages.headline() : stages.workload(pgbouncer),
                 stages.reference(scenario),
                 stages.rateSweep(scenario),
               ]),
               ...skipped(opts.skipVerify && '--skip-verify', [stages.verify()]),
               ...skipped(
                 opts.skipOperations && '--skip-operations',
-                stages.operations({
-                  migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true },
-                  backup: { jobs: opts.jobs },
-                  concurrency: 8,
-                }),
+                scenario.operations === 'headline'
+                  ? stages.headlineOperations({ parallel: opts.parallel, jobs: opts.jobs })
+                  : stages.operations({
+                      migrate: { parallel: opts.parallel, compareSequential: true, underLoad: true },
+                      backup: { jobs: opts.jobs },
+                      concurrency: 8,
+                    }),
               ),
             ];
         let bundleDir: string | null = null;

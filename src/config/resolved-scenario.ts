@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { resolveRateSweep } from './rate-sweep-schema.js';
+import { resolveHeadline } from './headline-schema.js';
 import { dedicatedCount, scenarioProblems } from './scenario-checks.js';
 import { scenarioFileSchema } from './scenario-schema.js';
 import type { LayoutName } from './scenario-schema.js';
@@ -39,6 +40,7 @@ export const scenarioSchema = scenarioFileSchema
       seeding,
       ...rest,
       rateSweep: rest.rateSweep && resolveRateSweep(rest.rateSweep),
+      headline: rest.headline && resolveHeadline(rest.headline),
     };
   });
 

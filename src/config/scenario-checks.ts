@@ -6,6 +6,7 @@ import { tenantSlug } from '../../seed/tenant-plan.js';
 import type { Problem } from './problem.js';
 import { QUERY_NAMES } from './query-names.js';
 import { rateSweepProblem } from './rate-sweep-schema.js';
+import { headlineProblem } from './headline-schema.js';
 import { DEDICATED_FRACTION } from './scenario-schema.js';
 import type { ScenarioFile } from './scenario-schema.js';
 
@@ -44,6 +45,10 @@ export function* scenarioProblems(f: ScenarioFile): Generator<Problem> {
 
   if (f.rateSweep) {
     const p = rateSweepProblem(f.rateSweep.rates);
+    if (p) yield p;
+  }
+  if (f.headline) {
+    const p = headlineProblem(f.headline);
     if (p) yield p;
   }
 }

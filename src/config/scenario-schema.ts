@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { poolerSchema } from './pooler-schema.js';
 import { uniqueTenantSlugs } from './tenant-slug-rules.js';
 import { rateSweepSchema } from './rate-sweep-schema.js';
+import { headlineSchema } from './headline-schema.js';
 
 import { isLayoutName, LAYOUT_NAMES, layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../layouts/layout-names.js';
@@ -281,6 +282,14 @@ export const scenarioFileSchema = z
     workload: workloadSchema.prefault({}),
     /** Capacity: the workload in open loop at increasing rates, per layout, against a P99 target (rate-sweep-schema.ts). null = none. */
     rateSweep: orNull(rateSweepSchema),
+    /** Equal load below saturation: calibrate capacity, then drive every layout at fractions of the lowest (headline-schema.ts). null = none. */
+    headline: orNull(headlineSchema),
+    /**
+     * Which operations `all` runs. full: every one (migrations sequential, parallel and under load; both
+     * dump formats; sizes per tenant; connections; extraction). headline: only what the main table
+     * quotes (the parallel migration, pg_dump -Fc and one single-tenant method, verified; total sizes).
+     */
+    operations: z.enum(['full', 'headline']).default('full'),
     /** Drive the workload through a connection pooler the harness starts (src/pooler/); null = connect directly. */
     pooler: orNull(poolerSchema),
     /** null = no tenant-scale sweep. */

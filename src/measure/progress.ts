@@ -87,3 +87,28 @@ function lineProgress(): ProgressSink {
     stop() {},
   };
 }
+
+/** "1 h 02 min", "12 min 05 s", "40 s": a duration for a progress line. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/**
+ * The progress line printed as each stage of a command starts: which stage of how many, the time so
+ * far, and an ETA for the whole run (the estimates of the stages not yet done; a stage that already
+ * took longer than its estimate counts as nearly done).
+ */
+export function stageEtaLine(o: {
+  index: number;
+  count: number;
+  id: string;
+  elapsedSeconds: number;
+  /** Estimated seconds of this stage and every later one that will run. */
+  remainingEstimates: readonly number[];
+}): string {
+  const left = o.remainingEstimates.reduce((a, b) => a + b, 0);
+  return `stage ${o.index + 1}/${o.count} ${o.id}: ${formatDuration(o.elapsedSeconds)} so far, about ${formatDuration(left)} left (estimated: ETA ${formatDuration(o.elapsedSeconds + left)} in all)`;
+}

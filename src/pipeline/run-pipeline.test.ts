@@ -50,6 +50,28 @@ describe('runStages', () => {
   });
 });
 
+describe('stage timings', () => {
+  it('records each stage in summary.stages (start, seconds, status) and prints an ETA line before each', async () => {
+    const lines: string[] = [];
+    const summary = {} as RunSession['summary'];
+    const s = { summary, out: (l: string) => lines.push(l), flush() {} } as unknown as RunSession;
+    const { stage } = recorder();
+    await runStages(s, [stage('seed'), ...skipped('--skip-run', [stage('run')]), stage('verify')]);
+    assert.deepEqual(
+      summary.stages!.map((x) => [x.id, x.status, x.skip]),
+      [
+        ['seed', 'ok', null],
+        ['run', 'skipped', '--skip-run'],
+        ['verify', 'ok', null],
+      ],
+    );
+    assert.ok(summary.stages![0]!.seconds! >= 0 && summary.stages![0]!.startedAt);
+    assert.equal(summary.stages![1]!.seconds, null);
+    assert.equal(lines.length, 2);
+    assert.match(lines[1]!, /^stage 3\/3 verify: .* so far, about .* left \(estimated: ETA .* in all\)$/);
+  });
+});
+
 describe('exit codes', () => {
   it('come from the error: 2 bad input, 130/143 interrupted, 1 a failed run or anything else', () => {
     assert.equal(exitCodeOf(new UsageError('bad', 'tenants')), 2);

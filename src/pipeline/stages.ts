@@ -15,10 +15,13 @@ import { poolerStage } from '../pooler/pooler-stage.js';
 import type { PoolerSource } from '../pooler/pooler-stage.js';
 import { tenantSweepStage } from '../tenant-sweep/tenant-sweep-stage.js';
 import type { SweepOptions } from '../tenant-sweep/tenant-sweep-stage.js';
+import { layout as layoutOf } from '../layouts/registry.js';
+import { headlineStage } from './headline-stage.js';
 import { rateSweepStage } from './rate-sweep-stage.js';
 import { referenceStage } from './reference-stage.js';
 import { runStage } from './run-stage.js';
 import { seedStage } from './seed-stage.js';
+import type { RunSession } from './run-session.js';
 import type { Stage } from './stage.js';
 import { selfTestStage, verifyStage } from './verify-stage.js';
 
@@ -50,6 +53,9 @@ export const stages = {
     ...(scenario.rateSweep ? {} : { skip: 'the scenario has no rateSweep' }),
     run: rateSweepStage,
   }),
+
+  /** Equal offered load below every capacity: calibration, then the headline rates (the scenario's headline:). */
+  headline: (): Stage => ({ id: 'headline', run: headlineStage }),
 
   /** The isolation probes. */
   verify: (): Stage => ({
@@ -87,6 +93,28 @@ export const stages = {
     { id: 'extraction', run: (s) => extractionStage(s) },
   ],
 
+  /**
+   * Only the operations the main table quotes (`operations: headline` in the scenario): the parallel
+   * migration (no one-at-a-time pass, no migration under load), pg_dump -Fc and one single-tenant
+   * method per tier, each restored and verified, and each layout's total sizes (no per-tenant detail).
+   * Connections, extraction and the rest stay in `operations: full` (npm run bench:full).
+   */
+  headlineOperations: (o: { parallel?: number; jobs?: number } = {}): Stage[] => [
+    stages.migrate({ parallel: o.parallel ?? 2 }),
+    stages.backup({ jobs: o.jobs ?? 2, fullFormats: ['custom'], firstMethodOnly: true }),
+    { id: 'sizes', run: totalSizesStage },
+  ],
+
   /** The tenant-scale sweep: one step per tenant count, each with its own seed, workload and operations. */
   sweep: (o: SweepOptions): Stage => ({ id: 'sweep', run: (s) => tenantSweepStage(s, o) }),
 };
+
+/** Each layout's total sizes (tables, indexes, TOAST, databases, relations) without the per-tenant detail. */
+async function totalSizesStage(s: RunSession): Promise<void> {
+  for (const name of s.layouts) {
+    const base = await layoutOf(name).sizes(s.ctx);
+    s.summary.layouts[name]!.sizes = base;
+    s.flush();
+    s.out(`${name}: sizes: ${base.databaseBytes} B in ${base.databases} database(s), indexes ${base.indexBytes} B`);
+  }
+}

@@ -9,6 +9,7 @@ import { connectionsSection } from './connections-section.js';
 import { datasetSection } from './dataset-section.js';
 import { environmentSection } from './environment-section.js';
 import { extractionSection } from './extraction-section.js';
+import { headlineSection } from './headline-section.js';
 import { httpSection } from './http-section.js';
 import { isolationSection } from './isolation-section.js';
 import { mainSection } from './main-section.js';
@@ -20,6 +21,7 @@ import { referenceSection } from './reference-section.js';
 import type { SectionBuilder } from './section.js';
 import { seedSection, seedTimeChart } from './seed-section.js';
 import { sizesChart, sizesSection } from './sizes-section.js';
+import { stageTimingsSection } from './stage-timings-section.js';
 import { tenantSweepSection } from './tenant-sweep-section.js';
 import { workloadPhasesSection } from './workload-phases-section.js';
 import { workloadSection } from './workload-section.js';
@@ -28,6 +30,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   // A sweep run has no single run at one tenant count: its tables come first.
   tenantSweepSection,
   mainSection,
+  headlineSection,
   capacitySection,
   workloadSection,
   workloadPhasesSection,
@@ -46,6 +49,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   isolationSection,
   placementSection,
   environmentSection,
+  stageTimingsSection,
   // The overview charts close the charts part.
   seedTimeChart,
   sizesChart,

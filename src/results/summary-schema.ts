@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import { capacitySummarySchema } from './capacity-schema.js';
+import { headlineSummarySchema, stageTimingSchema } from './headline-schema.js';
 import { isolationSchema } from './isolation-schema.js';
 import { layoutBackupSchema } from './backup-schema.js';
 import { layoutConnectionsSchema } from './connections-schema.js';
@@ -116,6 +117,10 @@ export const summarySchema = z.object({
   placement: placementSummarySchema.optional().describe('tenants placed on several servers; absent with one server'),
   /** Capacity per layout from a rate sweep (`rateSweep:` in the scenario); absent when no sweep ran. */
   capacity: capacitySummarySchema.optional(),
+  headline: headlineSummarySchema
+    .optional()
+    .describe('equal offered load below every capacity (headline: in the scenario); absent when it did not run'),
+  stages: z.array(stageTimingSchema).optional().describe("the command's stages in order, with start and wall-clock seconds"),
   pooler: poolerSummarySchema
     .optional()
     .describe('the pooler scenario (PgBouncer, per-transaction vs session-level context); absent when no pooler ran'),

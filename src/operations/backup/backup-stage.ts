@@ -27,6 +27,8 @@ export interface BackupOptions {
   jobs?: number;
   /** Full backups too (default true); the tenant-scale sweep times one tenant only. */
   full?: boolean;
+  /** Full backup formats, in order (default both: pg_dump -Fc, then -Fd -j N); `operations: headline` takes -Fc only. */
+  fullFormats?: readonly ('custom' | 'directory')[];
   /** One method per tenant: the first pg_dump that can select it, else the COPY export (default: every method). */
   firstMethodOnly?: boolean;
 }
@@ -79,8 +81,8 @@ export async function backupLayout(
     const units = impl.tableUnits(ctx);
     const dbs = impl.databases(ctx);
     if (opts.full !== false) {
-      artifacts.push(await fullBackup(env, dbs, units, 'custom', dir));
-      artifacts.push(await fullBackup(env, dbs, units, 'directory', dir));
+      for (const format of opts.fullFormats ?? (['custom', 'directory'] as const))
+        artifacts.push(await fullBackup(env, dbs, units, format, dir));
     }
     for (const tenant of tenantsFor(layout, ctx, opts.tenants)) {
       const unit = unitOf(impl, ctx, tenant.slug);

@@ -1,0 +1,73 @@
+/**
+ * Seconds each stage of `all` is expected to take, for the ETA of the whole run and the time budget
+ * of the README. Per-million-row rates come from the example run (reports/example/, 100 tenants, 10M
+ * rows, 2 cores, PostgreSQL 15, the benchmark settings of src/target/): estimates, not measurements;
+ * the run records what each stage really took (summary.stages).
+ */
+import type { ResolvedScenario } from '../config/load-scenario.js';
+
+/** Seconds per million rows per layout, from the example run's stage figures. */
+const PER_MROWS = {
+  /** generator-copy: provision + load + index + analyze (83-121 s at 10M) + server checksum (8-20 s). */
+  seed: 11.5,
+  /** rls as a template copy of shared: 12 s copy + 13 s checksum at 10M. */
+  seedTemplate: 2.6,
+  /** node-pg-migrate, five migrations, parallel 2 (40-49 s at 10M). */
+  migrate: 4.5,
+  /** one unit at a time (0 for single-unit layouts, 42-85 s at 10M for the others) + the down migrations before the parallel pass (~40 s). */
+  migrateSequential: 8,
+  /** down migrations, then a quiet and a loaded window each of 4x the quiet migration (162-198 s windows at 10M) + warm-ups. */
+  migrateUnderLoad: 42,
+  /** pg_dump -Fc (27-72 s at 10M) + pg_restore into fresh databases (65-112 s) + checksums of source and copy (~2 x 14 s). */
+  fullBackupFormat: 16,
+};
+
+/** Per-step overhead of a measured segment beyond warm-up + window: router open/close, cleanup of written rows, s. */
+const SEGMENT_OVERHEAD_S = 2;
+/** A single-tenant backup + restore + checksum per method (0.4-3 s in the example), s. */
+const TENANT_BACKUP_S = 3;
+
+export function estimateStageSeconds(id: string, sc: ResolvedScenario): number {
+  const m = sc.rows / 1e6;
+  const n = sc.layouts.length;
+  const w = sc.workload;
+  const full = sc.operations === 'full';
+  switch (id) {
+    case 'seed': {
+      const template = sc.seeding.templateCopy && sc.layouts.includes('shared') && sc.layouts.includes('rls') ? 1 : 0;
+      return m * (PER_MROWS.seed * (n - template) + PER_MROWS.seedTemplate * template);
+    }
+    case 'run':
+      return w.repeats * n * (w.warmupSeconds + w.durationSeconds + SEGMENT_OVERHEAD_S);
+    case 'rate-sweep':
+      return sc.rateSweep ? sweepSeconds(sc.rateSweep, n) : 0;
+    case 'headline': {
+      const h = sc.headline;
+      if (!h) return 0;
+      return sweepSeconds(h.calibrate, n) + h.fractions.length * w.repeats * n * (w.warmupSeconds + w.durationSeconds + SEGMENT_OVERHEAD_S);
+    }
+    case 'verify':
+      return 10 * n;
+    case 'migrate':
+      return m * n * PER_MROWS.migrate + (full ? m * n * (PER_MROWS.migrateSequential + PER_MROWS.migrateUnderLoad) : 0);
+    case 'backup':
+      return m * n * PER_MROWS.fullBackupFormat * (full ? 2 : 1) + n * TENANT_BACKUP_S * (full ? 2 : 1);
+    case 'sizes':
+      return full ? 10 * n : 3 * n;
+    case 'connections':
+      return n;
+    case 'extraction':
+      return 17 * 3;
+    default:
+      return 0;
+  }
+}
+
+/** A sweep ends at its first miss near the knee: assume 4 steps of the list (or fewer) plus the refinements. */
+function sweepSeconds(
+  r: { rates: readonly number[]; refine: number; warmupSeconds: number; stepSeconds: number },
+  layouts: number,
+): number {
+  const steps = Math.min(r.rates.length, 4) + r.refine;
+  return layouts * steps * (r.warmupSeconds + r.stepSeconds + SEGMENT_OVERHEAD_S);
+}

@@ -1,0 +1,45 @@
+/**
+ * A latency cell of a headline workload: the figure, with its 95% interval when the summary has one
+ * (the `intervals` of a query result, bootstrap over measured intervals), or why it is missing.
+ */
+import type { LayoutWorkload, QueryResult, WorkloadSummary } from '../results/workload-schema.js';
+import { notMeasured } from './not-measured.js';
+import type { Cell } from './section.js';
+
+type Key = 'p50Ms' | 'p99Ms';
+type WithIntervals = { intervals?: Partial<Record<Key, { loMs: number; hiMs: number } | null>> | null };
+
+const fmt = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function latencyCell(w: LayoutWorkload | undefined, query: string, k: Key, digits = 2): Cell {
+  if (!w) return notMeasured('workload did not run on this layout');
+  if (w.status !== 'ok') return notMeasured(w.reason ?? 'workload did not run on this layout');
+  const q = w.queries[query];
+  if (!q) return notMeasured(`${query} not in the mix`);
+  const v = q[k];
+  if (v === null)
+    return notMeasured(q.valid ? 'no request completed' : `invalid (${w.invalidReasons.join('; ') || 'load generator saturated'})`);
+  const ci = (q as QueryResult & WithIntervals).intervals?.[k];
+  const cell = ci ? `${fmt(v, digits)} [${fmt(ci.loMs, digits)}, ${fmt(ci.hiMs, digits)}]` : v;
+  return q.valid ? cell : `${typeof cell === 'number' ? fmt(cell, digits) : cell} (invalid)`;
+}
+
+/**
+ * The layouts whose headline stream was not below saturation: all queries together (the mix picks a
+ * query at random, so one query's count is noisy, the stream's is not) completed short of the
+ * scheduled rate by more than 2%, dropped requests, or were invalid (generator-limited), as "layout: why".
+ */
+export function saturatedWindows(ws: WorkloadSummary): string[] {
+  const out: string[] = [];
+  for (const [layout, l] of Object.entries(ws.layouts)) {
+    const q = l.all;
+    if (!q || l.status !== 'ok') continue;
+    const why: string[] = [];
+    if (q.offeredPerS && q.throughputPerS !== null && q.throughputPerS < 0.98 * q.offeredPerS)
+      why.push(`achieved ${q.throughputPerS.toFixed(1)} of ${q.offeredPerS.toFixed(1)} req/s scheduled`);
+    if ((q.dropped ?? 0) > 0) why.push(`${q.dropped} dropped`);
+    if (!q.valid) why.push(`invalid (${l.invalidReasons.join('; ') || 'generator-limited'})`);
+    if (why.length) out.push(`${layout}: ${why.join(', ')}`);
+  }
+  return out;
+}
