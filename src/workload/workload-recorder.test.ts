@@ -59,10 +59,13 @@ describe('WorkloadRecorder', () => {
     r.error(0, '40001', false);
     r.error(0, 'connection', false, null);
     const q = r.queries[0]!;
-    assert.deepEqual([...q.errors], [
-      ['40001', 2],
-      ['connection', 1],
-    ]);
+    assert.deepEqual(
+      [...q.errors],
+      [
+        ['40001', 2],
+        ['connection', 1],
+      ],
+    );
     assert.equal(q.errorCount, 3);
     assert.equal(q.late, 1);
     assert.equal(only(q.lateness), 7);
@@ -73,22 +76,26 @@ describe('WorkloadRecorder', () => {
   it('closes intervals with their throughput and percentiles, then starts afresh', () => {
     const r = new WorkloadRecorder(1, tenantClasses(plan.tenants));
     r.begin(1000);
-    for (let i = 1; i <= 100; i++) r.ok(0, small, 1000, { ...outcome, startAt: 1000, acquiredAt: 1000, queryDoneAt: 1000, endAt: 1000 + i }, false, false);
+    for (let i = 1; i <= 100; i++)
+      r.ok(0, small, 1000, { ...outcome, startAt: 1000, acquiredAt: 1000, queryDoneAt: 1000, endAt: 1000 + i }, false, false);
     r.error(0, '57014', false);
     r.closeInterval(1500);
     r.closeInterval(1500); // an empty, zero-length interval is not a row
     r.closeInterval(2500);
     assert.equal(r.intervals.length, 2);
     const [first] = r.intervals;
-    assert.deepEqual({ ...first, p50Ms: near(first!.p50Ms), p99Ms: near(first!.p99Ms), maxMs: near(first!.maxMs) }, {
-      atSeconds: 0.5,
-      ok: 100,
-      errors: 1,
-      throughputPerS: 200,
-      p50Ms: 50,
-      p99Ms: 99,
-      maxMs: 100,
-    });
+    assert.deepEqual(
+      { ...first, p50Ms: near(first!.p50Ms), p99Ms: near(first!.p99Ms), maxMs: near(first!.maxMs) },
+      {
+        atSeconds: 0.5,
+        ok: 100,
+        errors: 1,
+        throughputPerS: 200,
+        p50Ms: 50,
+        p99Ms: 99,
+        maxMs: 100,
+      },
+    );
     assert.deepEqual(r.intervals[1], { atSeconds: 1.5, ok: 0, errors: 0, throughputPerS: 0, p50Ms: null, p99Ms: null, maxMs: null });
   });
 
