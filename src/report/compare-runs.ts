@@ -8,7 +8,8 @@ import type { LayoutName } from '../config/scenario-schema.js';
 import type { LoadedResults } from './load-results.js';
 import { compareBounded } from './capacity-compare.js';
 import { METRICS } from './compare-metrics.js';
-import type { ComparisonRow, Verdict } from './comparison-row.js';
+import type { ComparisonRow } from './comparison-row.js';
+import { metricVerdict } from './metric-verdict.js';
 
 export type { ComparisonRow, MetricDef, MetricValue, Verdict } from './comparison-row.js';
 export { METRICS } from './compare-metrics.js';
@@ -136,26 +137,14 @@ export function compareRuns(
         rows.push(compareBounded(layout, m, b, c, thresholdPct));
         continue;
       }
-      // Positive change = worse, whichever direction is better.
-      const raw = ((c.value - b.value) / b.value) * 100;
-      const changePct = m.better === 'lower' ? raw : -raw;
-      let verdict: Verdict = 'ok';
-      let note = '';
-      if (changePct > thresholdPct) {
-        // With repeats, only a change beyond the spread counts: the worst baseline repeat must still beat the best current one.
-        const separated = b.spread && c.spread ? (m.better === 'lower' ? c.spread.min > b.spread.max : c.spread.max < b.spread.min) : true;
-        verdict = separated ? 'regression' : 'within noise';
-        if (!separated) note = 'change exceeds the threshold but the repeats overlap';
-      } else if (changePct < -thresholdPct) {
-        verdict = 'improved';
-      }
+      const { changePct, verdict, note } = metricVerdict(b, c, m.better, thresholdPct);
       rows.push({
         layout,
         metric: m.label,
         unit: m.unit,
         baseline: b.value,
         current: c.value,
-        changePct: raw,
+        changePct,
         thresholdPct,
         verdict,
         note,
