@@ -9,18 +9,22 @@ import { planDataset } from '../../seed/tenant-plan.js';
 import { resolveScenario } from '../config/load-scenario.js';
 import { CompiledMix } from './compiled-mix.js';
 import type { SegmentResult } from './measure-segment.js';
-import { summarizeLayout } from './summarize-workload.js';
+import { emptyWorkloadSummary, summarizeLayout, workloadConfig } from './summarize-workload.js';
 import { tenantClasses } from './tenant-chooser.js';
 import { WorkloadRecorder } from './workload-recorder.js';
 
 const plan = planDataset({ seed: 4, tenants: 2, rows: 200, sizes: { kind: 'uniform' } });
 const tenant = plan.tenants[0]!;
 const mixSpec = { 'point-lookup': 3, 'recent-orders': 1 };
-const workload = (mode: 'open' | 'closed') =>
-  resolveScenario({ tenants: { count: 2 }, rows: 200, workload: { mode, mix: mixSpec, ratePerS: 100 } }, 'unit.yaml').workload;
+const workload = (mode: 'open' | 'closed', extra: Record<string, unknown> = {}) =>
+  resolveScenario({ tenants: { count: 2 }, rows: 200, workload: { mode, mix: mixSpec, ratePerS: 100, ...extra } }, 'unit.yaml').workload;
 
 /** One segment whose first query answered in 1..n ms (each once), the second in `other` ms. */
-function segment(repeat: number, n: number, o: { valid?: boolean; other?: number; seconds?: number } = {}): SegmentResult {
+function segment(
+  repeat: number,
+  n: number,
+  o: { valid?: boolean; other?: number; seconds?: number; extra?: Partial<SegmentResult> } = {},
+): SegmentResult {
   const mix = new CompiledMix(mixSpec, true);
   const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(plan.tenants));
   const at = (ms: number) => ({ error: null, startAt: 0, acquiredAt: 0, queryDoneAt: 0, endAt: ms });
@@ -43,6 +47,7 @@ function segment(repeat: number, n: number, o: { valid?: boolean; other?: number
     noisy: null,
     leakProbes: null,
     serverTime: null,
+    ...o.extra,
   } as SegmentResult;
 }
 
@@ -120,5 +125,122 @@ describe('summarizeLayout: percentiles', () => {
     const s = summarizeLayout(workload('open'), []);
     assert.equal(s.status, 'not-run');
     assert.equal(s.all, null);
+  });
+});
+
+describe('summarizeLayout: the other sections', () => {
+  it('noisy neighbour: quiet and noisy percentiles from the valid segments, and their P99 ratio', () => {
+    const w = workload('closed', { noisyNeighbour: { users: 3 } });
+    const noisy = { tenant: 't0001', ok: 10, errors: 0, perS: 40 };
+    const s = summarizeLayout(
+      w,
+      [segment(0, 100)],
+      [segment(0, 200, { extra: { noisy } }), segment(1, 200, { extra: { noisy: { ...noisy, perS: 60 } } })],
+    );
+    const n = s.noisyNeighbour!;
+    assert.equal(n.tenant, 't0001');
+    assert.equal(n.query, 'order-report');
+    assert.equal(n.users, 3);
+    assert.equal(n.noisyRequestsPerS, 50);
+    near(n.quiet.p99Ms, 99, 'quiet P99');
+    near(n.noisy.p99Ms, 198, 'noisy P99');
+    near(n.p99Ratio!, 2, 'ratio');
+    assert.equal(n.quiet.count, 100);
+    assert.equal(n.noisy.count, 400);
+    assert.equal(n.quiet.valid && n.noisy.valid, true);
+    const invalid = summarizeLayout(w, [segment(0, 100)], [segment(0, 200, { valid: false, extra: { noisy } })]);
+    assert.equal(invalid.noisyNeighbour!.noisy.valid, false);
+    assert.equal(invalid.noisyNeighbour!.noisy.count, 0, 'an invalid noisy segment is not merged');
+    assert.equal(invalid.noisyNeighbour!.p99Ratio, null);
+    assert.deepEqual(invalid.invalidReasons, ['repeat 0 (noisy): generator-limited']);
+    assert.equal(summarizeLayout(w, [segment(0, 100)], []).noisyNeighbour, null, 'no noisy segment: null');
+    assert.equal(summarizeLayout(workload('closed'), [segment(0, 100)], [segment(0, 200, { extra: { noisy } })]).noisyNeighbour, null);
+  });
+
+  it('HTTP: the runs averaged (percentiles, rate), counted (responses) and the worst max', () => {
+    const run = (p: number, ok: number) => ({ p50Ms: p, p99Ms: p * 10, maxMs: p * 20, requestsPerS: ok / 10, ok, non2xx: 1, errors: 2 });
+    const s = summarizeLayout(workload('closed', { http: {} }), [segment(0, 10)], [], [run(1, 100), run(3, 300)]);
+    assert.deepEqual(s.http, {
+      connections: 10,
+      p50Ms: 2,
+      p99Ms: 20,
+      maxMs: 60,
+      requestsPerS: 20,
+      ok: 400,
+      non2xx: 2,
+      errors: 4,
+      repeats: 2,
+    });
+    assert.equal(summarizeLayout(workload('closed', { http: {} }), [segment(0, 10)]).http, null, 'no run: null');
+    assert.equal(summarizeLayout(workload('closed'), [segment(0, 10)], [], [run(1, 1)]).http, null, 'not configured: null');
+  });
+
+  it('server time: summed over the valid segments per query, or the reason it was not measured', () => {
+    const t = (calls: number, totalExecMs: number) => ({ calls, totalExecMs });
+    const serverTime = { reason: null, perQuery: [t(4, 8), t(0, 0)], other: t(1, 3) };
+    const s = summarizeLayout(workload('closed'), [
+      segment(0, 10, { extra: { serverTime } }),
+      segment(1, 10, { extra: { serverTime } }),
+      segment(2, 10, { valid: false, extra: { serverTime } }),
+    ]);
+    assert.deepEqual(s.serverTime, {
+      reason: null,
+      queries: {
+        'point-lookup': { calls: 8, totalExecMs: 16, meanExecMs: 2 },
+        'recent-orders': { calls: 0, totalExecMs: 0, meanExecMs: null },
+      },
+      other: { calls: 2, totalExecMs: 6, meanExecMs: 3 },
+    });
+    const off = summarizeLayout(workload('closed'), [
+      segment(0, 10, { extra: { serverTime: { ...serverTime, reason: 'no pg_stat_statements' } } }),
+    ]);
+    assert.deepEqual(off.serverTime, {
+      reason: 'no pg_stat_statements',
+      queries: {},
+      other: { calls: 0, totalExecMs: 0, meanExecMs: null },
+    });
+    const none = summarizeLayout(workload('closed'), [segment(0, 10, { valid: false, extra: { serverTime } })]);
+    assert.equal(none.serverTime?.reason, 'not measured: no valid repeat');
+  });
+
+  it('generator: the worst queue wait (highest) and server busy share (lowest) over the repeats, null when unknown', () => {
+    const g = (queueWaitMs: number | null, serverBusyShare: number | null) => ({
+      cpuPercentOfOneCore: 20,
+      busyCpuPercentOfOneCore: 15,
+      latenessP99Ms: null,
+      queueWaitMs,
+      serverBusyShare,
+      limited: false,
+    });
+    const s = summarizeLayout(workload('open'), [
+      segment(0, 10, { extra: { generator: g(5, 0.9) } }),
+      segment(1, 10, { extra: { generator: g(9, 0.4) } }),
+      segment(2, 10, { extra: { generator: g(null, null) } }),
+    ]);
+    assert.equal(s.generator?.queueWaitMs, 9);
+    assert.equal(s.generator?.serverBusyShare, 0.4);
+    assert.equal(s.generator?.latenessP99Ms, 0);
+    assert.equal(s.generator?.cpuPercentOfOneCore, 20);
+    assert.equal(s.generator?.busyCpuPercentOfOneCore, 15);
+    const unknown = summarizeLayout(workload('closed'), [segment(0, 10, { extra: { generator: g(null, null) } })]);
+    assert.equal(unknown.generator?.queueWaitMs, null);
+    assert.equal(unknown.generator?.serverBusyShare, null);
+    assert.equal(unknown.generator?.latenessP99Ms, null, 'closed loop: no schedule');
+    assert.equal(unknown.leakProbes, null);
+  });
+
+  it('the workload config: open-loop fields only in open loop', () => {
+    const open = workloadConfig(workload('open'));
+    assert.equal(open.mode, 'open');
+    assert.equal(open.ratePerS, 100);
+    assert.equal(open.arrival, 'poisson');
+    assert.deepEqual(open.mix, mixSpec);
+    const closed = workloadConfig(workload('closed'));
+    assert.equal(closed.ratePerS, null);
+    assert.equal(closed.arrival, null);
+    const empty = emptyWorkloadSummary(workload('closed'));
+    assert.deepEqual(empty.layouts, {});
+    assert.deepEqual(empty.order, []);
+    assert.deepEqual(empty.config, closed);
   });
 });
