@@ -244,3 +244,39 @@ describe('summarizeLayout: the other sections', () => {
     assert.deepEqual(empty.config, closed);
   });
 });
+
+describe('summarizeLayout: spreads, classes, phases', () => {
+  it('spread of P50 and throughput over the valid repeats; per-class and per-phase figures', () => {
+    const s = summarizeLayout(workload('open'), [
+      segment(0, 100, { seconds: 10 }),
+      segment(1, 200, { seconds: 10, extra: { generator: { ...segment(0, 1).generator, limited: true } } }),
+    ]);
+    const q = s.queries['point-lookup']!;
+    near(q.spread.p50Ms.min, 50, 'P50 spread min');
+    near(q.spread.p50Ms.max, 100, 'P50 spread max');
+    assert.deepEqual(q.spread.throughputPerS, { min: 10, max: 20, relative: 1 });
+    near(q.throughputPerS!, 15, 'mean throughput of the repeats');
+    assert.equal(q.repeats[1]!.throughputPerS, 20);
+    assert.equal(q.valid, true);
+    assert.equal(q.byTenantClass.large.count + q.byTenantClass.small.count, 300);
+    near(q.byTenantClass[q.byTenantClass.large.count ? 'large' : 'small'].maxMs, 200, 'class max');
+    assert.equal(q.phases?.commit.count, 300);
+    near(q.phases?.meanResponseMs ?? null, (50.5 * 100 + 100.5 * 200) / 300, 'mean response');
+    assert.equal(q.phases?.scheduleLateness?.count, 300);
+    assert.equal(s.generator?.limitedRepeats, 1);
+    assert.equal(s.status, 'ok');
+    const r = s.queries['recent-orders']!;
+    assert.notEqual(r.latenessHistogram, null, 'the lateness of a failed request is kept too');
+    assert.equal(
+      summarizeLayout(workload('closed'), [segment(0, 10)]).queries['point-lookup']!.latenessHistogram,
+      null,
+      'closed loop: no schedule',
+    );
+    assert.deepEqual(r.spread.p50Ms, { min: null, max: null, relative: null });
+  });
+
+  it('not run: invalid, no reasons, not reached', () => {
+    const s = summarizeLayout(workload('open'), []);
+    assert.deepEqual([s.valid, s.invalidReasons, s.reason], [false, [], 'not reached']);
+  });
+});
