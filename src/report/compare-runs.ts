@@ -11,7 +11,8 @@ import { compareBounded } from './capacity-compare.js';
 import { METRICS } from './compare-metrics.js';
 import { intervalVerdict } from './compare-interval.js';
 import { formatChangeInterval } from './format-cell.js';
-import type { ComparisonRow, Verdict } from './comparison-row.js';
+import type { ComparisonRow } from './comparison-row.js';
+import { metricVerdict } from './metric-verdict.js';
 
 export type { ComparisonRow, MetricDef, MetricValue, Verdict } from './comparison-row.js';
 export { METRICS } from './compare-metrics.js';
@@ -139,31 +140,20 @@ export function compareRuns(
         rows.push(compareBounded(layout, m, b, c, thresholdPct));
         continue;
       }
-      // Positive change = worse, whichever direction is better.
-      const raw = ((c.value - b.value) / b.value) * 100;
-      const changePct = m.better === 'lower' ? raw : -raw;
-      let verdict: Verdict = 'ok';
-      let note = '';
       const iv = intervalVerdict(m, b, c, thresholdPct);
       if (iv) {
+        const raw = ((c.value - b.value) / b.value) * 100;
         rows.push({ layout, metric: m.label, unit: m.unit, baseline: b.value, current: c.value, changePct: raw, thresholdPct, ...iv });
         continue;
       }
-      if (changePct > thresholdPct) {
-        // With repeats, only a change beyond the spread counts: the worst baseline repeat must still beat the best current one.
-        const separated = b.spread && c.spread ? (m.better === 'lower' ? c.spread.min > b.spread.max : c.spread.max < b.spread.min) : true;
-        verdict = separated ? 'regression' : 'within noise';
-        if (!separated) note = 'change exceeds the threshold but the repeats overlap';
-      } else if (changePct < -thresholdPct) {
-        verdict = 'improved';
-      }
+      const { changePct, verdict, note } = metricVerdict(b, c, m.better, thresholdPct);
       rows.push({
         layout,
         metric: m.label,
         unit: m.unit,
         baseline: b.value,
         current: c.value,
-        changePct: raw,
+        changePct,
         thresholdPct,
         verdict,
         note,

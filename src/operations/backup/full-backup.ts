@@ -10,7 +10,8 @@ import type { BackupArtifact } from '../../results/backup-schema.js';
 import type { TableUnit } from '../../layouts/layout.js';
 import { serverOf } from '../../target/placed-target.js';
 import { connArgs, diskBytes, runTool } from './pg-tool.js';
-import { compareRestore, freshDatabase, unitChecksums } from './restore-check.js';
+import { freshDatabase, unitChecksums } from './restore-check.js';
+import { compareRestore } from './restore-verdict.js';
 import type { OpsEnv } from './tenant-backup.js';
 
 export type FullFormat = 'custom' | 'directory';

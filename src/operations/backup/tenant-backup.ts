@@ -28,7 +28,8 @@ import type { TableUnit } from '../../layouts/layout.js';
 import { serverOf } from '../../target/placed-target.js';
 import { connArgs, diskBytes, runTool } from './pg-tool.js';
 import type { ClientTools } from './pg-tool.js';
-import { compareRestore, foreignRows, freshDatabase, unitChecksums } from './restore-check.js';
+import { foreignRows, freshDatabase, unitChecksums } from './restore-check.js';
+import { compareRestore } from './restore-verdict.js';
 
 export type TenantBackupMethod = 'schema-dump' | 'database-dump' | 'copy-export' | 'rls-dump';
 

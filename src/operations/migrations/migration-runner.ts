@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import createDebug from 'debug';
 import { runner } from 'node-pg-migrate';
 import type { RunnerOption } from 'node-pg-migrate';
-import { errorMessage, sqlState } from '../../errors.js';
+import { errorMessage } from '../../errors.js';
 import { connect, connectDriver } from '../../db/client.js';
 import type { DriverClient } from '../../db/driver.js';
 import { ident, literal } from '../../db/sql.js';
@@ -20,6 +20,7 @@ import type { QueryResult } from '../../db/types.js';
 import { stopwatch } from '../../measure/timer.js';
 import type { Target } from '../../target/target.js';
 import type { TableUnit } from '../../layouts/layout.js';
+import { failureOf, retryDeadlocks } from './deadlock-retry.js';
 
 const debug = createDebug('tenantbench:migrate');
 
@@ -99,9 +100,6 @@ export async function readVersion(target: Target, u: TableUnit): Promise<{ versi
   }
 }
 
-/** SQLSTATE deadlock_detected: the server rolled the transaction back to break a lock cycle. */
-export const DEADLOCK = '40P01';
-
 /**
  * Migrate one unit. A unit's transactional steps run in one transaction, so a unit that lost a
  * deadlock against the workload was left unchanged and is simply run again (up to
@@ -109,17 +107,13 @@ export const DEADLOCK = '40P01';
  * seconds cover every attempt.
  */
 export async function migrateUnit(target: Target, u: TableUnit, opts: MigrateUnitOptions = {}): Promise<UnitOutcome> {
-  const maxRetries = opts.deadlockRetries ?? 2;
   const sw = stopwatch();
-  let out = await migrateUnitOnce(target, u, opts);
-  const versionBefore = out.versionBefore;
-  let retries = 0;
-  while (out.status === 'failed' && out.sqlstate === DEADLOCK && retries < maxRetries) {
-    retries++;
-    debug('%s: deadlock victim, attempt %d', u.key, retries + 1);
-    out = await migrateUnitOnce(target, u, opts);
-  }
-  return { ...out, versionBefore, seconds: sw.seconds(), ...(retries ? { deadlockRetries: retries } : {}) };
+  const { first, last, retries } = await retryDeadlocks(
+    () => migrateUnitOnce(target, u, opts),
+    opts.deadlockRetries ?? 2,
+    (retry) => debug('%s: deadlock victim, attempt %d', u.key, retry + 1),
+  );
+  return { ...last, versionBefore: first.versionBefore, seconds: sw.seconds(), ...(retries ? { deadlockRetries: retries } : {}) };
 }
 
 async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOptions): Promise<UnitOutcome> {
@@ -178,11 +172,8 @@ async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOp
     });
     out.applied = applied.map((m) => m.name);
   } catch (err) {
-    // node-pg-migrate wraps some errors; the SQLSTATE is on the cause.
-    const cause = (err as { cause?: unknown }).cause;
     out.status = 'failed';
-    out.sqlstate = sqlState(err) ?? sqlState(cause);
-    out.error = errorMessage(err).split('\n')[0]!;
+    ({ sqlstate: out.sqlstate, error: out.error } = failureOf(err));
   } finally {
     await c?.end().catch(() => {});
   }

@@ -17,7 +17,7 @@ import { measureSegment } from '../../workload/measure-segment.js';
 import type { SegmentResult } from '../../workload/measure-segment.js';
 import { summarizeLayout } from '../../workload/summarize-workload.js';
 import type { QueryRecord, WorkloadRecorder } from '../../workload/workload-recorder.js';
-import { DEADLOCK } from './migration-runner.js';
+import { DEADLOCK } from './deadlock-retry.js';
 import type { UnitOutcome } from './migration-runner.js';
 
 const debug = createDebug('tenantbench:migrate');
