@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveScenario } from '../src/config/load-scenario.js';
@@ -23,6 +23,23 @@ export function tinyScenario(overrides: Record<string, unknown> = {}): ResolvedS
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * scenarios/smoke.yaml (name, tenants, rows, layouts, options, repeats, mix all as shipped) with
+ * sub-second workload windows, 0.2 s warm-up + 0.5 s (they also set migrate's under-load window),
+ * for tests whose claim does not depend on how long a window is. Returns the file's path.
+ */
+export function shortSmokeScenario(): string {
+  const text = readFileSync(join(packageRoot(), 'scenarios', 'smoke.yaml'), 'utf8');
+  const short = text
+    .replace(/^(\s+)warmupSeconds: [\d.]+/m, '$1warmupSeconds: 0.2')
+    .replace(/^(\s+)durationSeconds: [\d.]+/m, '$1durationSeconds: 0.5');
+  if (!/^name: smoke$/m.test(short) || !/^\s+warmupSeconds: 0\.2$/m.test(short) || !/^\s+durationSeconds: 0\.5$/m.test(short))
+    throw new Error('shortSmokeScenario: scenarios/smoke.yaml no longer has name, workload.warmupSeconds and durationSeconds lines');
+  const p = join(tempDir('tenantbench-smoke-scn-'), 'smoke.yaml');
+  writeFileSync(p, short);
+  return p;
 }
 
 /** PIDs of processes whose command line mentions `needle` (e.g. a cluster's data directory). */

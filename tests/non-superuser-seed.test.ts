@@ -6,27 +6,14 @@
  * is refused up front, naming the attribute.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { withAdmin } from '../src/db/client.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, shortSmokeScenario, tempDir } from './helpers.js';
 
 let server: EmbeddedTarget;
-/** Every layout on a few rows, with sub-second workload windows (run's and migrate's under-load window). */
-const SCENARIO = join(tempDir('tenantbench-scn-'), 'nonsuper.yaml');
-writeFileSync(
-  SCENARIO,
-  `name: nonsuper
-seed: 7
-tenants: { count: 3, sizes: { kind: zipf, s: 1 } }
-rows: 300
-layouts: [shared, rls, schema, database, hybrid]
-layoutOptions: { hybrid: { dedicated: 1, placement: database }, database: { maxConnections: 16 } }
-workload: { mode: closed, users: 4, warmupSeconds: 0.2, durationSeconds: 0.5, repeats: 1 }
-`,
-);
+/** smoke, every layout, with sub-second workload windows (run's and migrate's under-load window). */
+const SCENARIO = shortSmokeScenario();
 const url = (user: string) => `postgres://${user}:${user}@127.0.0.1:${server.admin.port}/postgres`;
 const seed = (user: string, prefix: string) =>
   runCli([

@@ -4,31 +4,14 @@
  * has the same section headings as the report built from that recorded bundle.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
 import { packageRoot } from '../src/paths.js';
-import { readJson, runCli, tempDir } from './helpers.js';
+import { readJson, runCli, shortSmokeScenario, tempDir } from './helpers.js';
 
 const FIXTURE = join(packageRoot(), 'tests', 'fixtures', 'smoke-run');
-
-/**
- * scenarios/smoke.yaml with shorter workload windows (0.2 s warm-up + 0.5 s, still 2 repeats, which
- * also sets migrate's under-load window): the structure does not depend on how long a window is.
- */
-function shortSmoke(): string {
-  const text = readFileSync(join(packageRoot(), 'scenarios', 'smoke.yaml'), 'utf8');
-  const short = text
-    .replace(/^(\s+)warmupSeconds: [\d.]+/m, '$1warmupSeconds: 0.2')
-    .replace(/^(\s+)durationSeconds: [\d.]+/m, '$1durationSeconds: 0.5');
-  assert.match(short, /^name: smoke$/m);
-  assert.match(short, /^\s+warmupSeconds: 0\.2$/m);
-  assert.match(short, /^\s+durationSeconds: 0\.5$/m);
-  const p = join(tempDir('tb-smoke-structure-scn-'), 'smoke.yaml');
-  writeFileSync(p, short);
-  return p;
-}
 
 /**
  * The key paths of a summary, with the keys that name an entry rather than a field normalised:
@@ -117,9 +100,10 @@ describe('all --scenario smoke keeps the recorded results structure', () => {
   it('summary.json holds every key path of tests/fixtures/smoke-run, and the report the same sections', async (t) => {
     const results = tempDir('tb-smoke-structure-res-');
     const reports = tempDir('tb-smoke-structure-rep-');
-    // The whole smoke pipeline (seed, workload, probes, operations): minutes on a busy 2-core machine.
+    // The whole smoke pipeline (seed, workload, probes, operations), its windows sub-second: the
+    // structure does not depend on their length.
     const r = await runCli(
-      ['all', '--scenario', shortSmoke(), '--profile', 'test', '--results-dir', results, '--reports-dir', reports, '-q'],
+      ['all', '--scenario', shortSmokeScenario(), '--profile', 'test', '--results-dir', results, '--reports-dir', reports, '-q'],
       {
         timeoutMs: 900_000,
       },
