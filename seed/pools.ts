@@ -1,4 +1,6 @@
-import { Faker, base, en } from '@faker-js/faker';
+// The English locale's own entry point: the package's main one loads every locale (~0.17 s at
+// every CLI start). Its \`faker\` is a Faker over [en, base], the same definitions as before.
+import { faker } from '@faker-js/faker/locale/en';
 
 /**
  * Value pools drawn once from faker with a fixed seed. Calling faker per row is far too slow for
@@ -35,7 +37,7 @@ function draw(n: number, f: () => string, unique = false): string[] {
 }
 
 export function buildPools(seed: number): Pools {
-  const faker = new Faker({ locale: [en, base] });
+  // Reseeded on every call and drawn synchronously: the shared instance gives each call the same values.
   faker.seed(seed);
   return {
     firstNames: draw(1000, () => faker.person.firstName(), true),

@@ -18,7 +18,7 @@ rows: 4000
 layoutOptions:
   hybrid: { dedicated: 1, placement: schema }
   database: { maxConnections: 2 }
-workload: { mode: closed, users: 4, warmupSeconds: 1, durationSeconds: 1, repeats: 1 }
+workload: { mode: closed, users: 4, warmupSeconds: 0.2, durationSeconds: 0.5, repeats: 1 }
 `;
 
 function tinyFile(): string {

@@ -21,7 +21,7 @@ import { chmodSync, cpSync, readdirSync, readFileSync, renameSync, rmSync, statS
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Summary } from '../src/results/summary-schema.js';
-import { CLI, dataDirOf, existsSync, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
+import { dataDirOf, existsSync, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
 import type { CliRun } from './helpers.js';
 import { packageRoot } from '../src/paths.js';
 import { serverOsUser } from '../src/target/os-user.js';
@@ -32,7 +32,7 @@ seed: 5
 tenants: { count: 4, sizes: { kind: zipf, s: 1 } }
 rows: 3000
 layouts: [shared, rls, schema]
-workload: { mode: closed, users: 2, warmupSeconds: 0.3, durationSeconds: 1, repeats: 1 }
+workload: { mode: closed, users: 2, warmupSeconds: 0.2, durationSeconds: 0.5, repeats: 1 }
 `;
 
 const dir = tempDir('tenantbench-faults-');
@@ -49,51 +49,7 @@ interface Fault {
 
 /** Run the CLI with a private TMPDIR; `when` is checked on every output and every 20 ms. */
 function runFault(args: string[], fault: Fault, tmp: string, results: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, CI: 'true', TMPDIR: tmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    let broken: unknown = null;
-    const check = () => {
-      if (sent) return;
-      try {
-        const sig = fault.when(stdout + stderr, tmp, results);
-        if (sig) {
-          sent = true;
-          child.kill(sig);
-        }
-      } catch (err) {
-        // The fault itself failed: stop the run (its watchdog cleans up) and fail the row.
-        broken = err;
-        sent = true;
-        child.kill('SIGKILL');
-      }
-    };
-    const poll = setInterval(check, 20);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      check();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      check();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`CLI hung: ${args.join(' ')}\n${stdout}\n${stderr}`));
-    }, 240_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      if (broken) reject(broken);
-      else resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runCli(args, { env: { TMPDIR: tmp }, onOutput: (all) => fault.when(all, tmp, results), pollMs: 20, timeoutMs: 240_000 });
 }
 
 const onOutput =

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveScenario } from '../src/config/load-scenario.js';
@@ -23,6 +23,23 @@ export function tinyScenario(overrides: Record<string, unknown> = {}): ResolvedS
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * scenarios/smoke.yaml (name, tenants, rows, layouts, options, repeats, mix all as shipped) with
+ * sub-second workload windows, 0.2 s warm-up + 0.5 s (they also set migrate's under-load window),
+ * for tests whose claim does not depend on how long a window is. Returns the file's path.
+ */
+export function shortSmokeScenario(): string {
+  const text = readFileSync(join(packageRoot(), 'scenarios', 'smoke.yaml'), 'utf8');
+  const short = text
+    .replace(/^(\s+)warmupSeconds: [\d.]+/m, '$1warmupSeconds: 0.2')
+    .replace(/^(\s+)durationSeconds: [\d.]+/m, '$1durationSeconds: 0.5');
+  if (!/^name: smoke$/m.test(short) || !/^\s+warmupSeconds: 0\.2$/m.test(short) || !/^\s+durationSeconds: 0\.5$/m.test(short))
+    throw new Error('shortSmokeScenario: scenarios/smoke.yaml no longer has name, workload.warmupSeconds and durationSeconds lines');
+  const p = join(tempDir('tenantbench-smoke-scn-'), 'smoke.yaml');
+  writeFileSync(p, short);
+  return p;
 }
 
 /** PIDs of processes whose command line mentions `needle` (e.g. a cluster's data directory). */
@@ -64,14 +81,21 @@ export interface CliRun {
 
 export const CLI = join(packageRoot(), 'dist', 'src', 'cli.js');
 
-/**
- * Run the CLI as a child process. `onStderr` sees stderr as it arrives and may return a signal to
- * send to the child (to test Ctrl-C in the middle of a run).
- */
-export function runCli(
-  args: string[],
-  opts: { env?: Record<string, string>; onOutput?: (all: string) => NodeJS.Signals | null; timeoutMs?: number } = {},
-): Promise<CliRun> {
+export interface RunCliOptions {
+  env?: Record<string, string>;
+  /**
+   * Sees stdout + stderr so far on every output (and every `pollMs` when set) and may return a
+   * signal to send to the child, once (to test Ctrl-C in the middle of a run). If it throws, the
+   * child is SIGKILLed (its watchdog cleans up) and runCli rejects with that error.
+   */
+  onOutput?: (all: string) => NodeJS.Signals | null;
+  /** Also call onOutput every this many ms, for faults that watch the file system rather than the output. */
+  pollMs?: number;
+  timeoutMs?: number;
+}
+
+/** Run the CLI as a child process (CI=true, the caller's env on top). */
+export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, CI: 'true', ...opts.env },
@@ -80,14 +104,22 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     let signalled = false;
+    let broken: unknown = null;
     const check = () => {
       if (signalled || !opts.onOutput) return;
-      const sig = opts.onOutput(stdout + stderr);
-      if (sig) {
+      try {
+        const sig = opts.onOutput(stdout + stderr);
+        if (sig) {
+          signalled = true;
+          child.kill(sig);
+        }
+      } catch (err) {
+        broken = err;
         signalled = true;
-        child.kill(sig);
+        child.kill('SIGKILL');
       }
     };
+    const poll = opts.pollMs && opts.onOutput ? setInterval(check, opts.pollMs) : null;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       check();
@@ -102,8 +134,10 @@ export function runCli(
     }, opts.timeoutMs ?? 180_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      if (poll) clearInterval(poll);
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      if (broken) reject(broken);
+      else resolve({ code, signal, stdout, stderr });
     });
   });
 }

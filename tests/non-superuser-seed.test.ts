@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withAdmin } from '../src/db/client.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, shortSmokeScenario, tempDir } from './helpers.js';
 
 let server: EmbeddedTarget;
+/** smoke, every layout, with sub-second workload windows (run's and migrate's under-load window). */
+const SCENARIO = shortSmokeScenario();
 const url = (user: string) => `postgres://${user}:${user}@127.0.0.1:${server.admin.port}/postgres`;
 const seed = (user: string, prefix: string) =>
   runCli([
@@ -23,7 +25,7 @@ const seed = (user: string, prefix: string) =>
     '--rows',
     '300',
     '--scenario',
-    'smoke',
+    SCENARIO,
     '--results-dir',
     tempDir('tenantbench-res-'),
     '--prefix',
@@ -58,7 +60,7 @@ describe('a role that is not superuser', () => {
       '--rows',
       '300',
       '--scenario',
-      'smoke',
+      SCENARIO,
       '--prefix',
       'tns',
       '-q',
@@ -75,7 +77,7 @@ describe('a role that is not superuser', () => {
       '--repeats',
       '1',
       '--duration',
-      '1',
+      '0.5',
       '--warmup',
       '0.2',
       '--no-rate-sweep',

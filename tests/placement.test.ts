@@ -26,7 +26,7 @@ import { assignServer, resolvePlacement } from '../src/target/placement.js';
 import type { PlacementSpec } from '../src/target/placement.js';
 import { makeProbeEnv } from '../src/verify/probe-env.js';
 import { runProbes } from '../src/verify/run-probes.js';
-import { processesMentioning, readJson, runCli, tempDir, tinyScenario, waitNoProcesses } from './helpers.js';
+import { processesMentioning, readJson, runCli, shortSmokeScenario, tempDir, tinyScenario, waitNoProcesses } from './helpers.js';
 
 // t0001 (the largest, the hybrid's dedicated tenant) and t0004 on b by name; the others by the rule.
 const SPEC: PlacementSpec = {
@@ -332,7 +332,7 @@ describe('all --servers 2', () => {
       [
         'all',
         '--scenario',
-        'smoke',
+        shortSmokeScenario(),
         '--layouts',
         'database,hybrid',
         '--tenants',

@@ -9,7 +9,7 @@
  * summary.pooler recorded, no PgBouncer left.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
@@ -42,9 +42,17 @@ try {
 const skip = binary ? false : `PgBouncer not installed (${missing})`;
 if (skip) process.stderr.write(`tests/pooler.test.ts: SKIPPING the PgBouncer tests: ${skip}\n`);
 
-/** PIDs of PgBouncer processes the harness started (their config lives in tenantbench-pgbouncer-*). */
+/**
+ * This file's own TMPDIR, for itself and the CLIs it starts: its clusters and PgBouncers live
+ * there, so a PgBouncer another run on the machine started is not counted as one this file left.
+ */
+const TMP = tempDir('tenantbench-pooler-tmp-');
+chmodSync(TMP, 0o755); // the server's OS user reaches the clusters in it
+process.env.TMPDIR = TMP;
+
+/** PIDs of PgBouncer processes the harness started here (their config lives in $TMPDIR/tenantbench-pgbouncer-*). */
 const harnessBouncers = () =>
-  processesMentioning('tenantbench-pgbouncer-').filter((pid) => {
+  processesMentioning(join(TMP, 'tenantbench-pgbouncer-')).filter((pid) => {
     try {
       return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pgbouncer';
     } catch {

@@ -205,8 +205,8 @@ describe('tenant-scale sweep', () => {
         sweep: { tenants: [30] },
         workload: {
           users: 8,
-          warmupSeconds: 0.3,
-          durationSeconds: 1.5,
+          warmupSeconds: 0.2,
+          durationSeconds: 0.5,
           repeats: 1,
           tenantChoice: { kind: 'uniform' },
           maxEventLoopLagMs: 5000,

@@ -74,7 +74,7 @@ describe('run: a short closed-loop run on tiny data', () => {
   it('writes percentiles, errors, histograms and intervals per layout and query', async () => {
     const results = tempDir('tenantbench-res-');
     const file = scenarioFile(
-      '  users: 4\n  warmupSeconds: 0.3\n  durationSeconds: 1\n  repeats: 2\n  tenantChoice: { kind: hot, share: 0.5 }\n  http: { connections: 2, durationSeconds: 1 }',
+      '  users: 4\n  warmupSeconds: 0.2\n  durationSeconds: 0.5\n  intervalSeconds: 0.25\n  repeats: 2\n  tenantChoice: { kind: hot, share: 0.5 }\n  http: { connections: 2, durationSeconds: 0.5 }',
     );
     const r = await runCli(
       ['run', '--scenario', file, '--layouts', 'shared,rls,schema', '--profile', 'test', '--results-dir', results, '-q'],

@@ -216,6 +216,8 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
               workload: v.context === 'session-level' ? wSession : w,
               repeat: r,
               router,
+              // The prewarm holds its sessions at once: through PgBouncer, never more than its pool.
+              ...(v.route === 'pgbouncer' ? { serverConnections: pooler.poolSize } : {}),
             });
             segs.set(k, [...(segs.get(k) ?? []), res]);
             const lp = res.leakProbes;

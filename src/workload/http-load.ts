@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { hash32, mulberry32 } from '../../seed/prng.js';
 import { TENANT_HEADER } from './tenant-http-service.js';
@@ -31,6 +30,8 @@ export async function driveHttp(
   seed: number,
 ): Promise<HttpLoadResult> {
   const rnd = mulberry32(hash32(seed, 0x4c));
+  // Loaded here, not at start-up (every CLI start paid ~0.1 s for it).
+  const { default: autocannon } = await import('autocannon');
   const r = await autocannon({
     url: `${url}/recent-orders`,
     connections,

@@ -84,6 +84,11 @@ export interface SegmentOptions {
   router?: TenantRouter;
   /** Run the scenario's noisy neighbour during this segment. */
   noisy?: boolean;
+  /**
+   * Server connections behind the router when a pooler has fewer than the router opens (its pool
+   * size): the prewarm holds no more sessions than that, else it waits for the pooler's timeout.
+   */
+  serverConnections?: number;
 }
 
 /**
@@ -144,7 +149,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const perDatabaseCap = impl.connectionCap(ctx.scenario) ?? Infinity;
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
-    if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap));
+    if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
