@@ -70,7 +70,9 @@ export function registerRun(program: Command): void {
       "Drive the scenario's workload (weighted query mix, closed or open loop) against every layout in an interleaved, shuffled order with equal warm-up, " +
         'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded.',
     );
-  addReferenceOption(rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd)))))))
+  addReferenceOption(
+    rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd)))))),
+  )
     .option('--seeded', 'do not seed: check and use the layouts an earlier `seed` left on the target (--pg-data or --database-url)')
     .option('--repeats <n>', "measured repeats per layout (default: the scenario's, else 3)", positiveInt('--repeats'))
     .option('--duration <seconds>', 'measured seconds per layout and repeat', positiveNumber('--duration'))

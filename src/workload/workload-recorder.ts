@@ -195,8 +195,7 @@ export class WorkloadRecorder {
       }
       for (let q = 0; q < queryCount; q++) {
         const counts = new Map<number, number>();
-        for (const p of parts)
-          for (const [k, c] of p.queryIntervals[q]?.[i] ?? []) counts.set(k, (counts.get(k) ?? 0) + c);
+        for (const p of parts) for (const [k, c] of p.queryIntervals[q]?.[i] ?? []) counts.set(k, (counts.get(k) ?? 0) + c);
         r.queryIntervals[q]!.push(counts);
       }
       const seconds = at - prevAt;
