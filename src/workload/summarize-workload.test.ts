@@ -39,7 +39,14 @@ function segment(
     drive: { mode: 'open', measuredSeconds: o.seconds ?? 10, offeredPerS: 120, dropped: 4, unfinished: 0 },
     lag: { p50Ms: 1, p99Ms: repeat + 2, maxMs: repeat + 5 },
     clientCpu: { seconds: 1, percentOfOneCore: 10 * (repeat + 1) },
-    generator: { cpuPercentOfOneCore: 20, busyCpuPercentOfOneCore: 15, latenessP99Ms: repeat, limited: o.valid === false },
+    generator: {
+      cpuPercentOfOneCore: 20,
+      busyCpuPercentOfOneCore: 15,
+      latenessP99Ms: repeat,
+      limited: o.valid === false,
+      threads: 1,
+      perThread: null,
+    },
     router: { open: 2, peakOpen: repeat + 3, opened: 3, closed: 1, waits: 0 },
     mix,
     recorder,
@@ -115,7 +122,7 @@ describe('summarizeLayout: percentiles', () => {
     assert.equal(s.all!.offeredPerS, 120);
     assert.deepEqual(s.eventLoopLagMs, { p99: 3, max: 6 });
     assert.equal(s.clientCpuPercentOfOneCore, 15);
-    assert.deepEqual(s.connections, { opened: 6, closed: 2, peakOpen: 4 });
+    assert.deepEqual(s.connections, { opened: 6, closed: 2, peakOpen: 4, evicted: 0 });
     assert.equal(s.generator?.latenessP99Ms, 1);
     assert.equal(s.generator?.limitedRepeats, 0);
     assert.equal(s.valid, true);
