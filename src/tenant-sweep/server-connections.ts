@@ -1,7 +1,8 @@
 /**
  * The server's view of connections while the workload runs: client backends per layout (by the
  * databases each layout owns), sampled from pg_stat_activity every `intervalMs`, keeping each
- * layout's peak. The sampler's own backend is left out.
+ * layout's peak. The harness's own admin backends (the sampler's, the buffer-cache prewarm's and
+ * snapshots') are left out: they are the measurement's, not the layout's.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '../db/client.js';
@@ -29,7 +30,7 @@ export async function sampleServerConnections(
     while (running) {
       try {
         const r = await client.query<{ datname: string; n: string }>(
-          "SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND datname IS NOT NULL GROUP BY datname",
+          "SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user AND datname IS NOT NULL GROUP BY datname",
         );
         const now = new Map<LayoutName, number>();
         for (const row of r.rows) {

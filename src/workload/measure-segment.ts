@@ -149,8 +149,10 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const perDatabaseCap = impl.connectionCap(ctx.scenario) ?? Infinity;
     // Inserts fill tenant_id where the tenant's tables are pooled.
     const locate = impl.locate(ctx);
-    if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
+    // The buffer cache first: its admin connections to the layout's databases are closed before the
+    // router opens its own, so they never count against the layout's connection cap.
     cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx));
+    if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };

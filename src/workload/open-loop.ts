@@ -46,7 +46,13 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   let inFlight = 0;
   let offered = 0;
   let dropped = 0;
-  let next = t0;
+  /**
+   * The next arrival as an offset from t0: the schedule, and which arrivals fall in the warm-up or
+   * the window, are then the same floating-point sums whatever t0 is (threads share one t0, one
+   * thread takes its own), so every thread count sends exactly the same arrivals.
+   */
+  let nextOff = 0;
+  const endOff = ctx.warmupMs + ctx.durationMs;
   /** Index of the next arrival in the schedule: the thread whose share it is sends it. */
   let arrival = 0;
   let measuring = false;
@@ -56,14 +62,13 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
   let spinAtStart = 0;
   let blockAtStart = 0;
 
-  const send = async (intended: number, i: number) => {
+  const send = async (intended: number, i: number, measured: boolean) => {
     // Every thread draws every arrival's query, tenant and parameters (a few random numbers), so
     // the streams, and the ids of writes, stay those of one thread; it sends only its share.
     const q = mix.pick(rnd());
     const tenant = ctx.chooseTenant(rnd);
     const values = q.query.params(tenant, rnd, ctx.ids);
     if (!owns(ctx.share, i)) return;
-    const measured = intended >= measureStart;
     if (measured) offered++;
     if (inFlight >= o.maxBacklog) {
       if (measured) dropped++;
@@ -90,9 +95,9 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
         blockAtStart = wake.blockMs;
         intervalTimer = setInterval(() => recorder.closeInterval(performance.now()), ctx.intervalMs);
       }
-      while (next <= now && next < end) {
-        void send(next, arrival++);
-        next += o.arrival === 'fixed' ? intervalMs : -Math.log(1 - arrivals()) * intervalMs;
+      while (t0 + nextOff <= now && nextOff < endOff) {
+        void send(t0 + nextOff, arrival++, nextOff >= ctx.warmupMs);
+        nextOff += o.arrival === 'fixed' ? intervalMs : -Math.log(1 - arrivals()) * intervalMs;
       }
       if (now >= end || ctx.health.abortReason !== null) {
         stoppedAt = Math.min(now, end);
@@ -107,7 +112,7 @@ export async function openLoop(ctx: DriveContext, o: OpenLoopOptions): Promise<D
         return;
       }
       // Wake at the next arrival (or the window start/end); requests already due were sent above.
-      wake.at(Math.min(next, measuring ? end : measureStart, end), tick);
+      wake.at(Math.min(t0 + nextOff, measuring ? end : measureStart, end), tick);
     };
     tick();
   });
