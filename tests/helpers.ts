@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { it } from 'node:test';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import type { ResolvedScenario } from '../src/config/load-scenario.js';
 import { packageRoot } from '../src/paths.js';
@@ -162,3 +164,18 @@ export function readJson<T = unknown>(path: string): T {
 }
 
 export { existsSync };
+
+/**
+ * One test per case: the CLI, given bad input, exits 2 with `message` on stderr before any server
+ * starts. `args` may be a function, evaluated inside the test (when it writes a scenario file).
+ */
+export function itRefusesBeforeAnyServer(cases: readonly [string, string[] | (() => string[]), RegExp][]): void {
+  for (const [what, args, message] of cases) {
+    it(`${what}: exit 2, no server started`, async () => {
+      const r = await runCli(typeof args === 'function' ? args() : args);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
+    });
+  }
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { summarySchema } from '../src/results/summary-schema.js';
 import { PROBES } from '../src/verify/probe-registry.js';
-import { dataDirOf, existsSync, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
+import { dataDirOf, existsSync, readJson, runCli, tempDir, waitNoProcesses, itRefusesBeforeAnyServer } from './helpers.js';
 
 const TINY = `
 name: tiny-verify
@@ -41,14 +41,7 @@ describe('verify: bad input', () => {
     ['--self-test with --seeded', ['verify', '--self-test', '--seeded'], /cannot be used with option '--seeded'/],
     ['one tenant', ['verify', '--tenants', '1', '--rows', '100'], /verify needs at least 2 tenants/],
   ];
-  for (const [what, args, message] of cases) {
-    it(`${what}: exit 2, no server started`, async () => {
-      const r = await runCli(args);
-      assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
-    });
-  }
+  itRefusesBeforeAnyServer(cases);
 
   it('--help describes the command', async () => {
     const r = await runCli(['verify', '--help']);

@@ -6,26 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { makeLayoutContext } from '../src/pipeline/run-session.js';
-import type { LayoutName } from '../src/config/scenario-schema.js';
 import { withAdmin } from '../src/db/client.js';
 import type { LayoutContext } from '../src/layouts/layout.js';
-import { layout as layoutOf } from '../src/layouts/registry.js';
-import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import type { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { measureSegment } from '../src/workload/measure-segment.js';
 import type { SegmentResult } from '../src/workload/measure-segment.js';
 import { summarizeLayout } from '../src/workload/summarize-workload.js';
 import { tinyScenario } from './helpers.js';
+import { startSeeded } from './seeded-target.js';
 
 let target: EmbeddedTarget;
 let ctx: LayoutContext;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  target = await EmbeddedTarget.start({ profile: 'test' });
-  ctx = makeLayoutContext({ target, scenario: tinyScenario(), prefix: 'tbd', serverVersionNum: 150000 });
-  await layoutOf('shared').seed(ctx);
-  (ctx.seeded as Set<LayoutName>).add('shared');
+  ({ target, ctx } = await startSeeded('shared', 'tbd'));
 });
 
 after(async () => {

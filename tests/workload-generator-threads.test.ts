@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LayoutName } from '../src/config/scenario-schema.js';
 import { withAdmin } from '../src/db/client.js';
 import type { LayoutContext } from '../src/layouts/layout.js';
-import { layout as layoutOf } from '../src/layouts/registry.js';
-import { makeLayoutContext } from '../src/pipeline/run-session.js';
-import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import type { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { measureSegment } from '../src/workload/measure-segment.js';
 import type { SegmentResult } from '../src/workload/measure-segment.js';
-import { runCli, tempDir, tinyScenario } from './helpers.js';
+import { tempDir, tinyScenario, itRefusesBeforeAnyServer } from './helpers.js';
+import { startSeeded } from './seeded-target.js';
 
 describe('--generator-threads: bad values', () => {
   const file = join(tempDir('tenantbench-gt-'), 'bad-threads.yaml');
@@ -27,24 +25,14 @@ describe('--generator-threads: bad values', () => {
     ['not a number', ['all', '--scenario', 'smoke', '--generator-threads', 'two'], /--generator-threads must be a positive integer/],
     ['0 in a scenario file', ['run', '--scenario', file], /workload\.generatorThreads/],
   ];
-  for (const [what, args, message] of cases) {
-    it(`${what}: exit 2, no server started`, async () => {
-      const r = await runCli(args);
-      assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
-    });
-  }
+  itRefusesBeforeAnyServer(cases);
 });
 
 let target: EmbeddedTarget;
 let ctx: LayoutContext;
 
 before(async () => {
-  target = await EmbeddedTarget.start({ profile: 'test' });
-  ctx = makeLayoutContext({ target, scenario: tinyScenario(), prefix: 'tbg', serverVersionNum: 150000 });
-  await layoutOf('shared').seed(ctx);
-  (ctx.seeded as Set<LayoutName>).add('shared');
+  ({ target, ctx } = await startSeeded('shared', 'tbg'));
 });
 
 after(async () => {

@@ -4,16 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { makeLayoutContext } from '../src/pipeline/run-session.js';
-import type { LayoutName } from '../src/config/scenario-schema.js';
 import type { LayoutContext, TenantRouter } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
-import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import type { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { driveHttp } from '../src/workload/http-load.js';
 import { makeTenantChooser } from '../src/workload/tenant-chooser.js';
 import { startTenantHttpService, TENANT_HEADER } from '../src/workload/tenant-http-service.js';
 import type { TenantHttpService } from '../src/workload/tenant-http-service.js';
-import { tinyScenario } from './helpers.js';
+import { startSeeded } from './seeded-target.js';
 
 let target: EmbeddedTarget;
 let ctx: LayoutContext;
@@ -21,10 +19,7 @@ let router: TenantRouter;
 let service: TenantHttpService;
 
 before(async () => {
-  target = await EmbeddedTarget.start({ profile: 'test' });
-  ctx = makeLayoutContext({ target, scenario: tinyScenario(), prefix: 'tbh', serverVersionNum: 150000 });
-  await layoutOf('rls').seed(ctx);
-  (ctx.seeded as Set<LayoutName>).add('rls');
+  ({ target, ctx } = await startSeeded('rls', 'tbh'));
   router = layoutOf('rls').router(ctx, { maxConnections: 4 });
   service = await startTenantHttpService(
     { router, prepared: true, explicitTenantFilter: false, tenantColumn: (t) => layoutOf('rls').locate(ctx)(t).pooled },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Summary } from '../src/results/summary-schema.js';
 import { summarySchema } from '../src/results/summary-schema.js';
-import { readJson, runCli, tempDir } from './helpers.js';
+import { readJson, runCli, tempDir, itRefusesBeforeAnyServer } from './helpers.js';
 
 function scenarioFile(workload: string): string {
   const p = join(tempDir('tenantbench-lp-'), 'tiny-leak.yaml');
@@ -43,14 +43,7 @@ describe('run --leak-probes: bad input', () => {
     ['enabled not a boolean', '  leakProbes: { enabled: "yes" }', /field "workload\.leakProbes\.enabled"/],
     ['unknown field', '  leakProbes: { every: 50 }', /field "workload\.leakProbes\.every": unknown field/],
   ];
-  for (const [what, block, message] of cases) {
-    it(`${what}: exit 2, no server started`, async () => {
-      const r = await runCli(['run', '--scenario', scenarioFile(block)]);
-      assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
-    });
-  }
+  itRefusesBeforeAnyServer(cases.map(([what, block, message]) => [what, () => ['run', '--scenario', scenarioFile(block)], message]));
 
   it('--help documents --leak-probes', async () => {
     const r = await runCli(['run', '--help']);

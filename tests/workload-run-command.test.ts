@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { LatencyHistogram } from '../src/measure/latency-histogram.js';
 import type { Summary } from '../src/results/summary-schema.js';
 import { summarySchema } from '../src/results/summary-schema.js';
-import { readJson, runCli, tempDir } from './helpers.js';
+import { readJson, runCli, tempDir, itRefusesBeforeAnyServer } from './helpers.js';
 
 function scenarioFile(workload: string): string {
   const p = join(tempDir('tenantbench-wl-'), 'tiny-run.yaml');
@@ -51,14 +51,7 @@ describe('run: bad workload input', () => {
     ['bad mode', ['run', '--scenario', 'smoke', '--mode', 'half-open'], /Allowed choices are closed, open/],
     ['malformed --mix', ['run', '--scenario', 'smoke', '--mix', 'recent-orders'], /--mix: expected name=weight/],
   ];
-  for (const [what, args, message] of cases) {
-    it(`${what}: exit 2, no server started`, async () => {
-      const r = await runCli(args);
-      assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stdout + r.stderr, /embedded PostgreSQL/);
-    });
-  }
+  itRefusesBeforeAnyServer(cases);
 });
 
 describe('run --help', () => {
