@@ -6,7 +6,8 @@
  * - shared: BEGIN only (no context: the application filters) — the baseline round trip
  * - rls: BEGIN; set_config('app.tenant_id', ..., true)
  * - schema: BEGIN; SET LOCAL search_path (set_config(..., true))
- * - schema + role: the same plus SET LOCAL ROLE (layoutOptions.schema.rolePerTenant)
+ * - schema, login role per tenant (layoutOptions.schema.rolePerTenant): the tenant's own connection
+ *   (its login role owns only its schema), checked out from the router with room for every tenant
  * - database: checkout from the per-database connections under the cap (enough room: no eviction)
  * - database, cap 1: every switch closes a connection and opens one (eviction)
  * - new connection: pg.Client connect + BEGIN + COMMIT + end, no pool at all
@@ -73,7 +74,10 @@ async function main(): Promise<void> {
     bench.add('shared: BEGIN (no context)', switching(ctx, layoutOf('shared').router(ctx, { maxConnections: 1 })));
     bench.add('rls: BEGIN; set_config(app.tenant_id)', switching(ctx, layoutOf('rls').router(ctx, { maxConnections: 1 })));
     bench.add('schema: BEGIN; SET LOCAL search_path', switching(ctx, layoutOf('schema').router(ctx, { maxConnections: 1 })));
-    bench.add('schema + role: search_path + SET LOCAL ROLE', switching(ctxRole, layoutOf('schema').router(ctxRole, { maxConnections: 1 })));
+    bench.add(
+      'schema, login role per tenant: checkout of its connection',
+      switching(ctxRole, layoutOf('schema').router(ctxRole, { maxConnections: tenants + 2 })),
+    );
     bench.add('database: checkout per-database connection', switching(ctx, layoutOf('database').router(ctx)));
     // Cap 1: every switch evicts the previous tenant's connection and opens the next one.
     const capped = makeLayoutContext({ target, scenario: scenario(false, 1), prefix: 'tbc', serverVersionNum: 150000 });

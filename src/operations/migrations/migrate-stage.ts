@@ -37,6 +37,8 @@ export interface MigrateOptions {
    * segment, then re-apply the migrations while the same segment runs (migration under load).
    */
   underLoad?: boolean;
+  /** Why the migration under load is not measured when `underLoad` is off (default: the flag's name). */
+  underLoadSkipReason?: string;
 }
 
 /** Some units failed their migration; the others are migrated and recorded (exit 1). */
@@ -81,7 +83,7 @@ export async function migrateLayout(
   m.oneTransactionLocks = await lockProbe(s.target, units);
   if (m.oneTransactionLocks.status === 'lock limit hit') m.lockLimitErrors += 1;
   if (opts.underLoad) await underLoad(s, layout, units, before, main.perUnit, m, () => run(parallel).then((r) => r.perUnit), opts);
-  else m.underLoad = notMeasured('not requested (--no-under-load)');
+  else m.underLoad = notMeasured(opts.underLoadSkipReason ?? 'not requested (--no-under-load)');
   return m;
 }
 
