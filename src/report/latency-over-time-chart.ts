@@ -38,7 +38,7 @@ export function latencyOverTimeChart(s: Summary, rows: readonly IntervalRow[] | 
       spec: {
         width: 300,
         height: 220,
-        mark: { type: 'line', point: true, tooltip: true },
+        mark: { type: 'line', tooltip: true },
         encoding: {
           x: { field: 'atS', type: 'quantitative', title: 'seconds into the measured window' },
           y: { field: 'ms', type: 'quantitative', title: 'response time (ms, log scale)', scale: { type: 'log' } },

@@ -31,7 +31,9 @@ export function loadIntervals(dir: string): IntervalRow[] | null {
   if (!existsSync(path)) return null;
   // Numbers and layout names only (no quoting), written by run-stage.ts: split, not a CSV library
   // (csv-parse is a dev dependency).
-  const [head, ...lines] = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const [head, ...lines] = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const keys = (head ?? '').split(',');
   const records = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i] ?? '', v])) as Record<string, string>);
   const rows = records

@@ -10,20 +10,18 @@ import { latencySources } from './latency-sources.js';
 import { count, listOf } from './verdict-format.js';
 
 /** "shared, rls and schema 8; database 13": layouts with the same figure together, in layout order. */
-function grouped(xs: readonly (readonly [string, number])[], unit: string): string {
-  const by = new Map<number, string[]>();
-  for (const [layout, n] of xs) by.set(n, [...(by.get(n) ?? []), layout]);
-  return [...by].map(([n, ls]) => `${listOf(ls)} ${count(n)} ${unit}`).join('; ');
+function grouped(xs: readonly (readonly [string, string])[]): string {
+  const by = new Map<string, string[]>();
+  for (const [layout, text] of xs) by.set(text, [...(by.get(text) ?? []), layout]);
+  return [...by].map(([text, ls]) => `${listOf(ls)} ${text}`).join('; ');
 }
 
 function probe(s: Summary): string | null {
   const probed = layoutEntries(s).filter(([, l]) => l.connections);
   if (!probed.length) return null;
   const c = probed[0]![1].connections!;
-  return `Holding ${count(c.concurrency)} tenant sessions at once (${count(c.sessions)} sessions round robin over ${count(s.scenario.tenants)} tenants): ${grouped(
-    probed.map(([n, l]) => [n, l.connections!.peakOpen] as const),
-    'server connections at peak',
-  )}.`;
+  const peaks = grouped(probed.map(([n, l]) => [n, count(l.connections!.peakOpen)] as const));
+  return `Server connections at peak to hold ${count(c.concurrency)} tenant sessions at once (${count(c.sessions)} sessions round robin over ${count(s.scenario.tenants)} tenants): ${peaks}.`;
 }
 
 function duringWorkload(s: Summary): string | null {
@@ -35,11 +33,16 @@ function duringWorkload(s: Summary): string | null {
   });
   if (!rows.length) return null;
   const users = src.workload.config.users;
-  const each = rows.map(
-    ([n, c]) =>
-      `${n} opened ${count(c.opened)}, closed ${count(c.closed)}${c.evicted ? ` (${count(c.evicted)} evicted at its cap)` : ''}, at most ${count(c.peakOpen)} open`,
+  const each = grouped(
+    rows.map(
+      ([n, c]) =>
+        [
+          n,
+          `opened ${count(c.opened)}, closed ${count(c.closed)}${c.evicted ? ` (${count(c.evicted)} evicted at the cap)` : ''}, at most ${count(c.peakOpen)} open`,
+        ] as const,
+    ),
   );
-  return `During the workload ${src.label}, ${count(users)} connections per pooled router, all repeats and warm-ups: ${each.join('; ')}.`;
+  return `During the workload (${src.condition}; ${count(users)} connections per pooled router; all repeats and warm-ups), the routers: ${each}.`;
 }
 
 export function connectionsVerdict(s: Summary): string | null {

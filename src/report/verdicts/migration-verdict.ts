@@ -31,7 +31,9 @@ export function migrationVerdict(s: Summary): string | null {
   ];
   if (ok.length > 1) {
     const [fast, slow] = [ok[0]!, ok.at(-1)!];
-    out.push(`Fastest ${fast[0]}, slowest ${slow[0]} (${times(slow[1].migration!.seconds, fast[1].migration!.seconds)} as long).`);
+    out.push(
+      `Fastest ${fast[0]}, slowest ${slow[0]} (${times(slow[1].migration!.seconds, fast[1].migration!.seconds)} as long); one timed run per layout: no repeats, no interval.`,
+    );
   }
   const missing = layoutEntries(s)
     .filter(([, l]) => !l.migration)

@@ -34,7 +34,7 @@ function percentile(s: Summary, w: WorkloadSummary, k: Key): string {
   const change = `${(rls / base - 1) * 100 >= 0 ? '+' : ''}${((rls / base - 1) * 100).toFixed(1)}%`;
   return r
     ? `${name} ${ms(rls)} vs ${ms(base)}, ${formatRatio(r)}`
-    : `${name} ${ms(rls)} vs ${ms(base)} (${change}; no confidence interval recorded, so not a measured difference)`;
+    : `${name} ${ms(rls)} vs ${ms(base)} (${change}; no confidence interval recorded: not shown to be a difference)`;
 }
 
 export function rlsCostVerdict(s: Summary): string | null {
@@ -44,7 +44,7 @@ export function rlsCostVerdict(s: Summary): string | null {
   const parts = sources.map(({ label, workload }) => {
     const saturated = saturatedWindows(workload).filter((x) => x.startsWith(`${RLS}:`) || x.startsWith(`${BASELINE_LAYOUT}:`));
     const warn = saturated.length ? ` Not below saturation (queueing, not the layout): ${saturated.join('; ')}.` : '';
-    return `${label}: ${percentile(s, workload, 'p50Ms')}; ${percentile(s, workload, 'p99Ms')}.${warn}`;
+    return `${label[0]!.toUpperCase()}${label.slice(1)}: ${percentile(s, workload, 'p50Ms')}; ${percentile(s, workload, 'p99Ms')}.${warn}`;
   });
-  return `${RLS} vs ${BASELINE_LAYOUT} on the join (${JOIN_QUERY}), 95% intervals of the ratio: ${parts.join(' ')}`;
+  return `${RLS} against ${BASELINE_LAYOUT} on the join (${JOIN_QUERY}), change with its 95% interval: ${parts.join(' ')}`;
 }
