@@ -31,14 +31,16 @@ export function headlineChart(s: Summary): Chart | null {
   if (!values.length) return null;
   const x = { field: 'layout', type: 'nominal', sort: layouts, title: null };
   const xOffset = { field: 'percentile', sort: PERCENTILES.map(([p]) => p) };
-  const y = { field: 'ms', type: 'quantitative', title: 'response time from the intended start (ms)' };
+  // Log scale: P50 and P99 differ by an order of magnitude or more, and the P50's interval must stay readable.
+  const y = { field: 'ms', type: 'quantitative', title: 'response time from the intended start (ms, log scale)', scale: { type: 'log' } };
+  const color = { field: 'percentile', type: 'nominal', title: 'percentile' };
   return {
     id: 'headline-intervals',
     title: `The join (${JOIN_QUERY}): P50 and P99 per layout with 95% intervals`,
     after: 'verdicts',
     spec: {
       $schema: VEGA_LITE_SCHEMA,
-      title: `${JOIN_QUERY}: P50 and P99 per layout; error bars: 95% bootstrap interval (where recorded)`,
+      title: `${JOIN_QUERY}: P50 and P99 per layout; vertical lines: 95% bootstrap interval (where recorded)`,
       data: { values },
       facet: { column: { field: 'source', type: 'nominal', sort: sources.map((x) => x.label), title: null } },
       spec: {
@@ -46,13 +48,25 @@ export function headlineChart(s: Summary): Chart | null {
         height: 240,
         layer: [
           {
-            mark: { type: 'bar', tooltip: true },
-            encoding: { x, xOffset, y, color: { field: 'percentile', type: 'nominal', title: 'percentile' } },
+            transform: [{ filter: 'datum.loMs != null && datum.hiMs != null' }],
+            mark: { type: 'rule', strokeWidth: 2 },
+            encoding: { x, xOffset, y: { ...y, field: 'loMs' }, y2: { field: 'hiMs' }, color },
           },
           {
-            transform: [{ filter: 'datum.loMs != null && datum.hiMs != null' }],
-            mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
-            encoding: { x, xOffset, y: { field: 'loMs', type: 'quantitative' }, y2: { field: 'hiMs' } },
+            mark: { type: 'point', filled: true, size: 70, tooltip: true },
+            encoding: {
+              x,
+              xOffset,
+              y,
+              color,
+              tooltip: [
+                { field: 'layout', type: 'nominal' },
+                { field: 'percentile', type: 'nominal' },
+                { field: 'ms', type: 'quantitative', title: 'ms', format: '.2f' },
+                { field: 'loMs', type: 'quantitative', title: '95% low, ms', format: '.2f' },
+                { field: 'hiMs', type: 'quantitative', title: '95% high, ms', format: '.2f' },
+              ],
+            },
           },
         ],
       },

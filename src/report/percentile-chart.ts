@@ -66,7 +66,7 @@ export function percentileChart(s: Summary): Chart | null {
             field: 'x',
             type: 'quantitative',
             title: 'percentile',
-            scale: { type: 'log' },
+            scale: { type: 'log', domain: [1, top], nice: false },
             axis: { values: ticks, labelExpr: "format(100 - 100 / datum.value, '.6~g') + '%'" },
           },
           y: { field: 'ms', type: 'quantitative', title: 'response time (ms, log scale)', scale: { type: 'log' } },

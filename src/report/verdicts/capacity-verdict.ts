@@ -22,7 +22,7 @@ function boundOf(l: LayoutCapacity): string {
       return `bounded by the P99 target: at ${perS(c.firstMissPerS ?? 0)} it missed${miss?.misses.length ? ` (${miss.misses.join('; ')})` : ''}${inv}`;
     }
     case 'at-least':
-      return `a lower bound: every valid rate met the target up to it and no higher rate was measured validly${c.reason ? ` (${c.reason})` : ''}${inv}`;
+      return `a lower bound: ${c.reason ?? 'every valid rate met the target up to it and no higher rate was measured validly'}${inv}`;
     case 'below': {
       const miss = missAt(c.ratePerS);
       return `an upper bound: the first rate already missed${miss?.misses.length ? ` (${miss.misses.join('; ')})` : ''}${inv}`;
@@ -44,8 +44,9 @@ export function capacityVerdict(s: Summary): string | null {
     l.capacity.kind === 'not-measured' ? `${n} ${notMeasured(boundOf(l))}` : `${n} ${l.capacity.label}: ${boundOf(l)}`,
   );
   const lowest = s.headline?.lowest;
+  const lowestLabel = lowest && (c.layouts[lowest.layout]?.capacity.label ?? perS(lowest.ratePerS));
   return (
     `Capacity at P99 ≤ ${c.config.p99TargetMs} ms (open loop, ${c.config.arrival}, ${c.config.stepSeconds} s per step): ${each.join('. ')}.` +
-    (lowest ? ` The lowest, ${perS(lowest.ratePerS)} (${lowest.layout}), sets the headline rates.` : '')
+    (lowest ? ` The lowest, ${lowestLabel} (${lowest.layout}), sets the headline rates: fractions of ${perS(lowest.ratePerS)}.` : '')
   );
 }
