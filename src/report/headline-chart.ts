@@ -6,7 +6,7 @@ import type { Summary } from '../results/summary-schema.js';
 import { VEGA_LITE_SCHEMA } from './charts.js';
 import { JOIN_QUERY } from './main-section.js';
 import type { Chart } from './section.js';
-import { latencySources } from './verdicts/latency-sources.js';
+import { latencySources, validResults } from './verdicts/latency-sources.js';
 
 const PERCENTILES = [
   ['P50', 'p50Ms'],
@@ -16,16 +16,11 @@ const PERCENTILES = [
 export function headlineChart(s: Summary): Chart | null {
   const sources = latencySources(s);
   const layouts = Object.keys(s.layouts);
-  const values = sources.flatMap(({ label, workload }) =>
-    layouts.flatMap((layout) => {
-      const w = workload.layouts[layout as keyof typeof workload.layouts];
-      const q = w?.status === 'ok' ? w.queries[JOIN_QUERY] : undefined;
-      if (!q?.valid) return [];
-      return PERCENTILES.flatMap(([percentile, k]) => {
-        const v = q[k];
-        const ci = q.intervals?.[k];
-        return v === null ? [] : [{ source: label, layout, percentile, ms: v, loMs: ci?.loMs ?? null, hiMs: ci?.hiMs ?? null }];
-      });
+  const values = validResults(s, JOIN_QUERY).flatMap(({ source, layout, q }) =>
+    PERCENTILES.flatMap(([percentile, k]) => {
+      const v = q[k];
+      const ci = q.intervals?.[k];
+      return v === null ? [] : [{ source, layout, percentile, ms: v, loMs: ci?.loMs ?? null, hiMs: ci?.hiMs ?? null }];
     }),
   );
   if (!values.length) return null;

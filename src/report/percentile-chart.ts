@@ -9,7 +9,7 @@ import type { Summary } from '../results/summary-schema.js';
 import { VEGA_LITE_SCHEMA } from './charts.js';
 import { JOIN_QUERY } from './main-section.js';
 import type { Chart } from './section.js';
-import { latencySources } from './verdicts/latency-sources.js';
+import { latencySources, validResults } from './verdicts/latency-sources.js';
 
 /** Points per decade of 1 / (1 - p): about even on the log scale, with 2 (P50), 4 (P75), 5 (P80) and 10 (P90) exact. */
 const PER_DECADE = [1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.4, 8];
@@ -37,13 +37,8 @@ export function percentileSeries(h: LatencyHistogram): { x: number; percentile: 
 export function percentileChart(s: Summary): Chart | null {
   const sources = latencySources(s);
   const layouts = Object.keys(s.layouts);
-  const values = sources.flatMap(({ label, workload }) =>
-    layouts.flatMap((layout) => {
-      const w = workload.layouts[layout as keyof typeof workload.layouts];
-      const q = w?.status === 'ok' ? w.queries[JOIN_QUERY] : undefined;
-      if (!q?.valid || !q.histogram) return [];
-      return percentileSeries(LatencyHistogram.decode(q.histogram)).map((p) => ({ source: label, layout, ...p }));
-    }),
+  const values = validResults(s, JOIN_QUERY).flatMap(({ source, layout, q }) =>
+    q.histogram ? percentileSeries(LatencyHistogram.decode(q.histogram)).map((p) => ({ source, layout, ...p })) : [],
   );
   if (!values.length) return null;
   const top = Math.max(...values.map((v) => v.x));
