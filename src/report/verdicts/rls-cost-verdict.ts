@@ -7,7 +7,7 @@ import type { LayoutName } from '../../config/scenario-schema.js';
 import type { LayoutWorkload, WorkloadSummary } from '../../results/workload-schema.js';
 import type { Summary } from '../../results/summary-schema.js';
 import { BASELINE_LAYOUT, ratioToBaseline } from '../baseline-ratio.js';
-import { formatRatio } from '../format-cell.js';
+import { formatChangeInterval, formatRatio } from '../format-cell.js';
 import { latencyCell, saturatedWindows } from '../headline-cells.js';
 import { JOIN_QUERY } from '../main-section.js';
 import { notMeasured } from '../not-measured.js';
@@ -31,10 +31,9 @@ function percentile(s: Summary, w: WorkloadSummary, k: Key): string {
   if (typeof rls === 'string') return `${name} ${RLS} ${rls}`;
   if (typeof base === 'string') return `${name} ${BASELINE_LAYOUT} ${base}`;
   const r = ratioToBaseline({ ...s, workload: w }, RLS, JOIN_QUERY, k);
-  const change = `${(rls / base - 1) * 100 >= 0 ? '+' : ''}${((rls / base - 1) * 100).toFixed(1)}%`;
   return r
     ? `${name} ${ms(rls)} vs ${ms(base)}, ${formatRatio(r)}`
-    : `${name} ${ms(rls)} vs ${ms(base)} (${change}; no confidence interval recorded: not shown to be a difference)`;
+    : `${name} ${ms(rls)} vs ${ms(base)} (${formatChangeInterval((rls / base - 1) * 100)}; no confidence interval recorded: not shown to be a difference)`;
 }
 
 export function rlsCostVerdict(s: Summary): string | null {
