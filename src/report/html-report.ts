@@ -52,7 +52,7 @@ body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:7
 table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}
 th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .notes{color:#555;font-size:.9rem}.warn{background:#fff3cd;padding:.5rem 1rem;border:1px solid #e0c36a}
-figure.chart{margin:1rem 0}figcaption{color:#555;font-size:.9rem}
+figure.chart{margin:1rem 0}p.verdict{max-width:60rem;line-height:1.45}figcaption{color:#555;font-size:.9rem}
 </style></head>
 <body><h1>${esc(m.title)}</h1>
 ${parts.join('\n')}

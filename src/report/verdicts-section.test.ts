@@ -26,7 +26,8 @@ import { tenantBackupVerdict } from './verdicts/tenant-backup-verdict.js';
 import { verdictsSection } from './verdicts-section.js';
 
 const FIXTURE = join(packageRoot(), 'tests', 'fixtures', 'smoke-run');
-const smoke = (): Summary => structuredClone(loadResults(FIXTURE).summary);
+const RECORDED = loadResults(FIXTURE);
+const smoke = (): Summary => structuredClone(RECORDED.summary);
 
 /** The smoke run's workload as one headline rate, the join's P50 10 ms (rls: rlsP50) with intervals of spread logSe. */
 function withHeadline(rlsP50: number, logSe: number): Summary {
@@ -240,7 +241,7 @@ describe('the first screen', () => {
   });
 
   it('puts the verdicts and their charts right after the main table in the Markdown', () => {
-    const r = loadResults(FIXTURE);
+    const r = RECORDED;
     const m = buildReportModel(r);
     const md = markdownReport(m, new Map(m.charts.map((c) => [c.id, `${c.id}.png`])));
     const at = (x: string) => md.indexOf(x);
