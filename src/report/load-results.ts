@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { summarySchema } from '../results/summary-schema.js';
 import type { Summary } from '../results/summary-schema.js';
+import { type BundleFiles, loadIntervals } from './load-intervals.js';
 
 /** Loose view of environment.json: the report shows it, compare keys on it. */
 export interface EnvironmentFile {
@@ -19,6 +20,8 @@ export interface LoadedResults {
   runId: string;
   summary: Summary;
   environment: EnvironmentFile | null;
+  /** The bundle's CSVs the report draws from (workload-intervals.csv). */
+  files: BundleFiles;
 }
 
 /**
@@ -51,5 +54,5 @@ export function loadResults(path: string): LoadedResults {
       environment = null;
     }
   }
-  return { dir, runId: parsed.data.runId || basename(dir), summary: parsed.data, environment };
+  return { dir, runId: parsed.data.runId || basename(dir), summary: parsed.data, environment, files: { intervals: loadIntervals(dir) } };
 }

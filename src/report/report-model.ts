@@ -16,9 +16,20 @@ export interface ReportModel {
   charts: Chart[];
 }
 
+/** The charts shown right after this table (Chart.after), in model order. */
+export function chartsAfter(m: ReportModel, tableId: string): Chart[] {
+  return m.charts.filter((c) => c.after === tableId);
+}
+
+/** The charts of the closing "Charts" part: those not placed after a table of the report. */
+export function closingCharts(m: ReportModel): Chart[] {
+  const ids = new Set(m.tables.map((t) => t.id));
+  return m.charts.filter((c) => !c.after || !ids.has(c.after));
+}
+
 export function buildReportModel(r: LoadedResults): ReportModel {
   const s = r.summary;
-  const sections = SECTIONS.map((build) => build(s, r.environment)).filter((x) => x !== null);
+  const sections = SECTIONS.map((build) => build(s, r.environment, r.files)).filter((x) => x !== null);
   return {
     runId: r.runId,
     title: `tenantbench report: ${s.scenario.name} (${r.runId})`,

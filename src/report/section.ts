@@ -4,6 +4,7 @@
  */
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { Summary } from '../results/summary-schema.js';
+import type { BundleFiles } from './load-intervals.js';
 import type { EnvironmentFile } from './load-results.js';
 
 export type Cell = string | number | null;
@@ -25,6 +26,11 @@ export interface Table {
   rows: Record<string, Cell>[];
   /** Lines shown under the table: what was not measured and why. */
   notes: string[];
+  /**
+   * paragraphs: Markdown and HTML show each row as a paragraph ("**first column.** second column")
+   * instead of a grid (the verdicts); CSV and the terminal keep the grid.
+   */
+  display?: 'paragraphs';
 }
 
 export interface Chart {
@@ -32,6 +38,8 @@ export interface Chart {
   title: string;
   /** A complete Vega-Lite spec with its data inlined. */
   spec: Record<string, unknown>;
+  /** Shown right after the table with this id (the first screen); without it, under "Charts" at the end. */
+  after?: string;
 }
 
 /** One part of the report: its tables in order, and the charts that go with them. */
@@ -40,8 +48,8 @@ export interface Section {
   charts: Chart[];
 }
 
-/** A section from a results bundle's summary (and environment.json); null when the run has nothing for it. */
-export type SectionBuilder = (s: Summary, env: EnvironmentFile | null) => Section | null;
+/** A section from a results bundle's summary (and environment.json, its CSVs); null when the run has nothing for it. */
+export type SectionBuilder = (s: Summary, env: EnvironmentFile | null, files?: BundleFiles) => Section | null;
 
 export type LayoutEntry = [LayoutName, NonNullable<Summary['layouts'][LayoutName]>];
 

@@ -35,6 +35,7 @@ describe('report sections', () => {
       m.tables.map((t) => t.id),
       [
         'main',
+        'verdicts',
         'workload',
         'seed',
         'sizes',
@@ -50,7 +51,7 @@ describe('report sections', () => {
     );
     assert.deepEqual(
       m.charts.map((c) => c.id),
-      ['latency', 'migration-time', 'backup-time', 'seed-time', 'sizes'],
+      ['headline-intervals', 'latency-percentiles', 'latency-over-time', 'latency', 'migration-time', 'backup-time', 'seed-time', 'sizes'],
     );
     assert.equal(new Set(m.tables.map((t) => t.id)).size, m.tables.length, 'table ids are unique (one CSV each)');
   });

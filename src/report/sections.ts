@@ -23,6 +23,7 @@ import { seedSection, seedTimeChart } from './seed-section.js';
 import { sizesChart, sizesSection } from './sizes-section.js';
 import { stageTimingsSection } from './stage-timings-section.js';
 import { tenantSweepSection } from './tenant-sweep-section.js';
+import { verdictsSection } from './verdicts-section.js';
 import { workloadPhasesSection } from './workload-phases-section.js';
 import { workloadSection } from './workload-section.js';
 
@@ -30,6 +31,8 @@ export const SECTIONS: readonly SectionBuilder[] = [
   // A sweep run has no single run at one tenant count: its tables come first.
   tenantSweepSection,
   mainSection,
+  // The first screen: the main table, the verdicts and the headline's charts.
+  verdictsSection,
   headlineSection,
   capacitySection,
   workloadSection,
