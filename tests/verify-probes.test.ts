@@ -52,6 +52,16 @@ const CONFIGS: Config[] = [
     findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted', ...SHARED_LOGIN_FINDINGS],
   },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
+  // Two non-default policy forms (policy-forms.ts): a per-row function, and the membership lookup.
+  { key: 'rls-function-volatile', layout: 'rls', options: { rls: { policy: 'function-volatile' } }, findings: SETTING_FINDINGS },
+  // switch-tenant-context sets app.tenant_id, which the membership policy does not read (so it is
+  // blocked); SQL that sets app.user to another tenant's member is the same hole, not probed here.
+  {
+    key: 'rls-membership',
+    layout: 'rls',
+    options: { rls: { policy: 'membership' } },
+    findings: SETTING_FINDINGS.filter((f) => f !== 'switch-tenant-context'),
+  },
   { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', ...SHARED_LOGIN_FINDINGS] },
   {
     key: 'schema-role-per-tenant',
