@@ -24,14 +24,14 @@ export const policyFormsSchema = z
 export type PolicyFormsFile = z.output<typeof policyFormsSchema>;
 
 /** The first thing wrong with a policyForms block beyond its types (paths from the scenario's root). */
-export function policyFormsProblem(
-  p: PolicyFormsFile,
-  f: { layouts: readonly string[]; workload: { mode: string } },
-): Problem | undefined {
+export function policyFormsProblem(p: PolicyFormsFile, f: { layouts: readonly string[]; workload: { mode: string } }): Problem | undefined {
   const dupes = p.forms.filter((x, i) => p.forms.indexOf(x) !== i);
   if (dupes.length) return { path: ['policyForms', 'forms'], message: `listed twice: ${dupes.join(', ')}` };
   if (!p.forms.includes(DEFAULT_POLICY_FORM))
-    return { path: ['policyForms', 'forms'], message: `must include ${DEFAULT_POLICY_FORM} (the baseline the other forms are compared with)` };
+    return {
+      path: ['policyForms', 'forms'],
+      message: `must include ${DEFAULT_POLICY_FORM} (the baseline the other forms are compared with)`,
+    };
   if (!f.layouts.includes('rls')) return { path: ['policyForms'], message: 'measures the rls layout: add rls to layouts' };
   if (f.workload.mode !== 'open')
     return { path: ['workload', 'mode'], message: 'policyForms compares the forms at equal offered load: set workload.mode to open' };

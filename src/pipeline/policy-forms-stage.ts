@@ -99,7 +99,9 @@ export async function policyFormsStage(s: RunSession): Promise<void> {
     await withAdmin(s.ctx.target, db, (c) => applyPolicyForm(c, form, role));
     return sw.seconds();
   };
-  s.out(`policy forms: ${forms.join(', ')} on the rls tables, ${w.ratePerS}/s open loop, ${w.warmupSeconds} s warm-up + ${w.durationSeconds} s each, ${w.repeats} repeat(s)`);
+  s.out(
+    `policy forms: ${forms.join(', ')} on the rls tables, ${w.ratePerS}/s open loop, ${w.warmupSeconds} s warm-up + ${w.durationSeconds} s each, ${w.repeats} repeat(s)`,
+  );
   const segments = new Map<PolicyForm, SegmentResult[]>();
   let failure: unknown = null;
   try {

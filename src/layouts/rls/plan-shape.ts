@@ -10,7 +10,7 @@ export type TenantPredicate = 'index-cond' | 'filter' | 'none';
 export interface PlanShape {
   /** The scan node of the table (e.g. "Index Scan using orders_created_at_idx on orders o"), or null when absent. */
   scan: string | null;
-  /** Where tenant_id is tested on that scan: in the index condition, as a per-row filter, or not at all. */
+  /** Where tenant_id is tested on that scan: in the index condition, as a per-row filter (also through a SubPlan), or not at all. */
   tenantPredicate: TenantPredicate;
   /** That scan's Index Cond (or a bitmap scan's Recheck Cond) and Filter, as EXPLAIN printed them. */
   indexCond: string | null;
@@ -54,9 +54,10 @@ export function planShape(explain: string | readonly string[], table: string): P
   const child = scan && /^Bitmap Heap Scan/.test(scan.name) ? nodes[i + 1] : undefined;
   const indexCond = scan?.attrs.get('Index Cond') ?? child?.attrs.get('Index Cond') ?? scan?.attrs.get('Recheck Cond') ?? null;
   const filter = scan?.attrs.get('Filter') ?? null;
+  // A policy through a subquery (`tenant_id IN (SELECT ...)`) shows as `(hashed SubPlan n)` in the filter.
   const tenantPredicate: TenantPredicate = indexCond?.includes('tenant_id')
     ? 'index-cond'
-    : filter?.includes('tenant_id')
+    : filter && /tenant_id|SubPlan/.test(filter)
       ? 'filter'
       : 'none';
   return {

@@ -24,7 +24,11 @@ export class RlsLayout extends PooledLayout {
   }
 
   sessionLevelContext(ctx: LayoutContext): SessionLevelContext {
-    return { database: this.db(ctx), loginRole: () => this.appRole(ctx), sql: formContextSql(ctx.scenario.layoutOptions.rls.policy, false) };
+    return {
+      database: this.db(ctx),
+      loginRole: () => this.appRole(ctx),
+      sql: formContextSql(ctx.scenario.layoutOptions.rls.policy, false),
+    };
   }
 
   /** The largest tenant moved into its own schema and into its own database. */
