@@ -72,6 +72,13 @@ const CONFIGS: Config[] = [
   },
   { key: 'database', layout: 'database', options: {}, findings: ['statistics-views', 'global-id-counter'] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
+  // The pooled tier under another policy form (layoutOptions.hybrid.policy).
+  {
+    key: 'hybrid-subquery',
+    layout: 'hybrid',
+    options: { hybrid: { dedicated: 1, placement: 'schema', policy: 'subquery' } },
+    findings: SETTING_FINDINGS,
+  },
   {
     key: 'hybrid-schema',
     layout: 'hybrid',

@@ -10,7 +10,7 @@ import type { PolicyFormResult, PolicyFormsSummary } from '../results/policy-for
 import type { Summary } from '../results/summary-schema.js';
 import { ALL_QUERIES, withSpread } from './baseline-ratio.js';
 import { formatRatio } from './format-cell.js';
-import { latencyCell } from './headline-cells.js';
+import { latencyCell, saturationReasons } from './headline-cells.js';
 import { notMeasured } from './not-measured.js';
 import { type Section, sectionOf, type Table } from './section.js';
 
