@@ -64,9 +64,10 @@ export function policyFormsSection(s: Summary): Section | null {
     notes: [
       'no-index: orders_created_at_idx rebuilt as (created_at DESC) without its leading tenant_id; the primary key (tenant_id, id) is unchanged, so the point lookup keeps its index.',
       'membership: tenant_id IN (SELECT tenant_id FROM memberships WHERE member = app.user); subquery: the volatile function wrapped as (SELECT f()).',
-      ...entries
-        .filter(([, r]) => r.workload && !r.workload.valid)
-        .map(([f, r]) => `${f}: ${r.workload!.invalidReasons.join('; ') || 'invalid'}`),
+      ...entries.flatMap(([f, r]) => {
+        const why = r.workload ? saturationReasons(r.workload) : [];
+        return why.length ? [`${f}: not below saturation at ${pf.ratePerS}/s (${why.join(', ')}): its latency includes queueing`] : [];
+      }),
     ],
   };
   const plans: Table = {
