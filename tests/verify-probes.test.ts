@@ -52,8 +52,7 @@ const CONFIGS: Config[] = [
     findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted', ...SHARED_LOGIN_FINDINGS],
   },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
-  // Two non-default policy forms (policy-forms.ts): a per-row function, and the membership lookup.
-  { key: 'rls-function-volatile', layout: 'rls', options: { rls: { policy: 'function-volatile' } }, findings: SETTING_FINDINGS },
+  // A non-default policy form (policy-forms.ts): the membership lookup, the one that reads another setting.
   // switch-tenant-context sets app.tenant_id, which the membership policy does not read (so it is
   // blocked); SQL that sets app.user to another tenant's member is the same hole, not probed here.
   {
