@@ -410,6 +410,45 @@ const rows: Row[] = [
     words: ['layoutOptions.hybrid.placement'],
   },
   {
+    name: 'rls policy form unknown',
+    args: ['seed', '--scenario', scenario('s-rpf', { layoutOptions: '{ rls: { policy: cheap } }' })],
+    words: ['layoutOptions.rls.policy', 'allowed: setting, function-stable, function-volatile, subquery, membership, no-index'],
+  },
+  {
+    name: 'hybrid policy form unknown',
+    args: ['seed', '--scenario', scenario('s-hpf', { layoutOptions: '{ hybrid: { policy: 42 } }' })],
+    words: ['layoutOptions.hybrid.policy', 'allowed: setting'],
+  },
+  {
+    name: 'membership policy with the pgbench reference',
+    args: [
+      'seed',
+      '--scenario',
+      scenario('s-mpg', { layoutOptions: '{ rls: { policy: membership } }', workload: '{ reference: pgbench }' }),
+    ],
+    words: ['layoutOptions.rls.policy', 'pgbench'],
+  },
+  {
+    name: 'policyForms unknown form',
+    args: ['seed', '--scenario', scenario('s-pfu', { policyForms: '{ forms: [setting, magic] }', workload: '{ mode: open }' })],
+    words: ['policyForms.forms.1', 'allowed: setting'],
+  },
+  {
+    name: 'policyForms without the setting baseline',
+    args: ['seed', '--scenario', scenario('s-pfb', { policyForms: '{ forms: [subquery, membership] }', workload: '{ mode: open }' })],
+    words: ['policyForms.forms', 'must include setting'],
+  },
+  {
+    name: 'policyForms in a closed loop',
+    args: ['seed', '--scenario', scenario('s-pfc', { policyForms: '{}' })],
+    words: ['workload.mode', 'equal offered load'],
+  },
+  {
+    name: 'policyForms without rls',
+    args: ['seed', '--scenario', scenario('s-pfr', { policyForms: '{}', layouts: '[shared]', workload: '{ mode: open }' })],
+    words: ['policyForms', 'add rls to layouts'],
+  },
+  {
     name: 'layoutOptions unknown layout',
     args: ['seed', '--scenario', scenario('s-lo', { layoutOptions: '{ sharded: {} }' })],
     words: ['sharded'],

@@ -52,6 +52,15 @@ const CONFIGS: Config[] = [
     findings: ['insert-for-other-tenant', 'move-row-to-other-tenant', 'app-filter-omitted', ...SHARED_LOGIN_FINDINGS],
   },
   { key: 'rls', layout: 'rls', options: {}, findings: SETTING_FINDINGS },
+  // A non-default policy form (policy-forms.ts): the membership lookup, the one that reads another setting.
+  // switch-tenant-context sets app.tenant_id, which the membership policy does not read (so it is
+  // blocked); SQL that sets app.user to another tenant's member is the same hole, not probed here.
+  {
+    key: 'rls-membership',
+    layout: 'rls',
+    options: { rls: { policy: 'membership' } },
+    findings: SETTING_FINDINGS.filter((f) => f !== 'switch-tenant-context'),
+  },
   { key: 'schema', layout: 'schema', options: {}, findings: ['switch-tenant-context', 'schema-qualified-name', ...SHARED_LOGIN_FINDINGS] },
   {
     key: 'schema-role-per-tenant',
@@ -62,6 +71,13 @@ const CONFIGS: Config[] = [
   },
   { key: 'database', layout: 'database', options: {}, findings: ['statistics-views', 'global-id-counter'] },
   { key: 'hybrid-database', layout: 'hybrid', options: { hybrid: { dedicated: 1, placement: 'database' } }, findings: SETTING_FINDINGS },
+  // The pooled tier under another policy form (layoutOptions.hybrid.policy).
+  {
+    key: 'hybrid-subquery',
+    layout: 'hybrid',
+    options: { hybrid: { dedicated: 1, placement: 'schema', policy: 'subquery' } },
+    findings: SETTING_FINDINGS,
+  },
   {
     key: 'hybrid-schema',
     layout: 'hybrid',

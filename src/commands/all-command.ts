@@ -68,6 +68,7 @@ export function registerAll(program: Command): void {
                 scenario.headline ? stages.headline() : stages.workload(pgbouncer),
                 stages.reference(scenario),
                 stages.rateSweep(scenario),
+                stages.policyForms(scenario),
               ]),
               ...skipped(opts.skipVerify && '--skip-verify', [stages.verify()]),
               ...skipped(

@@ -105,7 +105,13 @@ export function registerRun(program: Command): void {
         : null;
       const s = await runPipeline(
         { command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
-        [stages.seed({ reuse: opts.seeded }), stages.workload(pgbouncer), stages.reference(scenario), stages.rateSweep(scenario)],
+        [
+          stages.seed({ reuse: opts.seeded }),
+          stages.workload(pgbouncer),
+          stages.reference(scenario),
+          stages.rateSweep(scenario),
+          stages.policyForms(scenario),
+        ],
       );
       for (const l of workloadTable(s.summary)) process.stdout.write(`${l}\n`);
       process.stdout.write(`results: ${s.bundle.dir}\n`);

@@ -7,6 +7,7 @@ import type { Problem } from './problem.js';
 import { QUERY_NAMES } from './query-names.js';
 import { rateSweepProblem } from './rate-sweep-schema.js';
 import { headlineProblem } from './headline-schema.js';
+import { policyFormsProblem, policyOptionProblem } from './policy-schema.js';
 import { DEDICATED_FRACTION } from './scenario-schema.js';
 import type { ScenarioFile } from './scenario-schema.js';
 
@@ -49,6 +50,12 @@ export function* scenarioProblems(f: ScenarioFile): Generator<Problem> {
   }
   if (f.headline) {
     const p = headlineProblem(f.headline);
+    if (p) yield p;
+  }
+  const po = policyOptionProblem(f);
+  if (po) yield po;
+  if (f.policyForms) {
+    const p = policyFormsProblem(f.policyForms, f);
     if (p) yield p;
   }
 }

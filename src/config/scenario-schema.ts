@@ -3,6 +3,7 @@ import { poolerSchema } from './pooler-schema.js';
 import { uniqueTenantSlugs } from './tenant-slug-rules.js';
 import { rateSweepSchema } from './rate-sweep-schema.js';
 import { headlineSchema } from './headline-schema.js';
+import { policyFormSchema, policyFormsSchema } from './policy-schema.js';
 
 import { isLayoutName, LAYOUT_NAMES, layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../layouts/layout-names.js';
@@ -273,9 +274,13 @@ export const scenarioFileSchema = z
               .default(() => []),
             /** Where the dedicated tier lives. */
             placement: z.enum(['schema', 'database']).default('database'),
+            /** The pooled tier's policy form, chosen apart from the rls layout's (same forms, same default). */
+            policy: policyFormSchema,
           })
           .strict()
           .prefault({}),
+        /** The rls layout's policy form (policy-forms.ts); default setting, the policy as it always was. */
+        rls: z.object({ policy: policyFormSchema }).strict().prefault({}),
       })
       .strict()
       .prefault({}),
@@ -290,6 +295,8 @@ export const scenarioFileSchema = z
      * quotes (the parallel migration, pg_dump -Fc and one single-tenant method, verified; total sizes).
      */
     operations: z.enum(['full', 'headline']).default('full'),
+    /** Measure the rls layout under each RLS policy form on the same rows (policy-schema.ts). null = none. */
+    policyForms: orNull(policyFormsSchema),
     /** Drive the workload through a connection pooler the harness starts (src/pooler/); null = connect directly. */
     pooler: orNull(poolerSchema),
     /** null = no tenant-scale sweep. */

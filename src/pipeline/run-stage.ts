@@ -29,7 +29,7 @@ export interface RunStageOptions {
 }
 
 /** Fisher-Yates with the scenario's PRNG: a different, reproducible order per repeat. */
-export function layoutOrder(layouts: readonly LayoutName[], seed: number, repeat: number): LayoutName[] {
+export function layoutOrder<T extends string = LayoutName>(layouts: readonly T[], seed: number, repeat: number): T[] {
   const out = [...layouts];
   const rnd = mulberry32(hash32(seed, 0x51, repeat));
   for (let i = out.length - 1; i > 0; i--) {

@@ -46,6 +46,11 @@ export function estimateStageSeconds(id: string, sc: ResolvedScenario): number {
       if (!h) return 0;
       return sweepSeconds(h.calibrate, n) + h.fractions.length * w.repeats * n * (w.warmupSeconds + w.durationSeconds + SEGMENT_OVERHEAD_S);
     }
+    case 'policy-forms': {
+      const f = sc.policyForms?.forms.length ?? 0;
+      // Per form: its windows, plus applying it and (once) a checksum of the rls tables (~1.3 s per million rows).
+      return f * (w.repeats * (w.warmupSeconds + w.durationSeconds + SEGMENT_OVERHEAD_S) + 1.3 * m);
+    }
     case 'verify':
       return 10 * n;
     case 'migrate':

@@ -17,6 +17,7 @@ import { tenantSweepStage } from '../tenant-sweep/tenant-sweep-stage.js';
 import type { SweepOptions } from '../tenant-sweep/tenant-sweep-stage.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { headlineStage } from './headline-stage.js';
+import { policyFormsStage } from './policy-forms-stage.js';
 import { rateSweepStage } from './rate-sweep-stage.js';
 import { referenceStage } from './reference-stage.js';
 import { runStage } from './run-stage.js';
@@ -52,6 +53,13 @@ export const stages = {
     id: 'rate-sweep',
     ...(scenario.rateSweep ? {} : { skip: 'the scenario has no rateSweep' }),
     run: rateSweepStage,
+  }),
+
+  /** The rls layout under each RLS policy form on the same rows (the scenario's policyForms:). */
+  policyForms: (scenario: ResolvedScenario): Stage => ({
+    id: 'policy-forms',
+    ...(scenario.policyForms ? {} : { skip: 'the scenario has no policyForms' }),
+    run: policyFormsStage,
   }),
 
   /** Equal offered load below every capacity: calibration, then the headline rates (the scenario's headline:). */

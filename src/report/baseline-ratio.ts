@@ -19,7 +19,7 @@ function resultOf(s: Summary, layout: LayoutName, query: string): QueryResult | 
 }
 
 /** The percentile's value and bootstrap spread, when the run recorded an interval for it. */
-function withSpread(r: QueryResult | null | undefined, p: 'p50Ms' | 'p99Ms') {
+export function withSpread(r: QueryResult | null | undefined, p: 'p50Ms' | 'p99Ms') {
   const ci = r?.intervals?.[p];
   const value = r?.[p];
   return ci && value !== null && value !== undefined && r?.valid ? { value, logSe: ci.logSe } : null;

@@ -32,14 +32,20 @@ export function latencyCell(w: LayoutWorkload | undefined, query: string, k: Key
 export function saturatedWindows(ws: WorkloadSummary): string[] {
   const out: string[] = [];
   for (const [layout, l] of Object.entries(ws.layouts)) {
-    const q = l.all;
-    if (!q || l.status !== 'ok') continue;
-    const why: string[] = [];
-    if (q.offeredPerS && q.throughputPerS !== null && q.throughputPerS < 0.98 * q.offeredPerS)
-      why.push(`achieved ${q.throughputPerS.toFixed(1)} of ${q.offeredPerS.toFixed(1)} req/s scheduled`);
-    if ((q.dropped ?? 0) > 0) why.push(`${q.dropped} dropped`);
-    if (!q.valid) why.push(`invalid (${l.invalidReasons.join('; ') || 'generator-limited'})`);
+    const why = saturationReasons(l);
     if (why.length) out.push(`${layout}: ${why.join(', ')}`);
   }
   return out;
+}
+
+/** Why one measured stream was not below saturation (see saturatedWindows); empty when it was, or did not run. */
+export function saturationReasons(l: LayoutWorkload): string[] {
+  const q = l.all;
+  if (!q || l.status !== 'ok') return [];
+  const why: string[] = [];
+  if (q.offeredPerS && q.throughputPerS !== null && q.throughputPerS < 0.98 * q.offeredPerS)
+    why.push(`achieved ${q.throughputPerS.toFixed(1)} of ${q.offeredPerS.toFixed(1)} req/s scheduled`);
+  if ((q.dropped ?? 0) > 0) why.push(`${q.dropped} dropped`);
+  if (!q.valid) why.push(`invalid (${l.invalidReasons.join('; ') || 'generator-limited'})`);
+  return why;
 }

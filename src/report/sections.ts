@@ -16,6 +16,7 @@ import { mainSection } from './main-section.js';
 import { migrationSection } from './migration-section.js';
 import { noisyNeighbourSection } from './noisy-neighbour-section.js';
 import { placementSection } from './placement-section.js';
+import { policyFormsSection } from './policy-forms-section.js';
 import { poolerSection } from './pooler-section.js';
 import { referenceSection } from './reference-section.js';
 import type { SectionBuilder } from './section.js';
@@ -35,6 +36,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   verdictsSection,
   headlineSection,
   capacitySection,
+  policyFormsSection,
   workloadSection,
   workloadPhasesSection,
   cacheSection,

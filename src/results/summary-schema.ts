@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { policyFormsSummarySchema } from './policy-forms-schema.js';
 import { capacitySummarySchema } from './capacity-schema.js';
 import { headlineSummarySchema, stageTimingSchema } from './headline-schema.js';
 import { isolationSchema } from './isolation-schema.js';
@@ -127,6 +128,7 @@ export const summarySchema = z.object({
   sweep: sweepSummarySchema
     .optional()
     .describe('tenant-scale sweep (all on a scenario with sweep): every cost per step and layout; absent otherwise'),
+  policyForms: policyFormsSummarySchema.optional().describe('absent when the scenario has no policyForms'),
 });
 
 export type Summary = z.infer<typeof summarySchema>;

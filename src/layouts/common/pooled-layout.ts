@@ -27,7 +27,7 @@ export abstract class PooledLayout implements Layout {
   abstract readonly name: LayoutName;
   abstract readonly description: string;
   protected abstract readonly needsTenantFilter: boolean;
-  protected abstract contextSql(t: TenantPlan): string;
+  protected abstract contextSql(t: TenantPlan, ctx: LayoutContext): string;
   abstract seed(ctx: LayoutContext): Promise<SeedResult>;
 
   db(ctx: LayoutContext): string {
@@ -93,7 +93,7 @@ export abstract class PooledLayout implements Layout {
     return new PoolRouter(
       ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }),
       opts.maxConnections ?? 50,
-      (t) => this.contextSql(t),
+      (t) => this.contextSql(t, ctx),
       this.needsTenantFilter,
     );
   }

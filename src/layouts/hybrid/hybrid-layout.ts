@@ -7,7 +7,7 @@ import { measureSizes, pooledChecksums, tenantChecksums } from '../common/inspec
 import { CappedKeyedRouter } from '../common/capped-router.js';
 import { PoolRouter } from '../common/pool-router.js';
 import { sumRouterStats } from '../common/router-stats.js';
-import { enableRls, rlsContextSql } from '../common/rls-policy.js';
+import { createPolicies, formContextSql } from '../rls/policy-forms.js';
 import { DatabaseLayout } from '../database/database-layout.js';
 import type { ResolvedScenario } from '../../config/load-scenario.js';
 import { memoByTenant } from '../common/memo-by-tenant.js';
@@ -164,8 +164,8 @@ export class HybridLayout implements Layout {
       ...(inSchemas ? dedicated.map((t) => ({ name: own(t).loginRole, login: true, connectionLimit })) : []),
     ]);
     await withAdmin(ctx.target, db, async (c) => {
-      await enableRls(c);
       await grantDml(c, db, this.appRole(ctx), ['public']);
+      await createPolicies(c, ctx.scenario.layoutOptions.hybrid.policy, this.appRole(ctx));
       if (inSchemas) for (const t of dedicated) await grantDml(c, db, own(t).loginRole, [t.slug]);
     });
     phases.provision += sw.seconds();
@@ -216,7 +216,7 @@ export class HybridLayout implements Layout {
     const pooled = new PoolRouter(
       ctx.target.config(this.db(ctx), { name: role, password: ctx.naming.password(role) }),
       opts.maxConnections ?? 50,
-      rlsContextSql,
+      formContextSql(ctx.scenario.layoutOptions.hybrid.policy),
       false,
     );
     const own = this.dedicatedDbs.locate(ctx);

@@ -5,12 +5,12 @@ import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import { grantDml, recreateDatabase, recreateRoles } from '../common/admin-sql.js';
 import { seedPooledDatabase, zeroPhases } from '../common/bulk-load.js';
 import { PooledLayout } from '../common/pooled-layout.js';
-import { enableRls, rlsContextSql, rlsSessionContextSql } from '../common/rls-policy.js';
+import { createPolicies, formContextSql } from './policy-forms.js';
 import type { LayoutContext, PooledExtraction, SeedResult, SessionLevelContext } from '../layout.js';
 
 /**
  * The shared tables plus ENABLE + FORCE ROW LEVEL SECURITY and a USING / WITH CHECK policy on
- * `app.tenant_id`, queried by an application role that is not superuser, not the owner and has no
+ * `app.tenant_id` (or another form: layoutOptions.rls.policy, policy-forms.ts), queried by an application role that is not superuser, not the owner and has no
  * BYPASSRLS. The tenant is set per transaction (set_config(..., true)).
  */
 export class RlsLayout extends PooledLayout {
@@ -18,12 +18,17 @@ export class RlsLayout extends PooledLayout {
   readonly description = 'shared tables with row level security (ENABLE + FORCE, USING + WITH CHECK), per-transaction tenant setting';
   protected readonly needsTenantFilter = false;
 
-  protected contextSql(t: TenantPlan): string {
-    return rlsContextSql(t);
+  /** The transaction-local context the scenario's policy form reads (layoutOptions.rls.policy). */
+  protected contextSql(t: TenantPlan, ctx: LayoutContext): string {
+    return formContextSql(ctx.scenario.layoutOptions.rls.policy)(t);
   }
 
   sessionLevelContext(ctx: LayoutContext): SessionLevelContext {
-    return { database: this.db(ctx), loginRole: () => this.appRole(ctx), sql: rlsSessionContextSql };
+    return {
+      database: this.db(ctx),
+      loginRole: () => this.appRole(ctx),
+      sql: formContextSql(ctx.scenario.layoutOptions.rls.policy, false),
+    };
   }
 
   /** The largest tenant moved into its own schema and into its own database. */
@@ -54,8 +59,8 @@ export class RlsLayout extends PooledLayout {
     ctx.progress.phase(this.name, 'policies');
     await recreateRoles(ctx, [{ name: this.appRole(ctx), login: true }]);
     await withAdmin(ctx.target, db, async (c) => {
-      await enableRls(c);
       await grantDml(c, db, this.appRole(ctx), ['public']);
+      await createPolicies(c, ctx.scenario.layoutOptions.rls.policy, this.appRole(ctx));
     });
     phases.provision += sw.seconds();
     return {

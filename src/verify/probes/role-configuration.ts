@@ -1,4 +1,5 @@
 import { TENANT_SETTING } from '../../layouts/common/rls-policy.js';
+import { USER_SETTING } from '../../layouts/rls/policy-forms.js';
 import { inSession, observation } from '../probe-kit.js';
 import type { Probe } from '../probe.js';
 
@@ -52,8 +53,9 @@ export const roleConfiguration: Probe = {
             findings.push(
               `${t.t}: no permissive policy for ${missing.map((c) => COMMANDS[c]).join(', ')} (default deny breaks the application and invites a careless fix)`,
             );
-          if (t.rls && !(t.exprs ?? '').includes(TENANT_SETTING))
-            findings.push(`${t.t}: no policy reads ${TENANT_SETTING}, the setting the router sets`);
+          // The membership form (policy-forms.ts) reads the user the router sets instead of the tenant.
+          if (t.rls && ![TENANT_SETTING, USER_SETTING].some((v) => (t.exprs ?? '').includes(v)))
+            findings.push(`${t.t}: no policy reads ${TENANT_SETTING} (or ${USER_SETTING}), the settings the router sets`);
         }
       }
       const expected =
