@@ -253,14 +253,18 @@ function holding(router: TenantRouter, where: 'server' | 'client', ms: number): 
   };
 }
 
-/** A short open-loop window of point lookups (lag tolerance wide: only the router-queue rule is judged here). */
-function openWindow(ratePerS: number, users: number, router: TenantRouter): Promise<SegmentResult> {
+/**
+ * A short open-loop window of point lookups on 2 connections of the shared layout, each request
+ * spending `ms` in the server or the client (lag tolerance wide: only the router-queue rule is judged here).
+ */
+async function heldWindow(where: 'server' | 'client', ms: number, ratePerS: number): Promise<SegmentResult> {
+  const router = holding(layoutOf('shared').router(ctx, { maxConnections: 2 }), where, ms);
   const workload = tinyScenario({
     workload: {
       mix: { 'point-lookup': 1 },
       mode: 'open',
       ratePerS,
-      users,
+      users: 2,
       warmupSeconds: 0.3,
       durationSeconds: 1.5,
       repeats: 1,
@@ -269,7 +273,11 @@ function openWindow(ratePerS: number, users: number, router: TenantRouter): Prom
       tenantChoice: { kind: 'uniform' },
     },
   }).workload;
-  return measureSegment({ ctx, layout: 'shared', workload, repeat: 0, router });
+  try {
+    return await measureSegment({ ctx, layout: 'shared', workload, repeat: 0, router });
+  } finally {
+    await router.close();
+  }
 }
 
 const ROUTER_QUEUE_RULE = /queued in the router for a connection it held/;
@@ -278,13 +286,7 @@ const queuedShare = (seg: SegmentResult) => seg.generator.routerQueue!.waitedFor
 describe('generator-limited: requests queueing while the server waits for the client', () => {
   it('a client that holds each transaction open past its capacity is flagged, with the reason', async () => {
     // 2 connections, 10 ms of client time per request: at most ~200/s; 300/s offered.
-    const router = holding(layoutOf('shared').router(ctx, { maxConnections: 2 }), 'client', 10);
-    let seg: SegmentResult;
-    try {
-      seg = await openWindow(300, 2, router);
-    } finally {
-      await router.close();
-    }
+    const seg = await heldWindow('client', 10, 300);
     const b = seg.generator.serverBackends!;
     assert.equal(b.reason, null);
     assert.ok(b.samples > 0 && b.meanBackends > 0, JSON.stringify(b));
@@ -296,13 +298,7 @@ describe('generator-limited: requests queueing while the server waits for the cl
   });
 
   it('a server that is the bottleneck (each request sleeps 20 ms in it) queues requests but is not flagged', async () => {
-    const router = holding(layoutOf('shared').router(ctx, { maxConnections: 2 }), 'server', 20);
-    let seg: SegmentResult;
-    try {
-      seg = await openWindow(150, 2, router);
-    } finally {
-      await router.close();
-    }
+    const seg = await heldWindow('server', 20, 150);
     const b = seg.generator.serverBackends!;
     assert.ok(queuedShare(seg) >= MIN_QUEUED_SHARE, `requests did queue: ${JSON.stringify(seg.generator.routerQueue)}`);
     assert.ok(b.activeShare! > b.idleInTransactionShare!, `the sampler saw the server working: ${JSON.stringify(b)}`);
