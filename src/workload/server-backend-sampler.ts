@@ -54,6 +54,7 @@ export class ServerBackendSampler {
   private running = false;
   private loop: Promise<void> | null = null;
   private failed: string | null = null;
+  private closed = false;
 
   private constructor(
     private readonly client: DbClient,
@@ -121,8 +122,11 @@ export class ServerBackendSampler {
     };
   }
 
+  /** Idempotent: finish() closes, and the segment's own cleanup closes again on every path. */
   async close(): Promise<void> {
     this.running = false;
+    if (this.closed) return;
+    this.closed = true;
     await this.client.end().catch(() => {});
   }
 }
