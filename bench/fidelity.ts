@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       );
     }
     say(`| bare node-postgres loop | ${bare.tps.toFixed(0)} | ${ratio(bare.tps, pgClosed?.tps)} | ${bare.cpuPercent.toFixed(0)} |`);
+    for (const { n, seg } of tbClosedRuns) say(`closed loop, ${n} thread${n > 1 ? 's' : ''}: ${backendsOf(seg)}`);
     const ph = tbClosed.recorder.queries[0]!;
     say(
       `tenantbench closed-loop phases (mean ms): acquire ${f2(ph.acquire.meanMs())}, query ${f2(ph.query.meanMs())}, commit ${f2(ph.commit.meanMs())}; server exec (pg_stat_statements) ${f2(tbClosed.serverTime?.perQuery[0] ? tbClosed.serverTime.perQuery[0].totalExecMs / Math.max(1, tbClosed.serverTime.perQuery[0].calls) : null)} ms`,
@@ -210,6 +211,7 @@ async function main(): Promise<void> {
         say(
           `|   | tenantbench phases (mean ms): lateness ${f2(q.lateness.meanMs())}, acquire ${f2(q.acquire.meanMs())}, query ${f2(q.query.meanMs())}, commit ${f2(q.commit.meanMs())}; server busy ${seg.generator.serverBusyShare == null ? 'n/a' : `${(seg.generator.serverBusyShare * 100).toFixed(0)}%`} of the connections' time |||||||||||`,
         );
+        say(`|   | ${backendsOf(seg)} |||||||||||`);
       }
     }
     say('');
@@ -221,6 +223,23 @@ async function main(): Promise<void> {
     await target.stop();
     await runCleanups();
   }
+}
+
+/** The router's queue and the server backends' states in the window, and whether the router-queue rule flagged it. */
+function backendsOf(seg: SegmentResult): string {
+  const q = seg.generator.routerQueue;
+  const b = seg.generator.serverBackends;
+  const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(0)}%`);
+  const queued = q?.requests
+    ? `${pct(q.waitedForHeld / q.requests)} of requests queued for a held connection (mean ${f2(q.waitedForHeld ? q.waitedForHeldMs / q.waitedForHeld : 0)} ms)`
+    : 'router queue n/a';
+  const states = b?.reason
+    ? b.reason
+    : `server backends active ${pct(b?.activeShare)}, idle in transaction ${pct(b?.idleInTransactionShare)}, idle ${pct(b?.idleShare)} (${b?.samples ?? 0} samples)`;
+  const flagged = seg.invalidReasons.some((r) => r.includes('queued in the router'))
+    ? 'FLAGGED generator-limited (router queue)'
+    : 'router-queue rule: not flagged';
+  return `${queued}; ${states}; ${flagged}`;
 }
 
 /** Busy CPU, % of a core: the process's on one thread, each thread's with several ("41+38"). */

@@ -311,6 +311,11 @@ workload:
     assert.ok((rlsSession.leakProbes?.probes ?? 0) > 0);
     // summary.workload is the per-transaction workload through PgBouncer.
     assert.equal(summary.workload!.layouts.rls!.status, 'ok');
+    // PgBouncer's own queue (3 clients, 1 server connection) is not the generator's: through the pooler
+    // the server backends are its own, so their states are recorded, not judged (generator-limits.ts).
+    const gen = summary.workload!.layouts.rls!.generator!;
+    assert.match(gen.serverBackends?.notJudged ?? '', /^not judged: the router reaches the server through PgBouncer/);
+    assert.doesNotMatch(summary.workload!.layouts.rls!.invalidReasons.join('; '), /queued in the router/);
     assert.equal(p.managed, true);
     // The report's pooler table, from the bundle alone.
     const table = buildReportModel(loadResults(join(results, dirs[0]!))).tables.find((t) => t.id === 'pooler')!;

@@ -2,6 +2,9 @@
  * Routers against a real embedded PostgreSQL: the database layout's router keeps each tenant to its
  * bound and every connection under the global cap, closing idle ones least recently used first only
  * at the cap; every router says how it obtained each session (reused, connected, after waiting).
+ * And the generator-limited rule on that queue: requests queued in the router while the server's
+ * backends sat idle in transaction waiting for the client are flagged; a queue the server decided
+ * is not (the database layout's connects are left out of the rule: unit-tested in generator-limits.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +19,10 @@ import { executeRequest } from '../src/workload/execute-request.js';
 import { tenantClasses } from '../src/workload/tenant-chooser.js';
 import { WorkloadRecorder } from '../src/workload/workload-recorder.js';
 import { tinyScenario } from './helpers.js';
+import type { QueryConfig, Row } from '../src/db/types.js';
+import { measureSegment } from '../src/workload/measure-segment.js';
+import type { SegmentResult } from '../src/workload/measure-segment.js';
+import { MIN_QUEUED_SHARE } from '../src/workload/generator-limits.js';
 
 const CAP = 3;
 const TENANTS = 8;
@@ -214,5 +221,90 @@ describe('recorded per request', () => {
     assert.equal(a.connect.count, 1);
     assert.ok((a.connect.p99Ms ?? 0) > 0);
     assert.equal(a.wait.count, 0);
+  });
+});
+
+/**
+ * `router` whose sessions spend `ms` inside each transaction: the server sleeping (pg_sleep, the
+ * server is the bottleneck) or the client holding the transaction open after its query (a slow
+ * generator: its own work between the query and COMMIT, the server idle in transaction).
+ */
+function holding(router: TenantRouter, where: 'server' | 'client', ms: number): TenantRouter {
+  return {
+    stats: () => router.stats(),
+    close: () => router.close(),
+    async acquire(t) {
+      const s = await router.acquire(t);
+      if (where === 'server') await s.query(`SELECT pg_sleep(${ms / 1000})`);
+      return {
+        tenant: s.tenant,
+        needsTenantFilter: s.needsTenantFilter,
+        get acquisition() {
+          return s.acquisition;
+        },
+        async query<R extends Row = Row>(text: string | QueryConfig, values?: unknown[]) {
+          const r = await s.query<R>(text, values);
+          if (where === 'client') await new Promise((res) => setTimeout(res, ms));
+          return r;
+        },
+        release: (err?: unknown) => s.release(err),
+      };
+    },
+  };
+}
+
+/**
+ * A short open-loop window of point lookups on 2 connections of the shared layout, each request
+ * spending `ms` in the server or the client (lag tolerance wide: only the router-queue rule is judged here).
+ */
+async function heldWindow(where: 'server' | 'client', ms: number, ratePerS: number): Promise<SegmentResult> {
+  const router = holding(layoutOf('shared').router(ctx, { maxConnections: 2 }), where, ms);
+  const workload = tinyScenario({
+    workload: {
+      mix: { 'point-lookup': 1 },
+      mode: 'open',
+      ratePerS,
+      users: 2,
+      warmupSeconds: 0.3,
+      durationSeconds: 1.5,
+      repeats: 1,
+      maxBacklog: 60,
+      maxEventLoopLagMs: 5000,
+      tenantChoice: { kind: 'uniform' },
+    },
+  }).workload;
+  try {
+    return await measureSegment({ ctx, layout: 'shared', workload, repeat: 0, router });
+  } finally {
+    await router.close();
+  }
+}
+
+const ROUTER_QUEUE_RULE = /queued in the router for a connection it held/;
+const queuedShare = (seg: SegmentResult) => seg.generator.routerQueue!.waitedForHeld / Math.max(1, seg.generator.routerQueue!.requests);
+
+describe('generator-limited: requests queueing while the server waits for the client', () => {
+  it('a client that holds each transaction open past its capacity is flagged, with the reason', async () => {
+    // 2 connections, 30 ms of client time per request: at most ~65/s; 150/s offered.
+    const seg = await heldWindow('client', 30, 150);
+    const b = seg.generator.serverBackends!;
+    assert.equal(b.reason, null);
+    assert.ok(b.samples > 0 && b.meanBackends > 0, JSON.stringify(b));
+    assert.ok(queuedShare(seg) >= MIN_QUEUED_SHARE, JSON.stringify(seg.generator.routerQueue));
+    const seen = JSON.stringify({ backends: b, queue: seg.generator.routerQueue, reasons: seg.invalidReasons });
+    assert.equal(seg.valid, false, seen);
+    assert.equal(seg.generator.limited, true, seen);
+    assert.match(seg.invalidReasons.join('; '), ROUTER_QUEUE_RULE, seen);
+    assert.match(seg.invalidReasons.join('; '), /idle in transaction, waiting for the client, \d+% of the time/);
+  });
+
+  it('a server that is the bottleneck (each request sleeps 50 ms in it) queues requests but is not flagged', async () => {
+    // 2 connections, 50 ms of server time per request: at most 40/s; 80/s offered. Round trips on a
+    // loaded machine take milliseconds: the sleep keeps the server's share well above them.
+    const seg = await heldWindow('server', 50, 80);
+    const b = seg.generator.serverBackends!;
+    assert.ok(queuedShare(seg) >= MIN_QUEUED_SHARE, `requests did queue: ${JSON.stringify(seg.generator.routerQueue)}`);
+    assert.ok(b.activeShare! > b.idleInTransactionShare!, `the sampler saw the server working: ${JSON.stringify(b)}`);
+    assert.doesNotMatch(seg.invalidReasons.join('; '), ROUTER_QUEUE_RULE, JSON.stringify(b));
   });
 });

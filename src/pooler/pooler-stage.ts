@@ -217,7 +217,8 @@ export async function poolerStage(s: RunSession, o: PoolerStageOptions): Promise
               repeat: r,
               router,
               // The prewarm holds its sessions at once: through PgBouncer, never more than its pool.
-              ...(v.route === 'pgbouncer' ? { serverConnections: pooler.poolSize } : {}),
+              // Through PgBouncer the server backends are its own: their states are recorded, not judged.
+              ...(v.route === 'pgbouncer' ? { serverConnections: pooler.poolSize, pooler: bouncer.description } : {}),
             });
             segs.set(k, [...(segs.get(k) ?? []), res]);
             const lp = res.leakProbes;

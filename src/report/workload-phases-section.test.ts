@@ -41,4 +41,26 @@ describe("'Where the time goes' section", () => {
     const row = workloadPhasesSection(summaryWith(20, 0.05))!.tables[0]!.rows.find((r) => r.layout === 'database')!;
     assert.equal(row.tail, 'no single phase');
   });
+  it("shows the server backends' states, or why they are unknown (older bundles)", () => {
+    const s = summaryWith(20, 0.05);
+    const row0 = workloadPhasesSection(s)!.tables[0]!.rows.find((r) => r.layout === 'database')!;
+    assert.match(String(row0.backendsIdleInTx), /^not measured/);
+    s.workload!.layouts.database!.generator = {
+      cpuPercentOfOneCore: 30,
+      busyCpuPercentOfOneCore: 30,
+      latenessP99Ms: null,
+      limitedRepeats: 0,
+      serverBackends: {
+        samples: 40,
+        meanBackends: 3,
+        activeShare: 0.25,
+        idleInTransactionShare: 0.6,
+        idleShare: 0.15,
+        reason: null,
+        notJudged: null,
+      },
+    };
+    const row = workloadPhasesSection(s)!.tables[0]!.rows.find((r) => r.layout === 'database')!;
+    assert.deepEqual([row.backendsActive, row.backendsIdleInTx, row.backendsIdle], [25, 60, 15]);
+  });
 });

@@ -8,6 +8,7 @@ import { NOT_MEASURED, notMeasured } from './not-measured.js';
 import { type Cell, type Section, sectionOf } from './section.js';
 import { MIN_TAIL_FRACTION, MIN_TAIL_SHARE, tailAttribution } from './tail-attribution.js';
 import { workloadLayouts } from './workload-section.js';
+import { MIN_IDLE_IN_TRANSACTION_SHARE, MIN_QUEUED_MEAN_MS, MIN_QUEUED_SHARE } from '../workload/generator-limits.js';
 
 type ServerTime = { reason: string | null; queries: Record<string, { calls: number; totalExecMs: number; meanExecMs: number | null }> };
 
@@ -21,6 +22,16 @@ function serverMeanOf(st: ServerTime | null | undefined, query: string): Cell {
     return calls ? qs.reduce((a, x) => a + x.totalExecMs, 0) / calls : NOT_MEASURED;
   }
   return st.queries[query]?.meanExecMs ?? NOT_MEASURED;
+}
+
+type Backends = { reason: string | null; activeShare: number | null; idleInTransactionShare: number | null; idleShare: number | null };
+
+/** A share of the sampled server backends, %, or why it is unknown (older bundles, not sampled). */
+function backendShare(b: Backends | null | undefined, k: 'activeShare' | 'idleInTransactionShare' | 'idleShare'): Cell {
+  if (!b) return NOT_MEASURED;
+  if (b.reason) return notMeasured(b.reason);
+  const x = b[k];
+  return x === null ? NOT_MEASURED : x * 100;
 }
 
 export function workloadPhasesSection(s: Summary): Section | null {
@@ -52,6 +63,9 @@ export function workloadPhasesSection(s: Summary): Section | null {
         commitMean: p.commit.meanMs,
         serverMean: serverMeanOf(w.serverTime, q),
         generatorCpu: w.generator?.busyCpuPercentOfOneCore ?? NOT_MEASURED,
+        backendsActive: backendShare(w.generator?.serverBackends, 'activeShare'),
+        backendsIdleInTx: backendShare(w.generator?.serverBackends, 'idleInTransactionShare'),
+        backendsIdle: backendShare(w.generator?.serverBackends, 'idleShare'),
         tail: tailAttribution(r.p99Ms, [
           { cause: 'generator lateness', p99Ms: p.scheduleLateness?.p99Ms ?? null, share: p.scheduleLateness ? 1 : null },
           { cause: 'waiting for a connection', p99Ms: a?.wait.p99Ms ?? null, share: a?.waitedShare ?? null },
@@ -84,12 +98,16 @@ export function workloadPhasesSection(s: Summary): Section | null {
         { key: 'commitMean', label: 'commit mean', unit: 'ms', digits: 3 },
         { key: 'serverMean', label: 'server exec mean (pg_stat_statements)', unit: 'ms', digits: 3 },
         { key: 'generatorCpu', label: 'generator CPU', unit: '% of a core', digits: 0 },
+        { key: 'backendsActive', label: 'server backends active', unit: '% of samples', digits: 0 },
+        { key: 'backendsIdleInTx', label: 'idle in transaction (waiting for the client)', unit: '% of samples', digits: 0 },
+        { key: 'backendsIdle', label: 'idle (between requests)', unit: '% of samples', digits: 0 },
         { key: 'tail', label: 'tail (P99) from' },
       ],
       rows,
       notes: [
         `tail (P99) from: among generator lateness, the router's queue, connecting and the query's round trip (the server), the phase with the largest P99 that at least ${MIN_TAIL_SHARE * 100}% of the requests went through, when it reaches ${MIN_TAIL_FRACTION * 100}% of the response P99; else "no single phase". A reading of per-phase percentiles, not of the slowest requests themselves.`,
         "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, is generator-limited: invalid, never the layout's result.",
+        `server backends: the layout's application backends sampled in pg_stat_activity every 25 ms of the measured windows (per layout, all queries), by state: active (the server working), idle in transaction (the server waiting for the client between a request's statements; on saturated shared cores also a backend waiting for a CPU to read the client's next message), idle (a held connection between requests). A window where at least ${MIN_QUEUED_SHARE * 100}% of requests queued in the router for a connection it held (${MIN_QUEUED_MEAN_MS} ms or more on average) while the backends sat idle in transaction at least ${MIN_IDLE_IN_TRANSACTION_SHARE * 100}% of the time is generator-limited: the server had connections it could have used. Through a pooler the backends are the pooler's: recorded, not judged.`,
         ...phased
           .filter(([, w]) => w.connections)
           .map(

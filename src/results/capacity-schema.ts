@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
+import { serverBackendsSchema } from './server-backends-schema.js';
 
 /**
  * The `capacity` section of summary.json (a rate sweep: `rateSweep:` in the scenario). Versioned on
@@ -49,8 +50,9 @@ export const capacityStepSchema = z.object({
     .boolean()
     .optional()
     .describe(
-      "the load generator was the bottleneck (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs): invalid, never the layout's limit",
+      "the load generator was the bottleneck (its CPU near a core, its schedule lateness beyond maxEventLoopLagMs, or requests queued in the router while its connections sat idle in transaction): invalid, never the layout's limit",
     ),
+  serverBackends: serverBackendsSchema.nullable().optional().describe("this step's window; absent in older bundles"),
   meets: z
     .boolean()
     .nullable()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LAYOUT_NAMES } from '../config/scenario-schema.js';
 import { layoutCacheSchema } from './cache-schema.js';
+import { serverBackendsSchema } from './server-backends-schema.js';
 
 /**
  * The `workload` section of summary.json (written by `tenantbench run`). Versioned on its own:
@@ -19,6 +20,7 @@ const repeatSchema = z.object({
   p50Ms: ms,
   p99Ms: ms,
   throughputPerS: z.number().nonnegative(),
+  serverBackends: serverBackendsSchema.nullable().optional().describe('this window; absent in older bundles'),
 });
 
 const spreadSchema = z
@@ -294,12 +296,29 @@ export const layoutWorkloadSchema = z.object({
         .nullable()
         .optional()
         .describe('server execution time (pg_stat_statements) / (window x connections), lowest over the repeats; null when not measured'),
+      routerQueue: z
+        .object({
+          requests: z.number().int().nonnegative(),
+          waitedForHeld: z
+            .number()
+            .int()
+            .nonnegative()
+            .describe("requests that queued for a connection the router already held ('waited-then-reused')"),
+          waitedForHeldMs: z.number().nonnegative().describe('their total queueing time, ms'),
+        })
+        .nullable()
+        .optional()
+        .describe("the router's own queue over the repeats (summed), judged with serverBackends; absent in older bundles"),
+      serverBackends: serverBackendsSchema
+        .nullable()
+        .optional()
+        .describe("pooled over the repeats' samples; per window under repeats[].serverBackends; absent in older bundles"),
       limitedRepeats: z
         .number()
         .int()
         .nonnegative()
         .describe(
-          "repeats the generator limited (its CPU near a core, or its schedule lateness beyond maxEventLoopLagMs): invalid, never the layout's result",
+          "repeats the generator limited (its CPU near a core, its schedule lateness beyond maxEventLoopLagMs, or requests queued in the router while its connections sat idle in transaction waiting for the client): invalid, never the layout's result",
         ),
       threads: z
         .number()

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '../db/client.js';
+import { APP_BACKENDS_WHERE } from '../measure/app-backends.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LayoutContext } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -30,7 +31,7 @@ export async function sampleServerConnections(
     while (running) {
       try {
         const r = await client.query<{ datname: string; n: string }>(
-          "SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user AND datname IS NOT NULL GROUP BY datname",
+          `SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE ${APP_BACKENDS_WHERE} GROUP BY datname`,
         );
         const now = new Map<LayoutName, number>();
         for (const row of r.rows) {

@@ -21,6 +21,7 @@ describe('acquisition record', () => {
     b.add(a);
     const m = b.summary()!;
     assert.equal(m.requests, 8);
+    assert.equal(b.waitedForHeldMs, 6, 'the queueing time of waited-then-reused requests only, merged');
     assert.deepEqual([m.wait.count, m.connect.count], [4, 4]);
     assert.ok(Math.abs(m.connect.maxMs! - 90) <= 0.09);
   });

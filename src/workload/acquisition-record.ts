@@ -5,6 +5,8 @@ import type { AcquisitionSummary } from '../results/workload-schema.js';
 /** AcquisitionRecord as plain data: [reused, connected, waitedThenReused, waitedThenConnected] and base64 HdrHistograms. */
 export interface AcquisitionWire {
   counts: [number, number, number, number];
+  /** waitedForHeldMs */
+  heldWaitMs: number;
   wait: string;
   connect: string;
 }
@@ -18,6 +20,8 @@ export class AcquisitionRecord {
   connected = 0;
   waitedThenReused = 0;
   waitedThenConnected = 0;
+  /** Total time waited-then-reused requests queued for a connection the router already held, ms. */
+  waitedForHeldMs = 0;
   readonly wait = new LatencyHistogram();
   readonly connect = new LatencyHistogram();
 
@@ -31,6 +35,7 @@ export class AcquisitionRecord {
         break;
       case 'waited-then-reused':
         this.waitedThenReused++;
+        this.waitedForHeldMs += a.waitMs;
         break;
       case 'waited-then-connected':
         this.waitedThenConnected++;
@@ -45,6 +50,7 @@ export class AcquisitionRecord {
     this.connected += o.connected;
     this.waitedThenReused += o.waitedThenReused;
     this.waitedThenConnected += o.waitedThenConnected;
+    this.waitedForHeldMs += o.waitedForHeldMs;
     this.wait.add(o.wait);
     this.connect.add(o.connect);
   }
@@ -53,6 +59,7 @@ export class AcquisitionRecord {
   toWire(): AcquisitionWire {
     return {
       counts: [this.reused, this.connected, this.waitedThenReused, this.waitedThenConnected],
+      heldWaitMs: this.waitedForHeldMs,
       wait: this.wait.encode(),
       connect: this.connect.encode(),
     };
@@ -65,6 +72,7 @@ export class AcquisitionRecord {
     this.connected += c;
     this.waitedThenReused += wr;
     this.waitedThenConnected += wc;
+    this.waitedForHeldMs += w.heldWaitMs;
     this.wait.add(LatencyHistogram.decode(w.wait));
     this.connect.add(LatencyHistogram.decode(w.connect));
   }

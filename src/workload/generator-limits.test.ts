@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generatorLimits } from './generator-limits.js';
+import {
+  MIN_BACKEND_SAMPLES,
+  MIN_IDLE_IN_TRANSACTION_SHARE,
+  MIN_QUEUED_MEAN_MS,
+  MIN_QUEUED_SHARE,
+  generatorLimits,
+  routerQueueLimit,
+} from './generator-limits.js';
 
 const calm = { cpuPercentOfOneCore: 40, busyCpuPercentOfOneCore: 30, latenessP99Ms: 0.08, queueWaitMs: 0.1, serverBusyShare: 0.3 };
 
@@ -16,11 +23,68 @@ describe('generator-limited windows', () => {
     assert.match(generatorLimits({ ...calm, latenessP99Ms: 12 }, 10).join(), /schedule lateness P99 12.00 ms > 10 ms/);
     assert.deepEqual(generatorLimits({ ...calm, latenessP99Ms: null }, 10), []);
   });
-  it("does not judge by connection queueing against the server's execution share (recorded, not a rule)", () => {
+  it("does not judge by connection queueing against the server's execution share alone", () => {
     // A database-per-tenant router at its cap opening connections, or PgBouncer queueing for its one
     // server connection: long acquires while few statements execute, decided by the layout or the pooler.
     const q = { ...calm, queueWaitMs: 100, serverBusyShare: 0.03, busyCpuPercentOfOneCore: 80 };
     assert.deepEqual(generatorLimits(q, 10), []);
     assert.match(generatorLimits({ ...q, busyCpuPercentOfOneCore: 95 }, 10).join(), /its CPU 95% of a core > 90%/);
+  });
+});
+
+describe("requests queueing in the router while the server's backends wait for the client", () => {
+  const backends = {
+    samples: 80,
+    meanBackends: 8,
+    activeShare: 0.1,
+    idleInTransactionShare: 0.7,
+    idleShare: 0.2,
+    reason: null,
+    notJudged: null,
+  };
+  const queue = { requests: 1000, waitedForHeld: 400, waitedForHeldMs: 400 * 30 };
+  const limited = { ...calm, routerQueue: queue, serverBackends: backends };
+
+  it('flags a material queue for held connections while the backends sat idle in transaction', () => {
+    const why = generatorLimits(limited, 10);
+    assert.equal(why.length, 1);
+    assert.match(why[0]!, /^generator-limited: 40% of requests queued in the router for a connection it held \(mean 30\.0 ms\)/);
+    assert.match(why[0]!, /idle in transaction, waiting for the client, 70% of the time \(> 50%, 80 pg_stat_activity samples\)/);
+  });
+  it('not when the server was working (backends active): the server is the bottleneck', () => {
+    const busy = { ...backends, activeShare: 0.8, idleInTransactionShare: 0.15, idleShare: 0.05 };
+    assert.deepEqual(routerQueueLimit({ routerQueue: queue, serverBackends: busy }), null);
+    assert.equal(
+      routerQueueLimit({
+        routerQueue: queue,
+        serverBackends: { ...backends, idleInTransactionShare: MIN_IDLE_IN_TRANSACTION_SHARE - 0.01 },
+      }),
+      null,
+    );
+    assert.notEqual(
+      routerQueueLimit({ routerQueue: queue, serverBackends: { ...backends, idleInTransactionShare: MIN_IDLE_IN_TRANSACTION_SHARE } }),
+      null,
+    );
+  });
+  it("not without a material queue for held connections (connecting is the layout's cost, not counted)", () => {
+    // Few requests waited, or the waits were a sub-millisecond hand-over.
+    const few = { ...queue, waitedForHeld: MIN_QUEUED_SHARE * 1000 - 1, waitedForHeldMs: 99 * 30 };
+    assert.equal(routerQueueLimit({ routerQueue: few, serverBackends: backends }), null);
+    const brief = { ...queue, waitedForHeldMs: 400 * (MIN_QUEUED_MEAN_MS - 0.1) };
+    assert.equal(routerQueueLimit({ routerQueue: brief, serverBackends: backends }), null);
+    // A capped database router: every request connected (waited-then-connected), none waited for a held one.
+    assert.equal(
+      routerQueueLimit({ routerQueue: { requests: 1000, waitedForHeld: 0, waitedForHeldMs: 0 }, serverBackends: backends }),
+      null,
+    );
+  });
+  it('not through a pooler, whose backends are its own; nor with too few samples or none', () => {
+    const pooled = { ...backends, notJudged: 'not judged: through PgBouncer' };
+    assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: pooled }), null);
+    assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: { ...backends, samples: MIN_BACKEND_SAMPLES - 1 } }), null);
+    const failed = { ...backends, samples: 0, activeShare: null, idleInTransactionShare: null, idleShare: null, reason: 'not measured: x' };
+    assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: failed }), null);
+    assert.equal(routerQueueLimit({ routerQueue: null, serverBackends: backends }), null);
+    assert.equal(routerQueueLimit({ routerQueue: { requests: 0, waitedForHeld: 0, waitedForHeldMs: 0 }, serverBackends: backends }), null);
   });
 });

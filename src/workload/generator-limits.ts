@@ -1,3 +1,5 @@
+import type { ServerBackends } from './server-backend-sampler.js';
+
 /**
  * When is the load generator, not the layout, the bottleneck of a window? Its figures then describe
  * the client, and the window is never reported as the layout's result (DESIGN: "Measuring honestly").
@@ -10,23 +12,20 @@
  */
 export const MAX_GENERATOR_BUSY_CPU_PERCENT = 90;
 
-/*
- * Not a rule: "requests queueing in the router for connections it already holds while the server
- * sits idle and the generator is busy". The router's own queue wait is now recorded apart from
- * connect time, per request (summary: queries.*.acquisition), which settles the rule's first half
- * (waited, opened none) exactly. Its second half is what fails: "the server sits idle" is judged
- * from pg_stat_statements' execution time, which leaves out everything else a held connection
- * costs the server per request (BEGIN and the tenant context, COMMIT and the reset statements,
- * parse/bind, the protocol, the backend's scheduling on cores it shares with the generator). On the
- * rate sweep's 100,000/s step on tiny data (CI) the router's connections were all busy with those
- * round trips, requests waited for them (waited-then-reused, none opened), statements executed a
- * few % of the connections' time and the generator used 51% of a core: the server, not the
- * generator, was the limit, and the split wait cannot tell the two apart. A sound rule needs the
- * server's side of a held connection: the router's backends sampled in pg_stat_activity, flagging
- * a window whose requests waited in the router while its connections sat 'idle in transaction'
- * (the server waiting for the client). Until then queueWaitMs, serverBusyShare and the acquisition
- * split are recorded and reported, not judged.
+/**
+ * The router's queue is material when at least this share of the window's requests queued for a
+ * connection the router already held...
  */
+export const MIN_QUEUED_SHARE = 0.1;
+/** ...and those requests queued this long on average, ms (a sub-millisecond hand-over is not a queue). */
+export const MIN_QUEUED_MEAN_MS = 1;
+/**
+ * Share of the layout's sampled backends 'idle in transaction' (the server waiting for the client
+ * between a request's statements) above which the server sat waiting on the generator.
+ */
+export const MIN_IDLE_IN_TRANSACTION_SHARE = 0.5;
+/** Fewer samples than this (a window of under ~0.5 s at 25 ms) judge nothing. */
+export const MIN_BACKEND_SAMPLES = 20;
 
 export interface GeneratorLoad {
   /** Process CPU over the measured window, % of one core. */
@@ -42,6 +41,18 @@ export interface GeneratorLoad {
   queueWaitMs?: number | null;
   /** Server execution time (pg_stat_statements) / (window x connections); null when not measured. */
   serverBusyShare?: number | null;
+  /** The router's own queue: successful requests, those that waited for a connection it already held, and their total wait. */
+  routerQueue?: RouterQueue | null;
+  /** The layout's backends sampled in pg_stat_activity over the window, and why they are not judged (a pooler). */
+  serverBackends?: (ServerBackends & { notJudged: string | null }) | null;
+}
+
+export interface RouterQueue {
+  requests: number;
+  /** Requests that queued for a connection the router already held (acquisition 'waited-then-reused'). */
+  waitedForHeld: number;
+  /** Their total queueing time, ms. */
+  waitedForHeldMs: number;
 }
 
 /**
@@ -62,5 +73,30 @@ export function generatorLimits(g: GeneratorLoad, maxLatenessMs: number): string
       `generator-limited: schedule lateness P99 ${g.latenessP99Ms.toFixed(2)} ms > ${maxLatenessMs} ms (requests sent late by the generator itself)`,
     );
   }
+  const queued = routerQueueLimit(g);
+  if (queued) why.push(queued);
   return why;
+}
+
+/**
+ * Requests queued in the router for connections it held while the server's side of those
+ * connections sat 'idle in transaction', waiting for the client: the connections were held by the
+ * generator's own slow round trips, not by server work, so the queue is the generator's. Only the
+ * router's own queue for held connections counts ('waited-then-reused'): a capped router opening a
+ * connection (database per tenant) is the layout's cost, and through a pooler the backends are the
+ * pooler's (not judged, the reason recorded).
+ */
+export function routerQueueLimit(g: Pick<GeneratorLoad, 'routerQueue' | 'serverBackends'>): string | null {
+  const q = g.routerQueue;
+  const b = g.serverBackends;
+  if (!q || !b || b.notJudged !== null || b.reason !== null || q.requests === 0) return null;
+  if (b.samples < MIN_BACKEND_SAMPLES || b.idleInTransactionShare === null) return null;
+  const share = q.waitedForHeld / q.requests;
+  const meanMs = q.waitedForHeld ? q.waitedForHeldMs / q.waitedForHeld : 0;
+  if (share < MIN_QUEUED_SHARE || meanMs < MIN_QUEUED_MEAN_MS || b.idleInTransactionShare < MIN_IDLE_IN_TRANSACTION_SHARE) return null;
+  return (
+    `generator-limited: ${(share * 100).toFixed(0)}% of requests queued in the router for a connection it held (mean ${meanMs.toFixed(1)} ms) ` +
+    `while the server's backends sat idle in transaction, waiting for the client, ${(b.idleInTransactionShare * 100).toFixed(0)}% of the time ` +
+    `(> ${MIN_IDLE_IN_TRANSACTION_SHARE * 100}%, ${b.samples} pg_stat_activity samples)`
+  );
 }

@@ -38,6 +38,8 @@ import { serverTimeOf } from './server-time.js';
 import type { ServerTime } from './server-time.js';
 import type { GeneratorLoad } from './generator-limits.js';
 import { BufferCacheWatch, type SegmentCache } from '../measure/buffer-cache.js';
+import { ServerBackendSampler, notSampled } from './server-backend-sampler.js';
+import type { ServerBackends } from './server-backend-sampler.js';
 
 const debug = createDebug('tenantbench:workload');
 
@@ -89,6 +91,11 @@ export interface SegmentOptions {
    * size): the prewarm holds no more sessions than that, else it waits for the pooler's timeout.
    */
   serverConnections?: number;
+  /**
+   * The router reaches the server through this pooler (its description): the server backends are
+   * the pooler's, so their states are recorded but not judged (generator-limits.ts).
+   */
+  pooler?: string;
 }
 
 /**
@@ -105,6 +112,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   let router = o.router ?? layoutOf(o.layout).router(ctx, { maxConnections: connections });
   let stmtStats: StatementStats | string = 'not measured: not reached';
   let cache: BufferCacheWatch | null = null;
+  let backends: ServerBackendSampler | string = 'not measured: not reached';
   try {
     const mix = new CompiledMix(w.mix, w.prepared);
     // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
@@ -154,6 +162,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx));
     if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
+    backends = await ServerBackendSampler.open(ctx.target, impl.databases(ctx));
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     // Each generator thread watches its own requests; one thread watches here.
@@ -161,12 +170,14 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     // What the main thread takes at the window's edges, however many generator threads drive it.
     const windowStart = () => {
       cache?.mark();
+      if (typeof backends !== 'string') backends.begin();
       cpu0 = process.cpuUsage();
       const stats = stmtStats;
       if (typeof stats !== 'string') snapStart = stats.snapshot().catch(() => null);
     };
     const windowEnd = () => {
       cache?.mark();
+      if (typeof backends !== 'string') backends.end();
       cpu = process.cpuUsage(cpu0);
     };
     const dc: DriveContext = {
@@ -254,6 +265,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     }
     const serverTime = await serverTimeOf(stmtStats, await snapStart, mix);
     const bufferCache = (await cache?.finish()) ?? null;
+    const serverBackends: ServerBackends = typeof backends === 'string' ? notSampled(backends) : await backends.finish();
     const invalidReasons: string[] = [];
     if (writes && !health.abortReason) {
       // What was measured is kept whatever happens here; rows left behind are removed before the next segment.
@@ -294,6 +306,17 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
         execMs === null
           ? null
           : execMs / (drive.measuredSeconds * 1000 * Math.max(1, Math.min(connections, routerStats.peakOpen || connections))),
+      routerQueue: {
+        requests: phases.acquisition.requests,
+        waitedForHeld: phases.acquisition.waitedThenReused,
+        waitedForHeldMs: phases.acquisition.waitedForHeldMs,
+      },
+      serverBackends: {
+        ...serverBackends,
+        notJudged: o.pooler
+          ? `not judged: the router reaches the server through ${o.pooler}, whose server connections are shared by its clients (their states say what the pooler does, not whether the router's connections waited on the generator)`
+          : null,
+      },
     };
     // Lateness gets the tolerance the event-loop lag gate has (both are the generator's own delay);
     // the report shows the lateness apart either way.
@@ -319,6 +342,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     };
   } finally {
     await cache?.close();
+    if (typeof backends !== 'string') await backends.close();
     if (typeof stmtStats !== 'string') await stmtStats.close();
     if (!o.router) await router.close();
   }

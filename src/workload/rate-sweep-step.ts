@@ -98,6 +98,7 @@ export function stepOf(
     invalidReasons: valid ? [] : [...seg.invalidReasons],
     eventLoopLagP99Ms: seg.lag.p99Ms,
     generatorLimited: seg.generator.limited,
+    serverBackends: seg.generator.serverBackends ?? null,
     meets,
     misses,
     histogram: valid && all.response.count ? all.response.encode() : null,

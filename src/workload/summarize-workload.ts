@@ -10,6 +10,8 @@ import { QueryRecord } from './workload-recorder.js';
 import type { IntervalCounts } from '../measure/bootstrap.js';
 import { latencyIntervals, mergeIntervals, seedOf } from './latency-intervals.js';
 import { summarizeCache } from './summarize-cache.js';
+import { poolServerBackends } from './server-backend-sampler.js';
+import type { RouterQueue } from './generator-limits.js';
 
 function spread(xs: Array<number | null>) {
   const v = xs.filter((x): x is number => x !== null);
@@ -44,6 +46,7 @@ function queryResult(
       p50Ms: r.response.percentileMs(50),
       p99Ms: r.response.percentileMs(99),
       throughputPerS: r.ok / s.drive.measuredSeconds,
+      serverBackends: s.generator.serverBackends ?? null,
     };
   });
   const cls = (h: LatencyHistogram) => ({ ...h.summary(), count: h.count });
@@ -193,10 +196,23 @@ export function summarizeLayout(
         segs.map((s) => s.generator.serverBusyShare ?? null),
         Math.min,
       ),
+      routerQueue: routerQueueOf(segs),
+      serverBackends: poolServerBackends(segs.flatMap((s) => (s.generator.serverBackends ? [s.generator.serverBackends] : []))),
       limitedRepeats: segs.filter((s) => s.generator.limited).length,
       threads: Math.max(...segs.map((s) => s.generator.threads)),
       ...perThreadOf(segs),
     },
+  };
+}
+
+/** The router's own queue summed over the repeats; null when no repeat recorded it. */
+function routerQueueOf(segs: SegmentResult[]): RouterQueue | null {
+  const qs = segs.map((s) => s.generator.routerQueue).filter((q): q is RouterQueue => q != null);
+  if (!qs.length) return null;
+  return {
+    requests: qs.reduce((a, q) => a + q.requests, 0),
+    waitedForHeld: qs.reduce((a, q) => a + q.waitedForHeld, 0),
+    waitedForHeldMs: qs.reduce((a, q) => a + q.waitedForHeldMs, 0),
   };
 }
 
