@@ -15,6 +15,7 @@ import type { DbClient } from '../db/types.js';
 import { errorMessage } from '../errors.js';
 import type { Target } from '../target/target.js';
 import { type Prewarm, prewarmDatabases } from './buffer-prewarm.js';
+import type { WarmUpRecord } from './warm-until-stable.js';
 
 export interface BufferCounters {
   blksHit: number;
@@ -68,6 +69,8 @@ export interface SegmentCache {
   warmup: CacheWindow | null;
   window: CacheWindow | null;
   reason: string | null;
+  /** Warm-up windows until the hit ratio was stable, run before the segment (workload.warmUntilStable). */
+  warmUp?: WarmUpRecord | null;
 }
 
 /**
