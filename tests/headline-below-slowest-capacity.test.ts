@@ -156,7 +156,10 @@ describe('the headline below the slowest layout', () => {
     const t = headlineSection(summary)!.tables.find((x) => x.id === 'headline')!;
     const row = t.rows.find((x) => x.layout === 'rls' && x.query === 'recent-orders')!;
     assert.equal(typeof row.pgP50, 'number');
-    assert.match(String(t.rows.find((x) => x.layout === 'rls' && x.query === 'point-lookup')!.pgP50), /^not measured: pgbench ran recent-orders only/);
+    assert.match(
+      String(t.rows.find((x) => x.layout === 'rls' && x.query === 'point-lookup')!.pgP50),
+      /^not measured: pgbench ran recent-orders only/,
+    );
   });
 
   it('warms each segment until the hit ratio is stable, and records how many windows it took', () => {

@@ -50,13 +50,10 @@ export function saturatedWindows(ws: WorkloadSummary): string[] {
  * not measure the query (a write, pgbench missing, through PgBouncer, not a reference query) the
  * P50 cell says why and the others stay empty.
  */
-export function referenceCells(
-  w: LayoutWorkload | undefined,
-  query: string,
-): { pgP50: Cell; pgP99: Cell; p50Ratio: Cell; p99Ratio: Cell } {
+export function referenceCells(w: LayoutWorkload | undefined, query: string): { pgP50: Cell; pgP99: Cell; p50Ratio: Cell; p99Ratio: Cell } {
   const none = (why: string) => ({ pgP50: notMeasured(why), pgP99: null, p50Ratio: null, p99Ratio: null });
   const ref = w?.reference;
-  if (!w || w.status !== 'ok') return none('workload did not run on this layout');
+  if (w?.status !== 'ok') return none('workload did not run on this layout');
   if (!ref) return none('pgbench did not run on this layout');
   const pg = ref.queries[query];
   if (!pg) return none(ref.reason ?? `pgbench ran ${Object.keys(ref.queries).join(', ')} only (headline.reference.queries)`);

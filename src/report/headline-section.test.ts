@@ -104,7 +104,8 @@ describe('the headline in the report', () => {
       t.columns.slice(-4).map((c) => c.key),
       ['pgP50', 'pgP99', 'p50Ratio', 'p99Ratio'],
     );
-    const row = (layout: string, rate: number, query: string) => t.rows.find((r) => r.layout === layout && r.rate === rate && r.query === query)!;
+    const row = (layout: string, rate: number, query: string) =>
+      t.rows.find((r) => r.layout === layout && r.rate === rate && r.query === query)!;
     assert.deepEqual(
       [row('shared', 50, 'recent-orders').pgP50, row('shared', 50, 'recent-orders').pgP99, row('shared', 50, 'recent-orders').p50Ratio],
       [5, 8, '2.00x'],

@@ -27,7 +27,9 @@ export const cacheWindowSchema = z.object({
     })
     .nullable()
     .optional()
-    .describe('workload.warmUntilStable: warm-up windows until the hit ratio was stable, before this segment; absent or null when not configured'),
+    .describe(
+      'workload.warmUntilStable: warm-up windows until the hit ratio was stable, before this segment; absent or null when not configured',
+    ),
 });
 
 export const layoutCacheSchema = z

@@ -22,7 +22,14 @@ export async function warmSegment(seg: SegmentOptions): Promise<WarmUpRecord | n
     leakProbes: { ...w.leakProbes, enabled: false },
   };
   return warmUntilStable(async (i) => {
-    const r = await measureSegment({ ctx: seg.ctx, layout: seg.layout, workload, repeat: 1000 + seg.repeat * 100 + i, ...(seg.router ? { router: seg.router } : {}), ...(seg.serverConnections ? { serverConnections: seg.serverConnections } : {}) });
+    const r = await measureSegment({
+      ctx: seg.ctx,
+      layout: seg.layout,
+      workload,
+      repeat: 1000 + seg.repeat * 100 + i,
+      ...(seg.router ? { router: seg.router } : {}),
+      ...(seg.serverConnections ? { serverConnections: seg.serverConnections } : {}),
+    });
     return r.bufferCache?.window?.hitRatio ?? null;
   }, cfg);
 }
