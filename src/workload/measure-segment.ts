@@ -89,6 +89,8 @@ export interface SegmentOptions {
    * size): the prewarm holds no more sessions than that, else it waits for the pooler's timeout.
    */
   serverConnections?: number;
+  /** No pg_prewarm before this segment (a warm-up window after the first: warm-segment.ts). */
+  skipPrewarm?: boolean;
 }
 
 /**
@@ -151,7 +153,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const locate = impl.locate(ctx);
     // The buffer cache first: its admin connections to the layout's databases are closed before the
     // router opens its own, so they never count against the layout's connection cap.
-    cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx));
+    cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx), { prewarm: !o.skipPrewarm });
     if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);

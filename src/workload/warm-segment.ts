@@ -27,6 +27,8 @@ export async function warmSegment(seg: SegmentOptions): Promise<WarmUpRecord | n
       layout: seg.layout,
       workload,
       repeat: 1000 + seg.repeat * 100 + i,
+      // pg_prewarm once, before the first window; the windows after it start from the cache it left.
+      skipPrewarm: i > 0,
       ...(seg.router ? { router: seg.router } : {}),
       ...(seg.serverConnections ? { serverConnections: seg.serverConnections } : {}),
     });
