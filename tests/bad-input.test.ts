@@ -513,6 +513,33 @@ const rows: Row[] = [
     args: ['run', '--scenario', scenario('r-rates', { rateSweep: '{ rates: [a] }' })],
     words: ['rateSweep'],
   },
+  {
+    name: 'headline reference query not in the mix',
+    args: [
+      'all',
+      '--scenario',
+      scenario('h-refq', {
+        workload: '{ mix: { recent-orders: 1 } }',
+        headline: '{ calibrate: { rates: [10, 20] }, reference: { queries: [order-report] } }',
+      }),
+    ],
+    words: ['headline.reference.queries', 'order-report', 'allowed: recent-orders'],
+  },
+  {
+    name: 'headline reference tool unknown',
+    args: ['all', '--scenario', scenario('h-reft', { headline: '{ calibrate: { rates: [10, 20] }, reference: { tool: wrk2 } }' })],
+    words: ['headline.reference.tool', 'pgbench'],
+  },
+  {
+    name: 'warm until stable with one window',
+    args: ['run', '--scenario', workload('w-warm1', '{ warmUntilStable: { maxWindows: 1 } }')],
+    words: ['workload.warmUntilStable.maxWindows'],
+  },
+  {
+    name: 'warm until stable bound not positive',
+    args: ['run', '--scenario', workload('w-warm0', '{ warmUntilStable: { stableWithinPoints: 0 } }')],
+    words: ['workload.warmUntilStable.stableWithinPoints'],
+  },
 ];
 
 const results = new Map<string, { run: CliRun; tmp: string; res: string }>();

@@ -22,6 +22,7 @@ import { stages } from '../src/pipeline/stages.js';
 import type { Summary } from '../src/results/summary-schema.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
+import { headlineSection } from '../src/report/headline-section.js';
 import { tinyScenario } from './helpers.js';
 
 class SlowRlsLayout extends PooledLayout {
@@ -70,11 +71,14 @@ describe('the headline below the slowest layout', () => {
         durationSeconds: 3,
         repeats: 1,
         maxEventLoopLagMs: 2000,
+        // Warm-up windows until the hit ratio is stable: short, at most 2 (tiny data is warm at once).
+        warmUntilStable: { windowSeconds: 0.5, maxWindows: 2 },
       },
       headline: {
         calibrate: { rates: [4, 8, 16, 32, 64], p99TargetMs: 1000, stepSeconds: 3, warmupSeconds: 1, stopAfterMisses: 1 },
         fractions: [0.5, 0.75],
         reports: { mix: { 'order-report': 1 }, ratePerS: 0.5 },
+        reference: { queries: ['recent-orders'] },
       },
     });
     target = await EmbeddedTarget.start({ profile: 'test' });
@@ -131,6 +135,39 @@ describe('the headline below the slowest layout', () => {
         const q = r.workload.layouts[l as 'rls']!.queries;
         assert.ok((q['recent-orders']?.count ?? 0) + (q['point-lookup']?.count ?? 0) > 0, `${l} at ${r.ratePerS}/s`);
         assert.ok(q['order-report'], `${l}: reports beside`);
+      }
+    }
+  });
+
+  it('runs pgbench on the headline query at its rate in each headline stream, per layout; the others say why not', () => {
+    for (const r of summary.headline!.rates) {
+      const ref = r.workload.layouts.rls!.reference!;
+      assert.equal(ref.mode, 'open');
+      assert.equal(ref.durationSeconds, 3);
+      const q = ref.queries['recent-orders']!;
+      assert.ok(q.measured, JSON.stringify(q));
+      assert.ok(q.transactions > 0 && q.p50Ms !== null);
+      // recent-orders is 2/3 of the tenant-facing mix: pgbench offers it alone at that rate.
+      assert.ok(Math.abs(q.offeredPerS! - (r.ratePerS * 2) / 3) < 1e-9, `${q.offeredPerS} vs ${r.ratePerS}`);
+      assert.deepEqual(Object.keys(ref.queries), ['recent-orders']);
+      assert.ok(r.workload.layouts[slow as 'rls']!.reference, 'the slow layout has a reference (figures or a reason)');
+    }
+    // Never during the measured windows: the headline's own figures stay tenantbench's.
+    const t = headlineSection(summary)!.tables.find((x) => x.id === 'headline')!;
+    const row = t.rows.find((x) => x.layout === 'rls' && x.query === 'recent-orders')!;
+    assert.equal(typeof row.pgP50, 'number');
+    assert.match(
+      String(t.rows.find((x) => x.layout === 'rls' && x.query === 'point-lookup')!.pgP50),
+      /^not measured: pgbench ran recent-orders only/,
+    );
+  });
+
+  it('warms each segment until the hit ratio is stable, and records how many windows it took', () => {
+    for (const r of summary.headline!.rates) {
+      for (const x of r.workload.layouts.rls!.cache!.windows) {
+        assert.ok(x.warmUp, 'warm-up record');
+        assert.ok(x.warmUp.windows >= 2 && x.warmUp.windows <= 2);
+        assert.equal(x.warmUp.hitRatios.length, x.warmUp.windows);
       }
     }
   });

@@ -66,7 +66,7 @@ export function registerAll(program: Command): void {
               // A headline replaces the plain workload: calibration, then every layout at the same rates.
               ...skipped(opts.skipRun && '--skip-run', [
                 scenario.headline ? stages.headline() : stages.workload(pgbouncer),
-                stages.reference(scenario),
+                stages.reference(scenario, { headline: !!scenario.headline }),
                 stages.rateSweep(scenario),
                 stages.policyForms(scenario),
               ]),

@@ -33,5 +33,30 @@ describe('scenario headline field', () => {
     assert.match(rejected(headline({ reports: { mix: { 'no-such-query': 1 } } })).field ?? '', /headline\.reports\.mix/);
     assert.match(rejected(headline({ calibrate: { rates: [20, 10] } })).field ?? '', /headline\.calibrate\.rates/);
     assert.match(rejected({ ...base, operations: 'some' }).field ?? '', /operations/);
+    const mix = { workload: { mix: { 'recent-orders': 1, 'point-lookup': 0 } } };
+    assert.match(
+      rejected({ ...headline({ reference: { queries: ['point-lookup'] } }), ...mix }).field ?? '',
+      /headline\.reference\.queries\.0/,
+    );
+    assert.match(rejected({ ...headline({ reference: { queries: ['recent-orders', 'recent-orders'] } }), ...mix }).message, /listed once/);
+    assert.match(rejected(headline({ reference: { queries: [] } })).field ?? '', /headline\.reference\.queries/);
+    assert.match(
+      rejected({ ...base, workload: { warmUntilStable: { maxWindows: 1 } } }).field ?? '',
+      /workload\.warmUntilStable\.maxWindows/,
+    );
+  });
+
+  it('resolves the reference and the warm-up: off unless given, then recent-orders and 3 s windows within 0.5 points, at most 6', () => {
+    assert.equal(resolveScenario(headline({}), 'inline').headline?.reference, null);
+    assert.deepEqual(resolveScenario(headline({ reference: {} }), 'inline').headline?.reference, {
+      tool: 'pgbench',
+      queries: ['recent-orders'],
+    });
+    assert.equal(resolveScenario(base, 'inline').workload.warmUntilStable, null);
+    assert.deepEqual(resolveScenario({ ...base, workload: { warmUntilStable: {} } }, 'inline').workload.warmUntilStable, {
+      windowSeconds: 3,
+      stableWithinPoints: 0.5,
+      maxWindows: 6,
+    });
   });
 });

@@ -38,6 +38,24 @@ export const headlineSchema = z
       .strict()
       .nullable()
       .prefault({}),
+    /**
+     * pgbench on the same SQL at each headline rate, per layout, after that layout's measured windows
+     * at that rate (never during them): `queries` of the tenant-facing mix, each at its own offered
+     * rate in the headline (the other queries are not sent), the headline's connections, warm-up and
+     * window, one repeat. A write is "not measured" with the reason. null = none (unless
+     * workload.reference is pgbench: then every query of the mix).
+     */
+    reference: z
+      .object({
+        tool: z.literal('pgbench').default('pgbench'),
+        queries: z
+          .array(z.string())
+          .min(1)
+          .default(() => ['recent-orders']),
+      })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 
@@ -45,7 +63,7 @@ export type HeadlineFile = z.output<typeof headlineSchema>;
 export type ResolvedHeadline = Readonly<Omit<HeadlineFile, 'calibrate'>> & { readonly calibrate: ResolvedRateSweep };
 
 /** The first thing wrong with a headline block beyond its types, if any (paths from the scenario's root). */
-export function headlineProblem(h: HeadlineFile): Problem | undefined {
+export function headlineProblem(h: HeadlineFile, mix: Readonly<Record<string, number>> = {}): Problem | undefined {
   const p = rateSweepProblem(h.calibrate.rates);
   if (p) return { path: ['headline', 'calibrate', ...p.path.slice(1)], message: p.message };
   const i = h.fractions.findIndex((x, k) => k > 0 && x <= h.fractions[k - 1]!);
@@ -60,6 +78,14 @@ export function headlineProblem(h: HeadlineFile): Problem | undefined {
   }
   if (h.reports && !(Object.values(h.reports.mix).reduce((a, b) => a + b, 0) > 0))
     return { path: ['headline', 'reports', 'mix'], message: 'at least one report query needs a weight > 0' };
+  for (const [i, q] of (h.reference?.queries ?? []).entries()) {
+    const inMix = Object.keys(mix).filter((k) => (mix[k] ?? 0) > 0);
+    if (!inMix.includes(q) || h.reference!.queries.indexOf(q) !== i)
+      return {
+        path: ['headline', 'reference', 'queries', i],
+        message: `"${q}" is not ${inMix.includes(q) ? 'listed once' : 'a query of workload.mix with a weight > 0'}; allowed: ${inMix.join(', ')}`,
+      };
+  }
   return undefined;
 }
 

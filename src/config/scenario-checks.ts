@@ -49,7 +49,7 @@ export function* scenarioProblems(f: ScenarioFile): Generator<Problem> {
     if (p) yield p;
   }
   if (f.headline) {
-    const p = headlineProblem(f.headline);
+    const p = headlineProblem(f.headline, f.workload.mix);
     if (p) yield p;
   }
   const po = policyOptionProblem(f);

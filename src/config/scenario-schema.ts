@@ -4,6 +4,7 @@ import { uniqueTenantSlugs } from './tenant-slug-rules.js';
 import { rateSweepSchema } from './rate-sweep-schema.js';
 import { headlineSchema } from './headline-schema.js';
 import { policyFormSchema, policyFormsSchema } from './policy-schema.js';
+import { warmUntilStableSchema } from './warm-up-schema.js';
 
 import { isLayoutName, LAYOUT_NAMES, layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../layouts/layout-names.js';
@@ -169,6 +170,8 @@ const workloadSchema = z
      * connections (src/workload/pgbench-*.ts); `none` = no reference run.
      */
     reference: z.enum(['pgbench', 'none']).default('none'),
+    /** Warm-up windows until the buffer hit ratio is stable, before each segment (warm-up-schema.ts); null = none. */
+    warmUntilStable: orNull(warmUntilStableSchema),
   })
   .strict()
   // The HTTP window defaults to the workload's; the blocks move first and maxOutageSeconds last, the

@@ -14,7 +14,8 @@ import { connect } from '../db/client.js';
 import type { DbClient } from '../db/types.js';
 import { errorMessage } from '../errors.js';
 import type { Target } from '../target/target.js';
-import { type Prewarm, prewarmDatabases } from './buffer-prewarm.js';
+import { type Prewarm, notPrewarmed, prewarmDatabases } from './buffer-prewarm.js';
+import type { WarmUpRecord } from './warm-until-stable.js';
 
 export interface BufferCounters {
   blksHit: number;
@@ -68,6 +69,8 @@ export interface SegmentCache {
   warmup: CacheWindow | null;
   window: CacheWindow | null;
   reason: string | null;
+  /** Warm-up windows until the hit ratio was stable, run before the segment (workload.warmUntilStable). */
+  warmUp?: WarmUpRecord | null;
 }
 
 /**
@@ -88,9 +91,15 @@ export class BufferCacheWatch {
     this.reason = why;
   }
 
-  /** Prewarm `databases` (see buffer-prewarm.ts), then mark the warm-up's start. */
-  static async start(target: Target, databases: readonly string[]): Promise<BufferCacheWatch> {
-    const prewarm = await prewarmDatabases(target, databases);
+  /**
+   * Prewarm `databases` (see buffer-prewarm.ts; `prewarm: false`: a warm-up window after the first,
+   * whose cache the window before it just filled), then mark the warm-up's start.
+   */
+  static async start(target: Target, databases: readonly string[], o: { prewarm?: boolean } = {}): Promise<BufferCacheWatch> {
+    const prewarm =
+      o.prewarm === false
+        ? notPrewarmed('a warm-up window after the first: not prewarmed again')
+        : await prewarmDatabases(target, databases);
     try {
       const client = await connect(target.config(target.admin.database), { ignoreIdleErrors: true });
       const w = new BufferCacheWatch(client, databases, prewarm, null);

@@ -30,17 +30,14 @@ export interface Prewarm {
 const RELATIONS = `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'i', 't', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`;
 
+/** Nothing prewarmed, with why. */
+export function notPrewarmed(reason: string | null): Prewarm {
+  return { mode: 'none', workingSetBytes: null, sharedBuffersBytes: null, effectiveCacheBytes: null, blocks: 0, seconds: 0, reason };
+}
+
 export async function prewarmDatabases(target: Target, databases: readonly string[]): Promise<Prewarm> {
   const t0 = performance.now();
-  const out: Prewarm = {
-    mode: 'none',
-    workingSetBytes: null,
-    sharedBuffersBytes: null,
-    effectiveCacheBytes: null,
-    blocks: 0,
-    seconds: 0,
-    reason: null,
-  };
+  const out = notPrewarmed(null);
   try {
     let bytes = 0;
     for (const db of databases) {

@@ -1,7 +1,12 @@
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import { errorMessage } from '../errors.js';
 import type { HeadlineSummary } from '../results/headline-schema.js';
+import type { LayoutName } from '../config/scenario-schema.js';
+import type { ResolvedWorkload } from '../config/load-scenario.js';
+import type { WorkloadSummary } from '../results/workload-schema.js';
 import { combinedMix, headlineRates } from './headline-rates.js';
+import { headlineReference } from './headline-reference.js';
+import type { HeadlineReference } from './headline-reference.js';
 import { rateSweepStage } from './rate-sweep-stage.js';
 import type { RunSession } from './run-session.js';
 import { runStage } from './run-stage.js';
@@ -19,6 +24,9 @@ function withScenario(s: RunSession, scenario: ResolvedScenario): RunSession {
  * 3. Per rate, the workload stage (run-stage.ts) in open loop at that rate, the reports beside it
  *    at their fixed rate in the same stream, repeats interleaved as usual: summary.headline.rates[i]
  *    (summary.workload and the workload CSVs keep the last, highest rate).
+ * 4. With headline.reference (or workload.reference pgbench), each layout's last window at a rate is
+ *    followed by pgbench on the reference queries at their rate in that stream (headline-reference.ts):
+ *    summary.headline.rates[i].workload.layouts.<layout>.reference.
  * A calibration that fails in some layouts still sets the rates from the others (and the stage then
  * fails at the end); no measured capacity at all fails the stage.
  */
@@ -60,21 +68,38 @@ export async function headlineStage(s: RunSession): Promise<void> {
   );
   hs.status = 'ok';
   hs.reason = unmeasured.length ? `capacity not measured in ${unmeasured.join(', ')}: left out of the lowest` : null;
-  for (const [i, ratePerS] of rates.entries()) {
-    const { mix, totalPerS } = combinedMix(w.mix, ratePerS, h.reports);
-    const workload = { ...w, mode: 'open' as const, ratePerS: totalPerS, mix, noisyNeighbour: null, http: null };
-    s.out(`headline ${i + 1}/${rates.length}: ${ratePerS}/s (${h.fractions[i]! * 100}% of ${lowest.ratePerS}/s)`);
-    try {
-      await runStage(withScenario(s, { ...s.scenario, workload }));
-    } catch (err) {
-      hs.status = 'failed';
-      hs.reason = `at ${ratePerS}/s: ${errorMessage(err)}`;
-      throw err;
-    } finally {
-      if (s.summary.workload)
-        hs.rates.push({ fraction: h.fractions[i]!, ratePerS, reportsPerS: h.reports?.ratePerS ?? 0, workload: s.summary.workload });
-      s.flush();
+  const reference = headlineReference(s, hs.oltpQueries, rates.length);
+  try {
+    for (const [i, ratePerS] of rates.entries()) {
+      const { mix, totalPerS } = combinedMix(w.mix, ratePerS, h.reports);
+      const workload = { ...w, mode: 'open' as const, ratePerS: totalPerS, mix, noisyNeighbour: null, http: null };
+      s.out(`headline ${i + 1}/${rates.length}: ${ratePerS}/s (${h.fractions[i]! * 100}% of ${lowest.ratePerS}/s)`);
+      await headlineRate(s, hs, { i, ratePerS, workload, reference });
     }
+  } finally {
+    reference?.dispose();
   }
   if (calibrationError) throw calibrationError;
+}
+
+/** One headline rate: every layout's windows, each followed by its pgbench reference when configured. */
+async function headlineRate(
+  s: RunSession,
+  hs: HeadlineSummary,
+  o: { i: number; ratePerS: number; workload: ResolvedWorkload; reference: HeadlineReference | null },
+): Promise<void> {
+  const h = s.scenario.headline!;
+  const { i, ratePerS, workload, reference } = o;
+  const afterLastRepeat = reference ? (layout: LayoutName, ws: WorkloadSummary) => reference.run(layout, workload, ws) : undefined;
+  try {
+    await runStage(withScenario(s, { ...s.scenario, workload }), afterLastRepeat ? { afterLastRepeat } : {});
+  } catch (err) {
+    hs.status = 'failed';
+    hs.reason = `at ${ratePerS}/s: ${errorMessage(err)}`;
+    throw err;
+  } finally {
+    if (s.summary.workload)
+      hs.rates.push({ fraction: h.fractions[i]!, ratePerS, reportsPerS: h.reports?.ratePerS ?? 0, workload: s.summary.workload });
+    s.flush();
+  }
 }

@@ -9,6 +9,8 @@ import { measureHttp } from '../workload/measure-http.js';
 import { measureSegment } from '../workload/measure-segment.js';
 import type { SegmentOptions, SegmentResult } from '../workload/measure-segment.js';
 import { emptyWorkloadSummary, summarizeLayout } from '../workload/summarize-workload.js';
+import { warmSegment } from '../workload/warm-segment.js';
+import { describeWarmUp } from '../measure/warm-until-stable.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import type { TenantRouter } from '../layouts/layout.js';
 import { resetCostOrReason } from '../layouts/common/reset-cost.js';
@@ -26,6 +28,8 @@ import { breakHook } from './verify-stage.js';
 export interface RunStageOptions {
   /** Test hook: called when each segment's measured window begins. */
   onMeasureStart?: (layout: LayoutName, repeat: number) => void;
+  /** After a layout's last repeat, before the next segment (the headline's pgbench reference). */
+  afterLastRepeat?: (layout: LayoutName, ws: WorkloadSummary) => Promise<void>;
 }
 
 /** Fisher-Yates with the scenario's PRNG: a different, reproducible order per repeat. */
@@ -99,6 +103,8 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
       let router: TenantRouter | null = null;
       if (makeBroken) seg.router = router = makeBroken(w.users + (w.noisyNeighbour?.users ?? 0));
       try {
+        const warmUp = await warmSegment(seg);
+        if (warmUp) s.out(`  repeat ${r + 1}/${w.repeats} ${layout}: warm: ${describeWarmUp(warmUp)}`);
         let res: SegmentResult;
         if (w.noisyNeighbour) {
           // Quiet and noisy back to back, in alternating order per repeat so neither always goes first.
@@ -117,6 +123,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         } else {
           res = await measureSegment(seg);
         }
+        if (warmUp && res.bufferCache) res.bufferCache.warmUp = warmUp;
         const list = segments.get(layout) ?? [];
         list.push(res);
         segments.set(layout, list);
@@ -169,6 +176,7 @@ export async function runStage(s: RunSession, opts: RunStageOptions = {}): Promi
         s.flush();
       }
       if (unreachable) break;
+      if (opts.afterLastRepeat && r === w.repeats - 1 && ws.layouts[layout]?.status === 'ok') await opts.afterLastRepeat(layout, ws);
     }
     if (unreachable) break;
   }

@@ -42,9 +42,14 @@ export const stages = {
     pgbouncer ? { id: 'pooler', run: (s) => poolerStage(s, pgbouncer) } : { id: 'run', run: (s) => runStage(s) },
 
   /** pgbench on the same SQL, rate and connections after the workload (the scenario's workload.reference). */
-  reference: (scenario: ResolvedScenario): Stage => ({
+  /** `headline`: the command runs the headline stage, which runs the reference at each of its rates instead. */
+  reference: (scenario: ResolvedScenario, o: { headline?: boolean } = {}): Stage => ({
     id: 'reference',
-    ...(scenario.workload.reference === 'none' ? { skip: 'workload.reference is none' } : {}),
+    ...(scenario.workload.reference === 'none'
+      ? { skip: 'workload.reference is none' }
+      : o.headline
+        ? { skip: 'the headline runs the reference at each of its rates (headline-reference.ts)' }
+        : {}),
     run: referenceStage,
   }),
 

@@ -47,6 +47,21 @@ describe('cache section', () => {
     assert.ok(t.notes.some((n) => /rls, repeat 1: buffer hit ratio differs \(flagged, not invalid\)/.test(n)));
   });
 
+  it('states the warm-up until stable: the hit ratio after N windows, or that it did not stabilise', () => {
+    const s = structuredClone(smoke());
+    const warm = { windowSeconds: 3, stableWithinPoints: 0.5, maxWindows: 4 };
+    const shared = cache([0.999, 0.998]);
+    shared.windows[0]!.warmUp = { ...warm, windows: 2, hitRatios: [0.997, 0.998], stable: true, finalHitRatio: 0.998, seconds: 7.2 };
+    shared.windows[1]!.warmUp = { ...warm, windows: 4, hitRatios: [0.5, 0.6, 0.7, 0.8], stable: false, finalHitRatio: 0.8, seconds: 15 };
+    s.workload!.layouts.shared!.cache = shared;
+    const t = cacheSection(s)!.tables[0]!;
+    assert.equal(t.rows.find((r) => r.layout === 'shared')!.warmUp, '0: 99.80% after 2, 1: not stable after 4');
+    assert.ok(t.notes.includes('shared, repeat 0: warm: hit ratio 99.80% after 2 warm-up window(s) of 3 s (7 s).'));
+    assert.ok(t.notes.some((n) => n.startsWith('shared, repeat 1: warm: did not stabilise within 4 warm-up windows of 3 s (15 s')));
+    s.workload!.layouts.shared!.cache = cache([0.999, 0.998]);
+    assert.ok(!cacheSection(s)!.tables[0]!.columns.some((c) => c.key === 'warmUp'));
+  });
+
   it('is absent for bundles without cache figures', () => {
     assert.equal(cacheSection(smoke()), null);
   });

@@ -6,6 +6,7 @@
 import type { Summary } from '../results/summary-schema.js';
 import { MB, type Cell, type Section, sectionOf } from './section.js';
 import { workloadLayouts } from './workload-section.js';
+import { describeWarmUp } from '../measure/warm-until-stable.js';
 
 const pct = (r: number | null) => (r === null ? null : `${(r * 100).toFixed(2)}%`);
 
@@ -14,6 +15,7 @@ export function cacheSection(s: Summary): Section | null {
   if (!layouts.length) return null;
   const rows: Record<string, Cell>[] = [];
   const notes: string[] = [];
+  const warmed = layouts.some(([, w]) => w.cache!.windows.some((x) => x.warmUp));
   for (const [name, w] of layouts) {
     const c = w.cache!;
     const p = c.prewarm;
@@ -30,8 +32,24 @@ export function cacheSection(s: Summary): Section | null {
           : `${p.mode}, ${(p.workingSetBytes ?? 0) / MB >= 1 ? `${((p.workingSetBytes ?? 0) / MB).toFixed(0)} MB` : '< 1 MB'}`
         : null,
       flagged: c.windows.filter((x) => x.flag).length,
+      ...(warmed
+        ? {
+            warmUp: c.windows
+              .map((x) =>
+                x.warmUp
+                  ? `${x.repeat}: ${x.warmUp.stable ? `${pct(x.warmUp.finalHitRatio)} after ${x.warmUp.windows}` : `not stable after ${x.warmUp.windows}`}`
+                  : `${x.repeat}: none`,
+              )
+              .join(', '),
+          }
+        : {}),
     });
     if (p?.reason) notes.push(`${name}: ${p.reason}.`);
+    for (const x of c.windows) {
+      if (!x.warmUp) continue;
+      const fits = p?.mode === 'buffer' ? '' : ' (the working set does not fit in shared_buffers: these windows are the warm-up)';
+      notes.push(`${name}, repeat ${x.repeat}: warm: ${describeWarmUp(x.warmUp)}${fits}.`);
+    }
     for (const x of c.windows.filter((x) => x.flag)) notes.push(`${name}, repeat ${x.repeat}: ${x.flag} (flagged, not invalid).`);
   }
   const states = new Set(layouts.map(([, w]) => w.cache!.state));
@@ -45,7 +63,7 @@ export function cacheSection(s: Summary): Section | null {
     {
       id: 'cache',
       title: 'Cache state per layout',
-      description: `${verdict}. Buffer hit ratio = blks_hit / (blks_hit + blks_read) of the layout's databases (pg_stat_database, differenced per measured window); warm = every valid window at least 99%. A read is a block not in shared_buffers: from the OS cache or the disk. Before each repeat the layout's tables and indexes are prewarmed with pg_prewarm when they fit (buffer: into shared_buffers; read: through the OS cache), then the warm-up runs.`,
+      description: `${verdict}. Buffer hit ratio = blks_hit / (blks_hit + blks_read) of the layout's databases (pg_stat_database, differenced per measured window); warm = every valid window at least 99%. A read is a block not in shared_buffers: from the OS cache or the disk. Before each repeat the layout's tables and indexes are prewarmed with pg_prewarm when they fit (buffer: into shared_buffers; read: through the OS cache), then the warm-up runs.${warmed ? ' With workload.warmUntilStable, warm-up windows of the same workload ran before each segment until two successive windows were within the stated percentage points of hit ratio (bounded by a maximum number of windows).' : ''}`,
       columns: [
         { key: 'layout', label: 'layout' },
         { key: 'state', label: 'state' },
@@ -55,6 +73,7 @@ export function cacheSection(s: Summary): Section | null {
         { key: 'readMb', label: 'read', unit: 'MB', digits: 1 },
         { key: 'prewarm', label: 'prewarm' },
         { key: 'flagged', label: 'flagged windows', digits: 0 },
+        ...(warmed ? [{ key: 'warmUp', label: 'warm until stable (repeat: hit ratio after N warm-up windows)' }] : []),
       ],
       rows,
       notes,

@@ -49,3 +49,23 @@ export function saturationReasons(l: LayoutWorkload): string[] {
   if (!q.valid) why.push(`invalid (${l.invalidReasons.join('; ') || 'generator-limited'})`);
   return why;
 }
+
+/**
+ * The pgbench reference's cells for one headline row (headline.reference): its P50 and P99 on the
+ * same SQL at this query's rate in the headline stream, and tenantbench / pgbench. Where pgbench did
+ * not measure the query (a write, pgbench missing, through PgBouncer, not a reference query) the
+ * P50 cell says why and the others stay empty.
+ */
+export function referenceCells(w: LayoutWorkload | undefined, query: string): { pgP50: Cell; pgP99: Cell; p50Ratio: Cell; p99Ratio: Cell } {
+  const none = (why: string) => ({ pgP50: notMeasured(why), pgP99: null, p50Ratio: null, p99Ratio: null });
+  const ref = w?.reference;
+  if (w?.status !== 'ok') return none('workload did not run on this layout');
+  if (!ref) return none('pgbench did not run on this layout');
+  const pg = ref.queries[query];
+  if (!pg) return none(ref.reason ?? `pgbench ran ${Object.keys(ref.queries).join(', ')} only (headline.reference.queries)`);
+  if (!pg.measured) return none(pg.reason);
+  const q = w.queries[query];
+  const ratio = (a: number | null | undefined, b: number | null): Cell =>
+    q?.valid && a !== null && a !== undefined && b ? `${(a / b).toFixed(2)}x` : null;
+  return { pgP50: pg.p50Ms, pgP99: pg.p99Ms, p50Ratio: ratio(q?.p50Ms, pg.p50Ms), p99Ratio: ratio(q?.p99Ms, pg.p99Ms) };
+}

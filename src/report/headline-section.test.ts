@@ -82,4 +82,38 @@ describe('the headline in the report', () => {
     );
     assert.ok(tables.find((t) => t.id === 'headline')!.rows.every((r) => r.query === 'recent-orders'));
   });
+
+  it('adds pgbench P50/P99 and the ratio at each rate when the headline ran its reference, and says why where it did not', () => {
+    const withRef = structuredClone(summary) as unknown as {
+      headline: { oltpQueries: string[]; rates: { workload: { layouts: Record<string, Record<string, unknown>> } }[] };
+    };
+    withRef.headline.oltpQueries = ['recent-orders', 'create-order'];
+    const write = 'it writes rows whose ids the harness hands out per run';
+    for (const r of withRef.headline.rates) {
+      r.workload.layouts.shared!.reference = {
+        reason: null,
+        queries: {
+          'recent-orders': { measured: true, p50Ms: 5, p99Ms: 8 },
+          'create-order': { measured: false, reason: write },
+        },
+      };
+      r.workload.layouts.rls!.reference = { reason: 'not measured: pgbench not found', queries: {} };
+    }
+    const t = headlineSection(withRef as unknown as Summary)!.tables.find((x) => x.id === 'headline')!;
+    assert.deepEqual(
+      t.columns.slice(-4).map((c) => c.key),
+      ['pgP50', 'pgP99', 'p50Ratio', 'p99Ratio'],
+    );
+    const row = (layout: string, rate: number, query: string) =>
+      t.rows.find((r) => r.layout === layout && r.rate === rate && r.query === query)!;
+    assert.deepEqual(
+      [row('shared', 50, 'recent-orders').pgP50, row('shared', 50, 'recent-orders').pgP99, row('shared', 50, 'recent-orders').p50Ratio],
+      [5, 8, '2.00x'],
+    );
+    assert.equal(row('shared', 100, 'recent-orders').p99Ratio, '2.50x');
+    assert.equal(row('shared', 50, 'create-order').pgP50, `not measured: ${write}`);
+    assert.equal(row('rls', 50, 'recent-orders').pgP50, 'not measured: pgbench not found');
+    // Without any reference the table keeps its columns.
+    assert.ok(!headlineSection(summary)!.tables[0]!.columns.some((c) => c.key === 'pgP50'));
+  });
 });

@@ -4,11 +4,30 @@
  * rate. From summary.headline only.
  */
 import type { Summary } from '../results/summary-schema.js';
-import { latencyCell } from './headline-cells.js';
+import { latencyCell, referenceCells } from './headline-cells.js';
 import { sectionOf } from './section.js';
 import type { Cell, Section, Table } from './section.js';
 
-function queryTable(s: Summary, id: string, title: string, description: string, queries: (r: number) => readonly string[]): Table {
+const REFERENCE_COLUMNS = [
+  { key: 'pgP50', label: 'pgbench P50', unit: 'ms', digits: 2 },
+  { key: 'pgP99', label: 'pgbench P99', unit: 'ms', digits: 2 },
+  { key: 'p50Ratio', label: 'P50 tenantbench / pgbench' },
+  { key: 'p99Ratio', label: 'P99 tenantbench / pgbench' },
+];
+
+/** Whether any headline rate has a pgbench reference (headline.reference). */
+function hasReference(s: Summary): boolean {
+  return !!s.headline?.rates.some((r) => Object.values(r.workload.layouts).some((l) => l.reference));
+}
+
+function queryTable(
+  s: Summary,
+  id: string,
+  title: string,
+  description: string,
+  queries: (r: number) => readonly string[],
+  reference = false,
+): Table {
   const h = s.headline!;
   const t: Table = {
     id,
@@ -23,6 +42,7 @@ function queryTable(s: Summary, id: string, title: string, description: string, 
       { key: 'count', label: 'requests', digits: 0 },
       { key: 'p50', label: 'P50', unit: 'ms', digits: 2 },
       { key: 'p99', label: 'P99', unit: 'ms', digits: 2 },
+      ...(reference ? REFERENCE_COLUMNS : []),
     ],
     rows: [],
     notes: [],
@@ -41,6 +61,7 @@ function queryTable(s: Summary, id: string, title: string, description: string, 
           count: q?.count ?? null,
           p50: latencyCell(lw, query, 'p50Ms') as Cell,
           p99: latencyCell(lw, query, 'p99Ms') as Cell,
+          ...(reference ? referenceCells(lw, query) : {}),
         });
       }
     }
@@ -51,15 +72,19 @@ function queryTable(s: Summary, id: string, title: string, description: string, 
 export function headlineSection(s: Summary): Section | null {
   const h = s.headline;
   if (!h?.rates.length) return null;
-  const tables: Table[] = [
-    queryTable(
-      s,
-      'headline',
-      'Tenant-facing queries at equal load',
-      `Every layout at the same offered rates, open loop (Poisson), below the lowest capacity: ${h.fractions.map((f) => `${f * 100}%`).join(' and ')} of ${h.lowest?.ratePerS}/s (${h.lowest?.layout}). Response time from the intended start.`,
-      () => h.oltpQueries,
-    ),
-  ];
+  const reference = hasReference(s);
+  const main = queryTable(
+    s,
+    'headline',
+    'Tenant-facing queries at equal load',
+    `Every layout at the same offered rates, open loop (Poisson), below the lowest capacity: ${h.fractions.map((f) => `${f * 100}%`).join(' and ')} of ${h.lowest?.ratePerS}/s (${h.lowest?.layout}). Response time from the intended start.` +
+      (reference
+        ? " pgbench: the same SQL (BEGIN, the tenant's context, the query, COMMIT) driven by pgbench at that query's offered rate in the headline stream (--rate, Poisson, latency from the scheduled start), the other queries not sent, with the same connections, warm-up and window, once, right after the layout's last window at that rate. Ratio above 1: tenantbench's own cost (and the rest of the mix on the server) is in its figure."
+        : ''),
+    () => h.oltpQueries,
+    reference,
+  );
+  const tables: Table[] = [main];
   if (h.reportQueries.length) {
     const reports = queryTable(
       s,

@@ -19,6 +19,8 @@ export function referenceSection(s: Summary): Section | null {
     const ref = w.reference!;
     for (const [query, tb] of Object.entries(w.queries)) {
       const pg = ref.queries[query];
+      // The headline's reference runs its listed queries only; the headline table says so for the others.
+      if (s.headline && !pg) continue;
       const base = { layout: name, query, tbP50: tb.p50Ms, tbP99: tb.p99Ms, tbThroughput: tb.throughputPerS };
       if (!pg?.measured) {
         const why = notMeasured(pg?.reason ?? ref.reason ?? 'pgbench did not run this query');
@@ -43,14 +45,19 @@ export function referenceSection(s: Summary): Section | null {
       );
   }
   const mode = layouts[0]![1].reference!.mode;
+  const lastRate = s.headline?.rates.at(-1);
+  const at = lastRate
+    ? `At the headline's highest rate (${lastRate.ratePerS} req/s; every rate is in the headline table), pgbench offered each reference query alone at its rate in that stream. `
+    : '';
   return sectionOf([
     {
       id: 'reference',
       title: 'Reference load generator: tenantbench vs pgbench',
       description:
-        mode === 'open'
+        at +
+        (mode === 'open'
           ? "The same SQL (BEGIN, the tenant's context, the query, COMMIT) driven by pgbench at the same offered rate (--rate, Poisson), after the layout's measured windows. Both latencies are from the intended (scheduled) start. The ratio is tenantbench / pgbench: above 1, tenantbench's own cost is in its figure."
-          : "The same SQL (BEGIN, the tenant's context, the query, COMMIT) driven by pgbench with the same connections (closed loop, back to back), after the layout's measured windows. The ratio is tenantbench / pgbench. In a closed loop each generator offers what it can, so the throughputs differ too: compare latencies at equal load in the open loop.",
+          : "The same SQL (BEGIN, the tenant's context, the query, COMMIT) driven by pgbench with the same connections (closed loop, back to back), after the layout's measured windows. The ratio is tenantbench / pgbench. In a closed loop each generator offers what it can, so the throughputs differ too: compare latencies at equal load in the open loop."),
       columns: [
         { key: 'layout', label: 'layout' },
         { key: 'query', label: 'query' },

@@ -14,6 +14,22 @@ export const cacheWindowSchema = z.object({
     .string()
     .nullable()
     .describe("why this window's hit ratio differs from the layout's other windows (flagged, not invalid); null when it does not"),
+  warmUp: z
+    .object({
+      windows: z.number().int().nonnegative().describe('warm-up windows run before this segment'),
+      hitRatios: z.array(ratio).describe("each warm-up window's hit ratio"),
+      stable: z.boolean().describe('the last two warm-up windows were within stableWithinPoints'),
+      finalHitRatio: ratio.describe("the last warm-up window's hit ratio"),
+      seconds: z.number().nonnegative().describe('wall clock of the warm-up windows, their set-up included'),
+      windowSeconds: z.number().positive(),
+      stableWithinPoints: z.number().positive().describe('percentage points'),
+      maxWindows: z.number().int().positive(),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      'workload.warmUntilStable: warm-up windows until the hit ratio was stable, before this segment; absent or null when not configured',
+    ),
 });
 
 export const layoutCacheSchema = z

@@ -96,6 +96,8 @@ export interface SegmentOptions {
    * the pooler's, so their states are recorded but not judged (generator-limits.ts).
    */
   pooler?: string;
+  /** No pg_prewarm before this segment (a warm-up window after the first: warm-segment.ts). */
+  skipPrewarm?: boolean;
 }
 
 /**
@@ -159,7 +161,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     const locate = impl.locate(ctx);
     // The buffer cache first: its admin connections to the layout's databases are closed before the
     // router opens its own, so they never count against the layout's connection cap.
-    cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx));
+    cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx), { prewarm: !o.skipPrewarm });
     if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
     backends = await ServerBackendSampler.open(ctx.target, impl.databases(ctx));

@@ -20,6 +20,7 @@ export function summarizeCache(segs: readonly SegmentResult[]): LayoutCache | nu
       bytesRead: c.window?.bytesRead ?? 0,
       warmupHitRatio: c.warmup?.hitRatio ?? null,
       flag: null as string | null,
+      ...(c.warmUp ? { warmUp: c.warmUp } : {}),
     };
   });
   const flags = flagCacheWindows(windows.map((w) => (w.valid ? w.hitRatio : null)));
