@@ -101,7 +101,7 @@ export const stages = {
    */
   headlineOperations: (o: { parallel?: number; jobs?: number } = {}): Stage[] => [
     stages.migrate({ parallel: o.parallel ?? 2 }),
-    stages.backup({ jobs: o.jobs ?? 2, fullFormats: ['custom'], firstMethodOnly: true }),
+    stages.backup({ jobs: o.jobs ?? 2, fullFormats: ['custom'], firstMethodOnly: true, fullRestoreIndexes: false }),
     { id: 'sizes', run: totalSizesStage },
   ],
 
