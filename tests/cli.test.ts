@@ -67,7 +67,9 @@ describe('bad input', () => {
 // `all` on the embedded target (every layout seeded with identical checksums, the bundle, the main
 // table, the server stopped): tests/smoke-summary-structure.test.ts, on the smoke run it shares.
 
-describe('failures keep what was measured and leave no server', () => {
+// Two at a time: each run is its own CLI process, server, data directory and bundle; the checks
+// look at that run's processes only.
+describe('failures keep what was measured and leave no server', { concurrency: 2 }, () => {
   it('a failure after the first layout: exit 1, summary keeps the finished layout', async () => {
     const results = tempDir('tenantbench-res-');
     const r = await runCli(
