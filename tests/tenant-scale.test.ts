@@ -44,7 +44,8 @@ function bundleOf(resultsDir: string): string {
   return join(resultsDir, run);
 }
 
-describe('tenant-scale sweep', () => {
+// Two at a time: each run is its own CLI process, server and bundle, and none asserts a latency.
+describe('tenant-scale sweep', { concurrency: 2 }, () => {
   it('a sweep on tiny data runs through its steps, records every cost per step and layout, and reports them', async () => {
     const dir = tempDir('tb-sweep-');
     const scenario = writeScenario(dir, tinySweep());
