@@ -44,8 +44,7 @@ function bundleOf(resultsDir: string): string {
   return join(resultsDir, run);
 }
 
-// Two at a time: each run is its own CLI process, server and bundle, and none asserts a latency.
-describe('tenant-scale sweep', { concurrency: 2 }, () => {
+describe('tenant-scale sweep', () => {
   it('a sweep on tiny data runs through its steps, records every cost per step and layout, and reports them', async () => {
     const dir = tempDir('tb-sweep-');
     const scenario = writeScenario(dir, tinySweep());
