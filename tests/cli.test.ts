@@ -1,13 +1,13 @@
 /**
- * The CLI as a user runs it: bad input exits 2 before any server starts; `all` writes a complete
- * bundle; a failure mid-run and Ctrl-C keep the results so far and leave no postgres behind.
+ * The CLI as a user runs it: bad input exits 2 before any server starts; a failure mid-run and
+ * Ctrl-C keep the results so far and leave no postgres behind (`all` writing a complete bundle:
+ * tests/smoke-summary-structure.test.ts).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Summary } from '../src/results/summary-schema.js';
-import { summarySchema } from '../src/results/summary-schema.js';
 import { dataDirOf, existsSync, readJson, runCli, tempDir, waitNoProcesses } from './helpers.js';
 
 const TINY = `
@@ -64,51 +64,12 @@ describe('bad input', () => {
   });
 });
 
-describe('all on the embedded target', () => {
-  it('seeds every layout, proves identical checksums, writes the bundle and stops the server', async () => {
-    const results = tempDir('tenantbench-res-');
-    // The whole pipeline (seed, workload, probes, operations incl. migration under load): minutes on a busy 2-core machine.
-    const r = await runCli(
-      ['all', '--scenario', tinyFile(), '--profile', 'test', '--results-dir', results, '--reports-dir', tempDir('tenantbench-rep-')],
-      { timeoutMs: 600_000 },
-    );
-    assert.equal(r.code, 0, r.stderr);
-    const dataDir = dataDirOf(r.stdout);
-    assert.ok(dataDir, 'the run says where its cluster lives');
-    assert.deepEqual(await waitNoProcesses(dataDir), [], 'no postgres process left');
-    assert.equal(existsSync(dataDir), false, 'throwaway cluster removed');
+// `all` on the embedded target (every layout seeded with identical checksums, the bundle, the main
+// table, the server stopped): tests/smoke-summary-structure.test.ts, on the smoke run it shares.
 
-    const bundle = onlyBundle(results);
-    for (const f of ['scenario.json', 'environment.json', 'summary.json', 'summary.schema.json', 'seed.csv', 'checksums.csv']) {
-      assert.ok(existsSync(join(bundle, f)), f);
-    }
-    const summary = summarySchema.parse(readJson(join(bundle, 'summary.json'))) as Summary;
-    assert.equal(summary.status, 'ok');
-    assert.equal(summary.dataset.identicalAcrossLayouts, true);
-    assert.deepEqual(Object.keys(summary.layouts), ['shared', 'rls', 'schema', 'database', 'hybrid']);
-    for (const [name, l] of Object.entries(summary.layouts)) {
-      assert.equal(l.status, 'ok', name);
-      assert.equal(l.rows, 4000, name);
-      assert.equal(l.checksum, summary.dataset.checksum, name);
-      assert.ok(l.seed!.seconds.total > 0 && l.sizes!.tableBytes > 0 && l.sizes!.indexBytes > 0, name);
-    }
-    assert.equal(summary.layouts.rls!.seed!.method, 'template-copy');
-    const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(
-      join(bundle, 'environment.json'),
-    );
-    assert.match(env.server.version, /PostgreSQL \d+/);
-    assert.ok(env.machine.cpus >= 1);
-    assert.match(
-      r.stdout,
-      /\| shared \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
-      'main table printed with P50, P99, index, backups, migration, seed',
-    );
-    const reportPath = /report: (\S+report\.md)/.exec(r.stdout)?.[1];
-    assert.ok(reportPath && existsSync(reportPath), 'report written');
-  });
-});
-
-describe('failures keep what was measured and leave no server', () => {
+// Two at a time: each run is its own CLI process, server, data directory and bundle; the checks
+// look at that run's processes only.
+describe('failures keep what was measured and leave no server', { concurrency: 2 }, () => {
   it('a failure after the first layout: exit 1, summary keeps the finished layout', async () => {
     const results = tempDir('tenantbench-res-');
     const r = await runCli(

@@ -31,7 +31,9 @@ const STAGES: { stage: string; when: RegExp; signal: NodeJS.Signals; code: numbe
   { stage: 'the backups', when: /rls: backup/, signal: 'SIGINT', code: 130, skip: ['--skip-run', '--skip-verify'] },
 ];
 
-describe('interrupted in every stage', () => {
+// Two rows at a time: each is its own CLI process with its own server, port, data directory and
+// bundle, and mostly waits (server start, seeding); the checks look at that row's processes only.
+describe('interrupted in every stage', { concurrency: 2 }, () => {
   for (const { stage, when, signal, code, skip } of STAGES) {
     it(`${signal} during ${stage}: exit ${code}, bundle interrupted, nothing failed, nothing left`, async () => {
       const dir = tempDir('tenantbench-int-');

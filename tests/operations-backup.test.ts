@@ -114,6 +114,26 @@ describe('full backups', () => {
       assert.equal(a.restore!.rowsLost, 0);
     }
   });
+
+  it("hybrid, the headline's verification: -Fc restored without keys and indexes (labelled) keeps every tenant's checksum", async () => {
+    const b = await backupLayout({ ctx, target }, 'hybrid', {
+      jobs: 2,
+      fullFormats: ['custom'],
+      firstMethodOnly: true,
+      fullRestoreIndexes: false,
+    });
+    assert.equal(b.status, 'ok', b.reason ?? '');
+    const [full, ...rest] = b.artifacts.filter((a) => a.scope === 'full');
+    assert.equal(rest.length, 0);
+    assert.equal(full!.method, 'pg_dump -Fc');
+    assert.equal(full!.status, 'ok');
+    assert.equal(
+      full!.restore!.method,
+      'pg_restore -j 2 --section=pre-data --section=data into fresh databases (restore verified: data, indexes not rebuilt)',
+    );
+    assert.equal(full!.restore!.rowsRestored, ctx.plan.rows);
+    assert.equal(full!.restore!.checksumRestored, full!.restore!.checksumExpected);
+  });
 });
 
 describe('after migrations, hybrid with the dedicated tier in schemas', () => {

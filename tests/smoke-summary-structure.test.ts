@@ -1,7 +1,9 @@
 /**
  * `all --scenario smoke` keeps the results' shape: its summary.json holds every key path of the
  * recorded smoke run (tests/fixtures/smoke-run; new keys are allowed and listed), and its report
- * has the same section headings as the report built from that recorded bundle.
+ * has the same section headings as the report built from that recorded bundle. The same run checks
+ * the CLI's promises about a whole `all` (formerly a run of its own in cli.test.ts): every layout
+ * seeded with identical checksums, the bundle's files, the main table printed, the server stopped.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +11,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
 import { packageRoot } from '../src/paths.js';
-import { readJson, runCli, shortSmokeScenario, tempDir } from './helpers.js';
+import type { Summary } from '../src/results/summary-schema.js';
+import { summarySchema } from '../src/results/summary-schema.js';
+import { dataDirOf, existsSync, readJson, runCli, shortSmokeScenario, tempDir, waitNoProcesses } from './helpers.js';
+import type { CliRun } from './helpers.js';
 
 const FIXTURE = join(packageRoot(), 'tests', 'fixtures', 'smoke-run');
 
@@ -96,18 +101,31 @@ describe('keyPaths', () => {
   });
 });
 
-describe('all --scenario smoke keeps the recorded results structure', () => {
-  it('summary.json holds every key path of tests/fixtures/smoke-run, and the report the same sections', async (t) => {
+/**
+ * One `all --scenario smoke` run shared by the two suites below (the structure of its results, and
+ * the CLI's promises about a whole run): the whole smoke pipeline (seed, workload, probes,
+ * operations incl. migration under load), its windows sub-second: neither the structure nor those
+ * promises depend on their length. Started by the first test that needs it.
+ */
+let shared: Promise<{ r: CliRun; results: string; reports: string }> | null = null;
+function smokeRun(): Promise<{ r: CliRun; results: string; reports: string }> {
+  shared ??= (async () => {
     const results = tempDir('tb-smoke-structure-res-');
     const reports = tempDir('tb-smoke-structure-rep-');
-    // The whole smoke pipeline (seed, workload, probes, operations), its windows sub-second: the
-    // structure does not depend on their length.
     const r = await runCli(
-      ['all', '--scenario', shortSmokeScenario(), '--profile', 'test', '--results-dir', results, '--reports-dir', reports, '-q'],
+      ['all', '--scenario', shortSmokeScenario(), '--profile', 'test', '--results-dir', results, '--reports-dir', reports],
       {
         timeoutMs: 900_000,
       },
     );
+    return { r, results, reports };
+  })();
+  return shared;
+}
+
+describe('all --scenario smoke keeps the recorded results structure', () => {
+  it('summary.json holds every key path of tests/fixtures/smoke-run, and the report the same sections', async (t) => {
+    const { r, results, reports } = await smokeRun();
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const runs = readdirSync(results);
     assert.equal(runs.length, 1, runs.join(', '));
@@ -135,5 +153,48 @@ describe('all --scenario smoke keeps the recorded results structure', () => {
       'the recorded report sections, in order',
     );
     for (const h of now.filter((x) => !then.includes(x))) t.diagnostic(`added section: ${h}`);
+  });
+});
+
+describe('all on the embedded target', () => {
+  it('seeds every layout, proves identical checksums, writes the bundle and stops the server', async () => {
+    const { r, results } = await smokeRun();
+    assert.equal(r.code, 0, r.stderr);
+    const dataDir = dataDirOf(r.stdout);
+    assert.ok(dataDir, 'the run says where its cluster lives');
+    assert.deepEqual(await waitNoProcesses(dataDir), [], 'no postgres process left');
+    assert.equal(existsSync(dataDir), false, 'throwaway cluster removed');
+
+    const runs = readdirSync(results);
+    assert.equal(runs.length, 1, `one bundle in ${results}: ${runs.join(', ')}`);
+    const bundle = join(results, runs[0]!);
+    for (const f of ['scenario.json', 'environment.json', 'summary.json', 'summary.schema.json', 'seed.csv', 'checksums.csv']) {
+      assert.ok(existsSync(join(bundle, f)), f);
+    }
+    const summary = summarySchema.parse(readJson(join(bundle, 'summary.json'))) as Summary;
+    assert.equal(summary.status, 'ok');
+    assert.equal(summary.dataset.identicalAcrossLayouts, true);
+    assert.deepEqual(Object.keys(summary.layouts), ['shared', 'rls', 'schema', 'database', 'hybrid']);
+    const rows = readJson<{ rows: number }>(join(bundle, 'scenario.json')).rows;
+    assert.equal(rows, 30_000, "the smoke scenario's rows");
+    for (const [name, l] of Object.entries(summary.layouts)) {
+      assert.equal(l.status, 'ok', name);
+      assert.equal(l.rows, rows, name);
+      assert.equal(l.checksum, summary.dataset.checksum, name);
+      assert.ok(l.seed!.seconds.total > 0 && l.sizes!.tableBytes > 0 && l.sizes!.indexBytes > 0, name);
+    }
+    assert.equal(summary.layouts.rls!.seed!.method, 'template-copy');
+    const env = readJson<{ server: { version: string }; harness: { version: string }; machine: { cpus: number } }>(
+      join(bundle, 'environment.json'),
+    );
+    assert.match(env.server.version, /PostgreSQL \d+/);
+    assert.ok(env.machine.cpus >= 1);
+    assert.match(
+      r.stdout,
+      /\| shared \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
+      'main table printed with P50, P99, index, backups, migration, seed',
+    );
+    const reportPath = /report: (\S+report\.md)/.exec(r.stdout)?.[1];
+    assert.ok(reportPath && existsSync(reportPath), 'report written');
   });
 });

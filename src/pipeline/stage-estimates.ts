@@ -18,9 +18,23 @@ const PER_MROWS = {
   migrateSequential: 8,
   /** down migrations, then a quiet and a loaded window each of 4x the quiet migration (162-198 s windows at 10M) + warm-ups. */
   migrateUnderLoad: 42,
-  /** pg_dump -Fc (27-72 s at 10M) + pg_restore into fresh databases (65-112 s) + checksums of source and copy (~2 x 14 s). */
-  fullBackupFormat: 16,
+  /** pg_dump of every database the layout owns (-Fc 27-72 s at 10M, mean 39 s; -Fd -j 2 24-62 s). */
+  fullDump: 3.9,
+  /** pg_restore into fresh databases, keys, indexes and foreign keys rebuilt (-Fc 65-112 s at 10M, mean 93 s). */
+  fullRestore: 9.3,
+  /** Checksums of source and copy, one after the other in the example (~2 x 14 s at 10M); now at once. */
+  restoreChecksums: 2.8,
 };
+
+/**
+ * pg_restore -j 2 --section=pre-data --section=data (the headline's data-only verification) as a
+ * share of a complete pg_restore of the same -Fc dump: 0.42 (shared, 18.6 s vs 44.0 s) and 0.52
+ * (schema, 58.6 s vs 113.3 s), measured at 1M rows on the shared 2-core machine (load ~20), two
+ * runs back to back; rounded up.
+ */
+const DATA_ONLY_SHARE = 0.5;
+/** Source and copy checksummed at once (two backends, 2 cores): assumed a bit more than half of the two one after the other. */
+const PARALLEL_CHECKSUM_SHARE = 0.6;
 
 /** Per-step overhead of a measured segment beyond warm-up + window: router open/close, cleanup of written rows, s. */
 const SEGMENT_OVERHEAD_S = 2;
@@ -55,8 +69,14 @@ export function estimateStageSeconds(id: string, sc: ResolvedScenario): number {
       return 10 * n;
     case 'migrate':
       return m * n * PER_MROWS.migrate + (full ? m * n * (PER_MROWS.migrateSequential + PER_MROWS.migrateUnderLoad) : 0);
-    case 'backup':
-      return m * n * PER_MROWS.fullBackupFormat * (full ? 2 : 1) + n * TENANT_BACKUP_S * (full ? 2 : 1);
+    case 'backup': {
+      const checksums = PER_MROWS.restoreChecksums * PARALLEL_CHECKSUM_SHARE;
+      // operations: headline: -Fc only, restored without keys and indexes; full: -Fc and -Fd, complete restores.
+      const perLayout = full
+        ? 2 * (PER_MROWS.fullDump + PER_MROWS.fullRestore + checksums)
+        : PER_MROWS.fullDump + PER_MROWS.fullRestore * DATA_ONLY_SHARE + checksums;
+      return m * n * perLayout + n * TENANT_BACKUP_S * (full ? 2 : 1);
+    }
     case 'sizes':
       return full ? 10 * n : 3 * n;
     case 'connections':

@@ -117,7 +117,7 @@ export const stages = {
       parallel: o.parallel ?? 2,
       underLoadSkipReason: 'not in operations: headline (npm run bench:full measures it)',
     }),
-    stages.backup({ jobs: o.jobs ?? 2, fullFormats: ['custom'], firstMethodOnly: true }),
+    stages.backup({ jobs: o.jobs ?? 2, fullFormats: ['custom'], firstMethodOnly: true, fullRestoreIndexes: false }),
     { id: 'sizes', run: totalSizesStage },
   ],
 

@@ -44,12 +44,15 @@ export function backupSection(s: Summary): Section | null {
         { key: 'verified', label: 'restored and verified' },
       ],
       rows,
-      notes: backedUp
-        .filter(([, l]) => l.backup!.copyFromUnderRls?.refused)
-        .map(
-          ([name, l]) =>
-            `${name}: COPY FROM as the RLS application role is refused (SQLSTATE ${l.backup!.copyFromUnderRls!.sqlstate}); pooled restores go through a staging table.`,
-        ),
+      notes: [
+        ...fullRestoreMethods(backedUp.map(([, l]) => l.backup!)),
+        ...backedUp
+          .filter(([, l]) => l.backup!.copyFromUnderRls?.refused)
+          .map(
+            ([name, l]) =>
+              `${name}: COPY FROM as the RLS application role is refused (SQLSTATE ${l.backup!.copyFromUnderRls!.sqlstate}); pooled restores go through a staging table.`,
+          ),
+      ],
     });
     const backupBars = backedUp.flatMap(([name, l]) =>
       l
@@ -94,4 +97,15 @@ function shortMethod(method: string): string {
   if (method.includes(' -n ')) return 'pg_dump -n';
   if (method.includes('<tenant database>')) return 'pg_dump of its database';
   return method;
+}
+
+/** How each full backup format was restored (e.g. data only, indexes not rebuilt), once per distinct method. */
+function fullRestoreMethods(
+  backups: readonly { artifacts: readonly { scope: string; method: string; restore: { method: string } | null }[] }[],
+): string[] {
+  const seen = new Set<string>();
+  for (const b of backups)
+    for (const a of b.artifacts)
+      if (a.scope === 'full' && a.restore) seen.add(`full backups (${a.method}) restored with ${a.restore.method}.`);
+  return [...seen];
 }

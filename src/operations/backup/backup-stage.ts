@@ -29,6 +29,11 @@ export interface BackupOptions {
   full?: boolean;
   /** Full backup formats, in order (default both: pg_dump -Fc, then -Fd -j N); `operations: headline` takes -Fc only. */
   fullFormats?: readonly ('custom' | 'directory')[];
+  /**
+   * Full backups' restores rebuild keys, indexes and foreign keys (default true); false verifies the
+   * data only (pg_restore --section=pre-data --section=data, labelled), as `operations: headline` does.
+   */
+  fullRestoreIndexes?: boolean;
   /** One method per tenant: the first pg_dump that can select it, else the COPY export (default: every method). */
   firstMethodOnly?: boolean;
 }
@@ -82,7 +87,7 @@ export async function backupLayout(
     const dbs = impl.databases(ctx);
     if (opts.full !== false) {
       for (const format of opts.fullFormats ?? (['custom', 'directory'] as const))
-        artifacts.push(await fullBackup(env, dbs, units, format, dir));
+        artifacts.push(await fullBackup(env, dbs, units, format, dir, { indexes: opts.fullRestoreIndexes ?? true }));
     }
     for (const tenant of tenantsFor(layout, ctx, opts.tenants)) {
       const unit = unitOf(impl, ctx, tenant.slug);
