@@ -43,7 +43,10 @@ export const customQuerySchema = z
     sql: z.string().min(1),
     /** Refused when true (see customQueryProblems): the harness could not restore the seeded rows. */
     writes: z.boolean().default(false),
-    params: z.array(paramSchema).max(50).default(() => []),
+    params: z
+      .array(paramSchema)
+      .max(50)
+      .default(() => []),
   })
   .strict();
 

@@ -22,7 +22,9 @@ const NOT_ALIAS = new Set(
   ),
 );
 /** Words that end a FROM list at their parenthesis depth. */
-const END_OF_FROM = new Set('where group order limit having window union except intersect offset fetch for returning set values select'.split(' '));
+const END_OF_FROM = new Set(
+  'where group order limit having window union except intersect offset fetch for returning set values select'.split(' '),
+);
 /** Words after which a table name follows. */
 const TABLE_FOLLOWS = new Set(['from', 'join', 'update', 'into']);
 
@@ -102,7 +104,8 @@ export function analyseTemplate(sql: string): TemplateAnalysis {
   if (!refs.length) fail(`reads no tenant table (${TENANT_TABLES.join(', ')}): nothing to scope to a tenant`);
   const aliases = refs.map((r) => r.alias);
   for (const m of markers) {
-    if (!aliases.includes(m)) fail(`{{tenant ${m}}}: "${m}" is not a tenant table's alias here; aliases: ${[...new Set(aliases)].join(', ')}`);
+    if (!aliases.includes(m))
+      fail(`{{tenant ${m}}}: "${m}" is not a tenant table's alias here; aliases: ${[...new Set(aliases)].join(', ')}`);
   }
   for (const a of new Set(aliases)) {
     const need = aliases.filter((x) => x === a).length;

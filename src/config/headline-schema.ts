@@ -55,7 +55,8 @@ export function headlineProblem(h: HeadlineFile, names: readonly string[] = QUER
       message: `${h.fractions[i]} is not above the fraction before it; list them ascending, each once`,
     };
   for (const q of Object.keys(h.reports?.mix ?? {})) {
-    if (!names.includes(q)) return { path: ['headline', 'reports', 'mix', q], message: `unknown query "${q}"; allowed: ${names.join(', ')}` };
+    if (!names.includes(q))
+      return { path: ['headline', 'reports', 'mix', q], message: `unknown query "${q}"; allowed: ${names.join(', ')}` };
   }
   if (h.reports && !(Object.values(h.reports.mix).reduce((a, b) => a + b, 0) > 0))
     return { path: ['headline', 'reports', 'mix'], message: 'at least one report query needs a weight > 0' };
