@@ -16,6 +16,7 @@ import { allocateIds } from '../src/workload/id-allocator.js';
 import { customQueriesOf } from '../src/workload/custom-query.js';
 import { checkCustomQueries } from '../src/workload/custom-query-check.js';
 import { executeRequest } from '../src/workload/execute-request.js';
+import { measureSegment } from '../src/workload/measure-segment.js';
 import { UsageError } from '../src/errors.js';
 import { QUERY_NAMES } from '../src/workload/query-registry.js';
 import type { QueryName } from '../src/workload/query-registry.js';
@@ -296,6 +297,32 @@ describe('scenario-declared queries, every layout', () => {
       } finally {
         await router.close();
       }
+    }
+  });
+
+  it('drive a short measured window in every layout, recorded under their own names, without errors', async () => {
+    const c: LayoutContext = {
+      ...ctx,
+      scenario: tinyScenario({
+        queries: DECLARED,
+        workload: { warmupSeconds: 0, durationSeconds: 0.3, repeats: 1, users: 2, mix: { 'top-customers': 1, 'customer-by-email': 1 } },
+      }),
+    };
+    for (const layout of LAYOUT_NAMES) {
+      const seg = await measureSegment({ ctx: c, layout, workload: c.scenario.workload, repeat: 0 });
+      assert.deepEqual(
+        seg.mix.queries.map((q) => q.name),
+        ['top-customers', 'customer-by-email'],
+      );
+      assert.ok(
+        seg.recorder.queries.every((q) => q.ok > 0),
+        `${layout}: every declared query ran`,
+      );
+      assert.deepEqual(
+        seg.recorder.queries.flatMap((q) => [...q.errors.entries()]),
+        [],
+        layout,
+      );
     }
   });
 
