@@ -185,3 +185,19 @@ export function tenantsCopyText(plan: DatasetPlan, pools: Pools): string {
     })
     .join('');
 }
+
+/**
+ * The column values (COPY text; null for \N) of one of a tenant's rows, generated alone: row `k`
+ * of customers, products or orders, or the first item of order `k` for order_items (null when
+ * that order has none). Custom queries' `own-row` parameters draw from it.
+ */
+export function tenantRowValues(table: TenantTable, tenant: TenantPlan, pools: Pools, k: number): (string | null)[] | null {
+  const out: string[] = [];
+  GENERATORS[table](tenant, pools, '', k, k + 1, out);
+  const line = out[0];
+  if (line === undefined) return null;
+  return line
+    .replace(/\n$/, '')
+    .split('\t')
+    .map((v) => (v === '\\N' ? null : v));
+}

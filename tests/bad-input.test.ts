@@ -472,6 +472,56 @@ const rows: Row[] = [
   { name: 'workload users 0', args: ['run', '--scenario', workload('w-users', '{ users: 0 }')], words: ['workload.users'] },
   { name: 'workload mode unknown', args: ['run', '--scenario', workload('w-mode', '{ mode: burst }')], words: ['workload.mode'] },
   { name: 'workload rate 0', args: ['run', '--scenario', workload('w-rate', '{ mode: open, ratePerS: 0 }')], words: ['workload.ratePerS'] },
+  // Scenario-declared queries (custom-query-schema.ts): refused before any server starts.
+  {
+    name: 'queries param kind unknown',
+    args: [
+      'run',
+      '--scenario',
+      scenario('q-kind', {
+        queries: `[{ name: mine, sql: 'SELECT o.id FROM orders o WHERE {{tenant o}} AND o.id = $1', params: [{ kind: uuid }] }]`,
+      }),
+    ],
+    words: ['queries.0.params.0.kind', 'expected one of own-id, timestamp, int-range, pick, own-row'],
+  },
+  {
+    name: 'queries tenant marker missing',
+    args: [
+      'run',
+      '--scenario',
+      scenario('q-mark', {
+        queries: `[{ name: mine, sql: 'SELECT o.id FROM orders o WHERE o.id = $1', params: [{ kind: own-id, table: orders }] }]`,
+      }),
+    ],
+    words: ['queries.0.sql', 'no {{tenant o}} marker'],
+  },
+  {
+    name: 'queries built-in name',
+    args: [
+      'run',
+      '--scenario',
+      scenario('q-name', { queries: `[{ name: point-lookup, sql: 'SELECT o.id FROM orders o WHERE {{tenant o}}' }]` }),
+    ],
+    words: ['queries.0.name', 'built-in query'],
+  },
+  {
+    name: 'queries writes',
+    args: [
+      'run',
+      '--scenario',
+      scenario('q-wr', { queries: `[{ name: mine, writes: true, sql: 'SELECT o.id FROM orders o WHERE {{tenant o}}' }]` }),
+    ],
+    words: ['queries.0.writes', 'must be read-only'],
+  },
+  {
+    name: 'queries placeholders without params',
+    args: [
+      'run',
+      '--scenario',
+      scenario('q-par', { queries: `[{ name: mine, sql: 'SELECT o.id FROM orders o WHERE {{tenant o}} AND o.id = $1' }]` }),
+    ],
+    words: ['queries.0.params', '0 params are declared'],
+  },
   {
     name: 'workload mix unknown query',
     args: ['run', '--scenario', workload('w-mixq', '{ mix: { nosuch: 1 } }')],

@@ -13,6 +13,11 @@ import { layout as layoutOf } from '../src/layouts/registry.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { CompiledMix, queryConfig } from '../src/workload/compiled-mix.js';
 import { allocateIds } from '../src/workload/id-allocator.js';
+import { customQueriesOf } from '../src/workload/custom-query.js';
+import { checkCustomQueries } from '../src/workload/custom-query-check.js';
+import { executeRequest } from '../src/workload/execute-request.js';
+import { measureSegment } from '../src/workload/measure-segment.js';
+import { UsageError } from '../src/errors.js';
 import { QUERY_NAMES } from '../src/workload/query-registry.js';
 import type { QueryName } from '../src/workload/query-registry.js';
 import type { IdSource } from '../src/workload/workload-query.js';
@@ -214,3 +219,132 @@ for (const layout of LAYOUT_NAMES) {
     });
   }
 }
+
+/** Scenario-declared queries (`queries:`), as scenarios/custom-queries.yaml declares them, plus an own-row lookup. */
+const DECLARED = [
+  {
+    name: 'top-customers',
+    sql:
+      'SELECT c.id, count(*) AS orders, sum(o.total) AS revenue FROM orders o JOIN customers c ON c.id = o.customer_id AND {{tenant c}} ' +
+      'WHERE {{tenant o}} AND o.created_at >= $1 AND o.status = ANY($2::text[]::order_status[]) GROUP BY c.id ORDER BY revenue DESC LIMIT 10',
+    params: [{ kind: 'timestamp' }, { kind: 'pick', values: ['{paid,shipped,delivered}'] }],
+  },
+  {
+    name: 'product-by-id',
+    sql:
+      'SELECT p.id, (SELECT count(*) FROM order_items i WHERE {{tenant i}} AND i.product_id = p.id) AS times_ordered ' +
+      'FROM products p WHERE {{tenant p}} AND p.id = $1',
+    params: [{ kind: 'own-id', table: 'products' }],
+  },
+  {
+    name: 'customer-by-email',
+    sql: 'SELECT c.id FROM customers c WHERE {{tenant c}} AND c.email = $1',
+    params: [{ kind: 'own-row', table: 'customers', column: 'email' }],
+  },
+];
+
+describe('scenario-declared queries, every layout', () => {
+  /** The same seeded data, with a scenario that declares `queries`. */
+  const declaring = (queries: unknown[]): LayoutContext => ({ ...ctx, scenario: tinyScenario({ queries }) });
+  const noIds = { next: (): number => assert.fail('custom queries do not write') };
+
+  it("pass the pre-run check and return only the routed tenant's rows in every layout", async () => {
+    const c = declaring(DECLARED);
+    await checkCustomQueries(c, LAYOUT_NAMES);
+    const mix = new CompiledMix(Object.fromEntries(DECLARED.map((q) => [q.name, 1])), true, customQueriesOf(c.scenario));
+    const byName = (n: string) => mix.queries.find((q) => q.name === n)!;
+    const own = (t: TenantPlan, table: 'customers' | 'products', id: number) =>
+      id >= t.idStart[table] && id < t.idStart[table] + t.counts[table];
+    for (const layout of LAYOUT_NAMES) {
+      const locate = layoutOf(layout).locate(c);
+      const router = layoutOf(layout).router(c, { maxConnections: 2 });
+      const request = { router, prepared: true, explicitTenantFilter: false, tenantColumn: (t: TenantPlan) => locate(t).pooled };
+      const rows = async (t: TenantPlan, name: string, values: unknown[]): Promise<{ id: string }[]> => {
+        const out = await executeRequest(request, t, byName(name), values, true);
+        assert.equal(out.error, null, `${layout} ${t.slug} ${name}`);
+        return JSON.parse(out.body!) as { id: string }[];
+      };
+      try {
+        for (const t of c.plan.tenants) {
+          const at = `${layout} ${t.slug}`;
+          const top = await rows(t, 'top-customers', ['2000-01-01T00:00:00Z', '{pending,paid,shipped,delivered,cancelled,refunded}']);
+          assert.equal(top.length, Math.min(10, new Set(top.map((r) => r.id)).size), at);
+          assert.ok(top.length > 0, `${at}: top-customers found none of its customers`);
+          for (const r of top) assert.ok(own(t, 'customers', Number(r.id)), `${at}: customer ${r.id} is another tenant's`);
+          // Its own product by id, never another tenant's.
+          assert.deepEqual(
+            (await rows(t, 'product-by-id', [t.idStart.products])).map((r) => Number(r.id)),
+            [t.idStart.products],
+            at,
+          );
+          for (const other of c.plan.tenants.filter((x) => x !== t)) {
+            assert.deepEqual(await rows(t, 'product-by-id', [other.idStart.products]), [], `${at}: read ${other.slug}'s product`);
+          }
+          // own-row: an email generated for one of the tenant's customers is in its table, exactly once.
+          const q = byName('customer-by-email');
+          const found = await rows(t, 'customer-by-email', q.query.params(t, mulberry32(t.index), noIds));
+          assert.equal(found.length, 1, at);
+          assert.ok(own(t, 'customers', Number(found[0]!.id)), at);
+        }
+        // The shared baseline filters by tenant_id; the database layout's text has no filter left.
+        const shape = (l: LayoutName) => {
+          const loc = layoutOf(l).locate(c)(c.plan.tenants[1]!);
+          return { tenantFilter: loc.appFilter, tenantColumn: loc.pooled };
+        };
+        if (layout === 'shared')
+          assert.match(byName('product-by-id').query.sql(shape(layout)).text, /i\.tenant_id = \$2.*p\.tenant_id = \$2/);
+        if (layout === 'database') assert.doesNotMatch(byName('product-by-id').query.sql(shape(layout)).text, /tenant_id/);
+      } finally {
+        await router.close();
+      }
+    }
+  });
+
+  it('drive a short measured window in every layout, recorded under their own names, without errors', async () => {
+    const c: LayoutContext = {
+      ...ctx,
+      scenario: tinyScenario({
+        queries: DECLARED,
+        workload: { warmupSeconds: 0, durationSeconds: 0.3, repeats: 1, users: 2, mix: { 'top-customers': 1, 'customer-by-email': 1 } },
+      }),
+    };
+    for (const layout of LAYOUT_NAMES) {
+      const seg = await measureSegment({ ctx: c, layout, workload: c.scenario.workload, repeat: 0 });
+      assert.deepEqual(
+        seg.mix.queries.map((q) => q.name),
+        ['top-customers', 'customer-by-email'],
+      );
+      assert.ok(
+        seg.recorder.queries.every((q) => q.ok > 0),
+        `${layout}: every declared query ran`,
+      );
+      assert.deepEqual(
+        seg.recorder.queries.flatMap((q) => [...q.errors.entries()]),
+        [],
+        layout,
+      );
+    }
+  });
+
+  it("refuses SQL that fails in any layout, or writes, with the server's error (exit 2, queries.N.sql)", async () => {
+    const refused = async (sql: string, pattern: RegExp) => {
+      await assert.rejects(checkCustomQueries(declaring([{ name: 'bad', sql }]), LAYOUT_NAMES), (err: unknown) => {
+        assert.ok(err instanceof UsageError, String(err));
+        assert.equal(err.exitCode, 2);
+        assert.equal(err.field, 'queries.0.sql');
+        assert.match(err.message, pattern);
+        return true;
+      });
+    };
+    // The directory table exists only beside pooled tables: fine in shared, refused where tenants have their own tables.
+    await refused('SELECT o.id FROM orders o WHERE {{tenant o}} AND EXISTS (SELECT 1 FROM tenants)', /fails in layout \w+ .*(42P01|42501)/);
+    await refused(
+      'SELECT o.nosuch FROM orders o WHERE {{tenant o}}',
+      /fails in layout shared .*column o\.nosuch does not exist \(SQLSTATE 42703\)/,
+    );
+    await refused(
+      'WITH d AS (DELETE FROM order_items i WHERE {{tenant i}} AND i.id < 0 RETURNING i.id) SELECT o.id FROM orders o WHERE {{tenant o}}',
+      /read-only transaction \(SQLSTATE 25006\)/,
+    );
+  });
+});

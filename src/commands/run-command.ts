@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description(
       "Drive the scenario's workload (weighted query mix, closed or open loop) against every layout in an interleaved, shuffled order with equal warm-up, " +
-        'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded.',
+        'and write P50/P95/P99/P99.9 per layout and query (HdrHistograms, errors by SQLSTATE) into results/<run-id>/. Seeds first unless --seeded; then runs each query the scenario declares (queries:) once per layout, refusing SQL that fails there (exit 2) before anything is measured.',
     );
   addReferenceOption(
     rateSweepOptions(addPoolerOptions(addOutputOptions(addTargetOptions(addGeneratorThreadsOption(addScenarioOptions(cmd)))))),

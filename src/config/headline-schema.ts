@@ -63,7 +63,11 @@ export type HeadlineFile = z.output<typeof headlineSchema>;
 export type ResolvedHeadline = Readonly<Omit<HeadlineFile, 'calibrate'>> & { readonly calibrate: ResolvedRateSweep };
 
 /** The first thing wrong with a headline block beyond its types, if any (paths from the scenario's root). */
-export function headlineProblem(h: HeadlineFile, mix: Readonly<Record<string, number>> = {}): Problem | undefined {
+export function headlineProblem(
+  h: HeadlineFile,
+  mix: Readonly<Record<string, number>> = {},
+  names: readonly string[] = QUERY_NAMES,
+): Problem | undefined {
   const p = rateSweepProblem(h.calibrate.rates);
   if (p) return { path: ['headline', 'calibrate', ...p.path.slice(1)], message: p.message };
   const i = h.fractions.findIndex((x, k) => k > 0 && x <= h.fractions[k - 1]!);
@@ -73,8 +77,8 @@ export function headlineProblem(h: HeadlineFile, mix: Readonly<Record<string, nu
       message: `${h.fractions[i]} is not above the fraction before it; list them ascending, each once`,
     };
   for (const q of Object.keys(h.reports?.mix ?? {})) {
-    if (!(QUERY_NAMES as readonly string[]).includes(q))
-      return { path: ['headline', 'reports', 'mix', q], message: `unknown query "${q}"; allowed: ${QUERY_NAMES.join(', ')}` };
+    if (!names.includes(q))
+      return { path: ['headline', 'reports', 'mix', q], message: `unknown query "${q}"; allowed: ${names.join(', ')}` };
   }
   if (h.reports && !(Object.values(h.reports.mix).reduce((a, b) => a + b, 0) > 0))
     return { path: ['headline', 'reports', 'mix'], message: 'at least one report query needs a weight > 0' };

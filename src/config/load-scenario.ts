@@ -143,6 +143,10 @@ function formatIssues(source: string, issues: readonly z.core.$ZodIssue[], raw: 
     } else if (issue.code === 'invalid_value' && 'values' in issue) {
       const got = JSON.stringify(valueAt(raw, issue.path));
       msg = `${got ?? 'missing value'} is not allowed; allowed: ${(issue.values as unknown[]).map(String).join(', ')}`;
+    } else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+      // A discriminated union's unknown kind: name the allowed ones (zod's own message quotes them as a TypeScript union).
+      const got = JSON.stringify(valueAt(raw, issue.path));
+      msg = `${got ?? 'missing value'} is not allowed; expected one of ${issue.options.map(String).join(', ')}`;
     } else if (field.startsWith('layouts')) {
       msg = `${msg}; allowed: ${layoutNames().join(', ')}`;
     }

@@ -5,6 +5,7 @@
 import { tenantSlug } from '../../seed/tenant-plan.js';
 import type { Problem } from './problem.js';
 import { QUERY_NAMES } from './query-names.js';
+import { customQueryProblem } from './custom-query-schema.js';
 import { rateSweepProblem } from './rate-sweep-schema.js';
 import { headlineProblem } from './headline-schema.js';
 import { policyFormsProblem, policyOptionProblem } from './policy-schema.js';
@@ -26,9 +27,13 @@ export function* scenarioProblems(f: ScenarioFile): Generator<Problem> {
   const dedicated = dedicatedCount(h.dedicated, tenants);
   if (dedicated > tenants) yield problem('layoutOptions.hybrid.dedicated', `${dedicated} is more than the ${tenants} tenants`);
 
+  const custom = customQueryProblem(f.queries ?? []);
+  if (custom) yield custom;
+  const names = [...QUERY_NAMES, ...(f.queries ?? []).map((q) => q.name)];
+  const isQueryName = (q: string) => names.includes(q);
   const w = f.workload;
   for (const q of Object.keys(w.mix)) {
-    if (!isQueryName(q)) yield problem(`workload.mix.${q}`, `unknown query "${q}"; allowed: ${QUERY_NAMES.join(', ')}`);
+    if (!isQueryName(q)) yield problem(`workload.mix.${q}`, `unknown query "${q}"; allowed: ${names.join(', ')}`);
   }
   const sum = Object.values(w.mix).reduce((a, b) => a + b, 0);
   if (!(sum > 0)) yield problem('workload.mix', `the weights sum to ${sum}; at least one query needs a weight > 0`);
@@ -38,7 +43,7 @@ export function* scenarioProblems(f: ScenarioFile): Generator<Problem> {
   const nn = w.noisyNeighbour;
   if (nn) {
     if (!isQueryName(nn.query)) {
-      yield problem('workload.noisyNeighbour.query', `unknown query "${nn.query}"; allowed: ${QUERY_NAMES.join(', ')}`);
+      yield problem('workload.noisyNeighbour.query', `unknown query "${nn.query}"; allowed: ${names.join(', ')}`);
     }
     if (nn.tenant !== null) yield* slugProblems(nn.tenant, tenants, 'workload.noisyNeighbour.tenant');
     if (tenants < 2) yield problem('workload.noisyNeighbour', 'needs at least 2 tenants (the noisy one and the measured others)');
@@ -49,7 +54,7 @@ export function* scenarioProblems(f: ScenarioFile): Generator<Problem> {
     if (p) yield p;
   }
   if (f.headline) {
-    const p = headlineProblem(f.headline, f.workload.mix);
+    const p = headlineProblem(f.headline, f.workload.mix, names);
     if (p) yield p;
   }
   const po = policyOptionProblem(f);
@@ -72,10 +77,6 @@ export function dedicatedCount(given: number | undefined, tenants: number): numb
 
 function problem(field: string, message: string): Problem {
   return { path: field.split('.'), message };
-}
-
-function isQueryName(q: string): boolean {
-  return (QUERY_NAMES as readonly string[]).includes(q);
 }
 
 /** A tenant slug (t0001...) must name one of the scenario's tenants. */

@@ -5,6 +5,7 @@ import { rateSweepSchema } from './rate-sweep-schema.js';
 import { headlineSchema } from './headline-schema.js';
 import { policyFormSchema, policyFormsSchema } from './policy-schema.js';
 import { warmUntilStableSchema } from './warm-up-schema.js';
+import { customQueriesSchema } from './custom-query-schema.js';
 
 import { isLayoutName, LAYOUT_NAMES, layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../layouts/layout-names.js';
@@ -287,6 +288,8 @@ export const scenarioFileSchema = z
       })
       .strict()
       .prefault({}),
+    /** Scenario-declared queries the mix may name beside the built-in ones (custom-query-schema.ts); absent = none. */
+    queries: customQueriesSchema.optional(),
     workload: workloadSchema.prefault({}),
     /** Capacity: the workload in open loop at increasing rates, per layout, against a P99 target (rate-sweep-schema.ts). null = none. */
     rateSweep: orNull(rateSweepSchema),

@@ -5,6 +5,7 @@ import { stopwatch } from '../measure/timer.js';
 import { writeCsv } from '../results/bundle.js';
 import type { Summary } from '../results/summary-schema.js';
 import { datasetChecksum } from '../seed-check.js';
+import { checkCustomQueries } from '../workload/custom-query-check.js';
 import { datasetSection } from '../report/dataset-section.js';
 import { seedSection } from '../report/seed-section.js';
 import { sizesSection } from '../report/sizes-section.js';
@@ -77,6 +78,8 @@ export async function seedStage(s: RunSession, opts: { reuse?: boolean } = {}): 
       .map((m) => `${m.layout}/${m.tenant}/${m.table}: rows ${m.rows} (expected ${m.expectedRows}), hash ${m.hash} vs ${m.referenceHash}`);
     throw new ChecksumMismatchError(`datasets differ across layouts (${ds.mismatches.length} mismatches):\n  ${first.join('\n  ')}`);
   }
+  // The scenario's own queries must run in every layout before anything is measured (exit 2 if not).
+  await checkCustomQueries(ctx, s.layouts);
 }
 
 /**

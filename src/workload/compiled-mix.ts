@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { QueryConfig } from '../db/types.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
-import { QUERIES } from './query-registry.js';
-import type { QueryName } from './query-registry.js';
+import type { CustomQueries } from './custom-query.js';
+import { queryNamed } from './query-registry.js';
 import type { SqlShape, WorkloadQuery } from './workload-query.js';
 
 export interface Statement {
@@ -14,7 +14,8 @@ export interface Statement {
 
 export interface MixQuery {
   readonly index: number;
-  readonly name: QueryName;
+  /** A built-in query's name (query-names.ts) or one the scenario declares. */
+  readonly name: string;
   readonly query: WorkloadQuery;
   /**
    * Statement for a shape and tenant, built once. Tables without tenant_id (a schema or database
@@ -35,14 +36,15 @@ export class CompiledMix {
   readonly queries: MixQuery[];
   private readonly cumulative: number[];
 
-  constructor(mix: Readonly<Record<string, number>>, prepared: boolean) {
-    const entries = (Object.entries(mix) as [QueryName, number][]).filter(([, w]) => w > 0);
+  /** `custom`: the scenario's declared queries (customQueriesOf(scenario)), which the mix may name beside the built-in ones. */
+  constructor(mix: Readonly<Record<string, number>>, prepared: boolean, custom?: CustomQueries) {
+    const entries = Object.entries(mix).filter(([, w]) => w > 0);
     if (!entries.length) throw new Error('the mix has no query with a weight > 0');
     const total = entries.reduce((a, [, w]) => a + w, 0);
     let acc = 0;
     this.cumulative = entries.map(([, w]) => (acc += w / total));
     this.queries = entries.map(([name], index) => {
-      const query: WorkloadQuery = QUERIES[name];
+      const query: WorkloadQuery | undefined = queryNamed(name, custom);
       if (!query) throw new Error(`unknown query ${name}`);
       const cache = new Map<number, Statement>();
       const perTenant = new Map<string, Statement>();

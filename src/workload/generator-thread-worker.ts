@@ -18,6 +18,7 @@ import { threadCpuMs } from '../measure/thread-cpu.js';
 import { buildPools } from '../../seed/pools.js';
 import { closedLoop } from './closed-loop.js';
 import { CompiledMix } from './compiled-mix.js';
+import { customQueriesOf } from './custom-query.js';
 import type { DriveContext, Health } from './drive-context.js';
 import { watchOutages, workloadDriveFields } from './drive-context.js';
 import { stridedIds } from './generator-thread-share.js';
@@ -85,7 +86,7 @@ async function run(): Promise<void> {
     const go = new Promise<number>((resolve) => port.on('message', (m: ToThread) => m.type === 'go' && resolve(m.startEpochMs)));
     post({ type: 'ready' });
     const startAt = (await go) - performance.timeOrigin;
-    const mix = new CompiledMix(w.mix, w.prepared);
+    const mix = new CompiledMix(w.mix, w.prepared, customQueriesOf(ctx.scenario));
     const recorder = new WorkloadRecorder(mix.queries.length, tenantClasses(tenants), true);
     const ids: IdSource = init.ids
       ? init.ids.strided

@@ -12,8 +12,8 @@ import { CompiledMix } from './compiled-mix.js';
 import type { DriveContext, DriveResult, Health } from './drive-context.js';
 import { allocateIds } from './id-allocator.js';
 import { openLoop } from './open-loop.js';
-import { QUERIES } from './query-registry.js';
-import type { QueryName } from './query-registry.js';
+import { queryNamed } from './query-registry.js';
+import { customQueriesOf } from './custom-query.js';
 import { removeWrittenRows } from './remove-written-rows.js';
 import { retryOnConnectionLoss } from './cleanup-retry.js';
 import { errorMessage } from '../errors.js';
@@ -116,11 +116,12 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
   let cache: BufferCacheWatch | null = null;
   let backends: ServerBackendSampler | string = 'not measured: not reached';
   try {
-    const mix = new CompiledMix(w.mix, w.prepared);
+    const custom = customQueriesOf(ctx.scenario);
+    const mix = new CompiledMix(w.mix, w.prepared, custom);
     // With a noisy neighbour configured, the measured traffic never includes it (quiet or noisy),
     // so the two are comparable.
     const tenants = noisyTenant ? ctx.plan.tenants.filter((t) => t !== noisyTenant) : ctx.plan.tenants;
-    const writes = mix.writes || (o.noisy === true && QUERIES[w.noisyNeighbour?.query as QueryName]?.writes === true);
+    const writes = mix.writes || (o.noisy === true && queryNamed(w.noisyNeighbour?.query ?? '', custom)?.writes === true);
     // Idempotent cleanups: a backend killed or a short outage between segments costs a retry, not the run.
     const cleanup = () =>
       retryOnConnectionLoss(
@@ -223,7 +224,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     );
     const noisyLoad =
       o.noisy && noisyTenant
-        ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed)
+        ? startNoisyLoad(dc.request, ids, noisyTenant, w.noisyNeighbour!.query, w.noisyNeighbour!.users, dc.seed, custom)
         : null;
     let drive: DriveResult;
     let routerStats: RouterStats | null = null;

@@ -2,6 +2,7 @@ import type { ResolvedWorkload } from '../config/load-scenario.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { hash32, mulberry32 } from '../../seed/prng.js';
 import { CompiledMix } from './compiled-mix.js';
+import type { CustomQueries } from './custom-query.js';
 import { sleep } from './drive-context.js';
 import { executeRequest } from './execute-request.js';
 import type { RequestOptions } from './execute-request.js';
@@ -32,8 +33,9 @@ export function startNoisyLoad(
   query: string,
   users: number,
   seed: number,
+  custom?: CustomQueries,
 ): NoisyLoad {
-  const mix = new CompiledMix({ [query]: 1 }, request.prepared);
+  const mix = new CompiledMix({ [query]: 1 }, request.prepared, custom);
   const q = mix.queries[0]!;
   let stopped = false;
   let ok = 0;

@@ -10,6 +10,7 @@ import type { ConnectionConfig } from '../db/types.js';
 import type { LayoutContext, TenantLocation } from '../layouts/layout.js';
 import type { TenantPlan } from '../../seed/tenant-plan.js';
 import { CompiledMix } from './compiled-mix.js';
+import { customQueriesOf } from './custom-query.js';
 import { noisyTenantOf } from './noisy-neighbour.js';
 import { transactionContextSql } from './pgbench-context.js';
 import { PGBENCH_MAX_SCRIPTS, pgbenchScripts } from './pgbench-reference.js';
@@ -66,7 +67,7 @@ export function tenantShares(choice: TenantChoice, tenants: readonly TenantPlan[
  * measured requests use (execute-request.ts).
  */
 export function planReference(ctx: LayoutContext, locate: (t: TenantPlan) => TenantLocation, w: ResolvedWorkload): ReferencePlan {
-  const mix = new CompiledMix(w.mix, w.prepared);
+  const mix = new CompiledMix(w.mix, w.prepared, customQueriesOf(ctx.scenario));
   const total = Object.values(w.mix).reduce((a, x) => a + x, 0);
   const noisy = noisyTenantOf(w, ctx.plan.tenants);
   const tenants = noisy ? ctx.plan.tenants.filter((t) => t !== noisy) : ctx.plan.tenants;

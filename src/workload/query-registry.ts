@@ -1,4 +1,6 @@
 import type { QueryName } from '../config/query-names.js';
+import { compileCustomQuery } from './custom-query.js';
+import type { CustomQueries } from './custom-query.js';
 import { createOrder } from './queries/create-order.js';
 import { orderReport } from './queries/order-report.js';
 import { orderSearch } from './queries/order-search.js';
@@ -14,6 +16,13 @@ export const QUERIES = {
   'order-search': orderSearch,
   'create-order': createOrder,
 } as const satisfies Record<QueryName, WorkloadQuery>;
+
+/** A built-in query, else one the scenario declares (their names never clash: custom-query-schema.ts), else undefined. */
+export function queryNamed(name: string, custom?: CustomQueries): WorkloadQuery | undefined {
+  if (Object.hasOwn(QUERIES, name)) return QUERIES[name as QueryName];
+  const spec = custom?.specs.find((q) => q.name === name);
+  return spec && compileCustomQuery(spec, custom!.seed);
+}
 
 export type { QueryName };
 export { QUERY_NAMES } from '../config/query-names.js';
