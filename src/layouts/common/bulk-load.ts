@@ -111,9 +111,9 @@ async function buildIndexes(ctx: LayoutContext, db: string, schemas: readonly { 
     });
     return;
   }
-  await onConnections(ctx, db, schemas, concurrency, async (c, opts) => {
-    const { keys, fks } = ordered(opts);
-    await c.query([...keys.flat(), ...fks].join(';\n'));
+  await onConnections(ctx, db, schemas, concurrency, async (c, batch) => {
+    const ddl = batch.map(ordered);
+    await c.query([...ddl.flatMap((d) => d.keys.flat()), ...ddl.flatMap((d) => d.fks)].join(';\n'));
   });
 }
 
@@ -121,30 +121,38 @@ async function buildIndexes(ctx: LayoutContext, db: string, schemas: readonly { 
 const PROVISION_BATCH = 100;
 
 /**
- * `fn` for every item, `concurrency` workers, each on one connection of its own for all its
- * items (a connection per item costs a backend start each: 10,000 of them at 10,000 tenants).
+ * `fn` for every batch of at most PROVISION_BATCH items (fewer when there are few items), `concurrency` workers, each on one
+ * connection of its own for all its batches, each batch in one transaction: a connection per item
+ * costs a backend start each, a commit per item a WAL flush each (10,000 tenants: 40,000 COPYs).
  */
 async function onConnections<T>(
   ctx: LayoutContext,
   db: string,
   items: readonly T[],
   concurrency: number,
-  fn: (c: DbClient, item: T) => Promise<unknown>,
+  fn: (c: DbClient, batch: readonly T[]) => Promise<unknown>,
 ): Promise<void> {
+  // Small enough batches that the workers stay balanced (a few large tenants among many small ones).
+  const size = Math.max(1, Math.min(PROVISION_BATCH, Math.ceil(items.length / (concurrency * 4))));
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   let next = 0;
   let failed: unknown = null;
   const worker = () =>
     withAdmin(ctx.target, db, async (c) => {
-      while (failed === null && next < items.length) {
-        const item = items[next++]!;
+      while (failed === null && next < batches.length) {
+        const batch = batches[next++]!;
         try {
-          await fn(c, item);
+          await c.query('BEGIN');
+          await fn(c, batch);
+          await c.query('COMMIT');
         } catch (err) {
           failed ??= err;
+          await c.query('ROLLBACK').catch(() => {});
         }
       }
     });
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, worker));
   if (failed !== null) throw failed;
 }
 
@@ -175,15 +183,16 @@ export async function seedTenantSchemas(
 
   sw = stopwatch();
   ctx.progress.phase(layout, 'load');
-  await onConnections(ctx, db, tenants, ctx.scenario.seeding.concurrency, async (c, t) => {
-    for (const table of TENANT_TABLES) {
-      await copyIn(
-        c,
-        `${ident(t.slug)}.${table}`,
-        copyColumns(table, { tenantColumn: false }),
-        tableCopyStream(table, [t], ctx.pools, { tenantColumn: false, onRows: (n) => ctx.progress.rows(layout, n) }),
-      );
-    }
+  await onConnections(ctx, db, tenants, ctx.scenario.seeding.concurrency, async (c, batch) => {
+    for (const t of batch)
+      for (const table of TENANT_TABLES) {
+        await copyIn(
+          c,
+          `${ident(t.slug)}.${table}`,
+          copyColumns(table, { tenantColumn: false }),
+          tableCopyStream(table, [t], ctx.pools, { tenantColumn: false, onRows: (n) => ctx.progress.rows(layout, n) }),
+        );
+      }
   });
   phases.load = sw.seconds();
 
