@@ -559,6 +559,11 @@ const rows: Row[] = [
     words: ['t0042'],
   },
   {
+    name: 'sweep limits with a memory share above 1',
+    args: ['all', '--scenario', scenario('s-limits', { sweep: '{ tenants: [2], limits: { memoryShareOfRam: 2 } }' })],
+    words: ['sweep.limits.memoryShareOfRam'],
+  },
+  {
     name: 'rate sweep with text rates',
     args: ['run', '--scenario', scenario('r-rates', { rateSweep: '{ rates: [a] }' })],
     words: ['rateSweep'],

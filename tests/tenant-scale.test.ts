@@ -154,6 +154,8 @@ describe('tenant-scale sweep', () => {
       [{ sweep: { tenants: [2], extraTenants: { oracle: [8] } } }, /sweep\.extraTenants.*unknown field "oracle"/],
       [{ sweep: { tenants: [2], extraTenants: { rls: [2] } } }, /sweep\.extraTenants\.rls.*already a step/],
       [{ sweep: { tenant: [2] } }, /sweep.*unknown field "tenant"/],
+      [{ sweep: { tenants: [2], limits: { pool: 10 } } }, /sweep\.limits.*unknown field "pool"/],
+      [{ sweep: { tenants: [2], limits: { migrateUpTo: 0 } } }, /sweep\.limits\.migrateUpTo/],
       [
         { tenants: { count: 5 }, sweep: { tenants: [2, 5] }, workload: { tenantChoice: { kind: 'hot', share: 0.5, tenant: 't0004' } } },
         /sweep step with 2 tenants.*workload\.tenantChoice\.tenant/,

@@ -74,4 +74,15 @@ export interface SweepStep {
 
 export interface ResolvedSweep {
   readonly steps: readonly SweepStep[];
+  /** The limit measurements and their budgets (scenario-schema.ts sweep.limits); null = not requested. */
+  readonly limits: SweepLimits | null;
+}
+
+export interface SweepLimits {
+  readonly poolConnections: number;
+  readonly memoryShareOfRam: number;
+  readonly migrationSeconds: number;
+  readonly dumpSeconds: number;
+  /** null = every step migrates. */
+  readonly migrateUpTo: number | null;
 }

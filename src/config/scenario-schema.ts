@@ -205,6 +205,26 @@ const sweepSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Where each strategy breaks (issue 16): per step also the backend memory per connection, a full
+     * pg_dump with the locks it needs, and creating one more tenant; the report gives the tenant
+     * count at which each cost crosses its budget (measured, or extrapolated linearly).
+     */
+    limits: z
+      .object({
+        /** Connections a pool would hold: the per-connection backend memory is multiplied by it. */
+        poolConnections: positiveInt.max(100_000).default(100),
+        /** Budget for backend memory x poolConnections: this share of the machine's RAM. */
+        memoryShareOfRam: z.number().positive().max(1).default(0.5),
+        /** Budget for a migration across all tenants (sequential and parallel), seconds. */
+        migrationSeconds: z.number().positive().default(600),
+        /** Budget for pg_dump of the whole layout, seconds. */
+        dumpSeconds: z.number().positive().default(600),
+        /** Migrate only in steps up to this many tenants (a time box); above it "not measured", extrapolated. */
+        migrateUpTo: positiveInt.max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

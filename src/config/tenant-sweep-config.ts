@@ -5,12 +5,12 @@
  * so a bad step exits 2 before anything touches a database.
  */
 import { UsageError } from '../errors.js';
-import type { ResolvedScenario, ResolvedSweep, SweepStep } from './resolved-scenario.js';
+import type { ResolvedScenario, ResolvedSweep, SweepLimits, SweepStep } from './resolved-scenario.js';
 import type { ScenarioOverrides } from './scenario-overrides.js';
 import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName, SweepFile } from './scenario-schema.js';
 
-export type { ResolvedSweep, SweepStep };
+export type { ResolvedSweep, SweepLimits, SweepStep };
 
 export function resolveSweep(
   sweep: SweepFile,
@@ -74,5 +74,7 @@ export function resolveSweep(
     }
     steps.push({ tenants: n, layouts, scenario });
   }
-  return { steps };
+  const l = sweep.limits;
+  const limits: SweepLimits | null = l ? { ...l, migrateUpTo: l.migrateUpTo ?? null } : null;
+  return { steps, limits };
 }

@@ -10,6 +10,7 @@ import type { Summary } from '../results/summary-schema.js';
 import { VEGA_LITE_SCHEMA } from './charts.js';
 import { NOT_MEASURED, notMeasured } from './not-measured.js';
 import { type Cell, type Chart, MB, type Section, type Table } from './section.js';
+import { tenantLimitsTables } from './tenant-limits-section.js';
 
 const NOT_IN_STEP = notMeasured('not in this step');
 
@@ -224,6 +225,8 @@ export function tenantSweepSection(s: Summary): Section | null {
       notes: ["Server backends: client backends on the layout's databases in pg_stat_activity, sampled every 50 ms during the workload."],
     });
   }
+
+  tables.push(...tenantLimitsTables(sweep, layouts));
 
   tables.push({
     id: 'sweep-harness',

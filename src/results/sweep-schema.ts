@@ -24,6 +24,11 @@ export const sweepLayoutSchema = z.object({
       relationsTouched: count,
       bytesBefore: bytes.describe('CacheMemoryContext and children right after connecting, summed over the backends'),
       bytesAfter: bytes.describe('... after planning a query on every tenant table, summed over the backends'),
+      totalBytesAfter: bytes
+        .optional()
+        .describe(
+          'all memory contexts of the backends (pg_backend_memory_contexts, read on the connection that touched the tables), summed',
+        ),
     })
     .nullable()
     .describe('backend catalog cache memory after touching every tenant (pg_backend_memory_contexts)'),
@@ -83,6 +88,45 @@ export const sweepLayoutSchema = z.object({
     })
     .nullable()
     .describe('during the workload segment(s)'),
+  fullDump: z
+    .union([
+      z.object({
+        status: z.enum(['ok', 'failed']).describe('ok: pg_dump exited 0 and its archive lists a TABLE DATA entry per table (not restored)'),
+        databases: count,
+        seconds: seconds.nullable().describe('pg_dump -Fc of every database of the layout, one after the other'),
+        bytes: bytes.nullable(),
+        tablesLocked: count.describe('tables one pg_dump locks (ACCESS SHARE, one transaction): the most over the databases'),
+        peakLocksSampled: count.nullable().describe("most pg_locks rows of pg_dump's backend, sampled every 100 ms"),
+        lockSlotsPerLock: z
+          .number()
+          .int()
+          .positive()
+          .nullable()
+          .describe('max_connections + autovacuum_max_workers + 1 + max_worker_processes + max_wal_senders + max_prepared_transactions'),
+        requiredMaxLocksPerTransaction: count
+          .nullable()
+          .describe(
+            'ceil(max(tablesLocked, peakLocksSampled) / lockSlotsPerLock): the least max_locks_per_transaction for this pg_dump alone',
+          ),
+        maxLocksPerTransaction: count.nullable().describe("the server's setting"),
+        error: z.string().nullable(),
+      }),
+      notMeasuredSchema,
+    ])
+    .optional()
+    .describe('whole-layout pg_dump (sweep.limits only)'),
+  addTenant: z
+    .union([
+      z.object({
+        status: z.enum(['ok', 'failed']),
+        method: z.string().describe('what was created: a schema in the database, or a database'),
+        seconds: seconds.nullable().describe('creating the tenant: schema or database, tables, keys, indexes (no data), committed'),
+        error: z.string().nullable(),
+      }),
+      notMeasuredSchema,
+    ])
+    .optional()
+    .describe('creating one more tenant at this tenant count (sweep.limits only; dropped afterwards)'),
   notes: z.array(z.string()).describe('what was not measured, and why'),
 });
 
@@ -118,6 +162,18 @@ export const sweepSummarySchema = z.object({
     .positive()
     .describe("the database layout's connection cap (layoutOptions.database.maxConnections)"),
   serverMaxConnections: z.number().int().positive().nullable().describe("the server's max_connections"),
+  limits: z
+    .object({
+      poolConnections: z.number().int().positive().describe('connections a pool would hold (backend memory is multiplied by it)'),
+      memoryShareOfRam: z.number().positive().max(1),
+      ramBytes: bytes.nullable().describe("the machine's RAM (environment capture)"),
+      migrationSeconds: z.number().positive().describe('budget for a migration across all tenants'),
+      dumpSeconds: z.number().positive().describe('budget for pg_dump of the whole layout'),
+      migrateUpTo: z.number().int().positive().nullable().describe('steps above this tenant count did not migrate (time box)'),
+    })
+    .nullable()
+    .optional()
+    .describe('sweep.limits: the budgets the report finds crossing points for; null = no limit measurements'),
   steps: z.array(sweepStepSchema),
 });
 

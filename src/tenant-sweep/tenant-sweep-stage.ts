@@ -30,6 +30,7 @@ import { compareLayouts } from '../seed-check.js';
 import { HarnessMemorySampler } from './harness-memory.js';
 import { sampleServerConnections } from './server-connections.js';
 import { writeSweepCsv } from './tenant-sweep-csv.js';
+import { type LimitFigures, measureLimits } from './limits-step.js';
 
 export interface SweepOptions {
   /** Units migrated at once in the parallel pass (the one-at-a-time pass is measured first). */
@@ -45,6 +46,7 @@ export const SWEEP_LAYOUT_REASON = 'sweep run: see the tenant-scale tables (summ
 interface StepExtras {
   serverPeaks: Map<LayoutName, number> | null;
   dumps: Map<LayoutName, NonNullable<SweepLayout['tenantDump']>>;
+  limits: Map<LayoutName, LimitFigures>;
   skipped: Map<string, string>;
 }
 
@@ -60,6 +62,7 @@ export async function tenantSweepStage(s: RunSession, o: SweepOptions): Promise<
     parallel: o.parallel,
     databaseMaxConnections: s.scenario.layoutOptions.database.maxConnections,
     serverMaxConnections: Number.isFinite(serverMax) && serverMax > 0 ? serverMax : null,
+    ...(sweep.limits ? { limits: { ...sweep.limits, ramBytes: s.env.machine.memoryBytes || null } } : {}),
     steps: sweep.steps.map((st) => ({
       tenants: st.tenants,
       rows: st.scenario.rows,
@@ -121,7 +124,8 @@ const mb = (b: number) => (b / 1048576).toFixed(1);
 async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, ctx: LayoutContext, o: SweepOptions): Promise<void> {
   const memory = new HarnessMemorySampler();
   const sw = stopwatch();
-  const extras: StepExtras = { serverPeaks: null, dumps: new Map(), skipped: new Map() };
+  const extras: StepExtras = { serverPeaks: null, dumps: new Map(), limits: new Map(), skipped: new Map() };
+  const limits = s.scenario.sweep?.limits ?? null;
   const checksums = new Map<LayoutName, Map<string, TableChecksums>>();
   const stepSummary: Summary = {
     ...s.summary,
@@ -186,15 +190,23 @@ async function runStep(s: RunSession, step: SweepStep, entry: SweepStepSummary, 
         extras.serverPeaks = await sampler.stop();
       }
     }
+    if (limits && !o.skipOperations)
+      for (const l of stepSession.layouts) {
+        extras.limits.set(l, await measureLimits(ctx, l, stepSession.out));
+        stepSession.flush();
+      }
+    if (limits?.migrateUpTo && step.tenants > limits.migrateUpTo)
+      extras.skipped.set('migration', `not measured: above sweep.limits.migrateUpTo (${limits.migrateUpTo} tenants, a time box)`);
     if (o.skipOperations) {
       extras.skipped.set('migration', 'not measured: --skip-operations');
       extras.skipped.set('tenantDump', 'not measured: --skip-operations');
     } else {
-      try {
-        await migrateStage(stepSession, { parallel: o.parallel, compareSequential: true, underLoad: false });
-      } catch (err) {
-        failures.push(err);
-      }
+      if (!extras.skipped.has('migration'))
+        try {
+          await migrateStage(stepSession, { parallel: o.parallel, compareSequential: true, underLoad: false });
+        } catch (err) {
+          failures.push(err);
+        }
       for (const l of stepSession.layouts) {
         extras.dumps.set(l, await tenantDump(stepSession, l));
         stepSession.flush();
@@ -264,6 +276,7 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
   if (extras.skipped.has('migration')) notes.push(`migration: ${extras.skipped.get('migration')}`);
   else if (!m) notes.push('migration: not measured: did not run');
   const dump = extras.dumps.get(l) ?? null;
+  const limits = extras.limits.get(l);
   if (extras.skipped.has('tenantDump')) notes.push(`single-tenant backup: ${extras.skipped.get('tenantDump')}`);
   else if (dump && dump.status === 'not measured') notes.push(`single-tenant backup: ${dump.reason}`);
   return {
@@ -281,6 +294,7 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
             relationsTouched: mem.relationsTouched,
             bytesBefore: mem.cacheBytesBefore,
             bytesAfter: mem.cacheBytesAfter,
+            totalBytesAfter: mem.backendBytesAfter,
           }
         : null,
     workload:
@@ -304,6 +318,7 @@ function layoutFigures(l: LayoutName, step: Summary, extras: StepExtras, cap: nu
         }
       : null,
     tenantDump: dump,
+    ...(limits ? { fullDump: limits.fullDump, addTenant: limits.addTenant } : {}),
     connections: w?.connections
       ? {
           cap,

@@ -90,6 +90,8 @@ export async function dropRoles(ctx: LayoutContext, roles: readonly string[], se
   });
 }
 
+const GRANT_BATCH = 500;
+
 /**
  * Grant CONNECT on a database and full DML on the tables of the given schemas. No TEMPORARY: a
  * temporary object outlives the transaction on a pooled connection and `pg_temp` is searched
@@ -97,9 +99,14 @@ export async function dropRoles(ctx: LayoutContext, roles: readonly string[], se
  */
 export async function grantDml(c: Queryable, db: string, role: string, schemas: readonly string[]): Promise<void> {
   await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
-  for (const s of schemas) {
-    await c.query(`GRANT USAGE ON SCHEMA ${ident(s)} TO ${ident(role)}`);
-    await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${ident(s)} TO ${ident(role)}`);
-    await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${ident(s)} TO ${ident(role)}`);
+  // Schemas in lists of GRANT_BATCH: three statements per batch instead of three per schema (10,000 tenant schemas).
+  for (let i = 0; i < schemas.length; i += GRANT_BATCH) {
+    const list = schemas
+      .slice(i, i + GRANT_BATCH)
+      .map((s) => ident(s))
+      .join(', ');
+    await c.query(`GRANT USAGE ON SCHEMA ${list} TO ${ident(role)}`);
+    await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${list} TO ${ident(role)}`);
+    await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${list} TO ${ident(role)}`);
   }
 }

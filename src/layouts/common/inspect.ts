@@ -1,5 +1,6 @@
 /** Server-side checksums and sizes, shared by the layouts. */
 import { withAdmin } from '../../db/client.js';
+import type { Queryable } from '../../db/types.js';
 import { ident } from '../../db/sql.js';
 import { checksumSql } from '../../../seed/dataset.js';
 import { TENANT_TABLES } from '../../../seed/tenant-plan.js';
@@ -41,15 +42,18 @@ export async function pooledChecksums(
 
 /** Unpooled tables of one tenant (its schema or its database). */
 export async function tenantChecksums(ctx: LayoutContext, db: string, schema: string | undefined): Promise<TableChecksums> {
+  return withAdmin(ctx.target, db, (c) => tenantChecksumsOn(c, schema));
+}
+
+/** The same on an open connection (many tenant schemas of one database: one connection for all). */
+export async function tenantChecksumsOn(c: Queryable, schema: string | undefined): Promise<TableChecksums> {
   const out = emptyChecksums();
-  await withAdmin(ctx.target, db, async (c) => {
-    for (const table of TENANT_TABLES) {
-      const r = await c.query<{ n: string; hash: string }>(
-        checksumSql(table, { tenantColumn: false, schema: schema ? ident(schema) : undefined }),
-      );
-      out[table] = { rows: Number(r.rows[0]!.n), hash: r.rows[0]!.hash };
-    }
-  });
+  for (const table of TENANT_TABLES) {
+    const r = await c.query<{ n: string; hash: string }>(
+      checksumSql(table, { tenantColumn: false, schema: schema ? ident(schema) : undefined }),
+    );
+    out[table] = { rows: Number(r.rows[0]!.n), hash: r.rows[0]!.hash };
+  }
   return out;
 }
 

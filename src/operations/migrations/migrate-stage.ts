@@ -65,7 +65,8 @@ export async function migrateLayout(
     );
   };
   let sequential: LayoutMigration['sequential'] = null;
-  const before = await Promise.all(units.map((u) => readVersion(s.target, u)));
+  // At most `parallel` connections at once: 10,000 tenant schemas must not open 10,000 connections together (max_connections).
+  const before = await mapLimited(units, parallel, (u) => readVersion(s.target, u));
   if (opts.compareSequential && parallel > 1 && units.length > 1) {
     const seq = await run(1);
     if (seq.perUnit.some((u) => u.status !== 'ok')) return summarize(s, units.length, seq.perUnit, seq.seconds, 1, null, opts);
@@ -124,14 +125,14 @@ async function underLoad(
   // Whatever happened under load, finish the migration: every unit back at the version the quiet
   // run reached (resumes from each unit's version table).
   const reached = applied.map((u) => u.versionAfter ?? 0);
-  const versions = await Promise.all(units.map((u) => readVersion(s.target, u)));
+  const versions = await mapLimited(units, m.parallel, (u) => readVersion(s.target, u));
   await mapLimited(units, m.parallel, async (u, i) => {
     const behind = reached[i]! - (versions[i]?.version ?? 0);
     return behind > 0 || versions[i] === null
       ? migrateUnit(s.target, u, { count: Math.max(1, behind), lockTimeoutMs: opts.lockTimeoutMs })
       : null;
   });
-  const final = await Promise.all(units.map((u) => readVersion(s.target, u)));
+  const final = await mapLimited(units, m.parallel, (u) => readVersion(s.target, u));
   m.unitsAtTarget = final.filter((v) => v !== null && v.version >= m.targetVersion).length;
   if (m.unitsAtTarget < m.units) m.status = 'failed';
 }

@@ -6,6 +6,7 @@
  */
 import { connect, withAdmin } from '../../db/client.js';
 import { ident } from '../../db/sql.js';
+import type { Queryable } from '../../db/types.js';
 import { errorMessage } from '../../errors.js';
 import type { LayoutContext, TableUnit } from '../../layouts/layout.js';
 import { layout as layoutOf } from '../../layouts/registry.js';
@@ -25,63 +26,61 @@ const SCHEMA_BYTES_SQL = `
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'm')`;
 
-async function perTenant(ctx: LayoutContext, u: TableUnit): Promise<TenantSize[]> {
-  return withAdmin(ctx.target, u.db, async (c) => {
-    const rows = new Map<string, number>();
-    const data = new Map<string, number>();
-    const schema = ident(u.schema);
-    for (const table of TENANT_TABLES) {
-      if (u.pooled) {
-        const r = await c.query<{ id: string; n: string; b: string }>(
-          `SELECT tenant_id::text AS id, count(*)::text AS n, coalesce(sum(pg_column_size(t.*)), 0)::text AS b FROM ${schema}.${ident(table)} t GROUP BY tenant_id`,
-        );
-        for (const x of r.rows) {
-          rows.set(x.id, (rows.get(x.id) ?? 0) + Number(x.n));
-          data.set(x.id, (data.get(x.id) ?? 0) + Number(x.b));
-        }
-      } else {
-        const r = await c.query<{ n: string; b: string }>(
-          `SELECT count(*)::text AS n, coalesce(sum(pg_column_size(t.*)), 0)::text AS b FROM ${schema}.${ident(table)} t`,
-        );
-        const id = u.tenants[0]!.id;
-        rows.set(id, (rows.get(id) ?? 0) + Number(r.rows[0]!.n));
-        data.set(id, (data.get(id) ?? 0) + Number(r.rows[0]!.b));
-      }
-    }
+async function perTenant(c: Queryable, u: TableUnit): Promise<TenantSize[]> {
+  const rows = new Map<string, number>();
+  const data = new Map<string, number>();
+  const schema = ident(u.schema);
+  for (const table of TENANT_TABLES) {
     if (u.pooled) {
-      return u.tenants.map((t) => ({
-        tenant: t.slug,
-        rows: rows.get(t.id) ?? 0,
-        pooled: true,
-        tableBytes: null,
-        indexBytes: null,
-        toastBytes: null,
-        totalBytes: null,
-        dataBytes: data.get(t.id) ?? 0,
-        databaseBytes: null,
-      }));
+      const r = await c.query<{ id: string; n: string; b: string }>(
+        `SELECT tenant_id::text AS id, count(*)::text AS n, coalesce(sum(pg_column_size(t.*)), 0)::text AS b FROM ${schema}.${ident(table)} t GROUP BY tenant_id`,
+      );
+      for (const x of r.rows) {
+        rows.set(x.id, (rows.get(x.id) ?? 0) + Number(x.n));
+        data.set(x.id, (data.get(x.id) ?? 0) + Number(x.b));
+      }
+    } else {
+      const r = await c.query<{ n: string; b: string }>(
+        `SELECT count(*)::text AS n, coalesce(sum(pg_column_size(t.*)), 0)::text AS b FROM ${schema}.${ident(table)} t`,
+      );
+      const id = u.tenants[0]!.id;
+      rows.set(id, (rows.get(id) ?? 0) + Number(r.rows[0]!.n));
+      data.set(id, (data.get(id) ?? 0) + Number(r.rows[0]!.b));
     }
-    const t = u.tenants[0]!;
-    const s = (await c.query<{ table_bytes: string; toast_bytes: string; index_bytes: string }>(SCHEMA_BYTES_SQL, [[u.schema]])).rows[0]!;
-    const own =
-      u.schema === 'public'
-        ? Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database())::text AS b')).rows[0]!.b)
-        : null;
-    const [tb, ib, xb] = [Number(s.table_bytes), Number(s.index_bytes), Number(s.toast_bytes)];
-    return [
-      {
-        tenant: t.slug,
-        rows: rows.get(t.id) ?? 0,
-        pooled: false,
-        tableBytes: tb,
-        indexBytes: ib,
-        toastBytes: xb,
-        totalBytes: tb + ib + xb,
-        dataBytes: data.get(t.id) ?? 0,
-        databaseBytes: own,
-      },
-    ];
-  });
+  }
+  if (u.pooled) {
+    return u.tenants.map((t) => ({
+      tenant: t.slug,
+      rows: rows.get(t.id) ?? 0,
+      pooled: true,
+      tableBytes: null,
+      indexBytes: null,
+      toastBytes: null,
+      totalBytes: null,
+      dataBytes: data.get(t.id) ?? 0,
+      databaseBytes: null,
+    }));
+  }
+  const t = u.tenants[0]!;
+  const s = (await c.query<{ table_bytes: string; toast_bytes: string; index_bytes: string }>(SCHEMA_BYTES_SQL, [[u.schema]])).rows[0]!;
+  const own =
+    u.schema === 'public'
+      ? Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database())::text AS b')).rows[0]!.b)
+      : null;
+  const [tb, ib, xb] = [Number(s.table_bytes), Number(s.index_bytes), Number(s.toast_bytes)];
+  return [
+    {
+      tenant: t.slug,
+      rows: rows.get(t.id) ?? 0,
+      pooled: false,
+      tableBytes: tb,
+      indexBytes: ib,
+      toastBytes: xb,
+      totalBytes: tb + ib + xb,
+      dataBytes: data.get(t.id) ?? 0,
+      databaseBytes: own,
+    },
+  ];
 }
 
 async function perDatabase(ctx: LayoutContext, db: string, schemas: readonly string[]): Promise<DatabaseSize> {
@@ -119,7 +118,7 @@ const CACHE_SQL = `SELECT coalesce(sum(total_bytes) FILTER (WHERE name = 'CacheM
  */
 async function catalogMemory(ctx: LayoutContext, units: readonly TableUnit[]): Promise<SizesDetail['catalogMemory']> {
   const byDb = new Map<string, string[]>();
-  for (const u of units) byDb.set(u.db, [...(byDb.get(u.db) ?? []), u.schema]);
+  for (const u of units) byDb.get(u.db)?.push(u.schema) ?? byDb.set(u.db, [u.schema]);
   let before = 0;
   let after = 0;
   let total = 0;
@@ -159,13 +158,19 @@ async function catalogMemory(ctx: LayoutContext, units: readonly TableUnit[]): P
 export async function sizesDetail(layout: LayoutName, ctx: LayoutContext): Promise<SizesDetail> {
   const units = layoutOf(layout).tableUnits(ctx);
   const tenants: TenantSize[] = [];
-  for (const u of units) tenants.push(...(await perTenant(ctx, u)));
+  // One connection per database for all its units (10,000 tenant schemas: not 10,000 backend starts).
+  const unitsByDb = new Map<string, TableUnit[]>();
+  for (const u of units) unitsByDb.get(u.db)?.push(u) ?? unitsByDb.set(u.db, [u]);
+  for (const [db, list] of unitsByDb)
+    await withAdmin(ctx.target, db, async (c) => {
+      for (const u of list) tenants.push(...(await perTenant(c, u)));
+    });
   const order = new Map(ctx.plan.tenants.map((t, i) => [t.slug, i]));
   tenants.sort((a, b) => order.get(a.tenant)! - order.get(b.tenant)!);
-  const schemasByDb = new Map<string, string[]>();
-  for (const u of units) schemasByDb.set(u.db, [...new Set([...(schemasByDb.get(u.db) ?? []), u.schema])]);
+  const schemasByDb = new Map<string, Set<string>>();
+  for (const u of units) schemasByDb.get(u.db)?.add(u.schema) ?? schemasByDb.set(u.db, new Set([u.schema]));
   const dbs: DatabaseSize[] = [];
-  for (const [db, schemas] of schemasByDb) dbs.push(await perDatabase(ctx, db, schemas));
+  for (const [db, schemas] of schemasByDb) dbs.push(await perDatabase(ctx, db, [...schemas]));
   return {
     perTenant: tenants,
     perDatabase: dbs,
