@@ -66,7 +66,8 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
   );
   for (const slot of o.slots) {
     for (const l of [slot.a, slot.b]) {
-      if (s.summary.layouts[l]?.status !== 'ok') throw new Error(`ab: layout ${l} is not seeded (${s.summary.layouts[l]?.reason ?? 'unknown'})`);
+      if (s.summary.layouts[l]?.status !== 'ok')
+        throw new Error(`ab: layout ${l} is not seeded (${s.summary.layouts[l]?.reason ?? 'unknown'})`);
     }
   }
   const allDatabases = [...new Set(o.slots.flatMap((x) => [x.a, x.b]).flatMap((l) => layoutOf(l).databases(s.ctx)))];

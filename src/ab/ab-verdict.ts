@@ -33,10 +33,11 @@ export interface AbVerdict {
 }
 
 /**
- * Every metric of every slot from the windows, and the overall verdict: "cannot compare" when any
- * metric lacks the pairs to decide (as `compare`, it wins over a regression: part of the picture is
- * missing), else "regression" when any metric's interval lies beyond the threshold, else
- * "inconclusive" when any interval reaches across it, else "no regression".
+ * Every metric of every slot from the windows, and the overall verdict: "regression" when any
+ * metric's interval lies beyond the threshold (its pairs show it whatever the other metrics lack),
+ * else "cannot compare" when any metric lacks the pairs to decide (too few valid windows, a query
+ * with no request in a window), else "inconclusive" when any interval reaches across the threshold,
+ * else "no regression".
  */
 export function abVerdict(slots: readonly AbSlot[], windows: readonly AbWindow[], o: VerdictOptions): AbVerdict {
   const metrics: MetricVerdict[] = [];
@@ -56,13 +57,12 @@ export function abVerdict(slots: readonly AbSlot[], windows: readonly AbWindow[]
     }
   }
   const has = (v: AbVerdictKind) => metrics.some((m) => m.verdict === v);
-  const overall: AbOverall =
-    problems.length || has('cannot compare')
+  const overall: AbOverall = has('regression')
+    ? 'regression'
+    : problems.length || has('cannot compare')
       ? 'cannot compare'
-      : has('regression')
-        ? 'regression'
-        : has('inconclusive')
-          ? 'inconclusive'
-          : 'no regression';
+      : has('inconclusive')
+        ? 'inconclusive'
+        : 'no regression';
   return { overall, threshold: o.threshold, confidence: o.confidence, metrics, problems };
 }

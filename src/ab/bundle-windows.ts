@@ -13,7 +13,8 @@ import { windowFigures } from './window-metrics.js';
  * one window (its repeats merged).
  */
 export function bundleWindows(a: readonly LoadedResults[], b: readonly LoadedResults[]): { slots: AbSlot[]; windows: AbWindow[] } {
-  if (a.length !== b.length) throw new UsageError(`--a-runs has ${a.length} bundle(s), --b-runs ${b.length}: pairs need as many of each`, 'a-runs');
+  if (a.length !== b.length)
+    throw new UsageError(`--a-runs has ${a.length} bundle(s), --b-runs ${b.length}: pairs need as many of each`, 'a-runs');
   const layoutsOf = (r: LoadedResults) => Object.keys(r.summary.workload?.layouts ?? {}) as LayoutName[];
   const common = layoutsOf(a[0]!).filter((l) => [...a, ...b].every((r) => layoutsOf(r).includes(l)));
   if (!common.length) throw new UsageError('--a-runs/--b-runs: no layout has a workload in every bundle', 'a-runs');

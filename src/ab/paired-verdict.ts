@@ -15,7 +15,13 @@ import { tQuantile } from './t-quantile.js';
  */
 export type Worse = 'higher' | 'lower';
 
-export type AbVerdictKind = 'regression' | 'inconclusive' | 'within threshold' | 'no measurable difference' | 'improvement' | 'cannot compare';
+export type AbVerdictKind =
+  | 'regression'
+  | 'inconclusive'
+  | 'within threshold'
+  | 'no measurable difference'
+  | 'improvement'
+  | 'cannot compare';
 
 export interface PairedVerdict {
   verdict: AbVerdictKind;
@@ -42,11 +48,7 @@ export const MIN_PAIRS = 3;
 const MAX_PAIRS = 1000;
 
 /** The verdict on one metric from its pairs (a = A's value, b = B's; null = not measured in that window). */
-export function pairedVerdict(
-  values: readonly { a: number | null; b: number | null }[],
-  worse: Worse,
-  o: VerdictOptions,
-): PairedVerdict {
+export function pairedVerdict(values: readonly { a: number | null; b: number | null }[], worse: Worse, o: VerdictOptions): PairedVerdict {
   const d = values.filter((v) => v.a !== null && v.b !== null && v.a > 0 && v.b > 0).map((v) => Math.log(v.b! / v.a!));
   const empty = { pairs: d.length, ratio: null, lo: null, hi: null, pairsNeeded: null };
   if (d.length < MIN_PAIRS) {

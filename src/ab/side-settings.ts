@@ -19,14 +19,17 @@ export async function checkSideSettings(target: Target, sides: Record<string, Re
   const names = [...new Set(Object.values(sides).flatMap((s) => Object.keys(s)))];
   if (!names.length) return;
   const rows = await withAdmin(target, target.admin.database, (c) =>
-    c.query<{ name: string; context: string }>('SELECT name, context FROM pg_settings WHERE name = ANY($1)', [names.map((n) => n.toLowerCase())]),
+    c.query<{ name: string; context: string }>('SELECT name, context FROM pg_settings WHERE name = ANY($1)', [
+      names.map((n) => n.toLowerCase()),
+    ]),
   );
   const context = new Map(rows.rows.map((r) => [r.name, r.context]));
   for (const [side, settings] of Object.entries(sides)) {
     for (const [name, value] of Object.entries(settings)) {
       const flag = `--${side.toLowerCase()}-pg-setting`;
       const ctx = context.get(name.toLowerCase());
-      if (ctx === undefined) throw new UsageError(`${flag} ${name}=${value}: the server has no setting "${name}"`, `${side.toLowerCase()}-pg-setting`);
+      if (ctx === undefined)
+        throw new UsageError(`${flag} ${name}=${value}: the server has no setting "${name}"`, `${side.toLowerCase()}-pg-setting`);
       if (!PER_SESSION.has(ctx)) {
         throw new UsageError(
           `${flag} ${name}=${value}: "${name}" is a ${ctx}-level setting (it changes for the whole server, by ${ctx === 'sighup' ? 'a reload' : 'a restart'}), ` +
@@ -52,7 +55,8 @@ export async function applySideSettings(
     for (const db of databases) {
       for (const name of all) {
         const value = own[name];
-        const sql = value === undefined ? `ALTER DATABASE ${ident(db)} RESET ${name}` : `ALTER DATABASE ${ident(db)} SET ${name} = ${literal(value)}`;
+        const sql =
+          value === undefined ? `ALTER DATABASE ${ident(db)} RESET ${name}` : `ALTER DATABASE ${ident(db)} SET ${name} = ${literal(value)}`;
         try {
           await c.query(sql);
         } catch (err) {

@@ -50,13 +50,15 @@ const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').filte
 
 const percent = (name: string, lo: number, hi: number) => (v: string) => {
   const n = Number(v.replace(/%$/, ''));
-  if (v.trim() === '' || !Number.isFinite(n) || n <= lo || n >= hi) throw new InvalidArgumentError(`${name} must be a percentage above ${lo} and below ${hi} (got "${v}")`);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= lo || n >= hi)
+    throw new InvalidArgumentError(`${name} must be a percentage above ${lo} and below ${hi} (got "${v}")`);
   return n / 100;
 };
 
 const seconds = (name: string, min: number) => (v: string) => {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < min || (min === 0 && n < 0)) throw new InvalidArgumentError(`${name} must be a number of seconds >= ${min} (got "${v}")`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min || (min === 0 && n < 0))
+    throw new InvalidArgumentError(`${name} must be a number of seconds >= ${min} (got "${v}")`);
   return n;
 };
 
@@ -65,7 +67,11 @@ function workloadSets(items: readonly string[], flag: string): Record<string, un
   const out: Record<string, unknown> = {};
   for (const item of items) {
     const m = /^workload\.([A-Za-z]+)=(.*)$/.exec(item);
-    if (!m) throw new UsageError(`${flag} "${item}": expected workload.<field>=<value> (only workload fields may differ between the sides: the data is seeded once)`, flag.slice(2));
+    if (!m)
+      throw new UsageError(
+        `${flag} "${item}": expected workload.<field>=<value> (only workload fields may differ between the sides: the data is seeded once)`,
+        flag.slice(2),
+      );
     let value: unknown = m[2];
     try {
       value = JSON.parse(m[2]!);
@@ -99,19 +105,47 @@ export function registerAb(program: Command): void {
     .option('--a <scenario>', "side A's scenario (name or file; default: --scenario)")
     .option('--b <scenario>', "side B's scenario (name or file; default: --scenario); its data fields must equal A's")
     .option('--a-set <workload.field=value>', "override a workload field of side A's scenario (repeatable)", collect, [])
-    .option('--b-set <workload.field=value>', "override a workload field of side B's scenario (repeatable), e.g. workload.prepared=false", collect, [])
+    .option(
+      '--b-set <workload.field=value>',
+      "override a workload field of side B's scenario (repeatable), e.g. workload.prepared=false",
+      collect,
+      [],
+    )
     .option('--a-layout <name>', 'side A measures this layout only (with --b-layout: A on one layout against B on another)')
     .option('--b-layout <name>', 'side B measures this layout only')
-    .option('--a-pg-setting <name=value>', "server setting for A's windows, per session (ALTER DATABASE ... SET; only user/superuser-context settings; repeatable)", collect, [])
-    .option('--b-pg-setting <name=value>', "server setting for B's windows, e.g. enable_indexscan=off (same rules; repeatable)", collect, [])
+    .option(
+      '--a-pg-setting <name=value>',
+      "server setting for A's windows, per session (ALTER DATABASE ... SET; only user/superuser-context settings; repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--b-pg-setting <name=value>',
+      "server setting for B's windows, e.g. enable_indexscan=off (same rules; repeatable)",
+      collect,
+      [],
+    )
     .option('--a-pg-bin <dir>', 'PostgreSQL binaries for side A: must equal --b-pg-bin (one server; see README "A/B gate")')
     .option('--b-pg-bin <dir>', 'PostgreSQL binaries for side B: must equal --a-pg-bin')
-    .option('--a-runs <bundles>', "no server: side A's windows from finished one-repeat bundles (comma-separated, repeatable), paired in order with --b-runs", list)
+    .option(
+      '--a-runs <bundles>',
+      "no server: side A's windows from finished one-repeat bundles (comma-separated, repeatable), paired in order with --b-runs",
+      list,
+    )
     .option('--b-runs <bundles>', "no server: side B's windows from finished bundles, as many as --a-runs", list)
+    .option(
+      '--seeded',
+      'do not seed: check and use the layouts an earlier `seed` (or `ab`) left on the target (--pg-data or --database-url)',
+    )
     .option('--pairs <n>', 'window pairs per layout (each side runs this many windows)', positiveInt('--pairs'), 6)
     .option('--duration <seconds>', "measured seconds per window (default: the scenario's)", seconds('--duration', 0.1))
     .option('--warmup <seconds>', "warm-up seconds before each window (default: the scenario's)", seconds('--warmup', 0))
-    .option('--max-regression <percent>', 'allowed change before a regression: latency up or throughput down by more than this', percent('--max-regression', 0, 100), 0.1)
+    .option(
+      '--max-regression <percent>',
+      'allowed change before a regression: latency up or throughput down by more than this',
+      percent('--max-regression', 0, 100),
+      0.1,
+    )
     .option('--confidence <percent>', 'two-sided confidence of the paired interval', percent('--confidence', 50, 100), 0.95)
     .option('-o, --out <file>', 'where to write the Markdown verdict (default: reports/ab/<run-id>.md)')
     .action(async (opts: AbOpts) => {
@@ -124,7 +158,12 @@ export function registerAb(program: Command): void {
         if (!opts.aRuns || !opts.bRuns) throw new UsageError('--a-runs and --b-runs go together', 'a-runs');
         const { slots, windows } = bundleWindows(opts.aRuns.map(loadResults), opts.bRuns.map(loadResults));
         verdict = abVerdict(slots, windows, verdictOptions);
-        md = abMarkdown(verdict, { a: opts.aRuns.join(', '), b: opts.bRuns.join(', '), pairs: opts.aRuns.length, windowSeconds: 'one run each' });
+        md = abMarkdown(verdict, {
+          a: opts.aRuns.join(', '),
+          b: opts.bRuns.join(', '),
+          pairs: opts.aRuns.length,
+          windowSeconds: 'one run each',
+        });
         outName = `runs-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       } else {
         const r = await runAb(opts, verdictOptions);
@@ -144,14 +183,21 @@ export function registerAb(program: Command): void {
       process.stdout.write(`${md}\nwritten to ${out}\n`);
       const count = (k: string) => verdict.metrics.filter((m) => m.verdict === k).length;
       if (verdict.overall === 'cannot compare')
-        throw new CannotCompareError(`cannot compare: ${[...verdict.problems, `${count('cannot compare')} metric(s) without enough valid pairs`].join('; ')}`);
-      if (verdict.overall === 'regression') throw new RegressionFound(`${count('regression')} regression(s) beyond ${Math.round(opts.maxRegression * 100)}%`);
-      if (verdict.overall === 'inconclusive') throw new InconclusiveError(`inconclusive: ${count('inconclusive')} metric(s) need more window pairs (see "to settle")`);
+        throw new CannotCompareError(
+          `cannot compare: ${[...verdict.problems, `${count('cannot compare')} metric(s) without enough valid pairs`].join('; ')}`,
+        );
+      if (verdict.overall === 'regression')
+        throw new RegressionFound(`${count('regression')} regression(s) beyond ${Math.round(opts.maxRegression * 100)}%`);
+      if (verdict.overall === 'inconclusive')
+        throw new InconclusiveError(`inconclusive: ${count('inconclusive')} metric(s) need more window pairs (see "to settle")`);
     });
 }
 
 /** Resolve both sides (exit 2 on anything wrong, before a server starts), seed once, run the windows. */
-async function runAb(opts: AbOpts, verdict: { threshold: number; confidence: number }): Promise<AbResult & { bundleDir: string; runId: string; windowSeconds: string }> {
+async function runAb(
+  opts: AbOpts,
+  verdict: { threshold: number; confidence: number },
+): Promise<AbResult & { bundleDir: string; runId: string; windowSeconds: string }> {
   if (opts.aPgBin !== opts.bPgBin) {
     throw new UsageError(
       '--a-pg-bin and --b-pg-bin differ: two PostgreSQL builds need two servers, and ab measures both sides on one server (so the machine and the data are the same for both); ' +
@@ -163,7 +209,10 @@ async function runAb(opts: AbOpts, verdict: { threshold: number; confidence: num
   if (opts.duration !== undefined) common.durationSeconds = opts.duration;
   if (opts.warmup !== undefined) common.warmupSeconds = opts.warmup;
   const shared = { tenants: opts.tenants, rows: opts.rows, seed: opts.seed };
-  const baseLayouts = opts.layouts?.split(',').map((x) => x.trim()).filter(Boolean);
+  const baseLayouts = opts.layouts
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const side = (label: 'A' | 'B', name: string | undefined, sets: string[], layout: string | undefined, pgSettings: string[]): AbSide => {
     const flag = `--${label.toLowerCase()}`;
     const workload = { ...common, ...workloadSets(sets, `${flag}-set`) };
@@ -193,13 +242,19 @@ async function runAb(opts: AbOpts, verdict: { threshold: number; confidence: num
   }
   const slots: AbSlot[] | null = abSlots(a.layouts, b.layouts);
   if (!slots) {
-    throw new UsageError(`the sides measure different layout lists (A: ${a.layouts.join(', ')}; B: ${b.layouts.join(', ')}): give the same layouts, or one each with --a-layout/--b-layout`, 'layouts');
+    throw new UsageError(
+      `the sides measure different layout lists (A: ${a.layouts.join(', ')}; B: ${b.layouts.join(', ')}): give the same layouts, or one each with --a-layout/--b-layout`,
+      'layouts',
+    );
   }
   const union = [...new Set([...a.layouts, ...b.layouts])];
-  const { scenario, target } = resolveCommon({ ...opts, scenario: opts.a ?? opts.scenario, layouts: union.join(','), pgBin: opts.pgBin ?? opts.aPgBin }, { workload: common });
+  const { scenario, target } = resolveCommon(
+    { ...opts, scenario: opts.a ?? opts.scenario, layouts: union.join(','), pgBin: opts.pgBin ?? opts.aPgBin },
+    { workload: common },
+  );
   let result: AbResult | null = null;
   const s = await runPipeline({ command: 'ab', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, [
-    stages.seed(),
+    stages.seed({ reuse: opts.seeded }),
     {
       id: 'ab',
       run: async (session) => {
