@@ -46,7 +46,21 @@ describe('ab on a real server', () => {
   chmodSync(tmp, 0o755); // the server's OS user reaches --pg-data in it
   const pgData = join(tmp, 'pg');
   const results = tempDir('tenantbench-ab-results-');
-  const base = ['ab', '--scenario', shortSmokeScenario(), '--layouts', 'shared', '--rows', '3000', '--tenants', '4', '--pairs', '3'];
+  const base = [
+    'ab',
+    '--scenario',
+    shortSmokeScenario(),
+    '--layouts',
+    'shared',
+    '--rows',
+    '3000',
+    '--tenants',
+    '4',
+    '--pairs',
+    '3',
+    '--settle-pairs',
+    '1',
+  ];
   const common = ['--profile', 'test', '--pg-data', pgData, '--results-dir', results, '-q'];
 
   it('A/A: equal windows per side in ABBA pairs, and no regression', async () => {
@@ -59,6 +73,7 @@ describe('ab on a real server', () => {
       ab.windows.map((w) => w.pair),
       [0, 0, 1, 1, 2, 2],
     );
+    assert.deepEqual(ab.settling.map((w) => `${w.pair}${w.side}`).sort(), ['-1A', '-1B']);
     assert.ok(ab.verdict);
     assert.equal(ab.verdict.metrics.filter((m) => m.verdict === 'regression').length, 0, readFileSync(join(results, 'aa.md'), 'utf8'));
     assert.match(readFileSync(join(results, 'aa.md'), 'utf8'), /^## tenantbench ab: /);

@@ -19,13 +19,16 @@ function needed(m: MetricVerdict): string {
  * were, then one row per slot and metric with the change B/A, its interval and the verdict. Rows
  * that decide the outcome (regression, inconclusive, cannot compare) come first.
  */
-export function abMarkdown(v: AbVerdict, o: { a: string; b: string; pairs: number; windowSeconds: string; note?: string }): string {
+export function abMarkdown(
+  v: AbVerdict,
+  o: { a: string; b: string; pairs: number; settlePairs?: number; windowSeconds: string; note?: string },
+): string {
   const lines = [
     `## tenantbench ab: ${HEADLINE[v.overall]}`,
     '',
     `- **A**: ${o.a}`,
     `- **B**: ${o.b}`,
-    `- ${o.pairs} pair(s) of windows per slot (${o.windowSeconds}), ABBA order; change = geometric mean of B/A over the pairs, ` +
+    `- ${o.pairs} pair(s) of windows per slot (${o.windowSeconds}), ABBA order${o.settlePairs ? `, after ${o.settlePairs} settling pair(s) left out` : ''}; change = geometric mean of B/A over the pairs, ` +
       `${Math.round(v.confidence * 100)}% paired t-interval on the log ratios; threshold ${Math.round(v.threshold * 100)}% ` +
       '(a regression only when the whole interval lies beyond it; "no measurable difference" when the interval contains 0%)',
   ];

@@ -17,6 +17,8 @@ export interface AbRunOptions {
   b: AbSide;
   slots: AbSlot[];
   pairs: number;
+  /** Pairs run first and left out of the verdict: the server settling after its start and the seed (autovacuum, hint bits, caches). */
+  settlePairs: number;
   verdict: VerdictOptions;
   /** Test hook: called as each window begins. */
   onWindow?: (w: PlannedWindow) => void;
@@ -27,6 +29,8 @@ export interface AbResult {
   sides: Record<'A' | 'B', { description: string; layouts: string[]; settings: Record<string, string>; workload: unknown }>;
   pairs: number;
   order: string[];
+  /** The settling pairs' windows (pair numbers before 0), kept to show the ramp, never judged. */
+  settling: AbWindow[];
   windows: AbWindow[];
   verdict: AbVerdict | null;
 }
@@ -41,7 +45,8 @@ export interface AbResult {
 export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult> {
   await checkSideSettings(s.target, { A: o.a.settings, B: o.b.settings });
   const names = [...new Set([...Object.keys(o.a.settings), ...Object.keys(o.b.settings)])];
-  const plan = planWindows(o.slots, o.pairs, s.scenario.seed);
+  // Settling pairs first, in the same ABBA sequence; the measured pairs are numbered from 0.
+  const plan = planWindows(o.slots, o.settlePairs + o.pairs, s.scenario.seed).map((w) => ({ ...w, pair: w.pair - o.settlePairs }));
   const result: AbResult = {
     sides: {
       A: { description: o.a.description, layouts: o.a.layouts, settings: o.a.settings, workload: o.a.scenario.workload },
@@ -49,6 +54,7 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
     },
     pairs: o.pairs,
     order: plan.map((w) => `${w.pair}:${w.slot.id}:${w.side}`),
+    settling: [],
     windows: [],
     verdict: null,
   };
@@ -59,7 +65,7 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
         s.bundle,
         'ab-windows.csv',
         ['pair', 'slot', 'side', 'layout', 'started_at', 'valid', 'metric', 'value'],
-        result.windows.flatMap((w) =>
+        [...result.settling, ...result.windows].flatMap((w) =>
           Object.entries(w.figures.values).map(([k, v]) => [w.pair, w.slot, w.side, w.layout, w.startedAt, w.figures.valid, k, v ?? '']),
         ),
       ),
@@ -82,10 +88,10 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
       const seg = await measureSegment({ ctx: s.ctx, layout, workload: side.scenario.workload, repeat: w.pair });
       if (seg.incomplete) throw new Error(`ab: ${w.side} window on ${layout} stopped: ${seg.invalidReasons.join('; ')}`);
       const figures = windowFigures(summarizeLayout(side.scenario.workload, [seg]));
-      result.windows.push({ pair: w.pair, slot: w.slot.id, side: w.side, layout, startedAt, figures });
+      (w.pair < 0 ? result.settling : result.windows).push({ pair: w.pair, slot: w.slot.id, side: w.side, layout, startedAt, figures });
       const all = (k: string) => figures.values[`all/${k}`];
       s.out(
-        `  pair ${w.pair + 1}/${o.pairs} ${w.slot.id} ${w.side}: p50 ${fmt(all('p50'))} ms, p99 ${fmt(all('p99'))} ms, ${fmt(all('throughput'))}/s` +
+        `  ${w.pair < 0 ? `settling pair ${w.pair + o.settlePairs + 1}/${o.settlePairs}` : `pair ${w.pair + 1}/${o.pairs}`} ${w.slot.id} ${w.side}: p50 ${fmt(all('p50'))} ms, p99 ${fmt(all('p99'))} ms, ${fmt(all('throughput'))}/s` +
           (figures.valid ? '' : ` INVALID (left out of the verdict): ${figures.invalidReasons.join('; ')}`),
       );
       s.flush();

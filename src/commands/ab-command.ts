@@ -38,6 +38,7 @@ interface AbOpts extends CommonOpts {
   aRuns?: string[];
   bRuns?: string[];
   pairs: number;
+  settlePairs: number;
   duration?: number;
   warmup?: number;
   maxRegression: number;
@@ -138,6 +139,12 @@ export function registerAb(program: Command): void {
       'do not seed: check and use the layouts an earlier `seed` (or `ab`) left on the target (--pg-data or --database-url)',
     )
     .option('--pairs <n>', 'window pairs per layout (each side runs this many windows)', positiveInt('--pairs'), 6)
+    .option(
+      '--settle-pairs <n>',
+      'pairs run first and left out of the verdict (the server settling after its start and the seed); 0 for none',
+      (v: string) => (v === '0' ? 0 : positiveInt('--settle-pairs')(v)),
+      2,
+    )
     .option('--duration <seconds>', "measured seconds per window (default: the scenario's)", seconds('--duration', 0.1))
     .option('--warmup <seconds>', "warm-up seconds before each window (default: the scenario's)", seconds('--warmup', 0))
     .option(
@@ -172,6 +179,7 @@ export function registerAb(program: Command): void {
           a: r.sides.A.description,
           b: r.sides.B.description,
           pairs: opts.pairs,
+          settlePairs: opts.settlePairs,
           windowSeconds: r.windowSeconds,
           note: `bundle: ${r.bundleDir}`,
         });
@@ -258,7 +266,7 @@ async function runAb(
     {
       id: 'ab',
       run: async (session) => {
-        result = await abStage(session, { a, b, slots, pairs: opts.pairs, verdict });
+        result = await abStage(session, { a, b, slots, pairs: opts.pairs, settlePairs: opts.settlePairs, verdict });
       },
     },
   ]);
