@@ -79,7 +79,7 @@ describe('ab on a real server', () => {
     assert.match(readFileSync(join(results, 'aa.md'), 'utf8'), /^## tenantbench ab: /);
   });
 
-  it('B with every statement JIT-compiled (per-session settings): regression, exit 1; the settings are reset afterwards', async () => {
+  it('B with every statement JIT-compiled (per-session settings): regression, exit 1', async () => {
     // Five pairs: on a loaded machine a window can be invalid (generator lag) and leaves its pair out.
     const r = await runCli([
       ...base,
