@@ -9,6 +9,7 @@ import type { AbSide } from './ab-side.js';
 import { abVerdict } from './ab-verdict.js';
 import type { AbVerdict, AbWindow } from './ab-verdict.js';
 import type { VerdictOptions } from './paired-verdict.js';
+import { settleDatabases } from './settle-databases.js';
 import { applySideSettings, checkSideSettings } from './side-settings.js';
 import { windowFigures } from './window-metrics.js';
 
@@ -77,6 +78,8 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
     }
   }
   const allDatabases = [...new Set(o.slots.flatMap((x) => [x.a, x.b]).flatMap((l) => layoutOf(l).databases(s.ctx)))];
+  const warning = await settleDatabases(s.target, allDatabases);
+  if (warning) s.out(`warning: ${warning}`);
   let failed = false;
   try {
     for (const w of plan) {
