@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAb } from './commands/ab-command.js';
 import { registerAll } from './commands/all-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerReport } from './commands/report-command.js';
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     registerOperations,
     registerReport,
     registerCompare,
+    registerAb,
     registerScenarios,
   ])
     register(program);

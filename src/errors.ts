@@ -6,9 +6,10 @@
  * Exit codes: 0 ok, 1 run failed (database error, checksum mismatch, leak...), 2 bad input
  * (flag, scenario, option values) detected before anything touched a database, 130 interrupted
  * (SIGINT; 143 for SIGTERM and SIGHUP, as a shell reports a process ended by that signal), 3 `compare`
- * cannot compare (either run failed, was interrupted or lacks a metric the other has).
+ * cannot compare (either run failed, was interrupted or lacks a metric the other has), 4 `ab`
+ * inconclusive (an interval reaches across the threshold: more windows needed).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, cannotCompare: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, cannotCompare: 3, inconclusive: 4, interrupted: 130 } as const;
 
 /** The exit code for a run stopped by `signal`: 130 for SIGINT (Ctrl-C), 143 for SIGTERM/SIGHUP. */
 export function interruptExitCode(signal: string): number {
@@ -63,6 +64,13 @@ export class PartialFailureError extends HarnessError {}
 export class CannotCompareError extends HarnessError {
   constructor(message: string) {
     super(message, { exitCode: EXIT.cannotCompare });
+  }
+}
+
+/** `ab` could not decide: an interval reaches across the threshold, more windows needed (exit 4). */
+export class InconclusiveError extends HarnessError {
+  constructor(message: string) {
+    super(message, { exitCode: EXIT.inconclusive });
   }
 }
 

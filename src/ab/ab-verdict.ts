@@ -1,0 +1,68 @@
+import type { AbSideLabel, AbSlot } from './ab-plan.js';
+import { pairedVerdict } from './paired-verdict.js';
+import type { AbVerdictKind, PairedVerdict, VerdictOptions } from './paired-verdict.js';
+import { AB_METRICS, metricKey } from './window-metrics.js';
+import type { WindowFigures } from './window-metrics.js';
+
+/** One measured window of a side, as recorded in ab.json. */
+export interface AbWindow {
+  pair: number;
+  slot: string;
+  side: AbSideLabel;
+  layout: string;
+  startedAt: string;
+  figures: WindowFigures;
+}
+
+export interface MetricVerdict extends PairedVerdict {
+  slot: string;
+  query: string;
+  metric: string;
+  worse: 'higher' | 'lower';
+}
+
+export type AbOverall = 'regression' | 'inconclusive' | 'no regression' | 'cannot compare';
+
+export interface AbVerdict {
+  overall: AbOverall;
+  threshold: number;
+  confidence: number;
+  metrics: MetricVerdict[];
+  /** Why the whole comparison cannot be trusted (no metric, a slot without pairs), empty otherwise. */
+  problems: string[];
+}
+
+/**
+ * Every metric of every slot from the windows, and the overall verdict: "regression" when any
+ * metric's interval lies beyond the threshold (its pairs show it whatever the other metrics lack),
+ * else "cannot compare" when any metric lacks the pairs to decide (too few valid windows, a query
+ * with no request in a window), else "inconclusive" when any interval reaches across the threshold,
+ * else "no regression".
+ */
+export function abVerdict(slots: readonly AbSlot[], windows: readonly AbWindow[], o: VerdictOptions): AbVerdict {
+  const metrics: MetricVerdict[] = [];
+  const problems: string[] = [];
+  for (const slot of slots) {
+    const mine = windows.filter((w) => w.slot === slot.id);
+    const pairs = [...new Set(mine.map((w) => w.pair))].sort((x, y) => x - y);
+    const at = (pair: number, side: AbSideLabel) => mine.find((w) => w.pair === pair && w.side === side)?.figures.values ?? {};
+    const queries = [...new Set(mine.flatMap((w) => Object.keys(w.figures.values).map((k) => k.slice(0, k.lastIndexOf('/')))))];
+    if (!queries.length) problems.push(`${slot.id}: no window measured anything`);
+    for (const query of queries) {
+      for (const m of AB_METRICS) {
+        const key = metricKey(query, m.id);
+        const values = pairs.map((p) => ({ a: at(p, 'A')[key] ?? null, b: at(p, 'B')[key] ?? null }));
+        metrics.push({ slot: slot.id, query, metric: m.label, worse: m.worse, ...pairedVerdict(values, m.worse, o) });
+      }
+    }
+  }
+  const has = (v: AbVerdictKind) => metrics.some((m) => m.verdict === v);
+  const overall: AbOverall = has('regression')
+    ? 'regression'
+    : problems.length || has('cannot compare')
+      ? 'cannot compare'
+      : has('inconclusive')
+        ? 'inconclusive'
+        : 'no regression';
+  return { overall, threshold: o.threshold, confidence: o.confidence, metrics, problems };
+}
