@@ -58,7 +58,12 @@ export function estimateStageSeconds(id: string, sc: ResolvedScenario): number {
     case 'headline': {
       const h = sc.headline;
       if (!h) return 0;
-      return sweepSeconds(h.calibrate, n) + h.fractions.length * w.repeats * n * (w.warmupSeconds + w.durationSeconds + SEGMENT_OVERHEAD_S);
+      const segments = h.fractions.length * w.repeats * n;
+      // pgbench after each layout's windows at each rate: one warm-up + window, plus its start (~3 s).
+      const reference = h.reference ? h.fractions.length * n * (w.warmupSeconds + w.durationSeconds + 3) : 0;
+      return (
+        sweepSeconds(h.calibrate, n) + segments * (w.warmupSeconds + w.durationSeconds + SEGMENT_OVERHEAD_S + warmUpSeconds(sc)) + reference
+      );
     }
     case 'policy-forms': {
       const f = sc.policyForms?.forms.length ?? 0;
@@ -86,6 +91,16 @@ export function estimateStageSeconds(id: string, sc: ResolvedScenario): number {
     default:
       return 0;
   }
+}
+
+/**
+ * The warm-up until the hit ratio is stable (workload.warmUntilStable) before each measured segment:
+ * at least two windows (stability needs two in a row), each with its own router and cleanup; assume
+ * two, the usual case when the working set fits (a run that does not stabilise takes up to maxWindows).
+ */
+function warmUpSeconds(sc: ResolvedScenario): number {
+  const u = sc.workload.warmUntilStable;
+  return u ? Math.min(2, u.maxWindows) * (u.windowSeconds + SEGMENT_OVERHEAD_S) : 0;
 }
 
 /** A sweep ends at its first miss near the knee: assume 4 steps of the list (or fewer) plus the refinements. */
