@@ -118,6 +118,12 @@ export interface RouterStats {
 }
 
 export interface TenantRouter {
+  /**
+   * Requests waiting in the router's queue now, where every tenant queues for the same connections
+   * (one pool): a backend idle on the server while requests wait is then the client's hand-over,
+   * never another tenant's unused bound. Absent behind per-tenant (or per-tier) pools.
+   */
+  waiting?(): number;
   acquire(tenant: TenantPlan): Promise<TenantSession>;
   stats(): RouterStats;
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import { NOT_MEASURED, notMeasured } from './not-measured.js';
 import { type Cell, type Section, sectionOf } from './section.js';
 import { MIN_TAIL_FRACTION, MIN_TAIL_SHARE, tailAttribution } from './tail-attribution.js';
 import { workloadLayouts } from './workload-section.js';
-import { MIN_IDLE_IN_TRANSACTION_SHARE, MIN_QUEUED_MEAN_MS, MIN_QUEUED_SHARE } from '../workload/generator-limits.js';
+import { MIN_CLIENT_WAIT_SHARE, MIN_QUEUED_MEAN_MS, MIN_QUEUED_SHARE } from '../workload/generator-limits.js';
 
 type ServerTime = { reason: string | null; queries: Record<string, { calls: number; totalExecMs: number; meanExecMs: number | null }> };
 
@@ -107,7 +107,7 @@ export function workloadPhasesSection(s: Summary): Section | null {
       notes: [
         `tail (P99) from: among generator lateness, the router's queue, connecting and the query's round trip (the server), the phase with the largest P99 that at least ${MIN_TAIL_SHARE * 100}% of the requests went through, when it reaches ${MIN_TAIL_FRACTION * 100}% of the response P99; else "no single phase". A reading of per-phase percentiles, not of the slowest requests themselves.`,
         "generator CPU: the harness process in the measured windows, without the open loop's deliberate yields before a deadline. A window where it is near a core, or where the generator lateness P99 exceeds maxEventLoopLagMs, is generator-limited: invalid, never the layout's result.",
-        `server backends: the layout's application backends sampled in pg_stat_activity every 25 ms of the measured windows (per layout, all queries), by state: active (the server working), idle in transaction (the server waiting for the client between a request's statements; on saturated shared cores also a backend waiting for a CPU to read the client's next message), idle (a held connection between requests). A window where at least ${MIN_QUEUED_SHARE * 100}% of requests queued in the router for a connection it held (${MIN_QUEUED_MEAN_MS} ms or more on average) while the backends sat idle in transaction at least ${MIN_IDLE_IN_TRANSACTION_SHARE * 100}% of the time is generator-limited: the server had connections it could have used. Through a pooler the backends are the pooler's: recorded, not judged.`,
+        `server backends: the layout's application backends sampled in pg_stat_activity every 25 ms of the measured windows (per layout, all queries), by state: active (the server working), idle in transaction (the server waiting for the client between a request's statements; on saturated shared cores also a backend waiting for a CPU to read the client's next message), idle (a held connection between requests). A window where at least ${MIN_QUEUED_SHARE * 100}% of requests queued in the router for a connection it held (${MIN_QUEUED_MEAN_MS} ms or more on average) while the backends waited on the client at least ${MIN_CLIENT_WAIT_SHARE * 100}% of the time is generator-limited: the server had connections it could have used. Behind one pool for every tenant (shared, rls, schema without a role per tenant, one generator thread) the samples taken while requests waited judge, idle in transaction plus idle (a connection done with its request and not yet handed to a queued one); otherwise idle in transaction over the window, since an idle backend may be another tenant's unused connection or a moment without demand. Through a pooler the backends are the pooler's: recorded, not judged.`,
         ...phased
           .filter(([, w]) => w.connections)
           .map(

@@ -16,6 +16,21 @@ export const serverBackendsSchema = z
       "share 'idle in transaction': the server waiting for the client between a request's statements (or, on saturated shared cores, for a CPU to read the client's next message)",
     ),
     idleShare: share.describe("share 'idle': a held connection between requests"),
+    whileQueued: z
+      .object({
+        samples: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe('samples taken while requests waited in the router (before and after the snapshot)'),
+        idleInTransactionShare: share.describe("share 'idle in transaction' of the backends seen in those samples"),
+        idleShare: share.describe("share 'idle' in those samples: connections done with a request and not yet handed to a queued one"),
+      })
+      .nullable()
+      .optional()
+      .describe(
+        'the samples taken while requests waited in the router, behind one pool for every tenant on one generator thread; null behind per-tenant pools or several threads; absent in older bundles',
+      ),
     reason: z.string().nullable().describe('"not measured: <why>" when not sampled; null when sampled'),
     notJudged: z
       .string()

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   MIN_BACKEND_SAMPLES,
-  MIN_IDLE_IN_TRANSACTION_SHARE,
+  MIN_CLIENT_WAIT_SHARE,
   MIN_QUEUED_MEAN_MS,
   MIN_QUEUED_SHARE,
   generatorLimits,
@@ -49,7 +49,7 @@ describe("requests queueing in the router while the server's backends wait for t
     const why = generatorLimits(limited, 10);
     assert.equal(why.length, 1);
     assert.match(why[0]!, /^generator-limited: 40% of requests queued in the router for a connection it held \(mean 30\.0 ms\)/);
-    assert.match(why[0]!, /idle in transaction, waiting for the client, 70% of the time \(> 50%, 80 pg_stat_activity samples\)/);
+    assert.match(why[0]!, /waited for the client, idle in transaction 70% of the time \(>= 50%, 80 pg_stat_activity samples\)/);
   });
   it('not when the server was working (backends active): the server is the bottleneck', () => {
     const busy = { ...backends, activeShare: 0.8, idleInTransactionShare: 0.15, idleShare: 0.05 };
@@ -57,12 +57,12 @@ describe("requests queueing in the router while the server's backends wait for t
     assert.equal(
       routerQueueLimit({
         routerQueue: queue,
-        serverBackends: { ...backends, idleInTransactionShare: MIN_IDLE_IN_TRANSACTION_SHARE - 0.01 },
+        serverBackends: { ...backends, idleInTransactionShare: MIN_CLIENT_WAIT_SHARE - 0.01 },
       }),
       null,
     );
     assert.notEqual(
-      routerQueueLimit({ routerQueue: queue, serverBackends: { ...backends, idleInTransactionShare: MIN_IDLE_IN_TRANSACTION_SHARE } }),
+      routerQueueLimit({ routerQueue: queue, serverBackends: { ...backends, idleInTransactionShare: MIN_CLIENT_WAIT_SHARE } }),
       null,
     );
   });
@@ -86,5 +86,32 @@ describe("requests queueing in the router while the server's backends wait for t
     assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: failed }), null);
     assert.equal(routerQueueLimit({ routerQueue: null, serverBackends: backends }), null);
     assert.equal(routerQueueLimit({ routerQueue: { requests: 0, waitedForHeld: 0, waitedForHeldMs: 0 }, serverBackends: backends }), null);
+  });
+  it('behind one pool, the samples taken while requests waited judge, idle included (the hand-over); otherwise idle in transaction over the window', () => {
+    // The quiet fidelity run's 50% window: idle in transaction 45%, idle 22% while requests queued for seconds.
+    const whileQueued = { samples: 60, idleInTransactionShare: 0.45, idleShare: 0.22 };
+    const handOver = { ...backends, activeShare: 0.5, idleInTransactionShare: 0.3, idleShare: 0.2, whileQueued };
+    const why = routerQueueLimit({ routerQueue: queue, serverBackends: handOver });
+    assert.match(
+      why ?? '',
+      /idle in transaction 45% \+ idle 22% \(the hand-over\) = 67% in the 60 samples taken while requests waited \(one pool\) \(>= 50%/,
+    );
+    // Too few samples while requests waited: the window's idle in transaction alone (30%) judges, not flagged.
+    assert.equal(
+      routerQueueLimit({
+        routerQueue: queue,
+        serverBackends: { ...handOver, whileQueued: { ...whileQueued, samples: MIN_BACKEND_SAMPLES - 1 } },
+      }),
+      null,
+    );
+    // Per-tenant pools (no probe): idle backends may be other tenants' bounds, never counted.
+    assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: { ...handOver, whileQueued: null } }), null);
+    // One pool, the server working while requests waited: not the generator.
+    const working = { ...handOver, whileQueued: { samples: 60, idleInTransactionShare: 0.25, idleShare: 0.15 } };
+    assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: working }), null);
+    // The boundary: exactly the threshold counts.
+    const edge = { ...handOver, whileQueued: { samples: 60, idleInTransactionShare: 0.25, idleShare: 0.25 } };
+    assert.ok(MIN_CLIENT_WAIT_SHARE === 0.5);
+    assert.notEqual(routerQueueLimit({ routerQueue: queue, serverBackends: edge }), null);
   });
 });

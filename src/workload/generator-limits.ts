@@ -20,10 +20,12 @@ export const MIN_QUEUED_SHARE = 0.1;
 /** ...and those requests queued this long on average, ms (a sub-millisecond hand-over is not a queue). */
 export const MIN_QUEUED_MEAN_MS = 1;
 /**
- * Share of the layout's sampled backends 'idle in transaction' (the server waiting for the client
- * between a request's statements) above which the server sat waiting on the generator.
+ * Share of the layout's sampled backends waiting on the client above which the server sat waiting
+ * on the generator: 'idle in transaction' (between a request's statements), plus, in the samples
+ * taken while requests waited behind one pool for every tenant, 'idle' (a connection done with its
+ * request and not yet handed to a queued one: the generator's hand-over).
  */
-export const MIN_IDLE_IN_TRANSACTION_SHARE = 0.5;
+export const MIN_CLIENT_WAIT_SHARE = 0.5;
 /** Fewer samples than this (a window of under ~0.5 s at 25 ms) judge nothing. */
 export const MIN_BACKEND_SAMPLES = 20;
 
@@ -80,11 +82,16 @@ export function generatorLimits(g: GeneratorLoad, maxLatenessMs: number): string
 
 /**
  * Requests queued in the router for connections it held while the server's side of those
- * connections sat 'idle in transaction', waiting for the client: the connections were held by the
- * generator's own slow round trips, not by server work, so the queue is the generator's. Only the
- * router's own queue for held connections counts ('waited-then-reused'): a capped router opening a
- * connection (database per tenant) is the layout's cost, and through a pooler the backends are the
- * pooler's (not judged, the reason recorded).
+ * connections waited on the client: the connections were held by the generator's own slow round
+ * trips and hand-overs, not by server work, so the queue is the generator's.
+ * - Behind one pool for every tenant, with at least MIN_BACKEND_SAMPLES samples taken while requests
+ *   waited: every connection was checked out then, so 'idle in transaction' (between a request's
+ *   statements) and 'idle' (done with a request, not yet handed to a queued one) both wait on the client.
+ * - Otherwise over the whole window, 'idle in transaction' only: an idle backend may be another
+ *   tenant's unused connection (per-tenant pools) or no demand at that moment (the queue came in bursts).
+ * Only the router's own queue for held connections counts ('waited-then-reused'): a capped router
+ * opening a connection (database per tenant) is the layout's cost, and through a pooler the
+ * backends are the pooler's (not judged, the reason recorded).
  */
 export function routerQueueLimit(g: Pick<GeneratorLoad, 'routerQueue' | 'serverBackends'>): string | null {
   const q = g.routerQueue;
@@ -93,10 +100,20 @@ export function routerQueueLimit(g: Pick<GeneratorLoad, 'routerQueue' | 'serverB
   if (b.samples < MIN_BACKEND_SAMPLES || b.idleInTransactionShare === null) return null;
   const share = q.waitedForHeld / q.requests;
   const meanMs = q.waitedForHeld ? q.waitedForHeldMs / q.waitedForHeld : 0;
-  if (share < MIN_QUEUED_SHARE || meanMs < MIN_QUEUED_MEAN_MS || b.idleInTransactionShare < MIN_IDLE_IN_TRANSACTION_SHARE) return null;
+  if (share < MIN_QUEUED_SHARE || meanMs < MIN_QUEUED_MEAN_MS) return null;
+  const wq = b.whileQueued;
+  const queuedBasis = wq && wq.samples >= MIN_BACKEND_SAMPLES && wq.idleInTransactionShare !== null && wq.idleShare !== null;
+  const clientWait = queuedBasis ? wq.idleInTransactionShare! + wq.idleShare! : b.idleInTransactionShare;
+  if (clientWait < MIN_CLIENT_WAIT_SHARE) return null;
+  const states = queuedBasis
+    ? `idle in transaction ${pct(wq.idleInTransactionShare!)} + idle ${pct(wq.idleShare!)} (the hand-over) = ${pct(clientWait)} ` +
+      `in the ${wq.samples} samples taken while requests waited (one pool)`
+    : `idle in transaction ${pct(clientWait)} of the time`;
   return (
-    `generator-limited: ${(share * 100).toFixed(0)}% of requests queued in the router for a connection it held (mean ${meanMs.toFixed(1)} ms) ` +
-    `while the server's backends sat idle in transaction, waiting for the client, ${(b.idleInTransactionShare * 100).toFixed(0)}% of the time ` +
-    `(> ${MIN_IDLE_IN_TRANSACTION_SHARE * 100}%, ${b.samples} pg_stat_activity samples)`
+    `generator-limited: ${pct(share)} of requests queued in the router for a connection it held (mean ${meanMs.toFixed(1)} ms) ` +
+    `while the server's backends waited for the client, ${states} ` +
+    `(>= ${MIN_CLIENT_WAIT_SHARE * 100}%, ${b.samples} pg_stat_activity samples)`
   );
 }
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;

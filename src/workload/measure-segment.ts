@@ -165,7 +165,9 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx), { prewarm: !o.skipPrewarm });
     if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
-    backends = await ServerBackendSampler.open(ctx.target, impl.databases(ctx));
+    // The router's queue is read with each sample on one thread only (each generator thread has a router of its own).
+    const waiting = threads === 1 && router.waiting ? () => router.waiting?.() ?? 0 : undefined;
+    backends = await ServerBackendSampler.open(ctx.target, impl.databases(ctx), waiting);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
     // Each generator thread watches its own requests; one thread watches here.

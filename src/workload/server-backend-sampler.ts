@@ -31,12 +31,24 @@ export interface ServerBackends {
   idleInTransactionShare: number | null;
   /** Share 'idle': between requests, 0..1. */
   idleShare: number | null;
+  /**
+   * The samples taken while requests waited in the router's queue (one pool for every tenant only;
+   * null behind other routers): the states of the connections those requests waited for.
+   */
+  whileQueued?: WhileQueued | null;
   /** null when sampled; else "not measured: <why>". */
   reason: string | null;
 }
 
+export interface WhileQueued {
+  samples: number;
+  /** Shares of the backends seen in those samples, 0..1; null when none was seen. */
+  idleInTransactionShare: number | null;
+  idleShare: number | null;
+}
+
 export function notSampled(reason: string): ServerBackends {
-  return { samples: 0, meanBackends: 0, activeShare: null, idleInTransactionShare: null, idleShare: null, reason };
+  return { samples: 0, meanBackends: 0, activeShare: null, idleInTransactionShare: null, idleShare: null, whileQueued: null, reason };
 }
 
 const SQL = `SELECT count(*) FILTER (WHERE state = 'active')::int AS active,
@@ -51,6 +63,8 @@ export class ServerBackendSampler {
   private idle = 0;
   private seen = 0;
   private samples = 0;
+  /** The same over the samples taken while requests waited in the router. */
+  private readonly queued = { samples: 0, inTx: 0, idle: 0, seen: 0 };
   private running = false;
   private loop: Promise<void> | null = null;
   private failed: string | null = null;
@@ -60,13 +74,22 @@ export class ServerBackendSampler {
     private readonly client: DbClient,
     private readonly databases: readonly string[],
     private readonly intervalMs: number,
+    private readonly waiting: (() => number) | undefined,
   ) {}
 
-  /** Connect on the admin database; a failure is the reason, not an exception (the window runs anyway). */
-  static async open(target: Target, databases: readonly string[], intervalMs = SAMPLE_INTERVAL_MS): Promise<ServerBackendSampler | string> {
+  /**
+   * Connect on the admin database; a failure is the reason, not an exception (the window runs anyway).
+   * `waiting`: the router's queue length now (one pool for every tenant), read at each sample.
+   */
+  static async open(
+    target: Target,
+    databases: readonly string[],
+    waiting?: () => number,
+    intervalMs = SAMPLE_INTERVAL_MS,
+  ): Promise<ServerBackendSampler | string> {
     try {
       const client = await connect(target.config(target.admin.database), { ignoreIdleErrors: true });
-      return new ServerBackendSampler(client, databases, intervalMs);
+      return new ServerBackendSampler(client, databases, intervalMs, waiting);
     } catch (err) {
       debug('no sampler: %s', errorMessage(err));
       return `not measured: pg_stat_activity could not be sampled (${errorMessage(err)})`;
@@ -89,6 +112,8 @@ export class ServerBackendSampler {
     const dbs = [...this.databases];
     while (this.running) {
       try {
+        // The queue before and after the snapshot: requests waited all along it.
+        const before = this.waiting?.() ?? 0;
         const r = await this.client.query<{ active: number; in_tx: number; idle: number; n: number }>(SQL, [dbs]);
         const row = r.rows[0]!;
         this.active += row.active;
@@ -96,6 +121,12 @@ export class ServerBackendSampler {
         this.idle += row.idle;
         this.seen += row.n;
         this.samples++;
+        if (before > 0 && (this.waiting?.() ?? 0) > 0) {
+          this.queued.samples++;
+          this.queued.inTx += row.in_tx;
+          this.queued.idle += row.idle;
+          this.queued.seen += row.n;
+        }
       } catch (err) {
         this.failed = `not measured: sampling pg_stat_activity failed (${errorMessage(err)})`;
         return;
@@ -118,6 +149,7 @@ export class ServerBackendSampler {
       activeShare: share(this.active),
       idleInTransactionShare: share(this.inTx),
       idleShare: share(this.idle),
+      whileQueued: this.waiting ? whileQueuedOf(this.queued) : null,
       reason: null,
     };
   }
@@ -129,6 +161,11 @@ export class ServerBackendSampler {
     this.closed = true;
     await this.client.end().catch(() => {});
   }
+}
+
+function whileQueuedOf(q: { samples: number; inTx: number; idle: number; seen: number }): WhileQueued {
+  const share = (x: number) => (q.seen ? x / q.seen : null);
+  return { samples: q.samples, idleInTransactionShare: share(q.inTx), idleShare: share(q.idle) };
 }
 
 /** Several windows' shares as one (weighted by the backends each sampled); the first reason when none was sampled. */
@@ -150,7 +187,21 @@ export function poolServerBackends<T extends ServerBackends & { notJudged: strin
     activeShare: pooled('activeShare'),
     idleInTransactionShare: pooled('idleInTransactionShare'),
     idleShare: pooled('idleShare'),
+    whileQueued: pooledWhileQueued(sampled),
     reason: null,
     notJudged,
   };
+}
+
+/** The windows' samples taken while requests queued, as one (weighted by their samples); null when no window had a probe. */
+function pooledWhileQueued(list: readonly ServerBackends[]): WhileQueued | null {
+  const qs = list.map((b) => b.whileQueued).filter((q): q is WhileQueued => q != null);
+  if (!qs.length) return null;
+  const samples = qs.reduce((a, q) => a + q.samples, 0);
+  const pooled = (k: 'idleInTransactionShare' | 'idleShare') => {
+    const known = qs.filter((q) => q[k] !== null && q.samples > 0);
+    const n = known.reduce((a, q) => a + q.samples, 0);
+    return n ? known.reduce((a, q) => a + q[k]! * q.samples, 0) / n : null;
+  };
+  return { samples, idleInTransactionShare: pooled('idleInTransactionShare'), idleShare: pooled('idleShare') };
 }

@@ -13,7 +13,13 @@ export class PerServerRouter implements TenantRouter {
   constructor(
     private readonly routers: readonly TenantRouter[],
     private readonly serverOf: (t: TenantPlan) => number,
-  ) {}
+  ) {
+    // One queue only with one server whose router has one.
+    const only = routers.length === 1 ? routers[0] : undefined;
+    if (only?.waiting) this.waiting = () => only.waiting!();
+  }
+
+  readonly waiting?: () => number;
 
   acquire(tenant: TenantPlan) {
     const r = this.routers[this.serverOf(tenant)];

@@ -97,6 +97,10 @@ export class PoolRouter implements TenantRouter {
     return acquisitionOf(start, queued ? (connectFrom ?? end) : null, connectFrom, end);
   }
 
+  waiting(): number {
+    return this.pool.waitingCount;
+  }
+
   stats(): RouterStats {
     return { open: this.pool.totalCount, peakOpen: this.peakOpen, opened: this.opened, closed: this.closed, waits: this.waits };
   }
