@@ -23,6 +23,7 @@ import type { Summary } from '../src/results/summary-schema.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
 import { headlineSection } from '../src/report/headline-section.js';
+import { mainSection } from '../src/report/main-section.js';
 import { tinyScenario } from './helpers.js';
 
 class SlowRlsLayout extends PooledLayout {
@@ -170,6 +171,16 @@ describe('the headline below the slowest layout', () => {
         assert.equal(x.warmUp.hitRatios.length, x.warmUp.windows);
       }
     }
+  });
+
+  it("settles the seeded databases before the first window (VACUUM (ANALYZE), CHECKPOINT) and says so in the main table's notes", () => {
+    const settle = summary.headline!.settle!;
+    assert.ok(settle && settle.seconds >= 0, JSON.stringify(summary.headline!.settle));
+    assert.equal(settle.warning, null);
+    const notes = mainSection(summary).tables[0]!.notes.join(' ');
+    assert.match(notes, /Before the calibration: VACUUM \(ANALYZE\) of every layout's databases, then CHECKPOINT \(\d+ s\)/);
+    const older = { ...summary, headline: { ...summary.headline!, settle: undefined } };
+    assert.match(mainSection(older).tables[0]!.notes.join(' '), /not settled/);
   });
 
   it('times each stage in summary.stages', () => {

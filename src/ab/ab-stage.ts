@@ -9,7 +9,7 @@ import type { AbSide } from './ab-side.js';
 import { abVerdict } from './ab-verdict.js';
 import type { AbVerdict, AbWindow } from './ab-verdict.js';
 import type { VerdictOptions } from './paired-verdict.js';
-import { settleDatabases } from './settle-databases.js';
+import { settleDatabases } from '../measure/settle-databases.js';
 import { applySideSettings, checkSideSettings } from './side-settings.js';
 import { windowFigures } from './window-metrics.js';
 

@@ -96,6 +96,7 @@ export function mainSection(s: Summary): Section {
         `${lo.layout} missed the P99 target at the lowest calibration rate: the headline rates may not be below its capacity (lower the first calibration rate).`,
       );
     if (h.reason) main.notes.push(`Headline: ${h.reason}.`);
+    main.notes.push(settleNote(h.settle));
     const saturated = h.rates.flatMap((r) => saturatedWindows(r.workload).map((x) => `${r.ratePerS}/s ${x}`));
     main.notes.push(
       saturated.length
@@ -109,4 +110,13 @@ export function mainSection(s: Summary): Section {
   }
   addCapacityColumn(s, main);
   return { tables: [main], charts: [] };
+}
+
+/** Whether the seed's pending work was done before the first window (VACUUM (ANALYZE), CHECKPOINT). */
+function settleNote(settle: NonNullable<Summary['headline']>['settle']): string {
+  if (settle === undefined)
+    return "Before the calibration: not settled (a bundle from before the headline's VACUUM (ANALYZE) and CHECKPOINT): the seed's pending autovacuum, hint bits and dirty buffers may have landed on some windows (compare the repeats).";
+  if (settle === null)
+    return "Before the calibration: settling failed (see the run's output): the seed's pending work may have landed on the first windows.";
+  return `Before the calibration: VACUUM (ANALYZE) of every layout's databases, then CHECKPOINT (${settle.seconds.toFixed(0)} s)${settle.warning ? `; ${settle.warning}` : ''}, so the seed's pending work does not land on the windows.`;
 }

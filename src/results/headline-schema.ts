@@ -30,6 +30,16 @@ export const headlineSummarySchema = z.object({
     })
     .nullable()
     .describe('the slowest layout and its capacity; null when no capacity was measured'),
+  settle: z
+    .object({
+      seconds: z.number().nonnegative().describe('VACUUM (ANALYZE) of every layout database, then CHECKPOINT, wall clock'),
+      warning: z.string().nullable().describe('why the CHECKPOINT was not run (a role that may not); null when it ran'),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      "before the calibration: the seed's pending work (insert-triggered autovacuum, hint bits, dirty buffers) done, so it does not land on whichever windows run then; null when it failed; absent in older bundles",
+    ),
   rates: z.array(headlineRateSchema),
 });
 
