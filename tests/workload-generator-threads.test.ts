@@ -131,7 +131,15 @@ describe('generator threads on a real server', () => {
     const seg = await measureSegment({
       ctx,
       layout: 'shared',
-      workload: workload({ mode: 'open', ratePerS: 2000, users: 2, maxBacklog: 100, mix: { 'recent-orders': 1 }, generatorThreads: 2 }),
+      workload: workload({
+        mode: 'open',
+        ratePerS: 2000,
+        users: 2,
+        maxBacklog: 40,
+        durationSeconds: 1,
+        mix: { 'recent-orders': 1 },
+        generatorThreads: 2,
+      }),
       repeat: 0,
     });
     assert.equal(seg.generator.threads, 2);
