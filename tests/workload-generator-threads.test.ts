@@ -2,7 +2,8 @@
  * Generator threads against a real server: an open loop on 2 threads sends the very requests the
  * one-thread loop sends (same seed: same count, same queries and tenant classes, writes with
  * unique ids), merged into valid results, with no connection left behind; a closed loop on 2
- * threads drives its users from both. A bad thread count exits 2 naming the option or the field,
+ * threads drives its users from both; the threads' router queues reach the main thread's
+ * pg_stat_activity sampler. A bad thread count exits 2 naming the option or the field,
  * before any server starts.
  */
 import assert from 'node:assert/strict';
@@ -122,6 +123,34 @@ describe('generator threads on a real server', () => {
     assert.ok(seg.router.peakOpen <= 4, `at most the users' connections over both threads (${seg.router.peakOpen})`);
     assert.equal(seg.generator.perThread?.length, 2);
     assert.ok(seg.router.opened >= 2, `each thread opened its own connections (${seg.router.opened})`);
+    assert.equal(await connectionsLeft(), 0);
+  });
+
+  it("open loop past what 1 connection per thread serves: the sampler reads both threads' queues", async (t) => {
+    // Each thread's router queues its arrivals behind its one connection (the backlog caps the pile).
+    const seg = await measureSegment({
+      ctx,
+      layout: 'shared',
+      workload: workload({
+        mode: 'open',
+        ratePerS: 2000,
+        users: 2,
+        maxBacklog: 40,
+        durationSeconds: 1,
+        mix: { 'recent-orders': 1 },
+        generatorThreads: 2,
+      }),
+      repeat: 0,
+    });
+    assert.equal(seg.generator.threads, 2);
+    const b = seg.generator.serverBackends!;
+    t.diagnostic(`router queue ${JSON.stringify(seg.generator.routerQueue)}; backends ${JSON.stringify(b)}`);
+    assert.equal(b.reason, null);
+    assert.ok(seg.generator.routerQueue!.waitedForHeld > 0, "requests queued in the threads' routers");
+    // Before the threads published their queues, a multi-thread window had no such samples (null).
+    assert.ok(b.whileQueued, 'samples taken while requests waited are counted on 2 threads');
+    assert.ok(b.whileQueued.samples > 0, `samples taken while requests waited (${b.whileQueued.samples} of ${b.samples})`);
+    assert.ok(b.whileQueued.samples <= b.samples);
     assert.equal(await connectionsLeft(), 0);
   });
 });

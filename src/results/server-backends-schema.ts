@@ -29,7 +29,7 @@ export const serverBackendsSchema = z
       .nullable()
       .optional()
       .describe(
-        'the samples taken while requests waited in the router, behind one pool for every tenant on one generator thread; null behind per-tenant pools or several threads; absent in older bundles',
+        'the samples taken while requests waited in the router, behind one pool for every tenant (with several generator threads: one pool per thread, any of them waiting); null behind per-tenant pools; absent in older bundles',
       ),
     reason: z.string().nullable().describe('"not measured: <why>" when not sampled; null when sampled'),
     notJudged: z

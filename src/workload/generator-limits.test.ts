@@ -114,4 +114,23 @@ describe("requests queueing in the router while the server's backends wait for t
     assert.ok(MIN_CLIENT_WAIT_SHARE === 0.5);
     assert.notEqual(routerQueueLimit({ routerQueue: queue, serverBackends: edge }), null);
   });
+  it('the boundaries count: exactly the queued share, the mean wait and the samples judge', () => {
+    const atShare = { requests: 1000, waitedForHeld: MIN_QUEUED_SHARE * 1000, waitedForHeldMs: MIN_QUEUED_SHARE * 1000 * 30 };
+    assert.match(routerQueueLimit({ routerQueue: atShare, serverBackends: backends }) ?? '', /10% of requests queued/);
+    const atMean = { ...queue, waitedForHeldMs: 400 * MIN_QUEUED_MEAN_MS };
+    assert.match(routerQueueLimit({ routerQueue: atMean, serverBackends: backends }) ?? '', /\(mean 1\.0 ms\)/);
+    const atSamples = { ...backends, samples: MIN_BACKEND_SAMPLES };
+    assert.match(routerQueueLimit({ routerQueue: queue, serverBackends: atSamples }) ?? '', /20 pg_stat_activity samples/);
+    // Exactly MIN_BACKEND_SAMPLES taken while requests waited: they judge (67%), not the window's 30%.
+    const whileQueued = { samples: MIN_BACKEND_SAMPLES, idleInTransactionShare: 0.45, idleShare: 0.22 };
+    const handOver = { ...backends, idleInTransactionShare: 0.3, whileQueued };
+    assert.match(
+      routerQueueLimit({ routerQueue: queue, serverBackends: handOver }) ?? '',
+      /= 67% in the 20 samples taken while requests waited/,
+    );
+  });
+  it('a window that was not sampled judges nothing, whatever its counts say', () => {
+    const failed = { ...backends, reason: 'not measured: sampling pg_stat_activity failed (x)' };
+    assert.equal(routerQueueLimit({ routerQueue: queue, serverBackends: failed }), null);
+  });
 });

@@ -30,6 +30,8 @@ export interface ThreadInit {
   /** Port and flag of the synchronous calls to the main thread (generator-thread-rpc.ts). */
   rpcPort: import('node:worker_threads').MessagePort;
   rpcFlag: SharedArrayBuffer;
+  /** One Int32 cell per thread where this thread publishes its router's queue (generator-thread-queue.ts); null = not read. */
+  queueCells: SharedArrayBuffer | null;
 }
 
 /** What a thread reports when its drive is over (its router closed). */

@@ -24,6 +24,7 @@ import { watchOutages, workloadDriveFields } from './drive-context.js';
 import { stridedIds } from './generator-thread-share.js';
 import type { FromThread, ThreadInit, ToThread } from './generator-thread-protocol.js';
 import { syncCaller } from './generator-thread-rpc.js';
+import { publishQueue } from './generator-thread-queue.js';
 import { openLoop } from './open-loop.js';
 import { prewarm } from './prewarm.js';
 import { tenantClasses } from './tenant-chooser.js';
@@ -69,7 +70,8 @@ async function run(): Promise<void> {
   const w = init.workload;
   const ctx = threadContext();
   const impl = layoutOf(init.layout);
-  const router: TenantRouter = impl.router(ctx, { maxConnections: init.maxConnections });
+  const own = impl.router(ctx, { maxConnections: init.maxConnections });
+  const router: TenantRouter = init.queueCells ? publishQueue(own, init.queueCells, init.share.index) : own;
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -42,6 +42,8 @@ export interface ThreadedOptions {
   health: Health;
   onMeasureStart: () => void;
   onMeasureEnd: () => void;
+  /** Where each thread publishes its router's queue, one cell per thread (generator-thread-queue.ts). */
+  queueCells?: SharedArrayBuffer;
 }
 
 /** How long a thread asked to stop may take to close its connections before it is terminated, ms. */
@@ -104,6 +106,7 @@ export async function driveThreads(o: ThreadedOptions): Promise<ThreadedDrive> {
         ids: o.ids && { base: o.ids, strided: w.mode === 'closed' },
         rpcPort: port2,
         rpcFlag,
+        queueCells: o.queueCells ?? null,
       };
       const wk = new Worker(new URL('./generator-thread-worker.js', import.meta.url), { workerData: init, transferList: [port2] });
       workers.push(wk);

@@ -29,6 +29,7 @@ import { watchOutages, workloadDriveFields } from './drive-context.js';
 import { WHOLE_LOAD } from './generator-thread-share.js';
 import type { IdBase } from './generator-thread-share.js';
 import { driveThreads } from './generator-threads.js';
+import { queueCells, queueProbe } from './generator-thread-queue.js';
 import type { ThreadLoad } from './generator-thread-merge.js';
 import { generatorThreadsFor } from './generator-thread-count.js';
 import { prewarm } from './prewarm.js';
@@ -165,8 +166,10 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
     cache = await BufferCacheWatch.start(ctx.target, impl.databases(ctx), { prewarm: !o.skipPrewarm });
     if (threads === 1) await prewarm(router, tenants, Math.min(w.users, perDatabaseCap, o.serverConnections ?? Infinity));
     stmtStats = await StatementStats.open(ctx.target, ctx.serverVersionNum);
-    // The router's queue is read with each sample on one thread only (each generator thread has a router of its own).
-    const waiting = threads === 1 && router.waiting ? () => router.waiting?.() ?? 0 : undefined;
+    // The router's queue is read with each sample: this router's on one thread; on several, the sum
+    // of the queues the threads publish (each thread has a router of its own, one pool per thread).
+    const cells = threads > 1 && router.waiting ? queueCells(threads) : undefined;
+    const waiting = cells ? queueProbe(cells) : router.waiting ? () => router.waiting?.() ?? 0 : undefined;
     backends = await ServerBackendSampler.open(ctx.target, impl.databases(ctx), waiting);
     let snapStart: Promise<StatementSnapshot | null> = Promise.resolve(null);
     const health: Health = { lastOkAt: performance.now(), connectionErrors: 0, abortReason: null };
@@ -246,6 +249,7 @@ export async function measureSegment(o: SegmentOptions): Promise<SegmentResult> 
           health,
           onMeasureStart: windowStart,
           onMeasureEnd: windowEnd,
+          queueCells: cells,
         });
         ({ drive, recorder, lag, router: routerStats, threads: perThread } = t);
       } else
