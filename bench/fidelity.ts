@@ -14,12 +14,8 @@
  * tenantbench runs once per generator-thread count (--threads, default 1 and 2: worker threads, each
  * with its own event loop and connections), as rows next to pgbench and the bare loop.
  *
- *   npm run bench:fidelity -- [--quick] [--tenants 20] [--rows 1000000] [--clients 8] [--seconds 30] [--warmup 5] [--profile benchmark|test]
- *                             [--threads 1,2] [--closed-only]
+ * Usage: USAGE below (`--help` prints it).
  *
- * --closed-only: the closed loop only (e.g. to profile it: node --cpu-prof dist/bench/fidelity.js --quick --closed-only).
- *
- * --quick: 6 tenants, 30,000 rows, 3 s per measurement, 1 s warm-up, test profile (about a minute).
  * The full run (1M rows) takes about 6-8 minutes: seeding ~2-3 min, then 3 closed-loop and 6
  * open-loop measurements of warm-up + seconds each. Targets: open loop at 20% and 50%, P50
  * within 10% of pgbench's and P99 within 25%; closed loop >= 0.8 x pgbench.
@@ -28,7 +24,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { createPool } from '../src/db/pool.js';
 import type { ConnectionConfig } from '../src/db/types.js';
 import { resolveScenario } from '../src/config/load-scenario.js';
@@ -48,19 +43,25 @@ import type { SegmentResult } from '../src/workload/measure-segment.js';
 import { pgbenchScripts, runPgbench } from '../src/workload/pgbench-reference.js';
 import { recentOrders } from '../src/workload/queries/recent-orders.js';
 import { mulberry32 } from '../seed/prng.js';
+import { benchArgs, listOf, nonNegativeNumber, positiveInt, positiveNumber, settingsProfile } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    rows: { type: 'string' },
-    tenants: { type: 'string' },
-    clients: { type: 'string', default: '8' },
-    seconds: { type: 'string' },
-    warmup: { type: 'string' },
-    profile: { type: 'string' },
-    threads: { type: 'string', default: '1,2' },
-    'closed-only': { type: 'boolean', default: false },
-  },
+const USAGE = `npm run bench:fidelity -- [--quick] [--tenants 20] [--rows 1000000] [--clients 8] [--seconds 30] [--warmup 5] [--profile benchmark|test]
+                            [--threads 1,2] [--closed-only]
+
+--closed-only: the closed loop only (e.g. to profile it: node --cpu-prof dist/bench/fidelity.js --quick --closed-only).
+
+--quick: 6 tenants, 30,000 rows, 3 s per measurement, 1 s warm-up, test profile (about a minute).`;
+
+const values = benchArgs(USAGE, {
+  quick: { type: 'boolean', default: false },
+  rows: { type: 'string', allowed: positiveInt },
+  tenants: { type: 'string', allowed: positiveInt },
+  clients: { type: 'string', default: '8', allowed: positiveInt },
+  seconds: { type: 'string', allowed: positiveNumber },
+  warmup: { type: 'string', allowed: nonNegativeNumber },
+  profile: { type: 'string', allowed: settingsProfile },
+  threads: { type: 'string', default: '1,2', allowed: listOf(positiveInt) },
+  'closed-only': { type: 'boolean', default: false },
 });
 const quick = values.quick === true;
 const tenants = Number(values.tenants ?? (quick ? 6 : 20));

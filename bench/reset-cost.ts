@@ -6,10 +6,8 @@
  * a named prepared statement, so it also shows the application's prepared statements survive the
  * reset: no re-parse).
  *
- *   npm run build && node dist/bench/reset-cost.js [--time 3000] [--tenants 8] [--rows 40000]
- * (--time: milliseconds per setting; the two settings of a request run interleaved for twice that)
+ * Usage: USAGE below (`--help` prints it).
  */
-import { parseArgs } from 'node:util';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import { PoolRouter } from '../src/layouts/common/pool-router.js';
 import { rlsContextSql } from '../src/layouts/common/rls-policy.js';
@@ -19,13 +17,15 @@ import { runCleanups } from '../src/lifecycle.js';
 import { prioritizeLoadGenerator } from '../src/measure/scheduler.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
+import { benchArgs, positiveInt, positiveNumber } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    time: { type: 'string', default: '3000' },
-    tenants: { type: 'string', default: '8' },
-    rows: { type: 'string', default: '40000' },
-  },
+const USAGE = `npm run build && node dist/bench/reset-cost.js [--time 3000] [--tenants 8] [--rows 40000]
+(--time: milliseconds per setting; the two settings of a request run interleaved for twice that)`;
+
+const values = benchArgs(USAGE, {
+  time: { type: 'string', default: '3000', allowed: positiveNumber },
+  tenants: { type: 'string', default: '8', allowed: positiveInt },
+  rows: { type: 'string', default: '40000', allowed: positiveInt },
 });
 const say = (l: string) => process.stdout.write(`${l}\n`);
 

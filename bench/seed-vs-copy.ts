@@ -4,7 +4,7 @@
  * builds the same keys and indexes (the reference). Prints seconds, rows/s and the ratio to the
  * reference, and the harness's peak RSS while seeding.
  *
- *   npm run bench:seed -- [--rows 10000000] [--tenants 100] [--layouts shared,rls,...] [--profile benchmark]
+ * Usage: USAGE below (`--help` prints it).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { LAYOUT_NAMES } from '../src/config/scenario-schema.js';
@@ -29,15 +28,16 @@ import { tableCopyStream, tenantsCopyText } from '../seed/generator.js';
 import { TENANT_TABLES } from '../seed/tenant-plan.js';
 import type { TableChecksums } from '../src/layouts/layout.js';
 import { HarnessMemorySampler } from '../src/tenant-sweep/harness-memory.js';
+import { benchArgs, listOf, oneOf, positiveInt, settingsProfile } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '10000000' },
-    tenants: { type: 'string', default: '100' },
-    layouts: { type: 'string', default: LAYOUT_NAMES.join(',') },
-    profile: { type: 'string', default: 'benchmark' },
-    concurrency: { type: 'string', default: '2' },
-  },
+const USAGE = 'npm run bench:seed -- [--rows 10000000] [--tenants 100] [--layouts shared,rls,...] [--profile benchmark] [--concurrency 2]';
+
+const values = benchArgs(USAGE, {
+  rows: { type: 'string', default: '10000000', allowed: positiveInt },
+  tenants: { type: 'string', default: '100', allowed: positiveInt },
+  layouts: { type: 'string', default: LAYOUT_NAMES.join(','), allowed: listOf(oneOf(LAYOUT_NAMES)) },
+  profile: { type: 'string', default: 'benchmark', allowed: settingsProfile },
+  concurrency: { type: 'string', default: '2', allowed: positiveInt },
 });
 const layouts = values.layouts!.split(',') as LayoutName[];
 const scenario = resolveScenario(

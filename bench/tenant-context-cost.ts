@@ -12,9 +12,8 @@
  * - database, cap 1: every switch closes a connection and opens one (eviction)
  * - new connection: pg.Client connect + BEGIN + COMMIT + end, no pool at all
  *
- *   npm run bench:context -- [--time 2000] [--tenants 8] [--profile test|benchmark]
+ * Usage: USAGE below (`--help` prints it).
  */
-import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import { connect } from '../src/db/client.js';
@@ -25,13 +24,14 @@ import { layout as layoutOf } from '../src/layouts/registry.js';
 import { runCleanups } from '../src/lifecycle.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import { prioritizeLoadGenerator } from '../src/measure/scheduler.js';
+import { benchArgs, positiveInt, positiveNumber, settingsProfile } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    time: { type: 'string', default: '2000' },
-    tenants: { type: 'string', default: '8' },
-    profile: { type: 'string', default: 'test' },
-  },
+const USAGE = 'npm run bench:context -- [--time 2000] [--tenants 8] [--profile test|benchmark]';
+
+const values = benchArgs(USAGE, {
+  time: { type: 'string', default: '2000', allowed: positiveNumber },
+  tenants: { type: 'string', default: '8', allowed: positiveInt },
+  profile: { type: 'string', default: 'test', allowed: settingsProfile },
 });
 const tenants = Number(values.tenants);
 const say = (l: string) => process.stdout.write(`${l}\n`);

@@ -10,7 +10,7 @@
  *    intended start) against pgbench --rate's (its per-transaction log, latency including schedule
  *    lag, read into the same HdrHistogram).
  *
- *   npm run bench:overhead -- [--rows 200000] [--tenants 10] [--clients 8] [--seconds 10] [--rate N] [--profile benchmark|test]
+ * Usage: USAGE below (`--help` prints it).
  *
  * On a machine shared by the server and the client, a client's per-query CPU cost shows directly in
  * throughput: that is the point. Targets (issue 3): runner >= 0.95 x bare loop; runner P50 at the
@@ -21,7 +21,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { resolveScenario } from '../src/config/load-scenario.js';
 import { createPool } from '../src/db/pool.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
@@ -36,17 +35,19 @@ import { recentOrders } from '../src/workload/queries/recent-orders.js';
 import { DATA_SPAN_MS, DATA_START_MS } from '../src/workload/workload-query.js';
 import { mulberry32 } from '../seed/prng.js';
 import { prioritizeLoadGenerator } from '../src/measure/scheduler.js';
+import { benchArgs, nonNegativeNumber, positiveInt, positiveNumber, settingsProfile } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '200000' },
-    tenants: { type: 'string', default: '10' },
-    clients: { type: 'string', default: '8' },
-    seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '2' },
-    rate: { type: 'string' },
-    profile: { type: 'string', default: 'benchmark' },
-  },
+const USAGE =
+  'npm run bench:overhead -- [--rows 200000] [--tenants 10] [--clients 8] [--seconds 10] [--warmup 2] [--rate N] [--profile benchmark|test]';
+
+const values = benchArgs(USAGE, {
+  rows: { type: 'string', default: '200000', allowed: positiveInt },
+  tenants: { type: 'string', default: '10', allowed: positiveInt },
+  clients: { type: 'string', default: '8', allowed: positiveInt },
+  seconds: { type: 'string', default: '10', allowed: positiveNumber },
+  warmup: { type: 'string', default: '2', allowed: nonNegativeNumber },
+  rate: { type: 'string', allowed: positiveNumber },
+  profile: { type: 'string', default: 'benchmark', allowed: settingsProfile },
 });
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);

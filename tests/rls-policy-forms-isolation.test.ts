@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withAdmin } from '../src/db/client.js';
 import type { LayoutContext } from '../src/layouts/layout.js';
+import { withTenantSession } from '../src/layouts/common/with-tenant-session.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
 import { explainQuery } from '../src/layouts/rls/explain-plan.js';
 import { POLICY_FORMS } from '../src/layouts/rls/policy-form-names.js';
@@ -56,8 +57,7 @@ describe('every RLS policy form keeps tenants apart and has its plan shape', () 
       await withAdmin(target, rls.databases(ctx)[0]!, (c) => applyPolicyForm(c, form, rls.tableUnits(ctx)[0]!.rlsRole!));
       const router = rls.router(withForm(form), { maxConnections: 1 });
       try {
-        const s = await router.acquire(a);
-        try {
+        await withTenantSession(router, a, async (s) => {
           const n = await s.query<{ n: number; other: number }>(
             'SELECT count(*)::int AS n, count(*) FILTER (WHERE tenant_id <> $1)::int AS other FROM orders',
             [a.id],
@@ -97,11 +97,7 @@ describe('every RLS policy form keeps tenants apart and has its plan shape', () 
             (err: { code?: string }) => err.code === '42501',
           );
           await s.query('ROLLBACK TO SAVEPOINT refused');
-          await s.release();
-        } catch (err) {
-          await s.release(err);
-          throw err;
-        }
+        });
       } finally {
         await router.close();
       }

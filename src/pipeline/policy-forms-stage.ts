@@ -2,6 +2,7 @@ import type { ResolvedScenario } from '../config/load-scenario.js';
 import { withAdmin } from '../db/client.js';
 import { errorMessage } from '../errors.js';
 import type { LayoutContext } from '../layouts/layout.js';
+import { withTenantSession } from '../layouts/common/with-tenant-session.js';
 import { layout as layoutOf } from '../layouts/registry.js';
 import { explainQuery } from '../layouts/rls/explain-plan.js';
 import type { PolicyForm } from '../layouts/rls/policy-form-names.js';
@@ -37,14 +38,9 @@ async function explainForm(ctx: LayoutContext): Promise<Record<string, QueryPlan
       const q = QUERIES[name];
       const rnd = mulberry32(hash32(ctx.scenario.seed, 0x9a, EXPLAINED.indexOf(name)));
       const params = q.params(t, rnd, { next: () => 0 });
-      const s = await router.acquire(t);
-      try {
-        out[name] = await explainQuery(s, q.sql({ tenantFilter: false, tenantColumn: true }).text, params, 'orders');
-        await s.release();
-      } catch (err) {
-        await s.release(err);
-        throw err;
-      }
+      out[name] = await withTenantSession(router, t, (s) =>
+        explainQuery(s, q.sql({ tenantFilter: false, tenantColumn: true }).text, params, 'orders'),
+      );
     }
   } finally {
     await router.close();

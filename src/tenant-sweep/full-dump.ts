@@ -12,9 +12,9 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, withAdmin } from '../db/client.js';
 import { errorMessage } from '../errors.js';
+import { pollQuery } from '../measure/poll-query.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LayoutContext } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -41,28 +41,17 @@ export function requiredMaxLocks(locks: number, slotsPerLock: number): number {
 async function sampleDumpLocks(ctx: LayoutContext, intervalMs = 100): Promise<{ stop(): Promise<number | null> }> {
   const c = await connect(ctx.target.config(ctx.target.admin.database));
   let peak = 0;
-  let failed = false;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const r = await c.query<{ n: number }>(
-          "SELECT coalesce(max(n), 0)::int AS n FROM (SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'pg_dump' GROUP BY l.pid) x",
-        );
-        peak = Math.max(peak, r.rows[0]!.n);
-      } catch {
-        failed = true;
-        return;
-      }
-      await sleep(intervalMs);
-    }
-  })();
+  const polling = pollQuery(async () => {
+    const r = await c.query<{ n: number }>(
+      "SELECT coalesce(max(n), 0)::int AS n FROM (SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'pg_dump' GROUP BY l.pid) x",
+    );
+    peak = Math.max(peak, r.rows[0]!.n);
+  }, intervalMs);
   return {
     async stop() {
-      running = false;
-      await loop;
+      const failure = await polling.stop();
       await c.end().catch(() => {});
-      return failed ? null : peak;
+      return failure ? null : peak;
     },
   };
 }

@@ -4,9 +4,9 @@
  * layout's peak. The harness's own admin backends (the sampler's, the buffer-cache prewarm's and
  * snapshots') are left out: they are the measurement's, not the layout's.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '../db/client.js';
 import { APP_BACKENDS_WHERE } from '../measure/app-backends.js';
+import { pollQuery } from '../measure/poll-query.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 import type { LayoutContext } from '../layouts/layout.js';
 import { layout as layoutOf } from '../layouts/registry.js';
@@ -25,33 +25,22 @@ export async function sampleServerConnections(
   for (const l of layouts) for (const db of layoutOf(l).databases(ctx)) owner.set(db, l);
   const client = await connect(ctx.target.config(ctx.target.admin.database));
   const peaks = new Map<LayoutName, number>();
-  let failed = false;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const r = await client.query<{ datname: string; n: string }>(
-          `SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE ${APP_BACKENDS_WHERE} GROUP BY datname`,
-        );
-        const now = new Map<LayoutName, number>();
-        for (const row of r.rows) {
-          const l = owner.get(row.datname);
-          if (l) now.set(l, (now.get(l) ?? 0) + Number(row.n));
-        }
-        for (const [l, n] of now) peaks.set(l, Math.max(peaks.get(l) ?? 0, n));
-      } catch {
-        failed = true;
-        return;
-      }
-      await sleep(intervalMs);
+  const polling = pollQuery(async () => {
+    const r = await client.query<{ datname: string; n: string }>(
+      `SELECT datname, count(*)::text AS n FROM pg_stat_activity WHERE ${APP_BACKENDS_WHERE} GROUP BY datname`,
+    );
+    const now = new Map<LayoutName, number>();
+    for (const row of r.rows) {
+      const l = owner.get(row.datname);
+      if (l) now.set(l, (now.get(l) ?? 0) + Number(row.n));
     }
-  })();
+    for (const [l, n] of now) peaks.set(l, Math.max(peaks.get(l) ?? 0, n));
+  }, intervalMs);
   return {
     async stop() {
-      running = false;
-      await loop;
+      const failure = await polling.stop();
       await client.end().catch(() => {});
-      return failed ? null : peaks;
+      return failure ? null : peaks;
     },
   };
 }

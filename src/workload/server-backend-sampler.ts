@@ -6,12 +6,13 @@
  * one admin connection opened before the window (no connection set-up inside it); samples are taken
  * only between begin() and end() (the window's edges, synchronous like the other edge marks).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import { connect } from '../db/client.js';
 import type { DbClient } from '../db/types.js';
 import { errorMessage } from '../errors.js';
 import { APP_BACKENDS_WHERE } from '../measure/app-backends.js';
+import { pollQuery } from '../measure/poll-query.js';
+import type { Polling } from '../measure/poll-query.js';
 import type { Target } from '../target/target.js';
 
 const debug = createDebug('tenantbench:server-backends');
@@ -65,17 +66,19 @@ export class ServerBackendSampler {
   private samples = 0;
   /** The same over the samples taken while requests waited in the router. */
   private readonly queued = { samples: 0, inTx: 0, idle: 0, seen: 0 };
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private failed: string | null = null;
+  /** The layout's databases, the query's parameter. */
+  private readonly dbs: string[];
+  private polling: Polling | null = null;
   private closed = false;
 
   private constructor(
     private readonly client: DbClient,
-    private readonly databases: readonly string[],
+    databases: readonly string[],
     private readonly intervalMs: number,
     private readonly waiting: (() => number) | undefined,
-  ) {}
+  ) {
+    this.dbs = [...databases];
+  }
 
   /**
    * Connect on the admin database; a failure is the reason, not an exception (the window runs anyway).
@@ -98,49 +101,38 @@ export class ServerBackendSampler {
 
   /** Start sampling (the window began). */
   begin(): void {
-    if (this.running || this.loop) return;
-    this.running = true;
-    this.loop = this.run();
+    if (this.polling) return;
+    this.polling = pollQuery(() => this.sample(), this.intervalMs);
   }
 
   /** Stop sampling (the window ended); the sample in flight still counts. */
   end(): void {
-    this.running = false;
+    this.polling?.end();
   }
 
-  private async run(): Promise<void> {
-    const dbs = [...this.databases];
-    while (this.running) {
-      try {
-        // The queue before and after the snapshot: requests waited all along it.
-        const before = this.waiting?.() ?? 0;
-        const r = await this.client.query<{ active: number; in_tx: number; idle: number; n: number }>(SQL, [dbs]);
-        const row = r.rows[0]!;
-        this.active += row.active;
-        this.inTx += row.in_tx;
-        this.idle += row.idle;
-        this.seen += row.n;
-        this.samples++;
-        if (before > 0 && (this.waiting?.() ?? 0) > 0) {
-          this.queued.samples++;
-          this.queued.inTx += row.in_tx;
-          this.queued.idle += row.idle;
-          this.queued.seen += row.n;
-        }
-      } catch (err) {
-        this.failed = `not measured: sampling pg_stat_activity failed (${errorMessage(err)})`;
-        return;
-      }
-      await sleep(this.intervalMs);
+  private async sample(): Promise<void> {
+    // The queue before and after the snapshot: requests waited all along it.
+    const before = this.waiting?.() ?? 0;
+    const r = await this.client.query<{ active: number; in_tx: number; idle: number; n: number }>(SQL, [this.dbs]);
+    const row = r.rows[0]!;
+    this.active += row.active;
+    this.inTx += row.in_tx;
+    this.idle += row.idle;
+    this.seen += row.n;
+    this.samples++;
+    if (before > 0 && (this.waiting?.() ?? 0) > 0) {
+      this.queued.samples++;
+      this.queued.inTx += row.in_tx;
+      this.queued.idle += row.idle;
+      this.queued.seen += row.n;
     }
   }
 
   /** The window's shares (stops sampling if still running) and close the connection. */
   async finish(): Promise<ServerBackends> {
-    this.end();
-    await this.loop;
+    const failure = (await this.polling?.stop()) ?? null;
     await this.close();
-    if (this.failed) return notSampled(this.failed);
+    if (failure) return notSampled(`not measured: sampling pg_stat_activity failed (${errorMessage(failure.error)})`);
     if (this.samples === 0) return notSampled('not measured: no sample taken in the window');
     const share = (x: number) => (this.seen ? x / this.seen : null);
     return {
@@ -156,7 +148,7 @@ export class ServerBackendSampler {
 
   /** Idempotent: finish() closes, and the segment's own cleanup closes again on every path. */
   async close(): Promise<void> {
-    this.running = false;
+    this.end();
     if (this.closed) return;
     this.closed = true;
     await this.client.end().catch(() => {});
