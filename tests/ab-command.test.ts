@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { abSlots, planWindows } from '../src/ab/ab-plan.js';
 import type { AbResult } from '../src/ab/ab-stage.js';
 import { itRefusesBeforeAnyServer, runCli, shortSmokeScenario, tempDir } from './helpers.js';
 
@@ -31,6 +32,7 @@ describe('ab: bad input', () => {
     ],
     ['a bad workload value on one side', ['ab', '--scenario', 'smoke', '--b-set', 'workload.users=0'], /workload\.users/],
     ['--a-runs without --b-runs', ['ab', '--a-runs', 'x'], /--a-runs and --b-runs go together/],
+    ['an order seed that is not an integer', ['ab', '--scenario', 'smoke', '--order-seed', '1.5'], /--order-seed must be an integer from 0/],
     ['a threshold of 0%', ['ab', '--scenario', 'smoke', '--max-regression', '0'], /--max-regression must be a percentage above 0/],
   ]);
 });
@@ -77,6 +79,9 @@ describe('ab on a real server', () => {
     assert.ok(ab.verdict);
     assert.equal(ab.verdict.metrics.filter((m) => m.verdict === 'regression').length, 0, readFileSync(join(results, 'aa.md'), 'utf8'));
     assert.match(readFileSync(join(results, 'aa.md'), 'utf8'), /^## tenantbench ab: /);
+    // A random order seed per run, recorded and printed.
+    assert.ok(Number.isInteger(ab.orderSeed), String(ab.orderSeed));
+    assert.ok(readFileSync(join(results, 'aa.md'), 'utf8').includes(`--order-seed ${ab.orderSeed}`));
   });
 
   it('B with every statement JIT-compiled (per-session settings): regression, exit 1', async () => {
@@ -91,6 +96,8 @@ describe('ab on a real server', () => {
       'jit=on',
       '--b-pg-setting',
       'jit_above_cost=0',
+      '--order-seed',
+      '12345',
     ]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const ab = abResult(r.stdout);
@@ -100,6 +107,12 @@ describe('ab on a real server', () => {
       r.stdout,
     );
     assert.deepEqual(ab.sides.B.settings, { jit: 'on', jit_above_cost: '0' });
+    // --order-seed reproduces the window order (5 pairs after 1 settling pair).
+    assert.equal(ab.orderSeed, 12345);
+    assert.deepEqual(
+      ab.order,
+      planWindows(abSlots(['shared'], ['shared'])!, 6, 12345).map((w) => `${w.pair - 1}:${w.slot.id}:${w.side}`),
+    );
     assert.equal(readdirSync(results).filter((d) => d.includes('smoke')).length, 2);
   });
 
