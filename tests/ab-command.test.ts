@@ -3,6 +3,8 @@
  * sub-second windows) an A/A run is never a regression, and a B side whose every statement is
  * JIT-compiled (per-session settings jit=on, jit_above_cost=0: milliseconds per query) is detected
  * as a regression (exit 1). The second run reuses the first one's cluster (--seeded --pg-data).
+ * A B side under another rls policy form (function-volatile: the policy calls a plpgsql function per
+ * row) is detected as a regression on the rls layout.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,7 +34,11 @@ describe('ab: bad input', () => {
     ],
     ['a bad workload value on one side', ['ab', '--scenario', 'smoke', '--b-set', 'workload.users=0'], /workload\.users/],
     ['--a-runs without --b-runs', ['ab', '--a-runs', 'x'], /--a-runs and --b-runs go together/],
-    ['an order seed that is not an integer', ['ab', '--scenario', 'smoke', '--order-seed', '1.5'], /--order-seed must be an integer from 0/],
+    [
+      'an order seed that is not an integer',
+      ['ab', '--scenario', 'smoke', '--order-seed', '1.5'],
+      /--order-seed must be an integer from 0/,
+    ],
     ['a threshold of 0%', ['ab', '--scenario', 'smoke', '--max-regression', '0'], /--max-regression must be a percentage above 0/],
   ]);
 });
@@ -120,5 +126,43 @@ describe('ab on a real server', () => {
     const r = await runCli([...base, ...common, '--seeded', '--b-pg-setting', 'shared_buffers=64MB']);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /--b-pg-setting shared_buffers=64MB: "shared_buffers" is a postmaster-level setting/);
+  });
+});
+
+describe('ab with a per-side rls policy form', () => {
+  const tmp = tempDir('tenantbench-ab-policy-');
+  chmodSync(tmp, 0o755);
+  it("B under function-volatile (a policy calling a per-row function): regression, exit 1; the windows under each side's form", async () => {
+    const r = await runCli([
+      'ab',
+      '--scenario',
+      shortSmokeScenario(),
+      '--layouts',
+      'rls',
+      '--rows',
+      '3000',
+      '--tenants',
+      '4',
+      '--pairs',
+      '4',
+      '--settle-pairs',
+      '1',
+      '--b-layout-option',
+      'rls.policy=function-volatile',
+      '--profile',
+      'test',
+      '--pg-data',
+      join(tmp, 'pg'),
+      '--results-dir',
+      join(tmp, 'results'),
+      '-q',
+    ]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const ab = abResult(r.stdout);
+    assert.match(ab.sides.B.description, /--b-layout-option rls\.policy=function-volatile/);
+    assert.ok(
+      ab.verdict?.metrics.some((m) => m.query === 'recent-orders' && m.verdict === 'regression'),
+      r.stdout,
+    );
   });
 });

@@ -34,7 +34,10 @@ export function withLayoutOptions(scenario: ResolvedScenario, items: readonly st
 export function sideContext(ctx: LayoutContext, side: ResolvedScenario): LayoutContext {
   const policy = side.layoutOptions.rls.policy;
   if (ctx.scenario.layoutOptions.rls.policy === policy) return ctx;
-  return { ...ctx, scenario: { ...ctx.scenario, layoutOptions: { ...ctx.scenario.layoutOptions, rls: { ...ctx.scenario.layoutOptions.rls, policy } } } };
+  return {
+    ...ctx,
+    scenario: { ...ctx.scenario, layoutOptions: { ...ctx.scenario.layoutOptions, rls: { ...ctx.scenario.layoutOptions.rls, policy } } },
+  };
 }
 
 /** Takes the rls tables to `form` unless `current` is already it; returns the form now on them. */
