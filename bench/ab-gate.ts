@@ -25,10 +25,13 @@ const USAGE = `usage: node dist/bench/ab-gate.js [options]
   --pairs N            measured window pairs per ab run (default 8)
   --judge-pairs LIST   also judge each run on its first K pairs, for each K (e.g. 4,6)
   --layouts LIST       layouts (default rls: the injection is an rls policy form)
+  --tenants N          tenants (default 24: smoke's 30,000 rows over 24 tenants, where the dropped
+                       index costs 20-100%; over smoke's own 6 it costs about 10%)
   --duration S         measured seconds per window (default 1)
   --warmup S           warm-up seconds per window (default 0.3)
-  --inject "ARGS"      ab arguments for side B (default "--b-layout-option rls.policy=function-stable":
-                       a policy calling a plpgsql function; e.g. "--b-pg-setting log_min_duration_statement=0")
+  --inject "ARGS"      ab arguments for side B (default "--b-layout-option rls.policy=no-index": the
+                       orders (tenant_id, created_at) index rebuilt without tenant_id; e.g.
+                       "--b-pg-setting log_min_duration_statement=0")
   --max-regression P   threshold percent (default 10)
   --results-dir DIR    where the bundles go (default a new temporary directory)
   --help               this text
@@ -42,9 +45,10 @@ function parse() {
         pairs: { type: 'string', default: '8' },
         'judge-pairs': { type: 'string', default: '' },
         layouts: { type: 'string', default: 'rls' },
+        tenants: { type: 'string', default: '24' },
         duration: { type: 'string', default: '1' },
         warmup: { type: 'string', default: '0.3' },
-        inject: { type: 'string', default: '--b-layout-option rls.policy=function-stable' },
+        inject: { type: 'string', default: '--b-layout-option rls.policy=no-index' },
         'max-regression': { type: 'string', default: '10' },
         'results-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -68,6 +72,7 @@ const judgePairs = values['judge-pairs']
 for (const [name, v] of [
   ['--runs', values.runs],
   ['--pairs', values.pairs],
+  ['--tenants', values.tenants],
   ...values['judge-pairs']
     .split(',')
     .filter(Boolean)
@@ -101,6 +106,8 @@ function runAb(extra: string[]): Promise<{ code: number; stdout: string; seconds
     'smoke',
     '--layouts',
     values.layouts,
+    '--tenants',
+    values.tenants,
     '--pairs',
     values.pairs,
     '--duration',
@@ -176,7 +183,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 process.stdout.write(
   [
     '',
-    `ab gate on smoke (${values.layouts}), ${values.pairs} pairs of ${values.warmup} s + ${values.duration} s windows (${2 * Number(values.pairs)} windows per layout), threshold ${values['max-regression']}%, injected: ${values.inject}`,
+    `ab gate on smoke (${values.layouts}, ${values.tenants} tenants), ${values.pairs} pairs of ${values.warmup} s + ${values.duration} s windows (${2 * Number(values.pairs)} windows per layout), threshold ${values['max-regression']}%, injected: ${values.inject}`,
     `A/A:      false positives (exit 1) ${count('A/A', 1)}/${n}; no regression (0) ${count('A/A', 0)}, inconclusive (4) ${count('A/A', 4)}, cannot compare (3) ${count('A/A', 3)}`,
     `injected: detected (exit 1) ${count('injected', 1)}/${n}; inconclusive (4) ${count('injected', 4)}, missed (0) ${count('injected', 0)}, cannot compare (3) ${count('injected', 3)}`,
     ...judgePairs.map(
