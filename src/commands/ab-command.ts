@@ -106,8 +106,8 @@ export function registerAb(program: Command): void {
   const cmd = program
     .command('ab')
     .description(
-      'A/B regression gate on one machine: two variants (two scenario files, or one scenario with per-side workload overrides, layouts or per-session server settings), ' +
-        'seeded once (the checksums prove the data identical) and measured in interleaved ABBA windows on one server; per layout, query and metric (P50, P99, throughput) ' +
+      'A/B regression gate on one machine: two variants (two scenario files, or one scenario with per-side workload overrides, layouts, per-session server settings or rls policy forms), ' +
+        'seeded once (the checksums prove the data identical) and measured in interleaved ABBA windows on one server (the starting side from a random order seed, printed; --order-seed reproduces it); per layout, query and metric (P50, P99, throughput) ' +
         'the change B/A with a paired t-interval over the window pairs. Writes one bundle (ab.json, ab-windows.csv) and a Markdown verdict. ' +
         'Exit 0 no regression, 1 a regression (the whole interval beyond --max-regression), 4 inconclusive (an interval reaches across it: the Markdown says how many pairs would settle it), ' +
         '3 cannot compare (a metric with fewer than 3 valid pairs; a regression other metrics show still exits 1), 2 bad input (a side setting that needs a restart: once the server is up).',
