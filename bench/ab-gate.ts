@@ -3,33 +3,86 @@
  * N times on the smoke scenario, then the false-positive rate (A/A runs that exit 1), the detection
  * rate (injected runs that exit 1), how many runs were inconclusive or could not compare, the
  * window count, and each run's wall-clock time (the CI job's time is about one A/A run, seed included).
- *
- *   npm run build && node dist/bench/ab-gate.js [--runs 10] [--pairs 8] [--layouts shared]
- *     [--duration 1] [--warmup 0.3] [--inject log_min_duration_statement=0] [--results-dir DIR]
- *
- * The injection is a per-session server setting for side B (ALTER DATABASE ... SET): the default,
- * log_min_duration_statement=0, makes the server write every statement to its log, a real
- * per-statement cost (about 20-25% of throughput on smoke on a 2-core machine).
+ * `--judge-pairs 4,6` also re-judges each run on its first 4 (6) measured pairs only, with the same
+ * verdict (abVerdict, same threshold and confidence): the verdict a run of that many pairs would have
+ * reached on those windows, to find the smallest pair count that detects the injection.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { abSlots } from '../src/ab/ab-plan.js';
+import type { AbResult } from '../src/ab/ab-stage.js';
+import { abVerdict } from '../src/ab/ab-verdict.js';
+import type { AbVerdict } from '../src/ab/ab-verdict.js';
+import type { LayoutName } from '../src/config/scenario-schema.js';
 import { packageRoot } from '../src/paths.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '10' },
-    pairs: { type: 'string', default: '8' },
-    layouts: { type: 'string', default: 'shared' },
-    duration: { type: 'string', default: '1' },
-    warmup: { type: 'string', default: '0.3' },
-    inject: { type: 'string', default: 'log_min_duration_statement=0' },
-    'max-regression': { type: 'string', default: '10' },
-    'results-dir': { type: 'string' },
-  },
-});
+const USAGE = `usage: node dist/bench/ab-gate.js [options]
+
+  --runs N             A/A runs and injected runs each (default 10), alternated
+  --pairs N            measured window pairs per ab run (default 8)
+  --judge-pairs LIST   also judge each run on its first K pairs, for each K (e.g. 4,6)
+  --layouts LIST       layouts (default rls: the injection is an rls policy form)
+  --tenants N          tenants (default 24: smoke's 30,000 rows over 24 tenants, where the dropped
+                       index costs 20-100%; over smoke's own 6 it costs about 10%)
+  --duration S         measured seconds per window (default 1)
+  --warmup S           warm-up seconds per window (default 0.3)
+  --inject "ARGS"      ab arguments for side B (default "--b-layout-option rls.policy=no-index": the
+                       orders (tenant_id, created_at) index rebuilt without tenant_id; e.g.
+                       "--b-pg-setting log_min_duration_statement=0")
+  --max-regression P   threshold percent (default 10)
+  --results-dir DIR    where the bundles go (default a new temporary directory)
+  --help               this text
+`;
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        runs: { type: 'string', default: '10' },
+        pairs: { type: 'string', default: '8' },
+        'judge-pairs': { type: 'string', default: '' },
+        layouts: { type: 'string', default: 'rls' },
+        tenants: { type: 'string', default: '24' },
+        duration: { type: 'string', default: '1' },
+        warmup: { type: 'string', default: '0.3' },
+        inject: { type: 'string', default: '--b-layout-option rls.policy=no-index' },
+        'max-regression': { type: 'string', default: '10' },
+        'results-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`ab-gate: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = parse();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const judgePairs = values['judge-pairs']
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
+  .filter((k) => k < Number(values.pairs));
+for (const [name, v] of [
+  ['--runs', values.runs],
+  ['--pairs', values.pairs],
+  ['--tenants', values.tenants],
+  ...values['judge-pairs']
+    .split(',')
+    .filter(Boolean)
+    .map((x) => ['--judge-pairs', x]),
+] as const) {
+  if (!/^[1-9]\d*$/.test(v)) {
+    process.stderr.write(`ab-gate: ${name} must be a positive integer (got "${v}")\n`);
+    process.exit(2);
+  }
+}
 const resultsDir = values['results-dir'] ?? mkdtempSync(join(tmpdir(), 'tb-ab-gate-'));
 const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
 
@@ -39,7 +92,11 @@ interface GateRun {
   seconds: number;
   overall: string;
   deciding: string;
+  /** The exit code a run of K pairs would have had on this run's first K pairs. */
+  judged: Record<number, number>;
 }
+
+const EXIT: Record<AbVerdict['overall'], number> = { 'no regression': 0, regression: 1, 'cannot compare': 3, inconclusive: 4 };
 
 function runAb(extra: string[]): Promise<{ code: number; stdout: string; seconds: number }> {
   const args = [
@@ -49,6 +106,8 @@ function runAb(extra: string[]): Promise<{ code: number; stdout: string; seconds
     'smoke',
     '--layouts',
     values.layouts,
+    '--tenants',
+    values.tenants,
     '--pairs',
     values.pairs,
     '--duration',
@@ -74,20 +133,32 @@ function runAb(extra: string[]): Promise<{ code: number; stdout: string; seconds
   });
 }
 
-/** The overall verdict and the metrics that decided it, from the run's ab.json. */
-function verdictOf(stdout: string): { overall: string; deciding: string } {
+/** The overall verdict and the metrics that decided it, from the run's ab.json, and the verdicts of its first K pairs. */
+function verdictOf(stdout: string): { overall: string; deciding: string; judged: Record<number, number> } {
   const dir = /^- bundle: (.+)$/m.exec(stdout)?.[1];
-  if (!dir) return { overall: 'no bundle', deciding: stdout.slice(-300) };
-  const ab = JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as {
-    verdict: { overall: string; metrics: { query: string; metric: string; verdict: string; ratio: number | null }[] };
-  };
+  if (!dir) return { overall: 'no bundle', deciding: stdout.slice(-300), judged: {} };
+  const ab = JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as AbResult & { verdict: AbVerdict };
   const key = ab.verdict.overall === 'regression' ? 'regression' : 'inconclusive';
   const deciding = ab.verdict.metrics
     .filter((m) => m.verdict === key)
     .map((m) => `${m.query} ${m.metric} ${m.ratio === null ? '' : `${((m.ratio - 1) * 100).toFixed(0)}%`}`)
     .slice(0, 4)
     .join(', ');
-  return { overall: ab.verdict.overall, deciding };
+  const slots = abSlots(ab.sides.A.layouts as LayoutName[], ab.sides.B.layouts as LayoutName[]) ?? [];
+  const options = { threshold: ab.verdict.threshold, confidence: ab.verdict.confidence };
+  const judged = Object.fromEntries(
+    judgePairs.map((k) => [
+      k,
+      EXIT[
+        abVerdict(
+          slots,
+          ab.windows.filter((w) => w.pair < k),
+          options,
+        ).overall
+      ],
+    ]),
+  );
+  return { overall: ab.verdict.overall, deciding, judged };
 }
 
 const runs: GateRun[] = [];
@@ -95,23 +166,31 @@ const n = Number(values.runs);
 // Alternate the kinds, so the machine's load over the hour falls on both alike.
 for (let i = 0; i < n; i++) {
   for (const kind of ['A/A', 'injected'] as const) {
-    const r = await runAb(kind === 'A/A' ? [] : ['--b-pg-setting', values.inject]);
+    const r = await runAb(kind === 'A/A' ? [] : values.inject.split(/\s+/).filter(Boolean));
     const v = verdictOf(r.stdout);
     runs.push({ kind, code: r.code, seconds: r.seconds, ...v });
     process.stdout.write(
-      `${kind.padEnd(8)} run ${i + 1}/${n}: exit ${r.code} ${v.overall} in ${r.seconds.toFixed(0)} s${v.deciding ? ` (${v.deciding})` : ''}\n`,
+      `${kind.padEnd(8)} run ${i + 1}/${n}: exit ${r.code} ${v.overall} in ${r.seconds.toFixed(0)} s${v.deciding ? ` (${v.deciding})` : ''}` +
+        judgePairs.map((k) => `; first ${k} pairs: exit ${v.judged[k] ?? 'n/a'}`).join('') +
+        '\n',
     );
   }
 }
 const of = (kind: GateRun['kind']) => runs.filter((r) => r.kind === kind);
 const count = (kind: GateRun['kind'], code: number) => of(kind).filter((r) => r.code === code).length;
+const judgedCount = (kind: GateRun['kind'], k: number, code: number) => of(kind).filter((r) => r.judged[k] === code).length;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 process.stdout.write(
   [
     '',
-    `ab gate on smoke (${values.layouts}), ${values.pairs} pairs of ${values.warmup} s + ${values.duration} s windows (${2 * Number(values.pairs)} windows per layout), threshold ${values['max-regression']}%, injected: ${values.inject}`,
+    `ab gate on smoke (${values.layouts}, ${values.tenants} tenants), ${values.pairs} pairs of ${values.warmup} s + ${values.duration} s windows (${2 * Number(values.pairs)} windows per layout), threshold ${values['max-regression']}%, injected: ${values.inject}`,
     `A/A:      false positives (exit 1) ${count('A/A', 1)}/${n}; no regression (0) ${count('A/A', 0)}, inconclusive (4) ${count('A/A', 4)}, cannot compare (3) ${count('A/A', 3)}`,
     `injected: detected (exit 1) ${count('injected', 1)}/${n}; inconclusive (4) ${count('injected', 4)}, missed (0) ${count('injected', 0)}, cannot compare (3) ${count('injected', 3)}`,
+    ...judgePairs.map(
+      (k) =>
+        `first ${k} pairs only (re-judged, job time not measured): A/A false positives ${judgedCount('A/A', k, 1)}/${n}, inconclusive ${judgedCount('A/A', k, 4)}; ` +
+        `injected detected ${judgedCount('injected', k, 1)}/${n}, inconclusive ${judgedCount('injected', k, 4)}, missed ${judgedCount('injected', k, 0)}, cannot compare ${judgedCount('injected', k, 3)}`,
+    ),
     `job time per ab run: median ${median(runs.map((r) => r.seconds)).toFixed(0)} s, max ${Math.max(...runs.map((r) => r.seconds)).toFixed(0)} s (seed included)`,
     `bundles: ${resultsDir}`,
     '',

@@ -3,11 +3,14 @@
  * sub-second windows) an A/A run is never a regression, and a B side whose every statement is
  * JIT-compiled (per-session settings jit=on, jit_above_cost=0: milliseconds per query) is detected
  * as a regression (exit 1). The second run reuses the first one's cluster (--seeded --pg-data).
+ * A B side under another rls policy form (function-volatile: the policy calls a plpgsql function per
+ * row) runs end to end on the rls layout and does not pass.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { abSlots, planWindows } from '../src/ab/ab-plan.js';
 import type { AbResult } from '../src/ab/ab-stage.js';
 import { itRefusesBeforeAnyServer, runCli, shortSmokeScenario, tempDir } from './helpers.js';
 
@@ -31,6 +34,11 @@ describe('ab: bad input', () => {
     ],
     ['a bad workload value on one side', ['ab', '--scenario', 'smoke', '--b-set', 'workload.users=0'], /workload\.users/],
     ['--a-runs without --b-runs', ['ab', '--a-runs', 'x'], /--a-runs and --b-runs go together/],
+    [
+      'an order seed that is not an integer',
+      ['ab', '--scenario', 'smoke', '--order-seed', '1.5'],
+      /--order-seed must be an integer from 0/,
+    ],
     ['a threshold of 0%', ['ab', '--scenario', 'smoke', '--max-regression', '0'], /--max-regression must be a percentage above 0/],
   ]);
 });
@@ -77,6 +85,9 @@ describe('ab on a real server', () => {
     assert.ok(ab.verdict);
     assert.equal(ab.verdict.metrics.filter((m) => m.verdict === 'regression').length, 0, readFileSync(join(results, 'aa.md'), 'utf8'));
     assert.match(readFileSync(join(results, 'aa.md'), 'utf8'), /^## tenantbench ab: /);
+    // A random order seed per run, recorded and printed.
+    assert.ok(Number.isInteger(ab.orderSeed), String(ab.orderSeed));
+    assert.ok(readFileSync(join(results, 'aa.md'), 'utf8').includes(`--order-seed ${ab.orderSeed}`));
   });
 
   it('B with every statement JIT-compiled (per-session settings): regression, exit 1', async () => {
@@ -91,6 +102,8 @@ describe('ab on a real server', () => {
       'jit=on',
       '--b-pg-setting',
       'jit_above_cost=0',
+      '--order-seed',
+      '12345',
     ]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const ab = abResult(r.stdout);
@@ -100,6 +113,12 @@ describe('ab on a real server', () => {
       r.stdout,
     );
     assert.deepEqual(ab.sides.B.settings, { jit: 'on', jit_above_cost: '0' });
+    // --order-seed reproduces the window order (5 pairs after 1 settling pair).
+    assert.equal(ab.orderSeed, 12345);
+    assert.deepEqual(
+      ab.order,
+      planWindows(abSlots(['shared'], ['shared'])!, 6, 12345).map((w) => `${w.pair - 1}:${w.slot.id}:${w.side}`),
+    );
     assert.equal(readdirSync(results).filter((d) => d.includes('smoke')).length, 2);
   });
 
@@ -107,5 +126,43 @@ describe('ab on a real server', () => {
     const r = await runCli([...base, ...common, '--seeded', '--b-pg-setting', 'shared_buffers=64MB']);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /--b-pg-setting shared_buffers=64MB: "shared_buffers" is a postmaster-level setting/);
+  });
+});
+
+describe('ab with a per-side rls policy form', () => {
+  const tmp = tempDir('tenantbench-ab-policy-');
+  chmodSync(tmp, 0o755);
+  it('B under function-volatile (a policy calling a per-row function): every window measured, not a pass', async () => {
+    const r = await runCli([
+      'ab',
+      '--scenario',
+      shortSmokeScenario(),
+      '--layouts',
+      'rls',
+      '--rows',
+      '3000',
+      '--tenants',
+      '4',
+      '--pairs',
+      '4',
+      '--settle-pairs',
+      '1',
+      '--b-layout-option',
+      'rls.policy=function-volatile',
+      '--profile',
+      'test',
+      '--pg-data',
+      join(tmp, 'pg'),
+      '--results-dir',
+      join(tmp, 'results'),
+      '-q',
+    ]);
+    // On tiny data the per-row function costs a few ms per query: a regression, or inconclusive
+    // when a loaded machine's windows spread wider (tests/rls-policy-forms-isolation.test.ts checks
+    // the form switching itself; bench/ab-gate.ts measures detection).
+    assert.ok(r.code === 1 || r.code === 4, r.stdout + r.stderr);
+    const ab = abResult(r.stdout);
+    assert.match(ab.sides.B.description, /--b-layout-option rls\.policy=function-volatile/);
+    assert.equal(ab.windows.filter((w) => w.side === 'B').length, 4);
   });
 });

@@ -108,6 +108,16 @@ const rows: Row[] = [
   { name: 'all --parallel 0', args: ['all', '--parallel', '0'], words: ['--parallel must be a positive integer'] },
   { name: '--servers 0', args: ['seed', '--servers', '0'], words: ['--servers must be a positive integer'] },
   { name: '--servers 17', args: ['seed', ...SMALL, '--servers', '17'], words: ['--servers 17: an integer from 1 to 16'] },
+  {
+    name: 'ab layout option not a policy form',
+    args: ['ab', '--scenario', 'smoke', '--b-layout-option', 'rls.policy=per-row'],
+    words: ['--b-layout-option "rls.policy=per-row": expected rls.policy=<form>', 'function-volatile'],
+  },
+  {
+    name: 'ab layout option other than rls.policy',
+    args: ['ab', '--scenario', 'smoke', '--a-layout-option', 'hybrid.dedicated=2'],
+    words: ['--a-layout-option "hybrid.dedicated=2"', 'the only layout option that may differ'],
+  },
   // Layouts and scenario names on the command line.
   { name: '--layouts unknown', args: ['seed', '--layouts', 'shared,sharded'], words: ['sharded'] },
   { name: '--layouts twice', args: ['seed', ...SMALL, '--layouts', 'shared,shared'], words: ['layouts', 'listed twice: shared'] },

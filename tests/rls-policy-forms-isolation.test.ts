@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { applySidePolicy, sideContext } from '../src/ab/side-policy.js';
 import { withAdmin } from '../src/db/client.js';
 import type { LayoutContext } from '../src/layouts/layout.js';
 import { withTenantSession } from '../src/layouts/common/with-tenant-session.js';
@@ -108,5 +109,23 @@ describe('every RLS policy form keeps tenants apart and has its plan shape', () 
     assert.equal(datasetChecksum(await rls.checksums(ctx)), seeded, 'after every form');
     await withAdmin(target, rls.databases(ctx)[0]!, (c) => applyPolicyForm(c, 'setting', rls.tableUnits(ctx)[0]!.rlsRole!));
     assert.equal(datasetChecksum(await rls.checksums(ctx)), seeded, 'back to setting');
+  });
+
+  it("ab's per-side form (side-policy.ts): the side's context, the tables taken to its form and back", async () => {
+    const qual = async () =>
+      (
+        await withAdmin(target, rls.databases(ctx)[0]!, (c) =>
+          c.query<{ qual: string }>("SELECT qual FROM pg_policies WHERE tablename = 'orders' AND policyname = 'tenant_isolation'"),
+        )
+      ).rows[0]!.qual;
+    assert.equal(sideContext(ctx, ctx.scenario), ctx);
+    const volatile = sideContext(ctx, withForm('function-volatile').scenario);
+    assert.equal(volatile.scenario.layoutOptions.rls.policy, 'function-volatile');
+    assert.equal(await applySidePolicy(ctx, 'setting', 'function-volatile'), 'function-volatile');
+    assert.match(await qual(), /tenantbench_tenant_volatile/);
+    assert.equal(await applySidePolicy(ctx, 'function-volatile', 'function-volatile'), 'function-volatile');
+    assert.equal(await applySidePolicy(ctx, 'function-volatile', 'setting'), 'setting');
+    assert.doesNotMatch(await qual(), /tenantbench_tenant/);
+    assert.equal(datasetChecksum(await rls.checksums(ctx)), seeded);
   });
 });

@@ -21,14 +21,14 @@ function needed(m: MetricVerdict): string {
  */
 export function abMarkdown(
   v: AbVerdict,
-  o: { a: string; b: string; pairs: number; settlePairs?: number; windowSeconds: string; note?: string },
+  o: { a: string; b: string; pairs: number; settlePairs?: number; orderSeed?: number; windowSeconds: string; note?: string },
 ): string {
   const lines = [
     `## tenantbench ab: ${HEADLINE[v.overall]}`,
     '',
     `- **A**: ${o.a}`,
     `- **B**: ${o.b}`,
-    `- ${o.pairs} pair(s) of windows per slot (${o.windowSeconds}), ABBA order${o.settlePairs ? `, after ${o.settlePairs} settling pair(s) left out` : ''}; change = geometric mean of B/A over the pairs, ` +
+    `- ${o.pairs} pair(s) of windows per slot (${o.windowSeconds}), ABBA order${o.orderSeed === undefined ? '' : ` (order seed ${o.orderSeed}: \`--order-seed ${o.orderSeed}\` reproduces it)`}${o.settlePairs ? `, after ${o.settlePairs} settling pair(s) left out` : ''}; change = geometric mean of B/A over the pairs, ` +
       `${Math.round(v.confidence * 100)}% paired t-interval on the log ratios; threshold ${Math.round(v.threshold * 100)}% ` +
       '(a regression only when the whole interval lies beyond it; "no measurable difference" when the interval contains 0%)',
   ];

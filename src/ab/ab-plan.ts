@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { hash32, mulberry32 } from '../../seed/prng.js';
 import type { LayoutName } from '../config/scenario-schema.js';
 
@@ -32,6 +33,8 @@ export function abSlots(a: readonly LayoutName[], b: readonly LayoutName[]): AbS
  * another order per pair) and each slot's two windows back to back, A first or B first alternating
  * from pair to pair (ABBA), starting with the side the seed picks. Equal window counts per side; a
  * drift over the run (a cache warming, a neighbour's load rising) falls on A first as often as on B first.
+ * `seed` is the order's own seed (randomOrderSeed per run, not the data's): over runs either side
+ * starts, so an effect of the first window (or of every odd one) cannot favour one side run after run.
  */
 export function planWindows(slots: readonly AbSlot[], pairs: number, seed: number): PlannedWindow[] {
   const bFirst = mulberry32(hash32(seed, 0xab))() < 0.5;
@@ -47,4 +50,9 @@ export function planWindows(slots: readonly AbSlot[], pairs: number, seed: numbe
     for (const slot of order) for (const side of sides) out.push({ pair, slot, side });
   }
   return out;
+}
+
+/** A fresh order seed for a run (recorded in ab.json and printed, so `--order-seed` reproduces the order). */
+export function randomOrderSeed(): number {
+  return randomInt(0, 2 ** 32 - 1);
 }

@@ -10,6 +10,7 @@ import { abVerdict } from './ab-verdict.js';
 import type { AbVerdict, AbWindow } from './ab-verdict.js';
 import type { VerdictOptions } from './paired-verdict.js';
 import { settleDatabases } from '../measure/settle-databases.js';
+import { applySidePolicy, sideContext } from './side-policy.js';
 import { applySideSettings, checkSideSettings } from './side-settings.js';
 import { windowFigures } from './window-metrics.js';
 
@@ -20,6 +21,8 @@ export interface AbRunOptions {
   pairs: number;
   /** Pairs run first and left out of the verdict: the server settling after its start and the seed (autovacuum, hint bits, caches). */
   settlePairs: number;
+  /** The window order's seed (planWindows): which side starts, the slots' shuffle. */
+  orderSeed: number;
   verdict: VerdictOptions;
   /** Test hook: called as each window begins. */
   onWindow?: (w: PlannedWindow) => void;
@@ -29,6 +32,8 @@ export interface AbRunOptions {
 export interface AbResult {
   sides: Record<'A' | 'B', { description: string; layouts: string[]; settings: Record<string, string>; workload: unknown }>;
   pairs: number;
+  /** The window order's seed: `ab --order-seed` with it reproduces `order`. */
+  orderSeed: number;
   order: string[];
   /** The settling pairs' windows (pair numbers before 0), kept to show the ramp, never judged. */
   settling: AbWindow[];
@@ -47,13 +52,14 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
   await checkSideSettings(s.target, { A: o.a.settings, B: o.b.settings });
   const names = [...new Set([...Object.keys(o.a.settings), ...Object.keys(o.b.settings)])];
   // Settling pairs first, in the same ABBA sequence; the measured pairs are numbered from 0.
-  const plan = planWindows(o.slots, o.settlePairs + o.pairs, s.scenario.seed).map((w) => ({ ...w, pair: w.pair - o.settlePairs }));
+  const plan = planWindows(o.slots, o.settlePairs + o.pairs, o.orderSeed).map((w) => ({ ...w, pair: w.pair - o.settlePairs }));
   const result: AbResult = {
     sides: {
       A: { description: o.a.description, layouts: o.a.layouts, settings: o.a.settings, workload: o.a.scenario.workload },
       B: { description: o.b.description, layouts: o.b.layouts, settings: o.b.settings, workload: o.b.scenario.workload },
     },
     pairs: o.pairs,
+    orderSeed: o.orderSeed,
     order: plan.map((w) => `${w.pair}:${w.slot.id}:${w.side}`),
     settling: [],
     windows: [],
@@ -78,17 +84,22 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
     }
   }
   const allDatabases = [...new Set(o.slots.flatMap((x) => [x.a, x.b]).flatMap((l) => layoutOf(l).databases(s.ctx)))];
+  s.out(`window order seed ${o.orderSeed} (A starts: ${plan[0]?.side === 'A'}; --order-seed ${o.orderSeed} reproduces the order)`);
   const warning = await settleDatabases(s.target, allDatabases);
   if (warning) s.out(`warning: ${warning}`);
   let failed = false;
+  const seededForm = s.scenario.layoutOptions.rls.policy;
+  let form = seededForm;
   try {
     for (const w of plan) {
       const side = w.side === 'A' ? o.a : o.b;
       const layout = w.side === 'A' ? w.slot.a : w.slot.b;
       await applySideSettings(s.target, layoutOf(layout).databases(s.ctx), side.settings, names, `--${w.side.toLowerCase()}-pg-setting`);
+      const ctx = sideContext(s.ctx, side.scenario);
+      if (layout === 'rls') form = await applySidePolicy(ctx, form, side.scenario.layoutOptions.rls.policy);
       o.onWindow?.(w);
       const startedAt = new Date().toISOString();
-      const seg = await measureSegment({ ctx: s.ctx, layout, workload: side.scenario.workload, repeat: w.pair });
+      const seg = await measureSegment({ ctx, layout, workload: side.scenario.workload, repeat: w.pair });
       if (seg.incomplete) throw new Error(`ab: ${w.side} window on ${layout} stopped: ${seg.invalidReasons.join('; ')}`);
       const figures = windowFigures(summarizeLayout(side.scenario.workload, [seg]));
       (w.pair < 0 ? result.settling : result.windows).push({ pair: w.pair, slot: w.slot.id, side: w.side, layout, startedAt, figures });
@@ -105,6 +116,9 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
   } finally {
     // Leave the databases as seeded; after a failure (the server may be gone) the first error is the one to report.
     await applySideSettings(s.target, allDatabases, {}, names, '--pg-setting').catch((err: unknown) => {
+      if (!failed) throw err;
+    });
+    await applySidePolicy(s.ctx, form, seededForm).catch((err: unknown) => {
       if (!failed) throw err;
     });
   }

@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { abMarkdown } from '../ab/ab-markdown.js';
-import { abSlots } from '../ab/ab-plan.js';
+import { abSlots, randomOrderSeed } from '../ab/ab-plan.js';
 import type { AbSlot } from '../ab/ab-plan.js';
 import { dataDefinition } from '../ab/ab-side.js';
+import { withLayoutOptions } from '../ab/side-policy.js';
 import type { AbSide } from '../ab/ab-side.js';
 import { abStage } from '../ab/ab-stage.js';
 import type { AbResult } from '../ab/ab-stage.js';
@@ -33,6 +34,8 @@ interface AbOpts extends CommonOpts {
   bLayout?: string;
   aPgSetting: string[];
   bPgSetting: string[];
+  aLayoutOption: string[];
+  bLayoutOption: string[];
   aPgBin?: string;
   bPgBin?: string;
   aRuns?: string[];
@@ -43,8 +46,15 @@ interface AbOpts extends CommonOpts {
   warmup?: number;
   maxRegression: number;
   confidence: number;
+  orderSeed?: number;
   out?: string;
 }
+
+const orderSeedArg = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff)
+    throw new InvalidArgumentError(`--order-seed must be an integer from 0 to 4294967295 (got "${v}")`);
+  return Number(v);
+};
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)];
@@ -96,8 +106,8 @@ export function registerAb(program: Command): void {
   const cmd = program
     .command('ab')
     .description(
-      'A/B regression gate on one machine: two variants (two scenario files, or one scenario with per-side workload overrides, layouts or per-session server settings), ' +
-        'seeded once (the checksums prove the data identical) and measured in interleaved ABBA windows on one server; per layout, query and metric (P50, P99, throughput) ' +
+      'A/B regression gate on one machine: two variants (two scenario files, or one scenario with per-side workload overrides, layouts, per-session server settings or rls policy forms), ' +
+        'seeded once (the checksums prove the data identical) and measured in interleaved ABBA windows on one server (the starting side from a random order seed, printed; --order-seed reproduces it); per layout, query and metric (P50, P99, throughput) ' +
         'the change B/A with a paired t-interval over the window pairs. Writes one bundle (ab.json, ab-windows.csv) and a Markdown verdict. ' +
         'Exit 0 no regression, 1 a regression (the whole interval beyond --max-regression), 4 inconclusive (an interval reaches across it: the Markdown says how many pairs would settle it), ' +
         '3 cannot compare (a metric with fewer than 3 valid pairs; a regression other metrics show still exits 1), 2 bad input (a side setting that needs a restart: once the server is up).',
@@ -123,6 +133,18 @@ export function registerAb(program: Command): void {
     .option(
       '--b-pg-setting <name=value>',
       "server setting for B's windows, e.g. enable_indexscan=off (same rules; repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--a-layout-option <rls.policy=form>',
+      "side A's rls policy form (setting, function-stable, function-volatile, subquery, membership, no-index): the rls tables are taken to it before A's windows (DDL, rows untouched)",
+      collect,
+      [],
+    )
+    .option(
+      '--b-layout-option <rls.policy=form>',
+      "side B's rls policy form, e.g. rls.policy=function-stable (a policy calling a plpgsql function); the seeded form is put back at the end",
       collect,
       [],
     )
@@ -154,6 +176,11 @@ export function registerAb(program: Command): void {
       0.1,
     )
     .option('--confidence <percent>', 'two-sided confidence of the paired interval', percent('--confidence', 50, 100), 0.95)
+    .option(
+      '--order-seed <n>',
+      "the window order's seed (which side starts the ABBA sequence, the layouts' shuffle): default a random one, recorded in ab.json and printed; give it to reproduce a run's order (--seed is the data's seed)",
+      orderSeedArg,
+    )
     .option('-o, --out <file>', 'where to write the Markdown verdict (default: reports/ab/<run-id>.md)')
     .action(async (opts: AbOpts) => {
       if (opts.out !== undefined) ensureOutputFile(opts.out, '--out');
@@ -180,6 +207,7 @@ export function registerAb(program: Command): void {
           b: r.sides.B.description,
           pairs: opts.pairs,
           settlePairs: opts.settlePairs,
+          orderSeed: r.orderSeed,
           windowSeconds: r.windowSeconds,
           note: `bundle: ${r.bundleDir}`,
         });
@@ -221,26 +249,35 @@ async function runAb(
     ?.split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-  const side = (label: 'A' | 'B', name: string | undefined, sets: string[], layout: string | undefined, pgSettings: string[]): AbSide => {
+  const side = (
+    label: 'A' | 'B',
+    name: string | undefined,
+    sets: string[],
+    layout: string | undefined,
+    pgSettings: string[],
+    layoutOptions: string[],
+  ): AbSide => {
     const flag = `--${label.toLowerCase()}`;
     const workload = { ...common, ...workloadSets(sets, `${flag}-set`) };
     const layouts = layout ? [layout] : baseLayouts;
-    const scenario: ResolvedScenario = loadScenario(name ?? opts.scenario, {
+    const loaded: ResolvedScenario = loadScenario(name ?? opts.scenario, {
       ...Object.fromEntries(Object.entries(shared).filter(([, v]) => v !== undefined)),
       ...(layouts ? { layouts } : {}),
       workload,
     });
+    const scenario = withLayoutOptions(loaded, layoutOptions, `${flag}-layout-option`);
     const settings = settingsOf(pgSettings, `${flag}-pg-setting`);
     const parts = [
       name ?? opts.scenario,
       ...sets.map((x) => `${flag}-set ${x}`),
       ...(layout ? [`${flag}-layout ${layout}`] : []),
+      ...layoutOptions.map((x) => `${flag}-layout-option ${x}`),
       ...Object.entries(settings).map(([k, v]) => `${flag}-pg-setting ${k}=${v}`),
     ];
     return { label, description: parts.join(', '), scenario, layouts: [...scenario.layouts], settings };
   };
-  const a = side('A', opts.a, opts.aSet, opts.aLayout, opts.aPgSetting);
-  const b = side('B', opts.b, opts.bSet, opts.bLayout, opts.bPgSetting);
+  const a = side('A', opts.a, opts.aSet, opts.aLayout, opts.aPgSetting, opts.aLayoutOption);
+  const b = side('B', opts.b, opts.bSet, opts.bLayout, opts.bPgSetting, opts.bLayoutOption);
   if (dataDefinition(a.scenario) !== dataDefinition(b.scenario)) {
     throw new UsageError(
       'the sides define different data (seed, tenants, rows, sizes or layoutOptions differ): ab seeds once and measures both sides on the same rows; ' +
@@ -260,13 +297,14 @@ async function runAb(
     { ...opts, scenario: opts.a ?? opts.scenario, layouts: union.join(','), pgBin: opts.pgBin ?? opts.aPgBin },
     { workload: common },
   );
+  const orderSeed = opts.orderSeed ?? randomOrderSeed();
   let result: AbResult | null = null;
   const s = await runPipeline({ command: 'ab', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet }, [
     stages.seed({ reuse: opts.seeded }),
     {
       id: 'ab',
       run: async (session) => {
-        result = await abStage(session, { a, b, slots, pairs: opts.pairs, settlePairs: opts.settlePairs, verdict });
+        result = await abStage(session, { a, b, slots, pairs: opts.pairs, settlePairs: opts.settlePairs, orderSeed, verdict });
       },
     },
   ]);
