@@ -55,9 +55,15 @@ export async function withAdmin<T>(target: Target, database: string, fn: (c: DbC
   return withClient(target.config(database), fn);
 }
 
-/** Run `fn` with a fresh connection as `config`, and always close it. */
+/**
+ * Run `fn` with a fresh connection as `config`, and always close it. Idle errors are swallowed
+ * (ignoreIdleErrors, unless `opts` says otherwise): the connection lives only as long as `fn`, whose
+ * next query gets the failure; without it, a server stopped between two of `fn`'s queries (SIGINT
+ * while a sweep drops or seeds databases) crashed the process with an unhandled 'error' event
+ * instead of the clean stop.
+ */
 export async function withClient<T>(config: ConnectionConfig, fn: (c: DbClient) => Promise<T>, opts: ConnectOptions = {}): Promise<T> {
-  const c = await connectDriver(config, opts);
+  const c = await connectDriver(config, { ignoreIdleErrors: true, ...opts });
   try {
     return await fn(c);
   } finally {

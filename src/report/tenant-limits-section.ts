@@ -51,70 +51,61 @@ const memoryBudget = (limits: Limits) =>
       }
     : 'the machine RAM was not recorded';
 
+/** Backend memory (one of its figures) x the pool, against half the RAM. */
+const memoryCost = (title: string, field: 'bytesAfter' | 'totalBytesAfter'): LimitCost => ({
+  title,
+  unit: 'GiB',
+  scale: GB,
+  budget: memoryBudget,
+  value: (l, limits) => {
+    const b = perBackend(l, field);
+    return b === null ? null : b * limits.poolConnections;
+  },
+});
+
+/** A time against its budget in seconds (shown in minutes). */
+const secondsCost = (title: string, seconds: (limits: Limits) => number, value: LimitCost['value']): LimitCost => ({
+  title,
+  unit: 's',
+  scale: 1,
+  budget: (limits) => ({ value: seconds(limits), says: `${(seconds(limits) / 60).toFixed(1)} min` }),
+  value,
+});
+
+/** pg_dump's locks against a lock table. */
+const locksCost = (title: string, budget: LimitCost['budget']): LimitCost => ({ title, unit: 'locks', scale: 1, budget, value: dumpLocks });
+
 const COSTS: LimitCost[] = [
-  {
-    title: 'backend memory (all contexts) x pool',
-    unit: 'GiB',
-    scale: GB,
-    budget: memoryBudget,
-    value: (l, limits) => {
-      const b = perBackend(l, 'totalBytesAfter');
-      return b === null ? null : b * limits.poolConnections;
-    },
-  },
-  {
-    title: 'catalog cache (CacheMemoryContext) x pool',
-    unit: 'GiB',
-    scale: GB,
-    budget: memoryBudget,
-    value: (l, limits) => {
-      const b = perBackend(l, 'bytesAfter');
-      return b === null ? null : b * limits.poolConnections;
-    },
-  },
-  {
-    title: 'migration, one tenant at a time',
-    unit: 's',
-    scale: 1,
-    budget: (limits) => ({ value: limits.migrationSeconds, says: `${(limits.migrationSeconds / 60).toFixed(1)} min` }),
-    value: (l) => l.migration?.sequentialSeconds ?? null,
-  },
-  {
-    title: 'migration, in parallel',
-    unit: 's',
-    scale: 1,
-    budget: (limits) => ({ value: limits.migrationSeconds, says: `${(limits.migrationSeconds / 60).toFixed(1)} min` }),
-    value: (l) => l.migration?.parallelSeconds ?? null,
-  },
-  {
-    title: 'pg_dump of the whole layout',
-    unit: 's',
-    scale: 1,
-    budget: (limits) => ({ value: limits.dumpSeconds, says: `${(limits.dumpSeconds / 60).toFixed(1)} min` }),
-    value: (l) => dumpOf(l)?.seconds ?? null,
-  },
-  {
-    title: "pg_dump's locks vs this server's lock table",
-    unit: 'locks',
-    scale: 1,
-    budget: (_limits, ls) => {
-      const d = ls.map(dumpOf).find((x) => x?.maxLocksPerTransaction && x.lockSlotsPerLock);
-      return d
-        ? {
-            value: d.maxLocksPerTransaction! * d.lockSlotsPerLock!,
-            says: `${d.maxLocksPerTransaction} x ${d.lockSlotsPerLock} = ${(d.maxLocksPerTransaction! * d.lockSlotsPerLock!).toLocaleString('en-US')} slots`,
-          }
-        : "the server's lock settings were not recorded";
-    },
-    value: dumpLocks,
-  },
-  {
-    title: "pg_dump's locks vs PostgreSQL's default lock table",
-    unit: 'locks',
-    scale: 1,
-    budget: () => ({ value: DEFAULT_LOCK_SLOTS, says: `64 x 122 = ${DEFAULT_LOCK_SLOTS.toLocaleString('en-US')} slots` }),
-    value: dumpLocks,
-  },
+  memoryCost('backend memory (all contexts) x pool', 'totalBytesAfter'),
+  memoryCost('catalog cache (CacheMemoryContext) x pool', 'bytesAfter'),
+  secondsCost(
+    'migration, one tenant at a time',
+    (limits) => limits.migrationSeconds,
+    (l) => l.migration?.sequentialSeconds ?? null,
+  ),
+  secondsCost(
+    'migration, in parallel',
+    (limits) => limits.migrationSeconds,
+    (l) => l.migration?.parallelSeconds ?? null,
+  ),
+  secondsCost(
+    'pg_dump of the whole layout',
+    (limits) => limits.dumpSeconds,
+    (l) => dumpOf(l)?.seconds ?? null,
+  ),
+  locksCost("pg_dump's locks vs this server's lock table", (_limits, ls) => {
+    const d = ls.map(dumpOf).find((x) => x?.maxLocksPerTransaction && x.lockSlotsPerLock);
+    return d
+      ? {
+          value: d.maxLocksPerTransaction! * d.lockSlotsPerLock!,
+          says: `${d.maxLocksPerTransaction} x ${d.lockSlotsPerLock} = ${(d.maxLocksPerTransaction! * d.lockSlotsPerLock!).toLocaleString('en-US')} slots`,
+        }
+      : "the server's lock settings were not recorded";
+  }),
+  locksCost("pg_dump's locks vs PostgreSQL's default lock table", () => ({
+    value: DEFAULT_LOCK_SLOTS,
+    says: `64 x 122 = ${DEFAULT_LOCK_SLOTS.toLocaleString('en-US')} slots`,
+  })),
 ];
 
 function crossingText(c: Crossing): string {
@@ -125,15 +116,25 @@ function crossingText(c: Crossing): string {
   return `not reached: ${c.reason}`;
 }
 
+/** The steps that measured `layout`, with their figures. */
+type Measured = (layout: LayoutName) => { tenants: number; l: SweepLayout }[];
+
 export function tenantLimitsTables(sweep: SweepSummary, layouts: readonly LayoutName[]): Table[] {
   const limits = sweep.limits;
   if (!limits) return [];
-  const measured = (layout: LayoutName) =>
+  const measured: Measured = (layout) =>
     sweep.steps.flatMap((st) => {
       const l = st.layouts.includes(layout) ? st.perLayout[layout] : undefined;
       return l ? [{ tenants: st.tenants, l }] : [];
     });
-  const largest = Math.max(...sweep.steps.map((st) => st.tenants));
+  return [perStepTable(sweep, limits, layouts, measured), crossingsTable(sweep, limits, layouts, measured)];
+}
+
+/** Why a figure is missing: its own reason, its failure, else `what`. */
+const whyNot = (x: { status: string; reason?: string; error?: string | null } | null, what: string): string =>
+  x?.status === 'not measured' ? x.reason! : x?.status === 'failed' ? notMeasured(`failed: ${x.error ?? ''}`) : notMeasured(what);
+
+function perStepTable(sweep: SweepSummary, limits: Limits, layouts: readonly LayoutName[], measured: Measured): Table {
   const perStep: Table = {
     id: 'sweep-limits',
     title: 'Tenant limits: per step',
@@ -164,8 +165,6 @@ export function tenantLimitsTables(sweep: SweepSummary, layouts: readonly Layout
       }
       const d = l.fullDump ?? null;
       const dump = dumpOf(l);
-      const why = (x: { status: string; reason?: string; error?: string | null } | null, what: string): string =>
-        x?.status === 'not measured' ? x.reason! : x?.status === 'failed' ? notMeasured(`failed: ${x.error ?? ''}`) : notMeasured(what);
       const total = perBackend(l, 'totalBytesAfter');
       const cache = perBackend(l, 'bytesAfter');
       const a = l.addTenant ?? null;
@@ -176,16 +175,20 @@ export function tenantLimitsTables(sweep: SweepSummary, layouts: readonly Layout
         cache: cache !== null ? cache / MB : notMeasured('no catalog cache figure'),
         total: total !== null ? total / MB : notMeasured('no backend total (an older run)'),
         pool: total !== null ? (total * limits.poolConnections) / GB : notMeasured('no backend total'),
-        dump: dump?.status === 'ok' ? dump.seconds : why(d, 'not run'),
-        dumpMb: dump?.status === 'ok' && dump.bytes !== null ? dump.bytes / MB : why(d, 'not run'),
-        locks: dumpLocks(l) ?? why(d, 'not run'),
-        maxLocks: dump?.requiredMaxLocksPerTransaction ?? why(d, 'not run'),
-        add: a && a.status === 'ok' ? a.seconds : why(a, 'not run'),
+        dump: dump?.status === 'ok' ? dump.seconds : whyNot(d, 'not run'),
+        dumpMb: dump?.status === 'ok' && dump.bytes !== null ? dump.bytes / MB : whyNot(d, 'not run'),
+        locks: dumpLocks(l) ?? whyNot(d, 'not run'),
+        maxLocks: dump?.requiredMaxLocksPerTransaction ?? whyNot(d, 'not run'),
+        add: a && a.status === 'ok' ? a.seconds : whyNot(a, 'not run'),
         seq: l.migration?.sequentialSeconds ?? noMigration,
         par: l.migration?.parallelSeconds ?? noMigration,
       });
     }
+  return perStep;
+}
 
+function crossingsTable(sweep: SweepSummary, limits: Limits, layouts: readonly LayoutName[], measured: Measured): Table {
+  const largest = Math.max(...sweep.steps.map((st) => st.tenants));
   const cross: Table = {
     id: 'sweep-crossings',
     title: 'Tenant limits: where each cost crosses its budget',
@@ -249,5 +252,5 @@ export function tenantLimitsTables(sweep: SweepSummary, layouts: readonly Layout
       : []),
     'A line in N is a model, not a measurement: catalog-bound costs can grow faster than linearly (hash tables resizing, the lock table spilling), so an extrapolated crossing is an upper bound at best; only the measured crossings were observed.',
   );
-  return [perStep, cross];
+  return cross;
 }

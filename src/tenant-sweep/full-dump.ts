@@ -39,7 +39,7 @@ export function requiredMaxLocks(locks: number, slotsPerLock: number): number {
 
 /** Most pg_locks rows held by one pg_dump backend (application_name pg_dump), sampled every `intervalMs`. */
 async function sampleDumpLocks(ctx: LayoutContext, intervalMs = 100): Promise<{ stop(): Promise<number | null> }> {
-  const c = await connect(ctx.target.config(ctx.target.admin.database));
+  const c = await connect(ctx.target.config(ctx.target.admin.database), { ignoreIdleErrors: true });
   let peak = 0;
   const polling = pollQuery(async () => {
     const r = await c.query<{ n: number }>(

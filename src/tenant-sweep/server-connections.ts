@@ -23,7 +23,7 @@ export async function sampleServerConnections(
 ): Promise<ServerConnectionSampler> {
   const owner = new Map<string, LayoutName>();
   for (const l of layouts) for (const db of layoutOf(l).databases(ctx)) owner.set(db, l);
-  const client = await connect(ctx.target.config(ctx.target.admin.database));
+  const client = await connect(ctx.target.config(ctx.target.admin.database), { ignoreIdleErrors: true });
   const peaks = new Map<LayoutName, number>();
   const polling = pollQuery(async () => {
     const r = await client.query<{ datname: string; n: string }>(

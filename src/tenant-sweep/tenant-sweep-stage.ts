@@ -88,6 +88,7 @@ export async function tenantSweepStage(s: RunSession, o: SweepOptions): Promise<
     if (previous) {
       // Keep disk bounded: the previous step's databases go before this step seeds.
       const sw = stopwatch();
+      s.out(`sweep: dropping the ${sweep.steps[i - 1]!.tenants}-tenant step's databases`);
       // Reverse order: the rls database is a copy of the shared one and still holds grants to its role.
       for (const l of [...previous.layouts].reverse()) await layoutOf(l).destroy(previous.ctx);
       s.out(`sweep: dropped the ${sweep.steps[i - 1]!.tenants}-tenant step's databases in ${sw.seconds().toFixed(1)} s`);

@@ -125,7 +125,7 @@ const PROVISION_BATCH = 100;
  * connection of its own for all its batches, each batch in one transaction: a connection per item
  * costs a backend start each, a commit per item a WAL flush each (10,000 tenants: 40,000 COPYs).
  */
-async function onConnections<T>(
+export async function onConnections<T>(
   ctx: LayoutContext,
   db: string,
   items: readonly T[],
@@ -168,16 +168,15 @@ export async function seedTenantSchemas(
   let sw = stopwatch();
   ctx.progress.phase(layout, 'provision');
   if (opts.createDatabase) await recreateDatabase(ctx, db);
-  // A batch of schemas per statement batch (one implicit transaction each): few round trips and
-  // commits at 10,000 tenants, few enough locks per transaction (7 objects per schema).
-  await withAdmin(ctx.target, db, async (c) => {
-    for (let i = 0; i < tenants.length; i += PROVISION_BATCH) {
-      const ddl = tenants.slice(i, i + PROVISION_BATCH).flatMap((t) => {
-        const schema = ident(t.slug);
-        return [`CREATE SCHEMA ${schema}`, ...bareSchemaDdl({ tenantColumn: false, schema })];
-      });
-      await c.query(ddl.join(';\n'));
-    }
+  // A batch of schemas per statement batch and transaction: few round trips and commits at 10,000
+  // tenants, few enough locks per transaction (7 objects per schema); batches on `concurrency`
+  // connections at once (schemas share no object, so their DDL does not wait on each other).
+  await onConnections(ctx, db, tenants, ctx.scenario.seeding.concurrency, async (c, batch) => {
+    const ddl = batch.flatMap((t) => {
+      const schema = ident(t.slug);
+      return [`CREATE SCHEMA ${schema}`, ...bareSchemaDdl({ tenantColumn: false, schema })];
+    });
+    await c.query(ddl.join(';\n'));
   });
   phases.provision = sw.seconds();
 

@@ -4,7 +4,7 @@ import { stopwatch } from '../../measure/timer.js';
 import type { TenantPlan } from '../../../seed/tenant-plan.js';
 import { dropDatabases, dropRoles, grantDml, recreateRoles } from '../common/admin-sql.js';
 import type { RoleSpec } from '../common/admin-sql.js';
-import { seedTenantSchemas } from '../common/bulk-load.js';
+import { onConnections, seedTenantSchemas } from '../common/bulk-load.js';
 import { measureSizes, tenantChecksumsOn } from '../common/inspect.js';
 import { CappedKeyedRouter } from '../common/capped-router.js';
 import { PoolRouter } from '../common/pool-router.js';
@@ -128,12 +128,13 @@ export class SchemaLayout implements Layout {
   }
 
   async checksums(ctx: LayoutContext): Promise<Map<string, TableChecksums>> {
-    const out = new Map<string, TableChecksums>();
-    // One connection for every tenant schema (10,000 tenants: not 10,000 backend starts).
-    await withAdmin(ctx.target, this.db(ctx), async (c) => {
-      for (const t of ctx.plan.tenants) out.set(t.slug, await tenantChecksumsOn(c, t.slug));
+    // Batches of tenant schemas on `seeding.concurrency` connections (10,000 tenants: not 10,000
+    // backend starts, nor one connection for all); the map keeps the plan's tenant order.
+    const sums = new Map<string, TableChecksums>();
+    await onConnections(ctx, this.db(ctx), ctx.plan.tenants, ctx.scenario.seeding.concurrency, async (c, batch) => {
+      for (const t of batch) sums.set(t.slug, await tenantChecksumsOn(c, t.slug));
     });
-    return out;
+    return new Map(ctx.plan.tenants.filter((t) => sums.has(t.slug)).map((t) => [t.slug, sums.get(t.slug)!]));
   }
 
   sizes(ctx: LayoutContext) {

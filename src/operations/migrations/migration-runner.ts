@@ -84,7 +84,7 @@ function lockValueOf(u: TableUnit): number {
 }
 
 export async function readVersion(target: Target, u: TableUnit): Promise<{ version: number; last: string | null } | null> {
-  const c = await connect(target.config(u.db));
+  const c = await connect(target.config(u.db), { ignoreIdleErrors: true });
   try {
     const exists = await c.query(`SELECT to_regclass(${literal(`${ident(u.schema)}.${MIGRATIONS_TABLE}`)}) IS NOT NULL AS ok`);
     if (!exists.rows[0]?.ok) return { version: 0, last: null };
@@ -137,7 +137,7 @@ async function migrateUnitOnce(target: Target, u: TableUnit, opts: MigrateUnitOp
   };
   try {
     // node-pg-migrate drives node-postgres' own Client.
-    c = await connectDriver(target.config(u.db));
+    c = await connectDriver(target.config(u.db), { ignoreIdleErrors: true });
     await c.query(`SET lock_timeout = ${Number(opts.lockTimeoutMs ?? 10_000)}`);
     // Count the locks the migration transaction holds right before it commits (what it blocks others on).
     const query = c.query.bind(c) as (...a: unknown[]) => Promise<QueryResult>;

@@ -125,7 +125,7 @@ async function catalogMemory(ctx: LayoutContext, units: readonly TableUnit[]): P
   let touched = 0;
   try {
     for (const [db, schemas] of byDb) {
-      const c = await connect(ctx.target.config(db));
+      const c = await connect(ctx.target.config(db), { ignoreIdleErrors: true });
       try {
         const b = (await c.query<{ cache: string }>(CACHE_SQL)).rows[0]!;
         const tables = await c.query<{ q: string }>(
