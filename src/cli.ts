@@ -1,18 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { registerAb } from './commands/ab-command.js';
-import { registerAll } from './commands/all-command.js';
-import { registerCompare } from './commands/compare-command.js';
-import { registerReport } from './commands/report-command.js';
-import { registerRun } from './commands/run-command.js';
-import { registerScenarios } from './commands/scenarios-command.js';
-import { registerSeed } from './commands/seed-command.js';
-import { registerVerify } from './commands/verify-command.js';
-import { registerMigrate } from './commands/migrate-command.js';
-import { registerBackup } from './commands/backup-command.js';
-import { registerOperations } from './commands/operations-command.js';
-import { SessionError } from './pipeline/run-session.js';
-import { BundleWriteError } from './results/bundle.js';
+import { commandsFor } from './commands/command-table.js';
+import { SessionError } from './pipeline/session-error.js';
+import { BundleWriteError } from './results/bundle-write-error.js';
 import { EXIT, errorMessage, exitCodeOf, interruptExitCode } from './errors.js';
 import { interruptSignal, runCleanups } from './lifecycle.js';
 import { harnessVersion } from './paths.js';
@@ -43,20 +33,7 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [
-    registerAll,
-    registerSeed,
-    registerRun,
-    registerVerify,
-    registerMigrate,
-    registerBackup,
-    registerOperations,
-    registerReport,
-    registerCompare,
-    registerAb,
-    registerScenarios,
-  ])
-    register(program);
+  for (const register of await commandsFor(argv.slice(2))) register(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage } from '../errors.js';
-import { loadResults } from '../report/load-results.js';
-import { markdownTable } from '../report/markdown-report.js';
-import { defaultReportsDir, writeReport } from '../report/write-report.js';
+import { defaultReportsDir } from '../report/reports-dir.js';
 import { ensureOutputDir } from '../output-path.js';
 import {
   addGeneratorThreadsOption,
@@ -15,13 +13,11 @@ import {
 } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
 import { positiveInt } from './common-options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { SessionError } from '../pipeline/run-session.js';
+import { loadPipeline } from './load-pipeline.js';
+import { SessionError } from '../pipeline/session-error.js';
 import { skipped } from '../pipeline/stage.js';
 import type { Stage } from '../pipeline/stage.js';
-import { stages } from '../pipeline/stages.js';
 import { addPoolerOptions } from '../pooler/pooler-options.js';
-import { preflightPooler } from '../pooler/pooler-stage.js';
 
 export function registerAll(program: Command): void {
   const cmd = program
@@ -56,8 +52,14 @@ export function registerAll(program: Command): void {
         const { scenario, target } = resolveCommon(opts, opts.rateSweep ? {} : { rateSweep: false });
         ensureOutputDir(opts.reportsDir ?? defaultReportsDir(), '--reports-dir');
         const pgbouncer = scenario.pooler
-          ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
+          ? (await import('../pooler/pooler-stage.js')).preflightPooler(
+              scenario.pooler,
+              scenario.workload,
+              opts.pgbouncerBin,
+              opts.pgbouncerAddress,
+            )
           : null;
+        const { runPipeline, stages } = await loadPipeline();
         // A scenario with a sweep runs one step per tenant count instead (src/tenant-sweep/).
         const pipeline: Stage[] = scenario.sweep
           ? [stages.sweep({ parallel: opts.parallel, skipRun: opts.skipRun, skipOperations: opts.skipOperations })]
@@ -108,6 +110,11 @@ export function registerAll(program: Command): void {
         // run still gets one, showing what was measured before it stopped.
         if (bundleDir) {
           try {
+            const [{ loadResults }, { markdownTable }, { writeReport }] = await Promise.all([
+              import('../report/load-results.js'),
+              import('../report/markdown-report.js'),
+              import('../report/write-report.js'),
+            ]);
             const report = await writeReport(loadResults(bundleDir), opts.reportsDir ? join(opts.reportsDir, runId) : undefined);
             const main = report.model.tables.find((t) => t.id === (scenario.sweep ? 'sweep' : 'main'))!;
             process.stdout.write(`\n${markdownTable(main)}\n\nreport: ${join(report.dir, 'report.md')}\n`);

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { stages } from '../pipeline/stages.js';
+import { loadPipeline } from './load-pipeline.js';
 
 export interface BackupOpts extends CommonOpts {
   seeded?: boolean;
@@ -41,6 +40,7 @@ export function registerBackup(program: Command): void {
           );
         }
       }
+      const { runPipeline, stages } = await loadPipeline();
       const s = await runPipeline(
         { command: 'backup', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
         [stages.seed({ reuse: opts.seeded }), stages.backup({ jobs: opts.jobs, tenants: opts.tenant })],

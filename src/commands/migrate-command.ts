@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { stages } from '../pipeline/stages.js';
+import { loadPipeline } from './load-pipeline.js';
 
 export interface MigrateOpts extends CommonOpts {
   seeded?: boolean;
@@ -34,6 +33,7 @@ export function registerMigrate(program: Command): void {
     .option('--steps <n>', 'apply at most this many pending migrations per unit (default: all)', positiveInt('--steps'))
     .action(async (opts: MigrateOpts) => {
       const { scenario, target } = resolveCommon(opts);
+      const { runPipeline, stages } = await loadPipeline();
       const s = await runPipeline(
         { command: 'migrate', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
         [

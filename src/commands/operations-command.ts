@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, positiveInt, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { stages } from '../pipeline/stages.js';
+import { loadPipeline } from './load-pipeline.js';
 
 export interface OperationsOpts extends CommonOpts {
   seeded?: boolean;
@@ -35,6 +34,7 @@ export function registerOperations(program: Command): void {
     .option('--concurrency <n>', 'sessions held at once by the connections probe', positiveInt('--concurrency'), 8)
     .action(async (opts: OperationsOpts) => {
       const { scenario, target } = resolveCommon(opts);
+      const { runPipeline, stages } = await loadPipeline();
       const s = await runPipeline(
         { command: 'operations', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
         [

@@ -12,11 +12,8 @@ import {
 import type { CommonOpts } from './common-options.js';
 import { rateSweepOptions, rateSweepOverrides } from './rate-sweep-options.js';
 import type { RateSweepOpts } from './rate-sweep-options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { workloadTable } from '../pipeline/run-stage.js';
-import { stages } from '../pipeline/stages.js';
+import { loadPipeline } from './load-pipeline.js';
 import { addPoolerOptions } from '../pooler/pooler-options.js';
-import { preflightPooler } from '../pooler/pooler-stage.js';
 
 const nonNegative =
   (name: string) =>
@@ -101,8 +98,14 @@ export function registerRun(program: Command): void {
       if (opts.leakProbes) workload.leakProbes = { enabled: true };
       const { scenario, target } = resolveCommon(opts, { workload, ...rateSweepOverrides(opts) });
       const pgbouncer = scenario.pooler
-        ? preflightPooler(scenario.pooler, scenario.workload, opts.pgbouncerBin, opts.pgbouncerAddress)
+        ? (await import('../pooler/pooler-stage.js')).preflightPooler(
+            scenario.pooler,
+            scenario.workload,
+            opts.pgbouncerBin,
+            opts.pgbouncerAddress,
+          )
         : null;
+      const { runPipeline, stages } = await loadPipeline();
       const s = await runPipeline(
         { command: 'run', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
         [
@@ -113,6 +116,7 @@ export function registerRun(program: Command): void {
           stages.policyForms(scenario),
         ],
       );
+      const { workloadTable } = await import('../pipeline/run-stage.js');
       for (const l of workloadTable(s.summary)) process.stdout.write(`${l}\n`);
       process.stdout.write(`results: ${s.bundle.dir}\n`);
     });

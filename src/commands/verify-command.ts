@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { addOutputOptions, addScenarioOptions, addTargetOptions, resolveCommon } from './common-options.js';
 import type { CommonOpts } from './common-options.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { stages } from '../pipeline/stages.js';
+import { loadPipeline } from './load-pipeline.js';
 
 export function registerVerify(program: Command): void {
   const cmd = program
@@ -29,6 +28,7 @@ export function registerVerify(program: Command): void {
       // Every probe acts as one tenant against another: checked before a server starts.
       if (!opts.selfTest && scenario.tenants < 2)
         throw new UsageError(`verify needs at least 2 tenants (the scenario has ${scenario.tenants})`, 'tenants');
+      const { runPipeline, stages } = await loadPipeline();
       const s = await runPipeline(
         { command: 'verify', scenario, target, resultsDir: opts.resultsDir, prefix: opts.prefix, quiet: opts.quiet },
         opts.selfTest ? [stages.selfTest()] : [stages.seed({ reuse: opts.seeded }), stages.verify()],

@@ -8,7 +8,8 @@ import createDebug from 'debug';
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import { layoutNames } from '../layouts/layout-names.js';
 import type { LayoutName } from '../config/scenario-schema.js';
-import { HarnessError, InterruptedError, errorMessage, exitCodeOf } from '../errors.js';
+import { InterruptedError, errorMessage } from '../errors.js';
+import { SessionError } from './session-error.js';
 import { makeNaming } from '../layouts/common/naming.js';
 import { roleSecretFor } from '../layouts/common/role-secret.js';
 import { bindPlacement } from '../layouts/common/placement-binding.js';
@@ -68,15 +69,8 @@ export interface RunSession {
   flush(): void;
 }
 
-/** A run that failed or was interrupted: the cause's message and exit code, and where its bundle is. */
-export class SessionError extends HarnessError {
-  constructor(
-    cause: unknown,
-    readonly bundle: Bundle,
-  ) {
-    super(errorMessage(cause), { cause, exitCode: exitCodeOf(cause) });
-  }
-}
+// Its own small module so the CLI can test for it without loading the pipeline.
+export { SessionError };
 
 /**
  * Open a session, run `body`, and always: write the summary, stop the target. Errors are rethrown

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { defaultReportsDir } from './reports-dir.js';
 import { tableCsv } from './csv-tables.js';
 import { htmlReport } from './html-report.js';
 import type { LoadedResults } from './load-results.js';
@@ -9,9 +9,7 @@ import { buildReportModel } from './report-model.js';
 import type { ReportModel } from './report-model.js';
 import { renderSvg, svgToPng } from './render-chart.js';
 
-export function defaultReportsDir(): string {
-  return join(packageRoot(), 'reports');
-}
+export { defaultReportsDir };
 
 export interface WrittenReport {
   dir: string;

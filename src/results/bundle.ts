@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { HarnessError } from '../errors.js';
+import { BundleWriteError } from './bundle-write-error.js';
 import { packageRoot } from '../paths.js';
 import { summarySchema } from './summary-schema.js';
 import type { Summary } from './summary-schema.js';
@@ -29,11 +29,8 @@ export function createBundle(resultsDir: string, scenarioName: string, now = new
   return { runId, dir };
 }
 
-/**
- * The bundle could not be written (disk full, its directory removed, replaced or made read-only
- * during the run): the run cannot keep its results, so it stops (exit 1) naming the file and why.
- */
-export class BundleWriteError extends HarnessError {}
+// Its own small module so the CLI can test for it without loading the results schema.
+export { BundleWriteError };
 
 const WHY: Record<string, string> = {
   ENOSPC: 'the disk is full',
