@@ -94,7 +94,10 @@ describe('run --leak-probes on tiny data', () => {
     const lp = summary.workload!.layouts.rls!.leakProbes!;
     assert.ok(lp.leaked > 0 && lp.rowsOfOtherTenants > 0, JSON.stringify(lp));
     assert.ok(lp.firstLeak?.probe.startsWith('read-'), JSON.stringify(lp));
-    // The workload itself was measured and kept.
-    assert.ok(summary.workload!.layouts.rls!.all!.count > 0);
+    // The workload itself was measured and kept. Its window may be judged invalid on a busy
+    // machine (the pooled total then counts none of it), so the repeat's own count is the claim.
+    const repeats = summary.workload!.layouts.rls!.all!.repeats;
+    assert.equal(repeats.length, 1, JSON.stringify(repeats));
+    assert.ok(repeats[0]!.count > 0, JSON.stringify(repeats));
   });
 });
