@@ -11,15 +11,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { abSlots } from '../src/ab/ab-plan.js';
 import type { AbResult } from '../src/ab/ab-stage.js';
 import { abVerdict } from '../src/ab/ab-verdict.js';
 import type { AbVerdict } from '../src/ab/ab-verdict.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { packageRoot } from '../src/paths.js';
+import { LAYOUT_NAMES } from '../src/layouts/layout-names.js';
+import { type Allowed, benchArgs, listOf, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './args.js';
 
-const USAGE = `usage: node dist/bench/ab-gate.js [options]
+const USAGE = `node dist/bench/ab-gate.js [options]
 
   --runs N             A/A runs and injected runs each (default 10), alternated
   --pairs N            measured window pairs per ab run (default 8)
@@ -37,52 +38,24 @@ const USAGE = `usage: node dist/bench/ab-gate.js [options]
   --help               this text
 `;
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        runs: { type: 'string', default: '10' },
-        pairs: { type: 'string', default: '8' },
-        'judge-pairs': { type: 'string', default: '' },
-        layouts: { type: 'string', default: 'rls' },
-        tenants: { type: 'string', default: '24' },
-        duration: { type: 'string', default: '1' },
-        warmup: { type: 'string', default: '0.3' },
-        inject: { type: 'string', default: '--b-layout-option rls.policy=no-index' },
-        'max-regression': { type: 'string', default: '10' },
-        'results-dir': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (err) {
-    process.stderr.write(`ab-gate: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-}
-const values = parse();
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const judgePairs = values['judge-pairs']
+const anyText: Allowed = { ok: () => true, says: 'any text' };
+const values = benchArgs(USAGE, {
+  runs: { type: 'string', default: '10', allowed: positiveInt },
+  pairs: { type: 'string', default: '8', allowed: positiveInt },
+  'judge-pairs': { type: 'string', allowed: listOf(positiveInt) },
+  layouts: { type: 'string', default: 'rls', allowed: listOf(oneOf(LAYOUT_NAMES)) },
+  tenants: { type: 'string', default: '24', allowed: positiveInt },
+  duration: { type: 'string', default: '1', allowed: positiveNumber },
+  warmup: { type: 'string', default: '0.3', allowed: nonNegativeNumber },
+  inject: { type: 'string', default: '--b-layout-option rls.policy=no-index', allowed: anyText },
+  'max-regression': { type: 'string', default: '10', allowed: positiveNumber },
+  'results-dir': { type: 'string', allowed: anyText },
+});
+const judgePairs = (values['judge-pairs'] ?? '')
   .split(',')
   .filter(Boolean)
   .map(Number)
   .filter((k) => k < Number(values.pairs));
-for (const [name, v] of [
-  ['--runs', values.runs],
-  ['--pairs', values.pairs],
-  ['--tenants', values.tenants],
-  ...values['judge-pairs']
-    .split(',')
-    .filter(Boolean)
-    .map((x) => ['--judge-pairs', x]),
-] as const) {
-  if (!/^[1-9]\d*$/.test(v)) {
-    process.stderr.write(`ab-gate: ${name} must be a positive integer (got "${v}")\n`);
-    process.exit(2);
-  }
-}
 const resultsDir = values['results-dir'] ?? mkdtempSync(join(tmpdir(), 'tb-ab-gate-'));
 const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
 

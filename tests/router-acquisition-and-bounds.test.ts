@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from '../src/db/client.js';
 import type { Acquisition, LayoutContext, TenantRouter, TenantSession } from '../src/layouts/layout.js';
 import { layout as layoutOf } from '../src/layouts/registry.js';
+import { wrapSession } from '../src/layouts/wrap-session.js';
 import { makeLayoutContext } from '../src/pipeline/run-session.js';
 import { EmbeddedTarget } from '../src/target/embedded-target.js';
 import type { TenantPlan } from '../seed/tenant-plan.js';
@@ -19,7 +20,6 @@ import { executeRequest } from '../src/workload/execute-request.js';
 import { tenantClasses } from '../src/workload/tenant-chooser.js';
 import { WorkloadRecorder } from '../src/workload/workload-recorder.js';
 import { tinyScenario } from './helpers.js';
-import type { QueryConfig, Row } from '../src/db/types.js';
 import { measureSegment } from '../src/workload/measure-segment.js';
 import type { SegmentResult } from '../src/workload/measure-segment.js';
 import { MIN_QUEUED_SHARE } from '../src/workload/generator-limits.js';
@@ -237,19 +237,7 @@ function holding(router: TenantRouter, where: 'server' | 'client', ms: number): 
     async acquire(t) {
       const s = await router.acquire(t);
       if (where === 'server') await s.query(`SELECT pg_sleep(${ms / 1000})`);
-      return {
-        tenant: s.tenant,
-        needsTenantFilter: s.needsTenantFilter,
-        get acquisition() {
-          return s.acquisition;
-        },
-        async query<R extends Row = Row>(text: string | QueryConfig, values?: unknown[]) {
-          const r = await s.query<R>(text, values);
-          if (where === 'client') await new Promise((res) => setTimeout(res, ms));
-          return r;
-        },
-        release: (err?: unknown) => s.release(err),
-      };
+      return where === 'client' ? wrapSession(s, { afterQuery: () => new Promise((res) => setTimeout(res, ms)) }) : s;
     },
   };
 }

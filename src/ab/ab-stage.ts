@@ -9,7 +9,7 @@ import type { AbSide } from './ab-side.js';
 import { abVerdict } from './ab-verdict.js';
 import type { AbVerdict, AbWindow } from './ab-verdict.js';
 import type { VerdictOptions } from './paired-verdict.js';
-import { settleDatabases } from '../measure/settle-databases.js';
+import { layoutDatabases, settleLayouts } from '../measure/settle-databases.js';
 import { applySidePolicy, sideContext } from './side-policy.js';
 import { applySideSettings, checkSideSettings } from './side-settings.js';
 import { windowFigures } from './window-metrics.js';
@@ -83,10 +83,10 @@ export async function abStage(s: RunSession, o: AbRunOptions): Promise<AbResult>
         throw new Error(`ab: layout ${l} is not seeded (${s.summary.layouts[l]?.reason ?? 'unknown'})`);
     }
   }
-  const allDatabases = [...new Set(o.slots.flatMap((x) => [x.a, x.b]).flatMap((l) => layoutOf(l).databases(s.ctx)))];
   s.out(`window order seed ${o.orderSeed} (A starts: ${plan[0]?.side === 'A'}; --order-seed ${o.orderSeed} reproduces the order)`);
-  const warning = await settleDatabases(s.target, allDatabases);
-  if (warning) s.out(`warning: ${warning}`);
+  const abLayouts = [...new Set(o.slots.flatMap((x) => [x.a, x.b]))];
+  const allDatabases = layoutDatabases(s.ctx, abLayouts);
+  await settleLayouts(s, abLayouts, 'ab');
   let failed = false;
   const seededForm = s.scenario.layoutOptions.rls.policy;
   let form = seededForm;

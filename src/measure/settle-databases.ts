@@ -1,5 +1,7 @@
 import { withAdmin } from '../db/client.js';
 import { errorMessage } from '../errors.js';
+import type { LayoutContext, LayoutName } from '../layouts/layout.js';
+import { layout as layoutOf } from '../layouts/registry.js';
 import type { Target } from '../target/target.js';
 
 /**
@@ -12,7 +14,7 @@ import type { Target } from '../target/target.js';
  * warning when the checkpoint was refused (a server where the role may not run it), else null.
  * `who` names the caller in the warning.
  */
-export async function settleDatabases(target: Target, databases: readonly string[], who = 'ab'): Promise<string | null> {
+async function settleDatabases(target: Target, databases: readonly string[], who: string): Promise<string | null> {
   for (const db of databases) await withAdmin(target, db, (c) => c.query('VACUUM (ANALYZE)'));
   try {
     await withAdmin(target, target.admin.database, (c) => c.query('CHECKPOINT'));
@@ -20,4 +22,25 @@ export async function settleDatabases(target: Target, databases: readonly string
   } catch (err) {
     return `${who}: CHECKPOINT before the windows refused (${errorMessage(err)}); dirty buffers of the seed may be written during the first windows`;
   }
+}
+
+/**
+ * `settleDatabases` over the databases of `layouts` (each once), announced and warned through
+ * `out`: what the headline and `ab` run before their first window.
+ */
+export async function settleLayouts(
+  s: { target: Target; ctx: LayoutContext; out: (line: string) => void },
+  layouts: readonly LayoutName[],
+  who: string,
+): Promise<string | null> {
+  const databases = layoutDatabases(s.ctx, layouts);
+  s.out(`${who}: VACUUM (ANALYZE) and CHECKPOINT of ${databases.length} database(s) before the first window`);
+  const warning = await settleDatabases(s.target, databases, who);
+  if (warning) s.out(`warning: ${warning}`);
+  return warning;
+}
+
+/** The databases of `layouts`, each once. */
+export function layoutDatabases(ctx: LayoutContext, layouts: readonly LayoutName[]): string[] {
+  return [...new Set(layouts.flatMap((l) => layoutOf(l).databases(ctx)))];
 }

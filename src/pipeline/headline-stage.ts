@@ -1,7 +1,6 @@
 import type { ResolvedScenario } from '../config/load-scenario.js';
 import { errorMessage } from '../errors.js';
-import { layout as layoutOf } from '../layouts/registry.js';
-import { settleDatabases } from '../measure/settle-databases.js';
+import { settleLayouts } from '../measure/settle-databases.js';
 import { stopwatch } from '../measure/timer.js';
 import type { HeadlineSummary } from '../results/headline-schema.js';
 import type { LayoutName } from '../config/scenario-schema.js';
@@ -94,11 +93,8 @@ export async function headlineStage(s: RunSession): Promise<void> {
 async function settle(s: RunSession): Promise<HeadlineSummary['settle']> {
   const t = stopwatch();
   const layouts = s.layouts.filter((l) => s.summary.layouts[l]?.status === 'ok');
-  const databases = [...new Set(layouts.flatMap((l) => layoutOf(l).databases(s.ctx)))];
-  s.out(`headline: VACUUM (ANALYZE) and CHECKPOINT of ${databases.length} database(s) before the first window`);
   try {
-    const warning = await settleDatabases(s.target, databases, 'headline');
-    if (warning) s.out(`warning: ${warning}`);
+    const warning = await settleLayouts(s, layouts, 'headline');
     return { seconds: t.seconds(), warning };
   } catch (err) {
     s.out(`warning: headline: settling the databases failed (${errorMessage(err)}); the seed's pending work may land on the first windows`);

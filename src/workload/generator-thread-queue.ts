@@ -1,6 +1,5 @@
-import type { TenantPlan } from '../../seed/tenant-plan.js';
-import type { QueryConfig, QueryResult, Row } from '../db/types.js';
-import type { Acquisition, TenantRouter, TenantSession } from '../layouts/layout.js';
+import type { TenantRouter } from '../layouts/layout.js';
+import { wrapSession } from '../layouts/wrap-session.js';
 
 /**
  * The generator threads' router queues, read from the main thread: one Int32 cell per thread in a
@@ -43,7 +42,8 @@ export function publishQueue(router: TenantRouter, cells: SharedArrayBuffer, ind
       return pending.then(
         (s) => {
           publish();
-          return new PublishingSession(s, publish);
+          // Published once the connection is back (handed to the next queued request).
+          return wrapSession(s, { afterRelease: publish });
         },
         (err: unknown) => {
           publish();
@@ -54,35 +54,4 @@ export function publishQueue(router: TenantRouter, cells: SharedArrayBuffer, ind
     stats: () => router.stats(),
     close: () => router.close(),
   };
-}
-
-/** A session that publishes the queue once its connection is back (handed to the next queued request). */
-class PublishingSession implements TenantSession {
-  constructor(
-    private readonly inner: TenantSession,
-    private readonly publish: () => void,
-  ) {}
-
-  get tenant(): TenantPlan {
-    return this.inner.tenant;
-  }
-
-  get acquisition(): Acquisition | undefined {
-    return this.inner.acquisition;
-  }
-
-  get needsTenantFilter(): boolean {
-    return this.inner.needsTenantFilter;
-  }
-
-  query<R extends Row = Row>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
-    return this.inner.query<R>(text, values);
-  }
-
-  release(err?: unknown): Promise<void> {
-    return this.inner.release(err).then(this.publish, (e: unknown) => {
-      this.publish();
-      throw e;
-    });
-  }
 }
