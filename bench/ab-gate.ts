@@ -8,13 +8,14 @@
  * reached on those windows, to find the smallest pair count that detects the injection.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { abSlots } from '../src/ab/ab-plan.js';
 import type { AbResult } from '../src/ab/ab-stage.js';
 import { abVerdict } from '../src/ab/ab-verdict.js';
 import type { AbVerdict } from '../src/ab/ab-verdict.js';
+import { AB_METRICS, type AbMetricId } from '../src/ab/window-metrics.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { packageRoot } from '../src/paths.js';
 import { LAYOUT_NAMES } from '../src/layouts/layout-names.js';
@@ -34,7 +35,11 @@ const USAGE = `node dist/bench/ab-gate.js [options]
                        orders (tenant_id, created_at) index rebuilt without tenant_id; e.g.
                        "--b-pg-setting log_min_duration_statement=0")
   --max-regression P   threshold percent (default 10)
+  --gate LIST          the metrics that decide each verdict, of p50,p99,throughput (ab --gate;
+                       default all three)
   --results-dir DIR    where the bundles go (default a new temporary directory)
+  --rejudge DIR        run nothing: judge the bundles of an earlier gate run in DIR again (with
+                       --gate, --judge-pairs); a run is A/A when its two sides are the same
   --help               this text
 `;
 
@@ -50,13 +55,16 @@ const values = benchArgs(USAGE, {
   inject: { type: 'string', default: '--b-layout-option rls.policy=no-index', allowed: anyText },
   'max-regression': { type: 'string', default: '10', allowed: positiveNumber },
   'results-dir': { type: 'string', allowed: anyText },
+  gate: { type: 'string', default: 'p50,p99,throughput', allowed: listOf(oneOf(AB_METRICS.map((m) => m.id))) },
+  rejudge: { type: 'string', allowed: anyText },
 });
+const gate = values.gate.split(',').map((x) => x.trim()) as AbMetricId[];
 const judgePairs = (values['judge-pairs'] ?? '')
   .split(',')
   .filter(Boolean)
   .map(Number)
-  .filter((k) => k < Number(values.pairs));
-const resultsDir = values['results-dir'] ?? mkdtempSync(join(tmpdir(), 'tb-ab-gate-'));
+  .filter((k) => values.rejudge !== undefined || k < Number(values.pairs));
+const resultsDir = values.rejudge !== undefined ? '' : (values['results-dir'] ?? mkdtempSync(join(tmpdir(), 'tb-ab-gate-')));
 const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
 
 interface GateRun {
@@ -89,6 +97,8 @@ function runAb(extra: string[]): Promise<{ code: number; stdout: string; seconds
     values.warmup,
     '--max-regression',
     values['max-regression'],
+    '--gate',
+    gate.join(','),
     '--results-dir',
     resultsDir,
     '--quiet',
@@ -106,19 +116,26 @@ function runAb(extra: string[]): Promise<{ code: number; stdout: string; seconds
   });
 }
 
-/** The overall verdict and the metrics that decided it, from the run's ab.json, and the verdicts of its first K pairs. */
-function verdictOf(stdout: string): { overall: string; deciding: string; judged: Record<number, number> } {
-  const dir = /^- bundle: (.+)$/m.exec(stdout)?.[1];
-  if (!dir) return { overall: 'no bundle', deciding: stdout.slice(-300), judged: {} };
-  const ab = JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as AbResult & { verdict: AbVerdict };
-  const key = ab.verdict.overall === 'regression' ? 'regression' : 'inconclusive';
-  const deciding = ab.verdict.metrics
-    .filter((m) => m.verdict === key)
+/** The bundle directory an ab run printed. */
+const bundleOf = (stdout: string) => /^- bundle: (.+)$/m.exec(stdout)?.[1] ?? null;
+
+type AbJson = AbResult & { verdict: AbVerdict };
+const readAb = (dir: string) => JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as AbJson;
+
+/**
+ * The overall verdict (re-judged with --gate from the run's windows: the same as the run's own when
+ * the run had this gate), the metrics that decided it, and the verdicts of its first K pairs.
+ */
+function verdictOf(ab: AbJson): { overall: AbVerdict['overall']; deciding: string; judged: Record<number, number> } {
+  const slots = abSlots(ab.sides.A.layouts as LayoutName[], ab.sides.B.layouts as LayoutName[]) ?? [];
+  const options = { threshold: ab.verdict.threshold, confidence: ab.verdict.confidence, gate };
+  const verdict = abVerdict(slots, ab.windows, options);
+  const key = verdict.overall === 'regression' ? 'regression' : 'inconclusive';
+  const deciding = verdict.metrics
+    .filter((m) => m.gating && m.verdict === key)
     .map((m) => `${m.query} ${m.metric} ${m.ratio === null ? '' : `${((m.ratio - 1) * 100).toFixed(0)}%`}`)
     .slice(0, 4)
     .join(', ');
-  const slots = abSlots(ab.sides.A.layouts as LayoutName[], ab.sides.B.layouts as LayoutName[]) ?? [];
-  const options = { threshold: ab.verdict.threshold, confidence: ab.verdict.confidence };
   const judged = Object.fromEntries(
     judgePairs.map((k) => [
       k,
@@ -131,22 +148,47 @@ function verdictOf(stdout: string): { overall: string; deciding: string; judged:
       ],
     ]),
   );
-  return { overall: ab.verdict.overall, deciding, judged };
+  return { overall: verdict.overall, deciding, judged };
 }
 
+const say = (kind: GateRun['kind'], label: string, r: GateRun) =>
+  process.stdout.write(
+    `${kind.padEnd(8)} ${label}: exit ${r.code} ${r.overall}${Number.isNaN(r.seconds) ? '' : ` in ${r.seconds.toFixed(0)} s`}${r.deciding ? ` (${r.deciding})` : ''}` +
+      judgePairs.map((k) => `; first ${k} pairs: exit ${r.judged[k] ?? 'n/a'}`).join('') +
+      '\n',
+  );
+
 const runs: GateRun[] = [];
-const n = Number(values.runs);
-// Alternate the kinds, so the machine's load over the hour falls on both alike.
-for (let i = 0; i < n; i++) {
-  for (const kind of ['A/A', 'injected'] as const) {
-    const r = await runAb(kind === 'A/A' ? [] : values.inject.split(/\s+/).filter(Boolean));
-    const v = verdictOf(r.stdout);
-    runs.push({ kind, code: r.code, seconds: r.seconds, ...v });
-    process.stdout.write(
-      `${kind.padEnd(8)} run ${i + 1}/${n}: exit ${r.code} ${v.overall} in ${r.seconds.toFixed(0)} s${v.deciding ? ` (${v.deciding})` : ''}` +
-        judgePairs.map((k) => `; first ${k} pairs: exit ${v.judged[k] ?? 'n/a'}`).join('') +
-        '\n',
-    );
+let n = Number(values.runs);
+if (values.rejudge !== undefined) {
+  // Bundles in the order they ran (their names start with the time).
+  const dirs = readdirSync(values.rejudge)
+    .filter((d) => existsSync(join(values.rejudge!, d, 'ab.json')))
+    .sort();
+  if (!dirs.length) {
+    process.stderr.write(`ab-gate: --rejudge ${values.rejudge}: no bundle with an ab.json in it\n`);
+    process.exit(2);
+  }
+  for (const d of dirs) {
+    const ab = readAb(join(values.rejudge, d));
+    const kind = JSON.stringify(ab.sides.A) === JSON.stringify(ab.sides.B) ? 'A/A' : 'injected';
+    const v = verdictOf(ab);
+    const run: GateRun = { kind, code: EXIT[v.overall], seconds: Number.NaN, ...v };
+    runs.push(run);
+    say(kind, d, run);
+  }
+  n = Math.max(runs.filter((r) => r.kind === 'A/A').length, runs.filter((r) => r.kind === 'injected').length);
+} else {
+  // Alternate the kinds, so the machine's load over the hour falls on both alike.
+  for (let i = 0; i < n; i++) {
+    for (const kind of ['A/A', 'injected'] as const) {
+      const r = await runAb(kind === 'A/A' ? [] : values.inject.split(/\s+/).filter(Boolean));
+      const dir = bundleOf(r.stdout);
+      const v = dir ? verdictOf(readAb(dir)) : { overall: 'no bundle', deciding: r.stdout.slice(-300), judged: {} };
+      const run: GateRun = { kind, code: r.code, seconds: r.seconds, ...v };
+      runs.push(run);
+      say(kind, `run ${i + 1}/${n}`, run);
+    }
   }
 }
 const of = (kind: GateRun['kind']) => runs.filter((r) => r.kind === kind);
@@ -156,7 +198,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 process.stdout.write(
   [
     '',
-    `ab gate on smoke (${values.layouts}, ${values.tenants} tenants), ${values.pairs} pairs of ${values.warmup} s + ${values.duration} s windows (${2 * Number(values.pairs)} windows per layout), threshold ${values['max-regression']}%, injected: ${values.inject}`,
+    values.rejudge !== undefined
+      ? `re-judged: the bundles in ${values.rejudge}, gate ${gate.join(',')} (the run's window count, threshold and confidence)`
+      : `ab gate on smoke (${values.layouts}, ${values.tenants} tenants, gate ${gate.join(',')}), ${values.pairs} pairs of ${values.warmup} s + ${values.duration} s windows (${2 * Number(values.pairs)} windows per layout), threshold ${values['max-regression']}%, injected: ${values.inject}`,
     `A/A:      false positives (exit 1) ${count('A/A', 1)}/${n}; no regression (0) ${count('A/A', 0)}, inconclusive (4) ${count('A/A', 4)}, cannot compare (3) ${count('A/A', 3)}`,
     `injected: detected (exit 1) ${count('injected', 1)}/${n}; inconclusive (4) ${count('injected', 4)}, missed (0) ${count('injected', 0)}, cannot compare (3) ${count('injected', 3)}`,
     ...judgePairs.map(
@@ -164,8 +208,10 @@ process.stdout.write(
         `first ${k} pairs only (re-judged, job time not measured): A/A false positives ${judgedCount('A/A', k, 1)}/${n}, inconclusive ${judgedCount('A/A', k, 4)}; ` +
         `injected detected ${judgedCount('injected', k, 1)}/${n}, inconclusive ${judgedCount('injected', k, 4)}, missed ${judgedCount('injected', k, 0)}, cannot compare ${judgedCount('injected', k, 3)}`,
     ),
-    `job time per ab run: median ${median(runs.map((r) => r.seconds)).toFixed(0)} s, max ${Math.max(...runs.map((r) => r.seconds)).toFixed(0)} s (seed included)`,
-    `bundles: ${resultsDir}`,
+    values.rejudge !== undefined
+      ? 'job time: not measured (re-judged from the bundles)'
+      : `job time per ab run: median ${median(runs.map((r) => r.seconds)).toFixed(0)} s, max ${Math.max(...runs.map((r) => r.seconds)).toFixed(0)} s (seed included)`,
+    `bundles: ${values.rejudge ?? resultsDir}`,
     '',
   ].join('\n'),
 );

@@ -40,6 +40,11 @@ describe('ab: bad input', () => {
       /--order-seed must be an integer from 0/,
     ],
     ['a threshold of 0%', ['ab', '--scenario', 'smoke', '--max-regression', '0'], /--max-regression must be a percentage above 0/],
+    [
+      'a gate metric that does not exist',
+      ['ab', '--scenario', 'smoke', '--gate', 'p50,p90'],
+      /--gate takes a comma-separated list of p50\|p99\|throughput/,
+    ],
   ]);
 });
 

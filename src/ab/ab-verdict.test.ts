@@ -57,4 +57,19 @@ describe('abVerdict over the windows', () => {
     );
     assert.equal(v.overall, 'inconclusive');
   });
+  it('--gate: only the gated metrics decide; the others are reported, marked not gated', () => {
+    // P99 across the threshold (inconclusive), P50 and throughput unchanged.
+    const w = windows(4, (p) => ({ 'all/p99': 50 * [1.0, 1.5, 0.9, 1.4][p]! }));
+    assert.equal(abVerdict([slot], w, o).overall, 'inconclusive');
+    const gated = abVerdict([slot], w, { ...o, gate: ['p50', 'throughput'] });
+    assert.equal(gated.overall, 'no regression');
+    assert.deepEqual(gated.gate, ['p50', 'throughput']);
+    const p99 = gated.metrics.find((m) => m.query === 'all' && m.metric === 'P99')!;
+    assert.equal(p99.verdict, 'inconclusive');
+    assert.equal(p99.gating, false);
+    // A regression in a metric left out of the gate does not fail it; in a gated one it does.
+    const slower = windows(5, () => ({ 'all/p99': 100 }));
+    assert.equal(abVerdict([slot], slower, { ...o, gate: ['p50'] }).overall, 'no regression');
+    assert.equal(abVerdict([slot], slower, { ...o, gate: ['p99'] }).overall, 'regression');
+  });
 });

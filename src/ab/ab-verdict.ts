@@ -1,7 +1,7 @@
 import type { AbSideLabel, AbSlot } from './ab-plan.js';
 import { pairedVerdict } from './paired-verdict.js';
 import type { AbVerdictKind, PairedVerdict, VerdictOptions } from './paired-verdict.js';
-import { AB_METRICS, metricKey } from './window-metrics.js';
+import { AB_METRICS, type AbMetricId, metricKey } from './window-metrics.js';
 import type { WindowFigures } from './window-metrics.js';
 
 /** One measured window of a side, as recorded in ab.json. */
@@ -19,6 +19,8 @@ export interface MetricVerdict extends PairedVerdict {
   query: string;
   metric: string;
   worse: 'higher' | 'lower';
+  /** Whether this metric decides the overall verdict (`--gate`); the others are reported only. */
+  gating: boolean;
 }
 
 export type AbOverall = 'regression' | 'inconclusive' | 'no regression' | 'cannot compare';
@@ -27,6 +29,8 @@ export interface AbVerdict {
   overall: AbOverall;
   threshold: number;
   confidence: number;
+  /** The metrics that decide the overall verdict (every one unless `--gate` says otherwise). */
+  gate: AbMetricId[];
   metrics: MetricVerdict[];
   /** Why the whole comparison cannot be trusted (no metric, a slot without pairs), empty otherwise. */
   problems: string[];
@@ -37,9 +41,14 @@ export interface AbVerdict {
  * metric's interval lies beyond the threshold (its pairs show it whatever the other metrics lack),
  * else "cannot compare" when any metric lacks the pairs to decide (too few valid windows, a query
  * with no request in a window), else "inconclusive" when any interval reaches across the threshold,
- * else "no regression".
+ * else "no regression". Only the metrics in `o.gate` (default: all) decide; the others are reported.
  */
-export function abVerdict(slots: readonly AbSlot[], windows: readonly AbWindow[], o: VerdictOptions): AbVerdict {
+export function abVerdict(
+  slots: readonly AbSlot[],
+  windows: readonly AbWindow[],
+  o: VerdictOptions & { gate?: readonly AbMetricId[] },
+): AbVerdict {
+  const gate = AB_METRICS.map((m) => m.id).filter((id) => !o.gate || o.gate.includes(id));
   const metrics: MetricVerdict[] = [];
   const problems: string[] = [];
   for (const slot of slots) {
@@ -52,11 +61,18 @@ export function abVerdict(slots: readonly AbSlot[], windows: readonly AbWindow[]
       for (const m of AB_METRICS) {
         const key = metricKey(query, m.id);
         const values = pairs.map((p) => ({ a: at(p, 'A')[key] ?? null, b: at(p, 'B')[key] ?? null }));
-        metrics.push({ slot: slot.id, query, metric: m.label, worse: m.worse, ...pairedVerdict(values, m.worse, o) });
+        metrics.push({
+          slot: slot.id,
+          query,
+          metric: m.label,
+          worse: m.worse,
+          gating: gate.includes(m.id),
+          ...pairedVerdict(values, m.worse, o),
+        });
       }
     }
   }
-  const has = (v: AbVerdictKind) => metrics.some((m) => m.verdict === v);
+  const has = (v: AbVerdictKind) => metrics.some((m) => m.gating && m.verdict === v);
   const overall: AbOverall = has('regression')
     ? 'regression'
     : problems.length || has('cannot compare')
@@ -64,5 +80,5 @@ export function abVerdict(slots: readonly AbSlot[], windows: readonly AbWindow[]
       : has('inconclusive')
         ? 'inconclusive'
         : 'no regression';
-  return { overall, threshold: o.threshold, confidence: o.confidence, metrics, problems };
+  return { overall, threshold: o.threshold, confidence: o.confidence, gate, metrics, problems };
 }

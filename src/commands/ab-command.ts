@@ -11,6 +11,7 @@ import { abStage } from '../ab/ab-stage.js';
 import type { AbResult } from '../ab/ab-stage.js';
 import { abVerdict } from '../ab/ab-verdict.js';
 import type { AbVerdict } from '../ab/ab-verdict.js';
+import { AB_METRICS, type AbMetricId } from '../ab/window-metrics.js';
 import { bundleWindows } from '../ab/bundle-windows.js';
 import { loadScenario } from '../config/load-scenario.js';
 import type { ResolvedScenario } from '../config/load-scenario.js';
@@ -46,6 +47,7 @@ interface AbOpts extends CommonOpts {
   warmup?: number;
   maxRegression: number;
   confidence: number;
+  gate: AbMetricId[];
   orderSeed?: number;
   out?: string;
 }
@@ -54,6 +56,15 @@ const orderSeedArg = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 0xffffffff)
     throw new InvalidArgumentError(`--order-seed must be an integer from 0 to 4294967295 (got "${v}")`);
   return Number(v);
+};
+
+const gateArg = (v: string): AbMetricId[] => {
+  const ids = AB_METRICS.map((m) => m.id) as string[];
+  const items = v.split(',').map((x) => x.trim());
+  const bad = items.find((x) => !ids.includes(x));
+  if (bad !== undefined || !items.length)
+    throw new InvalidArgumentError(`--gate takes a comma-separated list of ${ids.join('|')} (got "${v}")`);
+  return [...new Set(items)] as AbMetricId[];
 };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -177,6 +188,13 @@ export function registerAb(program: Command): void {
     )
     .option('--confidence <percent>', 'two-sided confidence of the paired interval', percent('--confidence', 50, 100), 0.95)
     .option(
+      '--gate <metrics>',
+      'the metrics that decide the verdict and the exit code, of p50,p99,throughput (the others are reported, marked "not gated"); ' +
+        'e.g. p50,throughput where short windows leave P99 intervals too wide to settle',
+      gateArg,
+      AB_METRICS.map((m) => m.id),
+    )
+    .option(
       '--order-seed <n>',
       "the window order's seed (which side starts the ABBA sequence, the layouts' shuffle): default a random one, recorded in ab.json and printed; give it to reproduce a run's order (--seed is the data's seed)",
       orderSeedArg,
@@ -184,7 +202,7 @@ export function registerAb(program: Command): void {
     .option('-o, --out <file>', 'where to write the Markdown verdict (default: reports/ab/<run-id>.md)')
     .action(async (opts: AbOpts) => {
       if (opts.out !== undefined) ensureOutputFile(opts.out, '--out');
-      const verdictOptions = { threshold: opts.maxRegression, confidence: opts.confidence };
+      const verdictOptions = { threshold: opts.maxRegression, confidence: opts.confidence, gate: opts.gate };
       let verdict: AbVerdict;
       let md: string;
       let outName: string;
@@ -217,7 +235,7 @@ export function registerAb(program: Command): void {
       const out = ensureOutputFile(opts.out ?? join(defaultReportsDir(), 'ab', `${outName}.md`), '--out');
       writeFileSync(out, md);
       process.stdout.write(`${md}\nwritten to ${out}\n`);
-      const count = (k: string) => verdict.metrics.filter((m) => m.verdict === k).length;
+      const count = (k: string) => verdict.metrics.filter((m) => m.gating && m.verdict === k).length;
       if (verdict.overall === 'cannot compare')
         throw new CannotCompareError(
           `cannot compare: ${[...verdict.problems, `${count('cannot compare')} metric(s) without enough valid pairs`].join('; ')}`,
@@ -232,7 +250,7 @@ export function registerAb(program: Command): void {
 /** Resolve both sides (exit 2 on anything wrong, before a server starts), seed once, run the windows. */
 async function runAb(
   opts: AbOpts,
-  verdict: { threshold: number; confidence: number },
+  verdict: { threshold: number; confidence: number; gate: AbMetricId[] },
 ): Promise<AbResult & { bundleDir: string; runId: string; windowSeconds: string }> {
   if (opts.aPgBin !== opts.bPgBin) {
     throw new UsageError(
