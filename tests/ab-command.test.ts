@@ -43,7 +43,12 @@ describe('ab: bad input', () => {
     [
       'a gate metric that does not exist',
       ['ab', '--scenario', 'smoke', '--gate', 'p50,p90'],
-      /--gate takes a comma-separated list of p50\|p99\|throughput/,
+      /--gate "p90": the metric must be one of p50\|p99\|throughput/,
+    ],
+    [
+      'a gate on a query the scenario does not have',
+      ['ab', '--scenario', 'smoke', '--gate', 'all/p50,recent-order/p50'],
+      /--gate "recent-order\/p50": no query "recent-order" in this comparison \(queries: all, recent-orders/,
     ],
   ]);
 });

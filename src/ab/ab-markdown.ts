@@ -35,10 +35,8 @@ export function abMarkdown(
   ];
   // Older ab.json files have no gate: every metric decided.
   const gate = v.gate ?? AB_METRICS.map((m) => m.id);
-  if (gate.length < AB_METRICS.length)
-    lines.push(
-      `- the verdict is decided by ${gate.map((id) => AB_METRICS.find((m) => m.id === id)!.label).join(', ')} only (\`--gate\`); the other rows are reported, marked "not gated"`,
-    );
+  if (v.metrics.some((m) => m.gating === false))
+    lines.push(`- the verdict is decided by \`--gate ${gate.join(',')}\` only; the other rows are reported, marked "not gated"`);
   if (o.note) lines.push(`- ${o.note}`);
   for (const p of v.problems) lines.push(`- cannot compare: ${p}`);
   const rank = (m: MetricVerdict) =>

@@ -12,7 +12,7 @@ import type { VerdictOptions } from './paired-verdict.js';
 import { layoutDatabases, settleLayouts } from '../measure/settle-databases.js';
 import { applySidePolicy, sideContext } from './side-policy.js';
 import { applySideSettings, checkSideSettings } from './side-settings.js';
-import { type AbMetricId, windowFigures } from './window-metrics.js';
+import { windowFigures } from './window-metrics.js';
 
 export interface AbRunOptions {
   a: AbSide;
@@ -23,7 +23,7 @@ export interface AbRunOptions {
   settlePairs: number;
   /** The window order's seed (planWindows): which side starts, the slots' shuffle. */
   orderSeed: number;
-  verdict: VerdictOptions & { gate?: readonly AbMetricId[] };
+  verdict: VerdictOptions & { gate?: readonly string[] };
   /** Test hook: called as each window begins. */
   onWindow?: (w: PlannedWindow) => void;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AbSlot } from './ab-plan.js';
-import { abVerdict } from './ab-verdict.js';
+import { abVerdict, gateProblem } from './ab-verdict.js';
 import type { AbWindow } from './ab-verdict.js';
 
 const slot: AbSlot = { id: 'shared', a: 'shared', b: 'shared' };
@@ -71,5 +71,27 @@ describe('abVerdict over the windows', () => {
     const slower = windows(5, () => ({ 'all/p99': 100 }));
     assert.equal(abVerdict([slot], slower, { ...o, gate: ['p50'] }).overall, 'no regression');
     assert.equal(abVerdict([slot], slower, { ...o, gate: ['p99'] }).overall, 'regression');
+  });
+  it('--gate query/metric: one query decides; a gated query no window measured cannot compare', () => {
+    // The rare query's P50 regresses by 50%; the whole mix is unchanged.
+    const w = windows(5, () => ({ 'rare/p50': 7.5 }));
+    assert.equal(abVerdict([slot], w, o).overall, 'regression');
+    const onAll = abVerdict([slot], w, { ...o, gate: ['all/p50', 'all/throughput'] });
+    assert.equal(onAll.overall, 'no regression');
+    assert.deepEqual(
+      onAll.metrics.filter((m) => m.gating).map((m) => `${m.query} ${m.metric}`),
+      ['all P50', 'all throughput'],
+    );
+    assert.equal(abVerdict([slot], w, { ...o, gate: ['rare/p50'] }).overall, 'regression');
+    const missing = abVerdict([slot], w, { ...o, gate: ['nope/p50'] });
+    assert.equal(missing.overall, 'cannot compare');
+    assert.match(missing.problems.join(), /--gate nope\/p50: no window measured the query "nope"/);
+  });
+  it('gateProblem: metrics, query/metric, and what it refuses', () => {
+    assert.equal(gateProblem(['p50', 'all/throughput', 'a/b/p99']), null);
+    assert.match(gateProblem(['p90'])!, /the metric must be one of p50\|p99\|throughput/);
+    assert.match(gateProblem(['/p50'])!, /the query before "\/" is empty/);
+    assert.match(gateProblem([])!, /--gate is empty/);
+    assert.match(gateProblem(['x/p50'], ['all', 'y'])!, /no query "x" in this comparison \(queries: all, y\)/);
   });
 });

@@ -29,8 +29,8 @@ export interface AbVerdict {
   overall: AbOverall;
   threshold: number;
   confidence: number;
-  /** The metrics that decide the overall verdict (every one unless `--gate` says otherwise). */
-  gate: AbMetricId[];
+  /** What decides the overall verdict (`--gate`): metrics of every query (`p50`) or of one (`all/p50`); default every metric. */
+  gate: string[];
   metrics: MetricVerdict[];
   /** Why the whole comparison cannot be trusted (no metric, a slot without pairs), empty otherwise. */
   problems: string[];
@@ -41,14 +41,16 @@ export interface AbVerdict {
  * metric's interval lies beyond the threshold (its pairs show it whatever the other metrics lack),
  * else "cannot compare" when any metric lacks the pairs to decide (too few valid windows, a query
  * with no request in a window), else "inconclusive" when any interval reaches across the threshold,
- * else "no regression". Only the metrics in `o.gate` (default: all) decide; the others are reported.
+ * else "no regression". Only what `o.gate` names decides (default: every metric); the others are
+ * reported. A gate entry naming a query no window measured is a problem (cannot compare).
  */
 export function abVerdict(
   slots: readonly AbSlot[],
   windows: readonly AbWindow[],
-  o: VerdictOptions & { gate?: readonly AbMetricId[] },
+  o: VerdictOptions & { gate?: readonly string[] },
 ): AbVerdict {
-  const gate = AB_METRICS.map((m) => m.id).filter((id) => !o.gate || o.gate.includes(id));
+  const gate = [...(o.gate ?? AB_METRICS.map((m) => m.id))];
+  const gates = (query: string, id: AbMetricId) => gate.includes(id) || gate.includes(`${query}/${id}`);
   const metrics: MetricVerdict[] = [];
   const problems: string[] = [];
   for (const slot of slots) {
@@ -66,11 +68,15 @@ export function abVerdict(
           query,
           metric: m.label,
           worse: m.worse,
-          gating: gate.includes(m.id),
+          gating: gates(query, m.id),
           ...pairedVerdict(values, m.worse, o),
         });
       }
     }
+  }
+  for (const e of gate.filter((x) => x.includes('/'))) {
+    const query = e.slice(0, e.lastIndexOf('/'));
+    if (!metrics.some((m) => m.query === query)) problems.push(`--gate ${e}: no window measured the query "${query}"`);
   }
   const has = (v: AbVerdictKind) => metrics.some((m) => m.gating && m.verdict === v);
   const overall: AbOverall = has('regression')
@@ -81,4 +87,23 @@ export function abVerdict(
         ? 'inconclusive'
         : 'no regression';
   return { overall, threshold: o.threshold, confidence: o.confidence, gate, metrics, problems };
+}
+
+/**
+ * A `--gate` list's problem, or null: each entry a metric (p50, p99, throughput: of every query) or
+ * query/metric (of that query; `all` is the whole mix). `queries`, when known, are the names a
+ * query part may take.
+ */
+export function gateProblem(entries: readonly string[], queries?: readonly string[]): string | null {
+  const ids = AB_METRICS.map((m) => m.id) as string[];
+  if (!entries.length) return `--gate is empty: give metrics of ${ids.join('|')}, or query/metric`;
+  for (const e of entries) {
+    const cut = e.lastIndexOf('/');
+    const [query, id] = cut < 0 ? [null, e] : [e.slice(0, cut), e.slice(cut + 1)];
+    if (!ids.includes(id)) return `--gate "${e}": the metric must be one of ${ids.join('|')} (an entry is a metric, or query/metric)`;
+    if (query !== null && queries && !queries.includes(query))
+      return `--gate "${e}": no query "${query}" in this comparison (queries: ${queries.join(', ')})`;
+    if (query === '') return `--gate "${e}": the query before "/" is empty`;
+  }
+  return null;
 }

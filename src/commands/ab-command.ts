@@ -9,9 +9,9 @@ import { withLayoutOptions } from '../ab/side-policy.js';
 import type { AbSide } from '../ab/ab-side.js';
 import { abStage } from '../ab/ab-stage.js';
 import type { AbResult } from '../ab/ab-stage.js';
-import { abVerdict } from '../ab/ab-verdict.js';
+import { abVerdict, gateProblem } from '../ab/ab-verdict.js';
 import type { AbVerdict } from '../ab/ab-verdict.js';
-import { AB_METRICS, type AbMetricId } from '../ab/window-metrics.js';
+import { AB_METRICS } from '../ab/window-metrics.js';
 import { bundleWindows } from '../ab/bundle-windows.js';
 import { loadScenario } from '../config/load-scenario.js';
 import type { ResolvedScenario } from '../config/load-scenario.js';
@@ -47,7 +47,7 @@ interface AbOpts extends CommonOpts {
   warmup?: number;
   maxRegression: number;
   confidence: number;
-  gate: AbMetricId[];
+  gate: string[];
   orderSeed?: number;
   out?: string;
 }
@@ -58,13 +58,11 @@ const orderSeedArg = (v: string) => {
   return Number(v);
 };
 
-const gateArg = (v: string): AbMetricId[] => {
-  const ids = AB_METRICS.map((m) => m.id) as string[];
-  const items = v.split(',').map((x) => x.trim());
-  const bad = items.find((x) => !ids.includes(x));
-  if (bad !== undefined || !items.length)
-    throw new InvalidArgumentError(`--gate takes a comma-separated list of ${ids.join('|')} (got "${v}")`);
-  return [...new Set(items)] as AbMetricId[];
+const gateArg = (v: string): string[] => {
+  const entries = [...new Set(v.split(',').map((x) => x.trim()))].filter(Boolean);
+  const problem = gateProblem(entries);
+  if (problem) throw new InvalidArgumentError(problem);
+  return entries;
 };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -189,8 +187,8 @@ export function registerAb(program: Command): void {
     .option('--confidence <percent>', 'two-sided confidence of the paired interval', percent('--confidence', 50, 100), 0.95)
     .option(
       '--gate <metrics>',
-      'the metrics that decide the verdict and the exit code, of p50,p99,throughput (the others are reported, marked "not gated"); ' +
-        'e.g. p50,throughput where short windows leave P99 intervals too wide to settle',
+      'what decides the verdict and the exit code: metrics of every query (p50, p99, throughput) or of one query (query/metric; all = the whole mix); ' +
+        'the others are reported, marked "not gated". E.g. p50,throughput, or all/p50,all/throughput where short windows leave rare queries too noisy to settle',
       gateArg,
       AB_METRICS.map((m) => m.id),
     )
@@ -250,7 +248,7 @@ export function registerAb(program: Command): void {
 /** Resolve both sides (exit 2 on anything wrong, before a server starts), seed once, run the windows. */
 async function runAb(
   opts: AbOpts,
-  verdict: { threshold: number; confidence: number; gate: AbMetricId[] },
+  verdict: { threshold: number; confidence: number; gate: string[] },
 ): Promise<AbResult & { bundleDir: string; runId: string; windowSeconds: string }> {
   if (opts.aPgBin !== opts.bPgBin) {
     throw new UsageError(
@@ -303,6 +301,9 @@ async function runAb(
       'b',
     );
   }
+  const queries = ['all', ...new Set([...Object.keys(a.scenario.workload.mix), ...Object.keys(b.scenario.workload.mix)])];
+  const gateIssue = gateProblem(verdict.gate, queries);
+  if (gateIssue) throw new UsageError(gateIssue, 'gate');
   const slots: AbSlot[] | null = abSlots(a.layouts, b.layouts);
   if (!slots) {
     throw new UsageError(
