@@ -302,7 +302,10 @@ workload:
         const row = p.rows.find((x) => x.layout === layout && x.context === 'per-transaction' && x.route === route)!;
         assert.equal(row.status, 'ok', JSON.stringify(row));
         assert.ok((row.leakProbes?.probes ?? 0) > 0, JSON.stringify(row));
-        assert.ok((row.requests ?? 0) > 0, JSON.stringify(row));
+        // A busy machine may judge the window invalid (two test files at a time, CI): its figures are
+        // then withheld and the reason says why; the probes under it still ran (above).
+        if (row.requests === null) assert.match(row.reason ?? '', /^figures withheld: every repeat invalid/, JSON.stringify(row));
+        else assert.ok(row.requests > 0, JSON.stringify(row));
       }
     }
     assert.equal(p.rows.find((x) => x.layout === 'shared' && x.context === 'session-level')!.status, 'not measured');
@@ -323,7 +326,8 @@ workload:
     assert.equal(table.rows.length, p.rows.length);
     const row = table.rows.find((x) => x.layout === 'rls' && x.context === 'per-transaction' && String(x.route).startsWith('PgBouncer'))!;
     assert.equal(row.leaked, 0);
-    assert.equal(typeof row.p99, 'number');
+    const rlsPooled = p.rows.find((x) => x.layout === 'rls' && x.context === 'per-transaction' && x.route === 'pgbouncer')!;
+    assert.equal(typeof row.p99, rlsPooled.requests === null ? 'string' : 'number', `${JSON.stringify(row)} ${JSON.stringify(rlsPooled)}`);
     assert.match(
       table.rows.find((x) => x.layout === 'shared' && x.context === 'session-level')!.p50 as string,
       /^not measured: no session context/,

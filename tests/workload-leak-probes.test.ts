@@ -69,8 +69,10 @@ describe('run --leak-probes on tiny data', () => {
     for (const layout of ['rls', 'schema'] as const) {
       const lp = summary.workload!.layouts[layout]!.leakProbes!;
       assert.ok(lp, `${layout}: leakProbes recorded`);
-      // 1 s at one probe per 40 ms: well above 5 even on a busy machine.
-      assert.ok(lp.probes >= 5, `${layout}: ${JSON.stringify(lp)}`);
+      // 1 s at one probe per 40 ms: about 25 on an idle machine, 4 seen with two test files at a
+      // time on a busy one (each probe waits for a connection of the loaded pool). The claim is that
+      // probes ran inside the measured window and none leaked.
+      assert.ok(lp.probes > 0, `${layout}: ${JSON.stringify(lp)}`);
       assert.equal(lp.leaked, 0, `${layout}: ${JSON.stringify(lp)}`);
       assert.equal(lp.rowsOfOtherTenants, 0);
       assert.equal(lp.firstLeak, null);
