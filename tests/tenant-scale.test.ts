@@ -92,10 +92,15 @@ describe('tenant-scale sweep', () => {
           l!.catalogCache && l!.catalogCache.bytesAfter > l!.catalogCache.bytesBefore,
           `${at}: catalog cache grows after touching the tenants`,
         );
-        assert.ok(
-          l!.workload && l!.workload.count > 0 && l!.workload.p50Ms! > 0 && l!.workload.p99Ms! >= l!.workload.p50Ms!,
-          `${at}: workload`,
-        );
+        // Figures over the valid repeats; a busy machine may invalidate them all, and the step's notes say why.
+        const w = l!.workload;
+        assert.ok(w, `${at}: workload`);
+        if (w.valid) assert.ok(w.count > 0 && w.p50Ms! > 0 && w.p99Ms! >= w.p50Ms!, `${at}: workload ${JSON.stringify(w)}`);
+        else
+          assert.ok(
+            l!.notes.some((n) => n.startsWith('workload: invalid repeats: ')),
+            `${at}: ${JSON.stringify(l!.notes)}`,
+          );
         assert.ok(
           l!.migration && l!.migration.status === 'ok' && l!.migration.sequentialSeconds! > 0 && l!.migration.parallelSeconds! > 0,
           `${at}: migration`,
@@ -234,7 +239,8 @@ describe('tenant-scale sweep', () => {
     const s = readJson<Summary>(join(bundleOf(join(dir, 'results')), 'summary.json'));
     const st = s.sweep!.steps[0]!;
     const db = st.perLayout.database!;
-    assert.ok(db.workload && db.workload.count > 0 && db.workload.errors === 0, `workload completed: ${JSON.stringify(db.workload)}`);
+    assert.ok(db.workload && db.workload.errors === 0, `workload completed: ${JSON.stringify(db.workload)}`);
+    if (db.workload.valid) assert.ok(db.workload.count > 0, JSON.stringify(db.workload));
     const c = db.connections!;
     assert.equal(c.cap, 4);
     assert.ok(c.closed > 0, `connections closed and reopened under the cap: ${JSON.stringify(c)}`);
