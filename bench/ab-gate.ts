@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { abSlots } from '../src/ab/ab-plan.js';
 import type { AbResult } from '../src/ab/ab-stage.js';
-import { abVerdict, gateProblem } from '../src/ab/ab-verdict.js';
+import { abVerdict, gateEntries, gateProblem } from '../src/ab/ab-verdict.js';
 import type { AbVerdict } from '../src/ab/ab-verdict.js';
 import type { LayoutName } from '../src/config/scenario-schema.js';
 import { packageRoot } from '../src/paths.js';
@@ -57,11 +57,11 @@ const values = benchArgs(USAGE, {
   gate: {
     type: 'string',
     default: 'p50,p99,throughput',
-    allowed: { ok: (v) => gateProblem(v.split(',')) === null, says: 'ab --gate: metrics (p50,p99,throughput) or query/metric' },
+    allowed: { ok: (v) => gateProblem(gateEntries(v)) === null, says: 'ab --gate: metrics (p50,p99,throughput) or query/metric' },
   },
   rejudge: { type: 'string', allowed: anyText },
 });
-const gate = values.gate.split(',').map((x) => x.trim());
+const gate = gateEntries(values.gate);
 const judgePairs = (values['judge-pairs'] ?? '')
   .split(',')
   .filter(Boolean)

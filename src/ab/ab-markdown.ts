@@ -1,4 +1,3 @@
-import { AB_METRICS } from './window-metrics.js';
 import type { AbVerdict, MetricVerdict } from './ab-verdict.js';
 
 const pct = (r: number | null) => (r === null ? 'n/a' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
@@ -33,19 +32,16 @@ export function abMarkdown(
       `${Math.round(v.confidence * 100)}% paired t-interval on the log ratios; threshold ${Math.round(v.threshold * 100)}% ` +
       '(a regression only when the whole interval lies beyond it; "no measurable difference" when the interval contains 0%)',
   ];
-  // Older ab.json files have no gate: every metric decided.
-  const gate = v.gate ?? AB_METRICS.map((m) => m.id);
-  if (v.metrics.some((m) => m.gating === false))
-    lines.push(`- the verdict is decided by \`--gate ${gate.join(',')}\` only; the other rows are reported, marked "not gated"`);
+  if (v.metrics.some((m) => !m.gating))
+    lines.push(`- the verdict is decided by \`--gate ${v.gate.join(',')}\` only; the other rows are reported, marked "not gated"`);
   if (o.note) lines.push(`- ${o.note}`);
   for (const p of v.problems) lines.push(`- cannot compare: ${p}`);
-  const rank = (m: MetricVerdict) =>
-    (m.gating === false ? 10 : 0) + (['regression', 'cannot compare', 'inconclusive'].indexOf(m.verdict) + 1 || 9);
+  const rank = (m: MetricVerdict) => (m.gating ? 0 : 10) + (['regression', 'cannot compare', 'inconclusive'].indexOf(m.verdict) + 1 || 9);
   const rows = [...v.metrics].sort((x, y) => rank(x) - rank(y));
   lines.push('', '| slot | query | metric | pairs | B vs A | interval | verdict | to settle |', '|---|---|---|---:|---:|---|---|---|');
   for (const m of rows) {
     const interval = m.lo === null ? 'n/a' : `[${pct(m.lo)}, ${pct(m.hi)}]`;
-    const label = m.gating === false ? `${m.verdict} (not gated)` : m.verdict === 'regression' ? '**regression**' : m.verdict;
+    const label = !m.gating ? `${m.verdict} (not gated)` : m.verdict === 'regression' ? '**regression**' : m.verdict;
     lines.push(`| ${m.slot} | ${m.query} | ${m.metric} | ${m.pairs} | ${pct(m.ratio)} | ${interval} | ${label} | ${needed(m)} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -89,6 +89,11 @@ export function abVerdict(
   return { overall, threshold: o.threshold, confidence: o.confidence, gate, metrics, problems };
 }
 
+/** The entries of a `--gate` value: comma-separated, trimmed, each once. */
+export function gateEntries(value: string): string[] {
+  return [...new Set(value.split(',').map((x) => x.trim()))].filter(Boolean);
+}
+
 /**
  * A `--gate` list's problem, or null: each entry a metric (p50, p99, throughput: of every query) or
  * query/metric (of that query; `all` is the whole mix). `queries`, when known, are the names a

@@ -9,7 +9,7 @@ import { withLayoutOptions } from '../ab/side-policy.js';
 import type { AbSide } from '../ab/ab-side.js';
 import { abStage } from '../ab/ab-stage.js';
 import type { AbResult } from '../ab/ab-stage.js';
-import { abVerdict, gateProblem } from '../ab/ab-verdict.js';
+import { abVerdict, gateEntries, gateProblem } from '../ab/ab-verdict.js';
 import type { AbVerdict } from '../ab/ab-verdict.js';
 import { AB_METRICS } from '../ab/window-metrics.js';
 import { bundleWindows } from '../ab/bundle-windows.js';
@@ -59,7 +59,7 @@ const orderSeedArg = (v: string) => {
 };
 
 const gateArg = (v: string): string[] => {
-  const entries = [...new Set(v.split(',').map((x) => x.trim()))].filter(Boolean);
+  const entries = gateEntries(v);
   const problem = gateProblem(entries);
   if (problem) throw new InvalidArgumentError(problem);
   return entries;

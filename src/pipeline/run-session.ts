@@ -69,9 +69,6 @@ export interface RunSession {
   flush(): void;
 }
 
-// Its own small module so the CLI can test for it without loading the pipeline.
-export { SessionError };
-
 /**
  * Open a session, run `body`, and always: write the summary, stop the target. Errors are rethrown
  * as SessionError carrying the bundle, so the CLI can say where the partial results are.

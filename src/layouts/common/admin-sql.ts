@@ -4,6 +4,7 @@ import { withAdmin } from '../../db/client.js';
 import type { LayoutContext } from '../layout.js';
 import { serverOf } from '../../target/placed-target.js';
 import type { Target } from '../../target/target.js';
+import { batchesOf } from './batches.js';
 
 /**
  * Drop (terminating its sessions) and create a database owned by the admin role, on the server the
@@ -87,13 +88,7 @@ export async function dropRoles(ctx: LayoutContext, roles: readonly string[], se
   if (!roles.length) return;
   // Lists of ROLE_BATCH per statement: a schema layout of 10,000 tenants names 10,001 roles (a round trip and commit each before).
   await withAdmin(server, server.admin.database, async (c) => {
-    for (let i = 0; i < roles.length; i += ROLE_BATCH)
-      await c.query(
-        `DROP ROLE IF EXISTS ${roles
-          .slice(i, i + ROLE_BATCH)
-          .map((r) => ident(r))
-          .join(', ')}`,
-      );
+    for (const batch of batchesOf(roles, ROLE_BATCH)) await c.query(`DROP ROLE IF EXISTS ${batch.map((r) => ident(r)).join(', ')}`);
   });
 }
 
@@ -117,17 +112,14 @@ export async function grantDml(c: Queryable, db: string, role: string, schemas: 
       WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S') ORDER BY 1`,
     [schemas],
   );
-  for (let i = 0; i < schemas.length; i += GRANT_BATCH)
-    await c.query(
-      `GRANT USAGE ON SCHEMA ${schemas
-        .slice(i, i + GRANT_BATCH)
-        .map((x) => ident(x))
-        .join(', ')} TO ${ident(role)}`,
-    );
   const grant = async (what: string, kind: string, names: readonly string[]) => {
-    for (let i = 0; i < names.length; i += GRANT_BATCH)
-      await c.query(`GRANT ${what} ON ${kind} ${names.slice(i, i + GRANT_BATCH).join(', ')} TO ${ident(role)}`);
+    for (const batch of batchesOf(names, GRANT_BATCH)) await c.query(`GRANT ${what} ON ${kind} ${batch.join(', ')} TO ${ident(role)}`);
   };
+  await grant(
+    'USAGE',
+    'SCHEMA',
+    schemas.map((x) => ident(x)),
+  );
   await grant(
     'SELECT, INSERT, UPDATE, DELETE',
     'TABLE',

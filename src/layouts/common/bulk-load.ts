@@ -18,6 +18,7 @@ import type { LayoutContext, LayoutName, SeedTimings } from '../layout.js';
 import { dropDatabases, recreateDatabase } from './admin-sql.js';
 import { bindNear, serverIndexOf } from '../../target/placed-target.js';
 import { Readable as NodeReadable } from 'node:stream';
+import { batchesOf } from './batches.js';
 
 export type Phases = Omit<SeedTimings, 'total'>;
 
@@ -134,8 +135,7 @@ export async function onConnections<T>(
 ): Promise<void> {
   // Small enough batches that the workers stay balanced (a few large tenants among many small ones).
   const size = Math.max(1, Math.min(PROVISION_BATCH, Math.ceil(items.length / (concurrency * 4))));
-  const batches: T[][] = [];
-  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  const batches = batchesOf(items, size);
   let next = 0;
   let failed: unknown = null;
   const worker = () =>
